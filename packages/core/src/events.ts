@@ -1,0 +1,63 @@
+/**
+ * Typed events. The library never prints; it calls `onEvent` with these JSON-safe values.
+ * `sequence` is monotonic within one plan or apply call.
+ */
+import type { SerializedError } from "./errors.js";
+import type { PlanAction, PlanWait } from "./plan/types.js";
+
+export type StepOutcome = "succeeded" | "failed" | "skipped" | "pendingApproval" | "cancelled";
+
+/** What a step left for a human when it ended `pendingApproval`. */
+export interface PendingApproval {
+  /** ARM id of the private-endpoint connection waiting for approval. */
+  connectionId: string;
+  /** What to do, e.g. an `az network private-endpoint-connection approve --id ...` command. */
+  action: string;
+  /** The permission the approver needs. */
+  permission: string;
+}
+
+interface EventBase {
+  sequence: number;
+  /** Milliseconds since the epoch. */
+  time: number;
+}
+
+export type PfnetEvent =
+  | (EventBase & { type: "plan.started"; nodes: number })
+  | (EventBase & { type: "plan.read"; resources: number })
+  | (EventBase & { type: "plan.finished"; steps: number; changes: number })
+  | (EventBase & { type: "apply.started"; steps: number; concurrency: number })
+  | (EventBase & { type: "step.started"; address: string; action: PlanAction; kind: string })
+  | (EventBase & {
+      type: "step.progress";
+      address: string;
+      message: string;
+      wait?: { kind: PlanWait["kind"]; elapsedMs: number; expectedMs?: number };
+    })
+  | (EventBase & {
+      type: "step.retrying";
+      address: string;
+      attempt: number;
+      /** HTTP status and/or ARM error code that caused the retry. */
+      reason: string;
+      delayMs: number;
+    })
+  | (EventBase & {
+      type: "step.finished";
+      address: string;
+      outcome: StepOutcome;
+      durationMs: number;
+      error?: SerializedError;
+      pending?: PendingApproval;
+      /** For skipped steps: the failed step that caused the skip. */
+      skippedBecause?: string;
+    })
+  | (EventBase & { type: "apply.finished"; outcomes: Record<StepOutcome, number>; durationMs: number });
+
+export type PfnetEventType = PfnetEvent["type"];
+
+/** The payload a caller passes to `emit`; sequence and time are added by the emitter. */
+export type PfnetEventInput = PfnetEvent extends infer E ? (E extends PfnetEvent ? Omit<E, "sequence" | "time"> : never) : never;
+
+export type EventListener = (event: PfnetEvent) => void;

@@ -1,0 +1,75 @@
+/**
+ * Naming: addresses of nodes and Azure names of the outbound rules pfnet derives. Shared by
+ * expansion and the rules (duplicate-name and name-pattern checks see the same names).
+ */
+import { createHash } from "node:crypto";
+import type { ServiceKind } from "../spec/schema.js";
+
+/** Azure's pattern for workspace and outbound-rule names (3–33 characters). */
+export const AZURE_NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$/;
+const MAX_NAME = 33;
+
+export const address = {
+  workspace: (key: string) => `workspace.${key}`,
+  rule: (key: string, ruleName: string) => `workspace.${key}.rule.${ruleName}`,
+  network: (key: string) => `workspace.${key}.network`,
+  storageRole: (key: string) => `workspace.${key}.storage-role`,
+  approval: (key: string, service: string) => `workspace.${key}.approval.${service}`,
+  endpoint: (key: string, endpoint: string) => `workspace.${key}.endpoint.${endpoint}`,
+  privateEndpoint: (key: string, service: string) => `workspace.${key}.pe.${service}`,
+  dnsZoneGroup: (key: string, service: string) => `workspace.${key}.pe.${service}.dns`,
+  nsgRule: (key: string, ruleName: string) => `workspace.${key}.nsg.${ruleName}`,
+  /** The lane shared by every write to one workspace (parallel rule writes lose rules). */
+  lane: (key: string) => `workspace.${key}`,
+} as const;
+
+/** Fit a derived name into Azure's pattern: sanitise, and shorten with a stable hash suffix. */
+export function fitName(raw: string): string {
+  let name = raw.replace(/[^a-zA-Z0-9_-]/g, "-").replace(/-+/g, "-").replace(/^[-_]+/, "").replace(/[-_]+$/, "");
+  if (name.length < 3) name = `${name}-rule`.replace(/^-/, "");
+  if (name.length <= MAX_NAME) return name;
+  const suffix = createHash("sha256").update(raw).digest("hex").slice(0, 6);
+  return `${name.slice(0, MAX_NAME - 7).replace(/[-_]+$/, "")}-${suffix}`;
+}
+
+/** Outbound rule name for a private endpoint to a declared service. */
+export const privateEndpointRuleName = (service: string) => fitName(`pe-${service}`);
+
+/** Split `host[:port]` into its parts (port undefined when absent or not a number). */
+export function parseHost(entry: string): { fqdn: string; port?: number } {
+  const match = /^(.*?):(\d+)$/.exec(entry.trim());
+  if (!match) return { fqdn: entry.trim().toLowerCase() };
+  return { fqdn: match[1]!.toLowerCase(), port: Number(match[2]) };
+}
+
+/** Outbound rule name for an outside host. */
+export const fqdnRuleName = (host: string) => fitName(`fqdn-${parseHost(host).fqdn.replace(/^\*\./, "wildcard-")}`);
+
+/** Outbound rule name for a service tag (explicit name wins). */
+export const serviceTagRuleName = (tag: string, explicit?: string) => explicit ?? fitName(`tag-${tag}`);
+
+/** Private-endpoint subresource (groupId) per service kind; undefined for `other`. */
+export const DEFAULT_SUBRESOURCE: Record<ServiceKind, string | undefined> = {
+  azureOpenAI: "account",
+  aiServices: "account",
+  contentSafety: "account",
+  aiSearch: "searchService",
+  storage: "blob",
+  keyVault: "vault",
+  containerRegistry: "registry",
+  other: undefined,
+};
+
+/** Private DNS zones a private endpoint of a subresource needs (own VNet). */
+export const PRIVATE_DNS_ZONES: Record<string, string[]> = {
+  account: ["privatelink.cognitiveservices.azure.com", "privatelink.openai.azure.com"],
+  searchService: ["privatelink.search.windows.net"],
+  blob: ["privatelink.blob.core.windows.net"],
+  file: ["privatelink.file.core.windows.net"],
+  queue: ["privatelink.queue.core.windows.net"],
+  table: ["privatelink.table.core.windows.net"],
+  dfs: ["privatelink.dfs.core.windows.net"],
+  vault: ["privatelink.vaultcore.azure.net"],
+  registry: ["privatelink.azurecr.io"],
+  amlworkspace: ["privatelink.api.azureml.ms", "privatelink.notebooks.azure.net"],
+};
