@@ -61,6 +61,8 @@ export interface WorkspaceFacts {
   computes?: string[];
   /** Names of online endpoints in the workspace. */
   onlineEndpoints?: string[];
+  /** Workspace kind as Azure reports it (`Default`, `Hub`, `Project`); plan-time rule PFN204. */
+  kind?: string;
 }
 
 export interface OutboundRuleIdentity {
@@ -164,7 +166,10 @@ export interface KindContract {
   outboundRule: { identity: OutboundRuleIdentity; properties: OutboundRuleProperties };
   managedNetwork: { identity: ManagedNetworkIdentity; properties: ManagedNetworkProperties };
   roleAssignment: { identity: RoleAssignmentIdentity; properties: RoleAssignmentProperties };
-  privateEndpointApproval: { identity: PrivateEndpointApprovalIdentity; properties: PrivateEndpointApprovalProperties };
+  privateEndpointApproval: {
+    identity: PrivateEndpointApprovalIdentity;
+    properties: PrivateEndpointApprovalProperties;
+  };
   onlineEndpoint: { identity: OnlineEndpointIdentity; properties: OnlineEndpointProperties };
   privateEndpoint: { identity: PrivateEndpointIdentity; properties: PrivateEndpointProperties };
   privateDnsZoneGroup: { identity: PrivateDnsZoneGroupIdentity; properties: PrivateDnsZoneGroupProperties };

@@ -25,7 +25,11 @@ export const address = {
 
 /** Fit a derived name into Azure's pattern: sanitise, and shorten with a stable hash suffix. */
 export function fitName(raw: string): string {
-  let name = raw.replace(/[^a-zA-Z0-9_-]/g, "-").replace(/-+/g, "-").replace(/^[-_]+/, "").replace(/[-_]+$/, "");
+  let name = raw
+    .replace(/[^a-zA-Z0-9_-]/g, "-")
+    .replace(/-+/g, "-")
+    .replace(/^[-_]+/, "")
+    .replace(/[-_]+$/, "");
   if (name.length < 3) name = `${name}-rule`.replace(/^-/, "");
   if (name.length <= MAX_NAME) return name;
   const suffix = createHash("sha256").update(raw).digest("hex").slice(0, 6);
@@ -43,7 +47,8 @@ export function parseHost(entry: string): { fqdn: string; port?: number } {
 }
 
 /** Outbound rule name for an outside host. */
-export const fqdnRuleName = (host: string) => fitName(`fqdn-${parseHost(host).fqdn.replace(/^\*\./, "wildcard-")}`);
+export const fqdnRuleName = (host: string) =>
+  fitName(`fqdn-${parseHost(host).fqdn.replace(/^\*\./, "wildcard-")}`);
 
 /** Outbound rule name for a service tag (explicit name wins). */
 export const serviceTagRuleName = (tag: string, explicit?: string) => explicit ?? fitName(`tag-${tag}`);
@@ -73,3 +78,7 @@ export const PRIVATE_DNS_ZONES: Record<string, string[]> = {
   registry: ["privatelink.azurecr.io"],
   amlworkspace: ["privatelink.api.azureml.ms", "privatelink.notebooks.azure.net"],
 };
+
+/** Azure name of the private endpoint pfnet creates in an own VNet for a reached service. */
+export const privateEndpointName = (workspaceName: string, service: string) =>
+  `pe-${workspaceName}-${service}`;

@@ -22,7 +22,10 @@ export const ServiceKind = Type.Union(
     Type.Literal("containerRegistry"),
     Type.Literal("other"),
   ],
-  { description: "What the service is; decides the private-endpoint subresource (account, searchService, blob, vault, registry)." },
+  {
+    description:
+      "What the service is; decides the private-endpoint subresource (account, searchService, blob, vault, registry).",
+  },
 );
 
 export const Service = Type.Object(
@@ -30,13 +33,24 @@ export const Service = Type.Object(
     kind: ServiceKind,
     id: ArmId("ARM resource id of the service."),
     subresource: Type.Optional(
-      Type.String({ minLength: 1, description: "Private-endpoint subresource (groupId). Needed for kind `other`; overrides the default of the kind." }),
+      Type.String({
+        minLength: 1,
+        description:
+          "Private-endpoint subresource (groupId). Needed for kind `other`; overrides the default of the kind.",
+      }),
     ),
     approve: Type.Optional(
-      Type.Boolean({ default: true, description: "Approve the private-endpoint connection on this service when it stays Pending. Default true." }),
+      Type.Boolean({
+        default: true,
+        description:
+          "Approve the private-endpoint connection on this service when it stays Pending. Default true.",
+      }),
     ),
   },
-  { additionalProperties: false, description: "An Azure service prompt flow reaches through a private endpoint." },
+  {
+    additionalProperties: false,
+    description: "An Azure service prompt flow reaches through a private endpoint.",
+  },
 );
 
 export const Ingress = Type.Union([Type.Literal("public"), Type.Literal("private")], {
@@ -50,11 +64,19 @@ export const Egress = Type.Union([Type.Literal("public"), Type.Literal("private"
 export const ServiceTagRule = Type.Object(
   {
     name: Type.Optional(Type.String({ description: "Outbound rule name; default `tag-<serviceTag>`." })),
-    serviceTag: Type.String({ minLength: 1, description: "Azure service tag, e.g. AzureMonitor or Storage.eastus." }),
+    serviceTag: Type.String({
+      minLength: 1,
+      description: "Azure service tag, e.g. AzureMonitor or Storage.eastus.",
+    }),
     protocol: Type.Optional(
-      Type.Union([Type.Literal("TCP"), Type.Literal("UDP"), Type.Literal("ICMP"), Type.Literal("*")], { default: "TCP" }),
+      Type.Union([Type.Literal("TCP"), Type.Literal("UDP"), Type.Literal("ICMP"), Type.Literal("*")], {
+        default: "TCP",
+        description: "Protocol of the service-tag rule. Default TCP.",
+      }),
     ),
-    ports: Type.Optional(Type.String({ default: "443", description: "Port ranges, e.g. `443` or `80, 8080-8089`." })),
+    ports: Type.Optional(
+      Type.String({ default: "443", description: "Port ranges, e.g. `443` or `80, 8080-8089`." }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -68,7 +90,8 @@ export const Reach = Type.Object(
     ),
     hosts: Type.Optional(
       Type.Array(Type.String({ minLength: 1 }), {
-        description: "Outside hosts (FQDN, optional `:port`, wildcard `*.example.com`) reached through FQDN outbound rules.",
+        description:
+          "Outside hosts (FQDN, optional `:port`, wildcard `*.example.com`) reached through FQDN outbound rules.",
       }),
     ),
     serviceTags: Type.Optional(Type.Array(ServiceTagRule, { description: "Service-tag outbound rules." })),
@@ -79,7 +102,10 @@ export const Reach = Type.Object(
 export const Endpoint = Type.Object(
   {
     kind: Type.Optional(
-      Type.Union([Type.Literal("managed"), Type.Literal("kubernetes")], { default: "managed", description: "Online endpoint type." }),
+      Type.Union([Type.Literal("managed"), Type.Literal("kubernetes")], {
+        default: "managed",
+        description: "Online endpoint type.",
+      }),
     ),
     ingress: Ingress,
   },
@@ -91,8 +117,14 @@ export const OwnNetwork = Type.Object(
     vnetId: ArmId("The virtual network the workspace resources live in."),
     subnetId: ArmId("Subnet for the private endpoints pfnet creates to the services."),
     nsgId: Type.Optional(ArmId("Network security group whose required outbound rules pfnet keeps.")),
-    privateDnsZoneResourceGroup: Type.Optional(Type.String({ description: "Resource group of the private DNS zones; default the spec's resource group." })),
-    aksComputeName: Type.Optional(Type.String({ description: "Attached AKS compute used as the Kubernetes online endpoint target." })),
+    privateDnsZoneResourceGroup: Type.Optional(
+      Type.String({
+        description: "Resource group of the private DNS zones; default the spec's resource group.",
+      }),
+    ),
+    aksComputeName: Type.Optional(
+      Type.String({ description: "Attached AKS compute used as the Kubernetes online endpoint target." }),
+    ),
   },
   { additionalProperties: false, description: "Own virtual network (network: byo)." },
 );
@@ -100,7 +132,12 @@ export const OwnNetwork = Type.Object(
 export const Serverless = Type.Object(
   {
     subnetId: ArmId("Custom subnet for serverless compute (own VNet only)."),
-    noPublicIp: Type.Optional(Type.Boolean({ default: false })),
+    noPublicIp: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description: "Serverless compute gets no public IP (no_public_ip). Default false.",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -132,7 +169,8 @@ export const Workspace = Type.Object(
     egress: Egress,
     firewallSku: Type.Optional(
       Type.Union([Type.Literal("Basic"), Type.Literal("Standard")], {
-        description: "Azure Firewall SKU for FQDN rules under private egress. Azure bills Standard when unset.",
+        description:
+          "Azure Firewall SKU for FQDN rules under private egress. Azure bills Standard when unset.",
       }),
     ),
     provision: Type.Optional(
@@ -142,19 +180,33 @@ export const Workspace = Type.Object(
       }),
     ),
     authoring: Type.Optional(
-      Type.Array(Type.Union([Type.Literal("serverless"), Type.Literal("computeInstance")]), { description: "Authoring compute types." }),
-    ),
-    inference: Type.Optional(
-      Type.Union([Type.Literal("managedOnlineEndpoint"), Type.Literal("kubernetesOnlineEndpoint"), Type.Literal("none")], {
-        default: "none",
+      Type.Array(Type.Union([Type.Literal("serverless"), Type.Literal("computeInstance")]), {
+        description: "Authoring compute types.",
       }),
     ),
+    inference: Type.Optional(
+      Type.Union(
+        [
+          Type.Literal("managedOnlineEndpoint"),
+          Type.Literal("kubernetesOnlineEndpoint"),
+          Type.Literal("none"),
+        ],
+        {
+          default: "none",
+          description:
+            "Inference compute the flow is deployed to. Private egress allows only managedOnlineEndpoint; an own VNet only kubernetesOnlineEndpoint.",
+        },
+      ),
+    ),
     reach: Type.Optional(Reach),
-    endpoints: Type.Optional(Type.Record(Type.String(), Endpoint, { description: "Online endpoints, by name." })),
+    endpoints: Type.Optional(
+      Type.Record(Type.String(), Endpoint, { description: "Online endpoints, by name." }),
+    ),
     storageRole: Type.Optional(
       Type.Boolean({
         default: true,
-        description: "Grant the workspace identity Storage File Data Privileged Contributor on its storage account.",
+        description:
+          "Grant the workspace identity Storage File Data Privileged Contributor on its storage account.",
       }),
     ),
     unlistedRules: Type.Optional(
@@ -172,11 +224,19 @@ export const Workspace = Type.Object(
 
 export const Topology = Type.Object(
   {
-    $schema: Type.Optional(Type.String()),
+    $schema: Type.Optional(
+      Type.String({ description: "Optional: path or URL of this JSON Schema, for editors." }),
+    ),
     version: Type.Literal(1, { description: "Spec format version." }),
     subscriptionId: Type.String({ pattern: "^[0-9a-fA-F-]{36}$", description: "Azure subscription id." }),
-    resourceGroup: Type.String({ minLength: 1, maxLength: 90, description: "Default resource group of the workspaces." }),
-    location: Type.Optional(Type.String({ description: "Azure region; needed when pfnet creates a workspace." })),
+    resourceGroup: Type.String({
+      minLength: 1,
+      maxLength: 90,
+      description: "Default resource group of the workspaces.",
+    }),
+    location: Type.Optional(
+      Type.String({ description: "Azure region; needed when pfnet creates a workspace." }),
+    ),
     services: Type.Optional(Type.Record(Type.String(), Service, { description: "Azure services, by name." })),
     workspaces: Type.Record(Type.String(), Workspace, { description: "Workspaces, by key." }),
   },

@@ -1,0 +1,121 @@
+/**
+ * Plan-time rules: the topology against what exists in Azure. The engine builds the `StateView`
+ * from its workspace reads; a workspace missing from the view is not judged.
+ */
+import type { Diagnostic } from "../diagnostics.js";
+import { pointer } from "../spec/pointer.js";
+import type { Topology, WorkspaceSpec } from "../spec/schema.js";
+import { diagnostic } from "./spec-rules.js";
+
+export interface WorkspaceStateView {
+  exists: boolean;
+  /** `Disabled` | `AllowInternetOutbound` | `AllowOnlyApprovedOutbound` (absent: treated as Disabled). */
+  isolationMode?: string;
+  /** Names of the workspace's computes. */
+  computes?: string[];
+  /** Names of the workspace's online endpoints. */
+  onlineEndpoints?: string[];
+  /** Workspace kind as Azure reports it (`Default`, `Hub`, `Project`; compared case-insensitively). */
+  kind?: string;
+}
+
+export interface StateView {
+  /** By spec key of the workspace. */
+  workspaces: Record<string, WorkspaceStateView>;
+}
+
+export type IsolationMode = "Disabled" | "AllowInternetOutbound" | "AllowOnlyApprovedOutbound";
+
+/** Isolation modes in the only order Azure allows: each may move right, never left. */
+export const ISOLATION_ORDER: readonly IsolationMode[] = [
+  "Disabled",
+  "AllowInternetOutbound",
+  "AllowOnlyApprovedOutbound",
+];
+
+/** The isolation mode a workspace spec maps to: byo → Disabled; egress public/private → internet/approved. */
+export function desiredIsolationMode(workspace: Pick<WorkspaceSpec, "network" | "egress">): IsolationMode {
+  if (workspace.network === "byo") return "Disabled";
+  return workspace.egress === "private" ? "AllowOnlyApprovedOutbound" : "AllowInternetOutbound";
+}
+
+const SPEC_WORDING: Record<IsolationMode, string> = {
+  Disabled: "`network: byo`",
+  AllowInternetOutbound: "`egress: public`",
+  AllowOnlyApprovedOutbound: "`egress: private`",
+};
+
+/** Run the plan-time rules. */
+export function checkState(topology: Topology, state: StateView): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  for (const [key, workspace] of Object.entries(topology.workspaces)) {
+    if (!Object.hasOwn(state.workspaces, key)) continue;
+    const actual = state.workspaces[key]!;
+    const path = pointer("workspaces", key);
+    const azureName = workspace.name ?? key;
+    const label = azureName === key ? `Workspace "${key}"` : `Workspace "${key}" (Azure name "${azureName}")`;
+    if (!actual.exists) {
+      if (workspace.create === undefined) {
+        diagnostics.push(
+          diagnostic(
+            "PFN203",
+            path,
+            `${label} does not exist in resource group "${workspace.resourceGroup ?? topology.resourceGroup}", and the spec has no \`create\` block for it.`,
+          ),
+        );
+      }
+      continue;
+    }
+    const current = normaliseMode(actual.isolationMode);
+    const desired = desiredIsolationMode(workspace);
+    if (current !== undefined && ISOLATION_ORDER.indexOf(desired) < ISOLATION_ORDER.indexOf(current)) {
+      diagnostics.push(
+        diagnostic(
+          "PFN201",
+          workspace.network === "byo"
+            ? pointer("workspaces", key, "network")
+            : pointer("workspaces", key, "egress"),
+          `${label} has isolation mode ${current}; the spec (${SPEC_WORDING[desired]}) asks for ${desired}, but isolation modes only tighten (Disabled → AllowInternetOutbound → AllowOnlyApprovedOutbound).`,
+          current === "AllowOnlyApprovedOutbound"
+            ? "Keep `egress: private` (add the outside hosts you need to `reach.hosts`), or use a new workspace."
+            : "Keep the managed network (`network: managed`), or use a new workspace for an own VNet.",
+        ),
+      );
+    }
+    if ((current ?? "Disabled") === "Disabled" && desired !== "Disabled") {
+      const computes = actual.computes ?? [];
+      const endpoints = actual.onlineEndpoints ?? [];
+      if (computes.length > 0 || endpoints.length > 0) {
+        const parts = [
+          computes.length > 0 ? `computes ${computes.map((n) => `"${n}"`).join(", ")}` : undefined,
+          endpoints.length > 0 ? `online endpoints ${endpoints.map((n) => `"${n}"`).join(", ")}` : undefined,
+        ].filter((part): part is string => part !== undefined);
+        diagnostics.push(
+          diagnostic(
+            "PFN202",
+            pointer("workspaces", key, "network"),
+            `${label} would switch on the managed network (${desired}), but it still has ${parts.join(" and ")}.`,
+            `Delete ${parts.join(" and ")} first (pfnet never deletes them), or use a new workspace with a \`create\` block.`,
+          ),
+        );
+      }
+    }
+    const wantedKind = workspace.kind ?? "default";
+    if (actual.kind !== undefined && actual.kind.toLowerCase() !== wantedKind) {
+      diagnostics.push(
+        diagnostic(
+          "PFN204",
+          workspace.kind === undefined ? path : pointer("workspaces", key, "kind"),
+          `${label} exists with kind "${actual.kind}", but the spec states \`kind: ${wantedKind}\`${workspace.kind === undefined ? " (the default)" : ""}.`,
+          `Set \`kind: ${actual.kind.toLowerCase()}\`, or use another workspace.`,
+        ),
+      );
+    }
+  }
+  return diagnostics;
+}
+
+function normaliseMode(mode: string | undefined): IsolationMode | undefined {
+  if (mode === undefined) return undefined;
+  return ISOLATION_ORDER.find((candidate) => candidate.toLowerCase() === mode.toLowerCase());
+}

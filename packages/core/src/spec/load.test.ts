@@ -1,0 +1,229 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { isPfnetError } from "../errors.js";
+import { loadSpec, loadSpecFile } from "./load.js";
+
+const HEADER = `version: 1
+subscriptionId: 11111111-2222-3333-4444-555555555555
+resourceGroup: rg-promptflow
+`;
+
+describe("loadSpec: locations", () => {
+  it("loads a valid spec", () => {
+    const loaded = loadSpec(
+      `${HEADER}workspaces:\n  pf-ws:\n    network: managed\n    ingress: private\n    egress: private\n`,
+      {
+        file: "spec.yaml",
+      },
+    );
+    expect(loaded.diagnostics).toEqual([]);
+    expect(loaded.file).toBe("spec.yaml");
+    expect(loaded.topology?.workspaces["pf-ws"]?.egress).toBe("private");
+  });
+
+  it("malformed YAML: PFN000 with line and column, no topology", () => {
+    const loaded = loadSpec(`${HEADER}workspaces:\n  pf-ws:\n    network: [managed\n    ingress: private\n`, {
+      file: "bad.yaml",
+    });
+    expect(loaded.topology).toBeUndefined();
+    expect(loaded.diagnostics.length).toBeGreaterThan(0);
+    const [first] = loaded.diagnostics;
+    expect(first).toMatchObject({ code: "PFN000", severity: "error", location: { file: "bad.yaml" } });
+    expect(first?.message).toMatch(/^YAML syntax error: /);
+    expect(first?.location?.line).toBeGreaterThanOrEqual(6);
+  });
+
+  it("unknown field, wrong type, bad enum: path, line and column of the entry", () => {
+    const text = `${HEADER}workspaces:
+  pf-ws:
+    network: managed
+    ingress: private
+    egress: privat
+    authoring: serverless
+    colour: blue
+`;
+    const loaded = loadSpec(text, { file: "spec.yaml" });
+    expect(loaded.diagnostics.map((d) => [d.code, d.path, d.location?.line, d.location?.column])).toEqual([
+      ["PFN003", "/workspaces/pf-ws/egress", 8, 5],
+      ["PFN002", "/workspaces/pf-ws/authoring", 9, 5],
+      ["PFN001", "/workspaces/pf-ws/colour", 10, 5],
+    ]);
+    expect(loaded.diagnostics.every((d) => d.location?.file === "spec.yaml")).toBe(true);
+  });
+
+  it("a missing field is located at its parent object", () => {
+    const loaded = loadSpec(`${HEADER}workspaces:\n  pf-ws:\n    network: managed\n    ingress: private\n`);
+    expect(loaded.diagnostics).toEqual([
+      expect.objectContaining({
+        code: "PFN004",
+        path: "/workspaces/pf-ws/egress",
+        location: { line: 5, column: 3 },
+      }),
+    ]);
+  });
+
+  it("locates list items and flow mappings", () => {
+    const text = `${HEADER}workspaces:\n  pf-ws: { network: managed, ingress: private, egress: private, authoring: [serverless, gpu] }\n`;
+    const loaded = loadSpec(text);
+    const line = text.split("\n")[4]!;
+    expect(loaded.diagnostics).toEqual([
+      expect.objectContaining({
+        code: "PFN003",
+        path: "/workspaces/pf-ws/authoring/1",
+        location: { line: 5, column: line.indexOf("gpu") + 1 },
+      }),
+    ]);
+    expect(loaded.locate("/workspaces/pf-ws/egress")).toEqual({
+      line: 5,
+      column: line.indexOf("egress") + 1,
+    });
+    expect(loaded.locate("/nothing/here")).toEqual({ line: 1, column: 1 });
+  });
+
+  it("rule diagnostics carry locations too", () => {
+    const text = `${HEADER}workspaces:\n  pf-ws:\n    network: byo\n    ingress: private\n    egress: private\n`;
+    const loaded = loadSpec(text, { file: "s.yaml" });
+    expect(loaded.diagnostics.map((d) => [d.code, d.location?.line])).toEqual([
+      ["PFN117", 5],
+      ["PFN102", 8],
+    ]);
+  });
+
+  it("duplicate keys: PFN006 at the second key", () => {
+    const text = `${HEADER}workspaces:\n  pf-ws:\n    network: managed\n    ingress: private\n    egress: private\n    egress: public\n`;
+    const loaded = loadSpec(text);
+    expect(loaded.topology).toBeUndefined();
+    expect(loaded.diagnostics).toEqual([
+      expect.objectContaining({
+        code: "PFN006",
+        location: { line: 9, column: 5 },
+        message: expect.stringContaining("`egress`"),
+      }),
+    ]);
+  });
+});
+
+describe("loadSpec: JSON", () => {
+  it("JSON syntax errors get JSON wording and a position", () => {
+    const loaded = loadSpec('{\n  "version": 1,\n  "workspaces": {},\n}\n', { file: "spec.json" });
+    expect(loaded.diagnostics).toHaveLength(1);
+    expect(loaded.diagnostics[0]?.message).toMatch(/^JSON syntax error: /);
+    expect(loaded.diagnostics[0]?.location).toMatchObject({ file: "spec.json", line: 4, column: 1 });
+  });
+
+  it("JSON schema errors are located", () => {
+    const text = JSON.stringify(
+      {
+        version: 1,
+        subscriptionId: "11111111-2222-3333-4444-555555555555",
+        resourceGroup: "rg",
+        workspaces: { "pf-ws": { network: "managed", ingress: "private", egress: "nope" } },
+      },
+      null,
+      2,
+    );
+    const loaded = loadSpec(text, { format: "json" });
+    expect(loaded.diagnostics).toEqual([
+      expect.objectContaining({
+        code: "PFN003",
+        path: "/workspaces/pf-ws/egress",
+        location: { line: 9, column: 7 },
+      }),
+    ]);
+  });
+});
+
+describe("loadSpec never throws on user input", () => {
+  const junk: Array<[string, string]> = [
+    ["empty", ""],
+    ["whitespace", "  \n\n"],
+    ["comment only", "# nothing\n"],
+    ["list at root", "- a\n- b\n"],
+    ["scalar at root", "hello"],
+    ["binary", "\u0000\u0001\u0002\uFFFD\u0007PK\u0003\u0004"],
+    ["deep nesting", `${"[".repeat(5000)}${"]".repeat(5000)}`],
+    ["deep mapping", Array.from({ length: 500 }, (_, i) => `${" ".repeat(i)}k${i}:`).join("\n")],
+    ["multiple documents", "a: 1\n---\nb: 2\n"],
+    ["unresolved alias", "a: *nope\n"],
+    [
+      "alias bomb",
+      `a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n`,
+    ],
+    ["unknown tag", "version: !custom 1\n"],
+    ["proto key", "__proto__: { polluted: true }\nconstructor: {}\n"],
+    ["tabs", "version:\t1\n\tworkspaces: {}\n"],
+    ["non-string keys", "? [a, b]\n: c\n1: 2\n"],
+  ];
+  it.each(junk)("%s", (_name, text) => {
+    const loaded = loadSpec(text, { file: "junk.yaml" });
+    expect(loaded.topology).toBeUndefined();
+    expect(loaded.diagnostics.length).toBeGreaterThan(0);
+    expect(loaded.diagnostics.length).toBeLessThan(50);
+    for (const d of loaded.diagnostics) {
+      expect(d.code).toMatch(/^PFN\d{3}$/);
+      expect(d.location?.line).toBeGreaterThan(0);
+      expect(d.message).not.toContain("internal error");
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it("reports the same junk as JSON without throwing", () => {
+    for (const [, text] of junk) {
+      const loaded = loadSpec(text, { format: "json" });
+      expect(loaded.topology).toBeUndefined();
+      expect(loaded.diagnostics.length).toBeGreaterThan(0);
+    }
+  });
+
+  it("rejects non-string input from JavaScript callers", () => {
+    const loaded = loadSpec(42 as unknown as string);
+    expect(loaded.diagnostics[0]?.code).toBe("PFN000");
+  });
+});
+
+describe("loadSpecFile", () => {
+  const dir = mkdtempSync(join(tmpdir(), "pfnet-load-"));
+
+  it("loads a file and names it in locations", async () => {
+    const file = join(dir, "spec.yaml");
+    writeFileSync(
+      file,
+      `${HEADER}workspaces:\n  pf-ws:\n    network: managed\n    ingress: private\n    egress: nope\n`,
+    );
+    const loaded = await loadSpecFile(file);
+    expect(loaded.file).toBe(file);
+    expect(loaded.diagnostics[0]?.location).toEqual({ file, line: 8, column: 5 });
+  });
+
+  it("picks JSON by extension", async () => {
+    const file = join(dir, "spec.json");
+    writeFileSync(file, "{ nope");
+    const loaded = await loadSpecFile(file);
+    expect(loaded.diagnostics[0]?.message).toMatch(/^JSON syntax error/);
+  });
+
+  it("a missing file or a directory is a diagnostic naming the file", async () => {
+    const missing = join(dir, "absent.yaml");
+    const loaded = await loadSpecFile(missing);
+    expect(loaded.topology).toBeUndefined();
+    expect(loaded.diagnostics).toEqual([
+      expect.objectContaining({
+        code: "PFN000",
+        message: `Cannot read spec file "${missing}": the file does not exist.`,
+      }),
+    ]);
+    const directory = await loadSpecFile(dir);
+    expect(directory.diagnostics[0]?.message).toContain("it is a directory");
+  });
+
+  it("an aborted signal rejects with ABORTED", async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const error = await loadSpecFile(join(dir, "spec.yaml"), { signal: controller.signal }).catch(
+      (e: unknown) => e,
+    );
+    expect(isPfnetError(error) && error.code).toBe("ABORTED");
+  });
+});

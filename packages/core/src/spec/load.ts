@@ -1,0 +1,334 @@
+/**
+ * Loading a spec from YAML or JSON text: parse (the `yaml` package keeps source positions),
+ * validate, and give every diagnostic a file/line/column. Never throws on user input.
+ *
+ * Diagnostics come back in source order (line, column), parse problems first.
+ */
+import { readFile } from "node:fs/promises";
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  visit,
+  type Node as YamlNode,
+} from "yaml";
+import type { Diagnostic, SourceLocation } from "../diagnostics.js";
+import { PfnetError } from "../errors.js";
+import { ruleInfo } from "../rules/catalogue.js";
+import { splitPointer } from "./pointer.js";
+import type { Topology } from "./schema.js";
+import { validateTopology } from "./validate.js";
+
+export interface LoadedSpec {
+  file?: string;
+  /** Set only when no diagnostic has severity `error`. */
+  topology?: Topology;
+  diagnostics: Diagnostic[];
+  /** Source location of a JSON pointer (the nearest existing ancestor when the path is absent). */
+  locate(path: string): SourceLocation | undefined;
+}
+
+export interface LoadSpecOptions {
+  /** File name shown in locations. */
+  file?: string;
+  /** Default: `json` when `file` ends in `.json`, else `yaml`. */
+  format?: "yaml" | "json";
+}
+
+/** More parse errors than this are summarised: the first ones are the useful ones. */
+const MAX_PARSE_DIAGNOSTICS = 10;
+/** Aliases may not expand into more nodes than this (billion-laughs guard). */
+const MAX_ALIAS_COUNT = 100;
+
+/** Parse and validate spec text. */
+export function loadSpec(text: string, options: LoadSpecOptions = {}): LoadedSpec {
+  const file = options.file;
+  const format = options.format ?? (file !== undefined && /\.json$/i.test(file) ? "json" : "yaml");
+  const fallbackLocate = (): SourceLocation | undefined => withFile({ line: 1, column: 1 }, file);
+  try {
+    if (typeof text !== "string") {
+      return result(
+        file,
+        [parseDiagnostic(`The spec must be text; got ${typeof text}.`, fallbackLocate())],
+        fallbackLocate,
+      );
+    }
+    return load(text, format, file);
+  } catch (error) {
+    // Defensive: a bug in pfnet must still not surface as a crash on user input.
+    const message = error instanceof Error ? error.message : String(error);
+    return result(
+      file,
+      [parseDiagnostic(`pfnet could not read the spec (internal error: ${message}).`, fallbackLocate())],
+      fallbackLocate,
+    );
+  }
+}
+
+/** Read a spec file and load it. A missing or unreadable file is a diagnostic, not a throw. */
+export async function loadSpecFile(
+  file: string,
+  options: { signal?: AbortSignal } = {},
+): Promise<LoadedSpec> {
+  const { signal } = options;
+  if (signal?.aborted)
+    throw new PfnetError("ABORTED", "Loading the spec was cancelled.", { cause: signal.reason });
+  let text: string;
+  try {
+    text = await readFile(file, { encoding: "utf8", ...(signal ? { signal } : {}) });
+  } catch (error) {
+    if (signal?.aborted)
+      throw new PfnetError("ABORTED", "Loading the spec was cancelled.", { cause: signal.reason });
+    const code = (error as { code?: unknown } | null)?.code;
+    const reason =
+      code === "ENOENT"
+        ? "the file does not exist"
+        : code === "EACCES" || code === "EPERM"
+          ? "permission denied"
+          : code === "EISDIR"
+            ? "it is a directory"
+            : `it cannot be read (${typeof code === "string" ? code : "unknown error"})`;
+    return result(
+      file,
+      [
+        {
+          code: "PFN000",
+          severity: "error",
+          path: "",
+          message: `Cannot read spec file "${file}": ${reason}.`,
+          hint: "Check the path (relative paths are resolved from the current directory) and the file's permissions.",
+        },
+      ],
+      () => undefined,
+    );
+  }
+  return loadSpec(text, { file });
+}
+
+function load(text: string, format: "yaml" | "json", file: string | undefined): LoadedSpec {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    strict: true,
+    schema: "core",
+  });
+  const position = (offset: number): SourceLocation => {
+    const { line, col } = lineCounter.linePos(Math.max(0, Math.min(offset, text.length)));
+    return withFile({ line, column: col }, file);
+  };
+  const locate = (path: string): SourceLocation | undefined => position(offsetOf(document, path));
+  const kind = format === "json" ? "JSON" : "YAML";
+  const diagnostics: Diagnostic[] = [];
+
+  // JSON gets JSON's own error messages; the YAML parser still provides positions and duplicate keys.
+  let jsonValue: { value: unknown } | undefined;
+  if (format === "json") {
+    try {
+      jsonValue = { value: JSON.parse(text) };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const at = /at position (\d+)/.exec(message);
+      const clean = message
+        .replace(/\s*in JSON at position \d+.*$/s, "")
+        .replace(/\s*\(line \d+ column \d+\)$/, "");
+      diagnostics.push(
+        parseDiagnostic(
+          `JSON syntax error: ${clean}.`,
+          position(at ? Number(at[1]) : text.length),
+          "Fix the JSON at the reported position (check commas, quotes and brackets).",
+        ),
+      );
+      return result(file, diagnostics, locate);
+    }
+  }
+
+  let parseErrors = 0;
+  for (const error of document.errors) {
+    if (format === "json" && error.code !== "DUPLICATE_KEY") continue; // JSON.parse accepted it
+    parseErrors++;
+    if (parseErrors > MAX_PARSE_DIAGNOSTICS) continue;
+    const at = position(error.pos[0]);
+    if (error.code === "DUPLICATE_KEY") {
+      const key = keyAt(document, error.pos[0]) ?? text.slice(error.pos[0], error.pos[1]);
+      diagnostics.push({
+        code: "PFN006",
+        severity: "error",
+        path: "",
+        message: `Duplicate key \`${key}\`: the same key appears earlier in this mapping.`,
+        hint: ruleInfo("PFN006").hint,
+        location: at,
+      });
+    } else {
+      diagnostics.push(parseDiagnostic(`${kind} syntax error: ${error.message}.`, at));
+    }
+  }
+  if (parseErrors > MAX_PARSE_DIAGNOSTICS) {
+    diagnostics.push(
+      parseDiagnostic(
+        `${parseErrors - MAX_PARSE_DIAGNOSTICS} more ${kind} syntax errors not shown.`,
+        diagnostics.at(-1)?.location ?? position(0),
+      ),
+    );
+  }
+  for (const warning of document.warnings) {
+    diagnostics.push({
+      ...parseDiagnostic(
+        `${kind}: ${warning.message}.`,
+        position(warning.pos[0]),
+        "Remove the tag or value YAML cannot resolve.",
+      ),
+      severity: "warning",
+    });
+  }
+  const syntaxBroken = diagnostics.some((d) => d.code === "PFN000" && d.severity === "error");
+  if (syntaxBroken) return result(file, diagnostics, locate);
+
+  let value: unknown;
+  if (jsonValue) {
+    value = jsonValue.value;
+  } else {
+    if (document.contents === null || document.contents === undefined) {
+      diagnostics.push(
+        parseDiagnostic(
+          "The spec is empty.",
+          position(0),
+          "Start the spec with `version: 1`, `subscriptionId`, `resourceGroup` and `workspaces`.",
+        ),
+      );
+      return result(file, diagnostics, locate);
+    }
+    try {
+      value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      diagnostics.push(
+        parseDiagnostic(
+          `${kind} error: ${message}.`,
+          position(unresolvedAliasOffset(document) ?? 0),
+          "Define each anchor (`&name`) before its alias (`*name`) and avoid aliases that expand too much.",
+        ),
+      );
+      return result(file, diagnostics, locate);
+    }
+  }
+
+  const validation = validateTopology(value);
+  for (const diagnostic of validation.diagnostics) {
+    diagnostics.push({ ...diagnostic, location: locate(diagnostic.path) ?? position(0) });
+  }
+  const hasError = diagnostics.some((d) => d.severity === "error");
+  return result(file, diagnostics, locate, hasError ? undefined : validation.topology);
+}
+
+function result(
+  file: string | undefined,
+  diagnostics: Diagnostic[],
+  locate: (path: string) => SourceLocation | undefined,
+  topology?: Topology,
+): LoadedSpec {
+  const sorted = diagnostics
+    .map((diagnostic, index) => ({ diagnostic, index }))
+    .sort((a, b) => {
+      const x = a.diagnostic.location;
+      const y = b.diagnostic.location;
+      if (x && y) return x.line - y.line || x.column - y.column || a.index - b.index;
+      return a.index - b.index;
+    })
+    .map(({ diagnostic }) => diagnostic);
+  return {
+    ...(file === undefined ? {} : { file }),
+    ...(topology === undefined ? {} : { topology }),
+    diagnostics: sorted,
+    locate,
+  };
+}
+
+function parseDiagnostic(message: string, location: SourceLocation | undefined, hint?: string): Diagnostic {
+  return {
+    code: "PFN000",
+    severity: "error",
+    path: "",
+    message,
+    hint: hint ?? ruleInfo("PFN000").hint,
+    ...(location ? { location } : {}),
+  };
+}
+
+function withFile(location: { line: number; column: number }, file: string | undefined): SourceLocation {
+  return file === undefined ? location : { file, ...location };
+}
+
+/**
+ * Source offset of the node at a JSON pointer: a mapping entry resolves to its key, a list item
+ * to the item. When the path leaves the document, the nearest existing ancestor.
+ */
+function offsetOf(document: Document, path: string): number {
+  let node: unknown = document.contents;
+  let offset = startOf(node) ?? 0;
+  for (const segment of splitPointer(path)) {
+    if (isAlias(node)) node = node.resolve(document);
+    if (isMap(node)) {
+      // The last matching key wins, as in the parsed value.
+      const pair = node.items.findLast((item) => isPair(item) && keyText(item.key) === segment);
+      if (!pair) break;
+      offset = startOf(pair.key) ?? startOf(pair.value) ?? offset;
+      node = pair.value;
+    } else if (isSeq(node)) {
+      if (!/^\d+$/.test(segment)) break;
+      const item = node.items[Number(segment)];
+      if (item === undefined) break;
+      offset = startOf(item) ?? offset;
+      node = item;
+    } else {
+      break;
+    }
+  }
+  return offset;
+}
+
+function startOf(node: unknown): number | undefined {
+  const range = (node as YamlNode | null | undefined)?.range;
+  return Array.isArray(range) ? range[0] : undefined;
+}
+
+function keyText(key: unknown): string | undefined {
+  if (isScalar(key)) return String(key.value);
+  if (key === null || key === undefined) return undefined;
+  return String(key);
+}
+
+/** Text of the mapping key that starts at `offset`, if any. */
+function keyAt(document: Document, offset: number): string | undefined {
+  let found: string | undefined;
+  visit(document, {
+    Pair(_, pair) {
+      if (startOf(pair.key) === offset) {
+        found = keyText(pair.key);
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+function unresolvedAliasOffset(document: Document): number | undefined {
+  let found: number | undefined;
+  visit(document, {
+    Alias(_, alias) {
+      if (alias.resolve(document) === undefined) {
+        found = startOf(alias);
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}

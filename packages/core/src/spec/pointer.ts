@@ -1,0 +1,35 @@
+/** JSON pointers (RFC 6901): the `path` of every diagnostic. */
+
+/** Escape one reference token (`~` → `~0`, `/` → `~1`). */
+export const escapeToken = (token: string): string => token.replace(/~/g, "~0").replace(/\//g, "~1");
+
+/** Unescape one reference token. */
+export const unescapeToken = (token: string): string => token.replace(/~1/g, "/").replace(/~0/g, "~");
+
+/** Build a pointer from raw segments: `pointer("workspaces", "pf", "egress")` → `/workspaces/pf/egress`. */
+export const pointer = (...segments: ReadonlyArray<string | number>): string =>
+  segments.map((segment) => `/${escapeToken(String(segment))}`).join("");
+
+/** Split a pointer into raw segments (`""` → `[]`). */
+export function splitPointer(path: string): string[] {
+  if (path === "" || path === "/") return path === "/" ? [""] : [];
+  return path
+    .slice(path.startsWith("/") ? 1 : 0)
+    .split("/")
+    .map(unescapeToken);
+}
+
+/** Compare pointers segment by segment, numeric segments as numbers (so `/a/2` < `/a/10`). */
+export function comparePointers(a: string, b: string): number {
+  const left = splitPointer(a);
+  const right = splitPointer(b);
+  const length = Math.min(left.length, right.length);
+  for (let i = 0; i < length; i++) {
+    const x = left[i]!;
+    const y = right[i]!;
+    if (x === y) continue;
+    if (/^\d+$/.test(x) && /^\d+$/.test(y)) return Number(x) - Number(y);
+    return x < y ? -1 : 1;
+  }
+  return left.length - right.length;
+}
