@@ -1,0 +1,127 @@
+/** Request context, replies and route table types shared by the route modules. */
+import type { IncomingHttpHeaders } from "node:http";
+import type { Clock } from "./clock.js";
+import type { Model, Operation } from "./state.js";
+
+export type Method = "GET" | "PUT" | "PATCH" | "DELETE" | "POST" | "HEAD";
+
+export type RaceMode = "lastWriterWins" | "conflict" | "off";
+
+export interface Settings {
+  raceMode: RaceMode;
+  /** Page size of outbound-rule lists (nextLink paging). */
+  pageSize: number;
+  /** "scaled": send Retry-After (whole seconds) when the scaled remaining time is ≥ 1 s; "omit": never. */
+  lroRetryAfter: "scaled" | "omit";
+  /** HTTP status a Location poll answers for a Failed operation. */
+  failedLroStatus: number;
+}
+
+export interface Ctx {
+  method: Method;
+  /** Decoded path without query, duplicate slashes collapsed. */
+  path: string;
+  query: URLSearchParams;
+  apiVersion: string;
+  body: unknown;
+  headers: IncomingHttpHeaders;
+  /** Regex captures of the route pattern (original casing). */
+  m: string[];
+  baseUrl: string;
+  /** A fault asked the LRO this request starts to end Failed. */
+  failLro: boolean;
+  model: Model;
+  clock: Clock;
+  settings: Settings;
+}
+
+export interface Reply {
+  status: number;
+  body?: unknown;
+  /** Raw text answer (admin JSONL) instead of a JSON body. */
+  text?: string;
+  headers?: Record<string, string>;
+}
+
+export type Handler = (ctx: Ctx) => Reply;
+
+export interface Route {
+  name: string;
+  pattern: RegExp;
+  /** Supported api-versions. */
+  versions: readonly string[];
+  handlers: Partial<Record<Method, Handler>>;
+}
+
+function retryAfter(ctx: Ctx, op: Operation): Record<string, string> {
+  if (ctx.settings.lroRetryAfter === "omit") return {};
+  const remaining = op.doneAt - ctx.clock.now();
+  return remaining >= 1000 ? { "Retry-After": String(Math.ceil(remaining / 1000)) } : {};
+}
+
+function opBase(ctx: Ctx, op: Operation): string {
+  return `${ctx.baseUrl}/subscriptions/${op.subscriptionId}/providers/${op.namespace}/locations/${op.location}`;
+}
+
+export function locationUrl(ctx: Ctx, op: Operation): string {
+  return `${opBase(ctx, op)}/operationResults/${op.id}?api-version=${op.apiVersion}`;
+}
+
+export function asyncOperationUrl(ctx: Ctx, op: Operation): string {
+  return `${opBase(ctx, op)}/operationStatuses/${op.id}?api-version=${op.apiVersion}`;
+}
+
+/** 202 + Location (+ Retry-After), the ML RP style. */
+export function acceptedLocation(ctx: Ctx, op: Operation, body?: unknown): Reply {
+  return {
+    status: 202,
+    ...(body !== undefined ? { body } : {}),
+    headers: { Location: locationUrl(ctx, op), ...retryAfter(ctx, op) },
+  };
+}
+
+/** 200/201 + Azure-AsyncOperation (+ Location for deletes), the Network RP style. */
+export function acceptedAsync(
+  ctx: Ctx,
+  op: Operation,
+  status: number,
+  body?: unknown,
+  withLocation = false,
+): Reply {
+  return {
+    status,
+    ...(body !== undefined ? { body } : {}),
+    headers: {
+      "Azure-AsyncOperation": asyncOperationUrl(ctx, op),
+      ...(withLocation ? { Location: locationUrl(ctx, op) } : {}),
+      ...retryAfter(ctx, op),
+    },
+  };
+}
+
+export function pollReply(ctx: Ctx, op: Operation, style: "location" | "status"): Reply {
+  if (style === "status") {
+    return {
+      status: 200,
+      body: {
+        id: `/subscriptions/${op.subscriptionId}/providers/${op.namespace}/locations/${op.location}/operationStatuses/${op.id}`,
+        name: op.id,
+        status: op.status,
+        startTime: new Date(op.startedAt).toISOString(),
+        ...(op.status !== "InProgress" ? { endTime: new Date(op.doneAt).toISOString() } : {}),
+        ...(op.error ? { error: op.error } : {}),
+      },
+      headers: op.status === "InProgress" ? retryAfter(ctx, op) : {},
+    };
+  }
+  if (op.status === "InProgress") {
+    return { status: 202, headers: { Location: locationUrl(ctx, op), ...retryAfter(ctx, op) } };
+  }
+  if (op.status === "Failed") {
+    return {
+      status: ctx.settings.failedLroStatus,
+      body: { error: op.error ?? { code: "OperationFailed", message: "The operation failed." } },
+    };
+  }
+  return op.result();
+}

@@ -1,0 +1,257 @@
+/**
+ * Private-endpoint targets: storage accounts, Cognitive Services accounts (Azure OpenAI, Content
+ * Safety), AI Search, key vaults, container registries, app insights — get, patch of the network
+ * properties, and their privateEndpointConnections (list, get, put = approve/reject, delete).
+ * The connection routes also serve an ML workspace's own (inbound) connections.
+ */
+import type { Ctx, Reply, Route } from "../http.js";
+import type { ArmResource, ConnectionStatus, PeConnection } from "../state.js";
+import { ArmError, clone, isObject, type JsonObject, key, str } from "../util.js";
+import {
+  bodyObject,
+  COGNITIVE_VERSIONS,
+  INSIGHTS_VERSIONS,
+  KEYVAULT_VERSIONS,
+  ML_VERSIONS,
+  REGISTRY_VERSIONS,
+  RG,
+  re,
+  SEARCH_VERSIONS,
+  STORAGE_VERSIONS,
+} from "./common.js";
+
+export function connectionJson(target: ArmResource, c: PeConnection): JsonObject {
+  return {
+    id: `${target.id}/privateEndpointConnections/${c.name}`,
+    name: c.name,
+    type: `${target.type}/privateEndpointConnections`,
+    properties: {
+      privateEndpoint: { id: c.privateEndpointId },
+      groupIds: [...c.groupIds],
+      privateLinkServiceConnectionState: {
+        status: c.status,
+        description: c.description,
+        actionsRequired: "None",
+      },
+      provisioningState: c.provisioningState,
+    },
+  };
+}
+
+export function resourceJson(r: ArmResource): JsonObject {
+  return {
+    id: r.id,
+    name: r.name,
+    type: r.type,
+    location: r.location,
+    ...(r.kind !== undefined ? { kind: r.kind } : {}),
+    ...(r.sku !== undefined ? { sku: clone(r.sku) } : {}),
+    ...(r.tags !== undefined ? { tags: clone(r.tags) } : {}),
+    etag: r.etag,
+    properties: {
+      ...clone(r.properties),
+      privateEndpointConnections: [...r.connections.values()].map((c) => connectionJson(r, c)),
+    },
+  };
+}
+
+function targetOf(ctx: Ctx, type: string): ArmResource {
+  const [sub, rg, name] = ctx.m as [string, string, string];
+  ctx.model.checkScope(sub, rg);
+  const id = `/subscriptions/${sub}/resourceGroups/${rg}/providers/${type}/${name}`;
+  const r = ctx.model.resource(id);
+  if (!r || key(r.type) !== key(type)) {
+    throw new ArmError(
+      404,
+      "ResourceNotFound",
+      `The Resource '${type}/${name}' under resource group '${rg}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+    );
+  }
+  return r;
+}
+
+/** PATCH of the network-related properties (publicNetworkAccess, networkAcls), synchronous. */
+function patchTarget(ctx: Ctx, type: string): Reply {
+  const r = targetOf(ctx, type);
+  const body = bodyObject(ctx);
+  const props = isObject(body.properties) ? body.properties : {};
+  const pna = props.publicNetworkAccess;
+  if (pna !== undefined && pna !== "Enabled" && pna !== "Disabled" && pna !== "SecuredByPerimeter") {
+    throw new ArmError(
+      400,
+      "InvalidRequestContent",
+      "properties.publicNetworkAccess must be Enabled or Disabled.",
+    );
+  }
+  if (pna !== undefined) r.properties.publicNetworkAccess = pna;
+  if (props.networkAcls !== undefined) {
+    if (!isObject(props.networkAcls))
+      throw new ArmError(400, "InvalidRequestContent", "properties.networkAcls must be an object.");
+    const current = isObject(r.properties.networkAcls) ? r.properties.networkAcls : {};
+    r.properties.networkAcls = { ...current, ...clone(props.networkAcls) };
+  }
+  for (const k of [
+    "allowBlobPublicAccess",
+    "minimumTlsVersion",
+    "disableLocalAuth",
+    "publicNetworkAccessForIngestion",
+  ]) {
+    if (props[k] !== undefined) r.properties[k] = clone(props[k]);
+  }
+  if (body.tags !== undefined) r.tags = clone(body.tags);
+  r.etag = ctx.model.newEtag();
+  return { status: 200, body: resourceJson(r) };
+}
+
+function connectionTarget(ctx: Ctx): ArmResource {
+  const [sub, rg, provider, name] = ctx.m as [string, string, string, string];
+  ctx.model.checkScope(sub, rg);
+  const r = ctx.model.resource(`/subscriptions/${sub}/resourceGroups/${rg}/providers/${provider}/${name}`);
+  if (!r) {
+    throw new ArmError(
+      404,
+      "ResourceNotFound",
+      `The Resource '${provider}/${name}' under resource group '${rg}' was not found.`,
+    );
+  }
+  return r;
+}
+
+function connectionOf(ctx: Ctx, r: ArmResource): PeConnection {
+  const name = ctx.m[4]!;
+  const c = r.connections.get(key(name));
+  if (!c) {
+    throw new ArmError(
+      404,
+      "PrivateEndpointConnectionNotFound",
+      `Private endpoint connection '${name}' was not found on '${r.name}'.`,
+    );
+  }
+  return c;
+}
+
+function putConnection(ctx: Ctx): Reply {
+  const r = connectionTarget(ctx);
+  const c = connectionOf(ctx, r);
+  const body = bodyObject(ctx);
+  const state = isObject(body.properties) ? body.properties.privateLinkServiceConnectionState : undefined;
+  const status = isObject(state) ? str(state.status) : undefined;
+  const allowed: ConnectionStatus[] = ["Approved", "Rejected", "Pending", "Disconnected"];
+  if (!status || !allowed.includes(status as ConnectionStatus)) {
+    throw new ArmError(
+      400,
+      "InvalidRequestContent",
+      "properties.privateLinkServiceConnectionState.status must be Approved, Rejected, Pending or Disconnected.",
+    );
+  }
+  if (!r.callerMayApprove) {
+    throw new ArmError(
+      403,
+      "AuthorizationFailed",
+      `The client does not have authorization to perform action '${r.type}/privateEndpointConnections/write' over scope '${r.id}/privateEndpointConnections/${c.name}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+    );
+  }
+  if (c.status === "Rejected" && status === "Approved") {
+    throw new ArmError(
+      400,
+      "CannotApproveRejectedConnection",
+      `Private endpoint connection '${c.name}' was rejected; a rejected connection cannot be approved again.`,
+    );
+  }
+  c.status = status as ConnectionStatus;
+  c.description = (isObject(state) ? str(state.description) : undefined) ?? c.description;
+  return { status: 200, body: connectionJson(r, c) };
+}
+
+export function targetRoutes(): Route[] {
+  const types: [string, string, readonly string[], boolean][] = [
+    ["storage", "Microsoft.Storage/storageAccounts", STORAGE_VERSIONS, true],
+    ["cognitive", "Microsoft.CognitiveServices/accounts", COGNITIVE_VERSIONS, true],
+    ["search", "Microsoft.Search/searchServices", SEARCH_VERSIONS, true],
+    ["keyVault", "Microsoft.KeyVault/vaults", KEYVAULT_VERSIONS, true],
+    ["registry", "Microsoft.ContainerRegistry/registries", REGISTRY_VERSIONS, true],
+    ["insights", "Microsoft.Insights/components", INSIGHTS_VERSIONS, false],
+  ];
+  const routes: Route[] = [];
+  for (const [short, type, versions, connections] of types) {
+    const escaped = type.replace(".", "\\.");
+    routes.push({
+      name: `${short}.resource`,
+      pattern: re(`${RG}/providers/${escaped}/([^/]+)`),
+      versions,
+      handlers: {
+        GET: (ctx) => ({ status: 200, body: resourceJson(targetOf(ctx, type)) }),
+        PATCH: (ctx) => patchTarget(ctx, type),
+      },
+    });
+    routes.push({
+      name: `${short}.list`,
+      pattern: re(`${RG}/providers/${escaped}`),
+      versions,
+      handlers: {
+        GET: (ctx) => {
+          const [sub, rg] = ctx.m as [string, string];
+          ctx.model.checkScope(sub, rg);
+          const value = [...ctx.model.resources.values()]
+            .filter((r) => key(r.type) === key(type) && key(r.resourceGroup) === key(rg))
+            .map(resourceJson);
+          return { status: 200, body: { value } };
+        },
+      },
+    });
+    if (!connections) continue;
+    const conn = `${RG}/providers/(${escaped})/([^/]+)/privateEndpointConnections`;
+    routes.push({
+      name: `${short}.privateEndpointConnections`,
+      pattern: re(conn),
+      versions,
+      handlers: {
+        GET: (ctx) => {
+          const r = connectionTarget(ctx);
+          return {
+            status: 200,
+            body: { value: [...r.connections.values()].map((c) => connectionJson(r, c)) },
+          };
+        },
+      },
+    });
+    routes.push(connectionRoute(`${short}.privateEndpointConnection`, `${conn}/([^/]+)`, versions));
+  }
+  routes.push(
+    connectionRoute(
+      "ml.privateEndpointConnection",
+      `${RG}/providers/(Microsoft\\.MachineLearningServices/workspaces)/([^/]+)/privateEndpointConnections/([^/]+)`,
+      ML_VERSIONS,
+    ),
+  );
+  return routes;
+}
+
+function connectionRoute(name: string, source: string, versions: readonly string[]): Route {
+  return {
+    name,
+    pattern: re(source),
+    versions,
+    handlers: {
+      GET: (ctx) => {
+        const r = connectionTarget(ctx);
+        return { status: 200, body: connectionJson(r, connectionOf(ctx, r)) };
+      },
+      PUT: putConnection,
+      DELETE: (ctx) => {
+        const r = connectionTarget(ctx);
+        const c = r.connections.get(key(ctx.m[4]!));
+        if (!c) return { status: 204 };
+        if (!r.callerMayApprove) {
+          throw new ArmError(
+            403,
+            "AuthorizationFailed",
+            `The client does not have authorization to delete connections on '${r.id}'.`,
+          );
+        }
+        r.connections.delete(key(c.name));
+        return { status: 200 };
+      },
+    },
+  };
+}

@@ -1,0 +1,396 @@
+/** The HTTPS front: faults, auth, api-version checks, routing, request log, admin routes. */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer, type Server } from "node:https";
+import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import { makeCertificates } from "./certs.js";
+import { Clock, DEFAULT_DELAYS, type Delays } from "./clock.js";
+import { type FaultRule, Faults } from "./faults.js";
+import type { Ctx, Method, RaceMode, Reply, Route, Settings } from "./http.js";
+import { RequestLog } from "./log.js";
+import { authorizationRoutes } from "./routes/authorization.js";
+import { miscRoutes } from "./routes/misc.js";
+import { mlRoutes } from "./routes/ml.js";
+import { networkRoutes } from "./routes/network.js";
+import { targetRoutes } from "./routes/targets.js";
+import { defaultSeed, loadSeedFile, type SeedEnvironment, validateSeed } from "./seed.js";
+import { Model } from "./state.js";
+import { EmulatorState } from "./stateApi.js";
+import { ArmError, isObject, Prng } from "./util.js";
+
+export interface EmulatorOptions {
+  /** Port on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number;
+  /** Milliseconds per Azure minute. Default 100 (provisioning ≈ 30 min → 3 s). */
+  timeScale?: number;
+  /** A seed environment or the path of a seed JSON file; default: the documented default environment. */
+  seed?: SeedEnvironment | string;
+  /** Fault rules active from the start. */
+  faults?: FaultRule[];
+  /** Concurrent outbound-rule writes: lose rules (default), answer 409, or apply atomically. */
+  raceMode?: RaceMode;
+  /** Seed of the PRNG behind fault chances and generated ids (replayable runs). Default 1. */
+  randomSeed?: number;
+  /** Override Azure durations (in Azure minutes). */
+  delays?: Partial<Delays>;
+  /** Page size of outbound-rule lists. Default 10. */
+  pageSize?: number;
+  /** Retry-After on long-running operations: "scaled" (default; whole seconds, only when ≥ 1 s) or "omit". */
+  lroRetryAfter?: "scaled" | "omit";
+  /** HTTP status a Location poll answers for a Failed operation. Default 400. */
+  failedLroStatus?: number;
+}
+
+export interface Emulator {
+  /** e.g. https://127.0.0.1:PORT — pass as the SDK clients' `endpoint`. */
+  endpoint: string;
+  /** PEM of the CA that signed the server certificate — pass as `tlsOptions: { ca }`. */
+  caCert: string;
+  subscriptionId: string;
+  tenantId: string;
+  /** Milliseconds per Azure minute. */
+  timeScale: number;
+  /** `{ endpoint, tlsOptions: { ca } }`: spread into any Azure SDK client's options. */
+  clientOptions: { endpoint: string; tlsOptions: { ca: string } };
+  state: EmulatorState;
+  requests: RequestLog;
+  faults: Faults;
+  close(): Promise<void>;
+}
+
+const ADMIN_PREFIX = "/_emulator";
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const seed =
+    options.seed === undefined
+      ? defaultSeed()
+      : typeof options.seed === "string"
+        ? loadSeedFile(options.seed)
+        : validateSeed(options.seed);
+  const timeScale = options.timeScale ?? 100;
+  if (!(timeScale > 0))
+    throw new Error(
+      `startEmulator: timeScale must be a positive number of ms per Azure minute (got ${timeScale})`,
+    );
+  const randomSeed = options.randomSeed ?? 1;
+  const clock = new Clock(timeScale, { ...DEFAULT_DELAYS, ...(options.delays ?? {}) });
+  const model = new Model(clock, new Prng(randomSeed), seed);
+  const faults = new Faults(randomSeed, options.faults ?? []);
+  const requests = new RequestLog();
+  const state = new EmulatorState(model, clock);
+  const settings: Settings = {
+    raceMode: options.raceMode ?? "lastWriterWins",
+    pageSize: options.pageSize ?? 10,
+    lroRetryAfter: options.lroRetryAfter ?? "scaled",
+    failedLroStatus: options.failedLroStatus ?? 400,
+  };
+  const routes: Route[] = [
+    ...authorizationRoutes(),
+    ...miscRoutes(),
+    ...mlRoutes(),
+    ...targetRoutes(),
+    ...networkRoutes(),
+  ];
+  const certs = await makeCertificates();
+  let requestSeq = 0;
+  let baseUrl = "";
+
+  const server: Server = createServer({ cert: certs.cert, key: certs.key }, (req, res) => {
+    void handle(req, res);
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = Date.now();
+    // "//subscriptions/…" (a scope passed with its leading slash) must not parse as a host.
+    const url = new URL((req.url ?? "/").replace(/^\/+/, "/"), baseUrl);
+    let path: string;
+    try {
+      path = decodeURIComponent(url.pathname).replace(/\/{2,}/g, "/");
+    } catch {
+      path = url.pathname;
+    }
+    const method = (req.method ?? "GET").toUpperCase() as Method;
+    const apiVersion = url.searchParams.get("api-version");
+    const raw = await readBody(req);
+    let body: unknown;
+    let bodyError: string | undefined;
+    if (raw.length > 0) {
+      try {
+        body = JSON.parse(raw);
+      } catch (error) {
+        bodyError = (error as Error).message;
+        body = raw;
+      }
+    }
+    let faultKind: string | undefined;
+    const send = (reply: Reply) => {
+      const requestId = `emu-${++requestSeq}`;
+      const payload =
+        reply.text ?? (reply.body === undefined || method === "HEAD" ? "" : JSON.stringify(reply.body));
+      res.writeHead(reply.status, {
+        "x-ms-request-id": requestId,
+        "x-ms-correlation-request-id": String(req.headers["x-ms-client-request-id"] ?? requestId),
+        // ARM reports the remaining quota of the per-principal token bucket (azure-facts d.1); the emulator never runs out.
+        ...(method === "GET" || method === "HEAD"
+          ? { "x-ms-ratelimit-remaining-subscription-reads": "249" }
+          : method === "DELETE"
+            ? { "x-ms-ratelimit-remaining-subscription-deletes": "199" }
+            : { "x-ms-ratelimit-remaining-subscription-writes": "199" }),
+        ...(payload && reply.text === undefined ? { "Content-Type": "application/json; charset=utf-8" } : {}),
+        ...(reply.headers ?? {}),
+      });
+      res.end(payload);
+      if (!path.startsWith(ADMIN_PREFIX)) {
+        requests.add({
+          at: new Date(started).toISOString(),
+          method,
+          path,
+          query: url.search,
+          apiVersion,
+          status: reply.status,
+          requestBody: body ?? null,
+          responseBody: reply.body ?? null,
+          durationMs: Date.now() - started,
+          ...(faultKind ? { fault: faultKind } : {}),
+        });
+      }
+    };
+
+    if (path.startsWith(ADMIN_PREFIX)) {
+      send(admin(method, path, url, body));
+      return;
+    }
+
+    clock.tick();
+    const fault = faults.match(method, path);
+    let failLro = false;
+    if (fault) {
+      faultKind = fault.kind;
+      const retry =
+        fault.retryAfterSeconds !== undefined
+          ? { "Retry-After": String(fault.retryAfterSeconds) }
+          : undefined;
+      switch (fault.kind) {
+        case "drop":
+          requests.add({
+            at: new Date(started).toISOString(),
+            method,
+            path,
+            query: url.search,
+            apiVersion,
+            status: 0,
+            requestBody: body ?? null,
+            responseBody: null,
+            durationMs: Date.now() - started,
+            fault: "drop",
+          });
+          req.socket.destroy();
+          return;
+        case "throttle":
+          send({
+            status: 429,
+            body: {
+              error: { code: "TooManyRequests", message: "The request is being throttled (emulator fault)." },
+            },
+            ...(retry ? { headers: retry } : {}),
+          });
+          return;
+        case "serverError":
+          send({
+            status: 500,
+            body: {
+              error: { code: "InternalServerError", message: "Internal server error (emulator fault)." },
+            },
+          });
+          return;
+        case "unavailable":
+          send({
+            status: 503,
+            body: {
+              error: {
+                code: "ServiceUnavailable",
+                message: "The service is temporarily unavailable (emulator fault).",
+              },
+            },
+            ...(retry ? { headers: retry } : {}),
+          });
+          return;
+        case "slow":
+          await sleep(fault.delayMs ?? 2000);
+          clock.tick();
+          break;
+        case "lroFailed":
+          failLro = true;
+          break;
+      }
+    }
+
+    try {
+      const auth = req.headers.authorization;
+      if (!auth || !/^Bearer\s+\S+/i.test(auth)) {
+        throw new ArmError(
+          401,
+          "AuthenticationFailed",
+          "Authentication failed. The 'Authorization' header is missing or is not a bearer token.",
+          {
+            "WWW-Authenticate":
+              'Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token", error_description="The authentication failed because of missing \'Authorization\' header."',
+          },
+        );
+      }
+      if (!apiVersion) {
+        throw new ArmError(
+          400,
+          "MissingApiVersionParameter",
+          "The api-version query parameter (?api-version=) is required for all requests.",
+        );
+      }
+      let matched: { route: Route; m: string[] } | undefined;
+      for (const route of routes) {
+        const m = route.pattern.exec(path);
+        if (m) {
+          matched = { route, m: m.slice(1) };
+          break;
+        }
+      }
+      if (!matched) {
+        const ns = /\/providers\/([^/]+)\/([^/]+)/i.exec(path);
+        throw ns
+          ? new ArmError(
+              404,
+              "InvalidResourceType",
+              `The resource type '${ns[2]}' could not be found in the namespace '${ns[1]}' for api version '${apiVersion}'.`,
+            )
+          : new ArmError(404, "NotFound", `No route for ${method} ${path}.`);
+      }
+      const { route, m } = matched;
+      if (!route.versions.includes(apiVersion)) {
+        throw new ArmError(
+          400,
+          "InvalidApiVersionParameter",
+          `The api-version '${apiVersion}' is invalid. The supported versions are '${route.versions.join(",")}'.`,
+        );
+      }
+      const handler = route.handlers[method] ?? (method === "HEAD" ? route.handlers.GET : undefined);
+      if (!handler) {
+        throw new ArmError(
+          405,
+          "MethodNotAllowed",
+          `The requested resource does not support http method '${method}'.`,
+        );
+      }
+      if (bodyError !== undefined && (method === "PUT" || method === "PATCH" || method === "POST")) {
+        throw new ArmError(
+          400,
+          "InvalidRequestContent",
+          `The request content was invalid and could not be deserialized: ${bodyError}`,
+        );
+      }
+      const ctx: Ctx = {
+        method,
+        path,
+        query: url.searchParams,
+        apiVersion,
+        body,
+        headers: req.headers,
+        m,
+        baseUrl,
+        failLro,
+        model,
+        clock,
+        settings,
+      };
+      send(handler(ctx));
+    } catch (error) {
+      if (error instanceof ArmError) {
+        send({ status: error.status, body: error.body(), headers: error.headers });
+      } else {
+        send({
+          status: 500,
+          body: {
+            error: { code: "InternalServerError", message: `Emulator error: ${(error as Error).message}` },
+          },
+        });
+      }
+    }
+  }
+
+  /** Admin routes (no auth, no api-version): request log, faults, time, state snapshot. */
+  function admin(method: Method, path: string, url: URL, body: unknown): Reply {
+    const sub = path.slice(ADMIN_PREFIX.length);
+    if (sub === "/requests" && method === "GET") {
+      if (url.searchParams.get("format") === "jsonl") {
+        return { status: 200, text: requests.toJSONL(), headers: { "Content-Type": "application/x-ndjson" } };
+      }
+      return { status: 200, body: requests.entries };
+    }
+    if (sub === "/requests" && method === "DELETE") {
+      requests.clear();
+      return { status: 204 };
+    }
+    if (sub === "/faults" && method === "GET")
+      return { status: 200, body: { rules: faults.list(), hits: faults.hits } };
+    if (sub === "/faults" && method === "POST") {
+      try {
+        return { status: 201, body: { id: faults.add(body as FaultRule) } };
+      } catch (error) {
+        return {
+          status: 400,
+          body: { error: { code: "InvalidFaultRule", message: (error as Error).message } },
+        };
+      }
+    }
+    if (sub === "/faults" && method === "DELETE") {
+      faults.clear();
+      return { status: 204 };
+    }
+    if (sub === "/advance" && method === "POST") {
+      const minutes = isObject(body) && typeof body.minutes === "number" ? body.minutes : Number.NaN;
+      if (!Number.isFinite(minutes))
+        return {
+          status: 400,
+          body: { error: { code: "InvalidRequestContent", message: "Body must be { minutes: number }." } },
+        };
+      clock.advance(minutes);
+      return { status: 200, body: { advancedMinutes: minutes } };
+    }
+    if (sub === "/state" && method === "GET") return { status: 200, body: state.snapshot() };
+    return {
+      status: 404,
+      body: { error: { code: "NotFound", message: `No admin route ${method} ${path}.` } },
+    };
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  baseUrl = `https://127.0.0.1:${port}`;
+
+  return {
+    endpoint: baseUrl,
+    caCert: certs.caCert,
+    subscriptionId: model.subscriptionId,
+    tenantId: model.tenantId,
+    timeScale,
+    clientOptions: { endpoint: baseUrl, tlsOptions: { ca: certs.caCert } },
+    state,
+    requests,
+    faults,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}

@@ -1,0 +1,230 @@
+/**
+ * The test-facing state API: read and change the emulator's Azure directly, e.g. to simulate drift
+ * made by someone in the portal. Reads return the JSON the REST API would serve (2025-12-01 shapes).
+ */
+import type { Clock } from "./clock.js";
+import { roleAssignmentJson } from "./routes/authorization.js";
+import { ruleBody, workspaceJson } from "./routes/ml.js";
+import { connectionJson, resourceJson } from "./routes/targets.js";
+import type { IsolationMode } from "./seed.js";
+import type { ArmResource, ConnectionStatus, Model, WorkspaceState } from "./state.js";
+import { clone, isObject, type JsonObject, key } from "./util.js";
+
+export interface WorkspaceDrift {
+  publicNetworkAccess?: "Enabled" | "Disabled";
+  isolationMode?: IsolationMode;
+  /** Merged into the stored workspace `properties` (no validation). */
+  properties?: JsonObject;
+  /** Force the managed network status. */
+  networkStatus?: "Inactive" | "Active";
+}
+
+export class EmulatorState {
+  constructor(
+    private readonly model: Model,
+    private readonly clock: Clock,
+  ) {}
+
+  get subscriptionId(): string {
+    return this.model.subscriptionId;
+  }
+
+  get tenantId(): string {
+    return this.model.tenantId;
+  }
+
+  /** Moves Azure time forward (scaled) and runs what became due: provisioning, propagation, … */
+  advance(azureMinutes: number): void {
+    this.clock.advance(azureMinutes);
+  }
+
+  private ws(nameOrId: string): WorkspaceState {
+    this.clock.tick();
+    const ws = this.model.workspaceByName(nameOrId);
+    if (!ws) throw new Error(`emulator state: no workspace '${nameOrId}'`);
+    return ws;
+  }
+
+  private target(nameOrId: string): ArmResource {
+    this.clock.tick();
+    const r = nameOrId.startsWith("/")
+      ? this.model.resource(nameOrId)
+      : [...this.model.resources.values()].find((x) => key(x.name) === key(nameOrId));
+    if (!r) throw new Error(`emulator state: no resource '${nameOrId}'`);
+    return r;
+  }
+
+  /** The workspace as GET answers at 2025-12-01, or undefined. */
+  workspace(nameOrId: string): JsonObject | undefined {
+    this.clock.tick();
+    const ws = this.model.workspaceByName(nameOrId);
+    return ws ? workspaceJson(this.model, ws) : undefined;
+  }
+
+  workspaceNames(): string[] {
+    this.clock.tick();
+    return [...this.model.workspaces.values()].map((w) => w.name);
+  }
+
+  /** Drift: changes a workspace without validation; its etag changes. */
+  patchWorkspace(nameOrId: string, drift: WorkspaceDrift): void {
+    const ws = this.ws(nameOrId);
+    if (drift.publicNetworkAccess) ws.publicNetworkAccess = drift.publicNetworkAccess;
+    if (drift.isolationMode) ws.managedNetwork.isolationMode = drift.isolationMode;
+    if (drift.properties) Object.assign(ws.properties, clone(drift.properties));
+    if (drift.networkStatus === "Active") this.model.completeProvisioning(ws, false);
+    if (drift.networkStatus === "Inactive") ws.managedNetwork.status = "Inactive";
+    this.model.touch(ws);
+  }
+
+  /** Outbound rules as the list call shows them (map of name → rule, required ones included). */
+  rules(nameOrId: string): Record<string, JsonObject> {
+    const ws = this.ws(nameOrId);
+    return Object.fromEntries(this.model.allRules(ws).map((r) => [r.name, ruleBody(r)]));
+  }
+
+  /** Drift: adds/replaces a user rule (`rule` in the OutboundRule shape) or deletes it (`undefined`). */
+  setRule(nameOrId: string, ruleName: string, rule: JsonObject | undefined): void {
+    const ws = this.ws(nameOrId);
+    if (rule === undefined) {
+      ws.rules.delete(key(ruleName));
+      this.model.disconnectRule(ws, ruleName);
+    } else {
+      const r = this.model.ruleFromBody(
+        ruleName,
+        rule,
+        ws.managedNetwork.status === "Active" ? "Active" : "Inactive",
+      );
+      ws.rules.set(key(ruleName), r);
+      if (ws.managedNetwork.status === "Active" && r.type === "PrivateEndpoint")
+        this.model.connectRule(ws, r);
+    }
+    this.model.touch(ws);
+  }
+
+  networkStatus(nameOrId: string): "Inactive" | "Active" {
+    return this.ws(nameOrId).managedNetwork.status;
+  }
+
+  /** Completes managed-network provisioning at once (as if the scaled 30 minutes had passed). */
+  provisionNow(nameOrId: string): void {
+    const ws = this.ws(nameOrId);
+    if (ws.managedNetwork.isolationMode === "Disabled")
+      throw new Error(`emulator state: '${nameOrId}' has isolation Disabled`);
+    this.model.completeProvisioning(ws, false);
+  }
+
+  /** A target resource (storage, AOAI, search, VNet, PE, …) as GET answers, or undefined. */
+  resource(nameOrId: string): JsonObject | undefined {
+    try {
+      return resourceJson(this.target(nameOrId));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Drift on a resource: merges `properties` (e.g. `{ publicNetworkAccess: "Enabled" }`). */
+  patchResource(nameOrId: string, properties: JsonObject): void {
+    const r = this.target(nameOrId);
+    Object.assign(r.properties, clone(properties));
+    r.etag = this.model.newEtag();
+  }
+
+  /** Private-endpoint connections on a target. */
+  connections(nameOrId: string): JsonObject[] {
+    const r = this.target(nameOrId);
+    return [...r.connections.values()].map((c) => connectionJson(r, c));
+  }
+
+  /** Sets a connection's state as the target's owner would (no permission check). */
+  approveConnection(
+    targetNameOrId: string,
+    connectionName: string,
+    status: ConnectionStatus = "Approved",
+  ): void {
+    const r = this.target(targetNameOrId);
+    const c = r.connections.get(key(connectionName));
+    if (!c) throw new Error(`emulator state: no connection '${connectionName}' on '${targetNameOrId}'`);
+    c.status = status;
+    c.description = status === "Approved" ? "Approved by the emulator state API" : status;
+  }
+
+  /** Sets the emulator-only flags of a target. */
+  setTargetFlags(nameOrId: string, flags: { autoApprove?: boolean; callerMayApprove?: boolean }): void {
+    const r = this.target(nameOrId);
+    if (flags.autoApprove !== undefined) r.autoApprove = flags.autoApprove;
+    if (flags.callerMayApprove !== undefined) r.callerMayApprove = flags.callerMayApprove;
+  }
+
+  /** Drift: a compute appears in the workspace (Succeeded). */
+  addCompute(
+    nameOrId: string,
+    name: string,
+    computeType = "ComputeInstance",
+    properties: JsonObject = {},
+  ): void {
+    const ws = this.ws(nameOrId);
+    ws.computes.set(key(name), {
+      name,
+      location: ws.location,
+      provisioningState: "Succeeded",
+      body: { computeType, ...properties },
+    });
+  }
+
+  /** Drift: an online endpoint appears in the workspace (Succeeded). */
+  addOnlineEndpoint(
+    nameOrId: string,
+    name: string,
+    publicNetworkAccess: "Enabled" | "Disabled" = "Enabled",
+  ): void {
+    const ws = this.ws(nameOrId);
+    ws.endpoints.set(key(name), {
+      name,
+      location: ws.location,
+      provisioningState: "Succeeded",
+      properties: { authMode: "Key", publicNetworkAccess },
+      deployments: new Map(),
+    });
+  }
+
+  /** A principal created now: role assignments for it answer PrincipalNotFound during the replication delay. */
+  newPrincipal(): string {
+    return this.model.newPrincipal();
+  }
+
+  roleAssignments(): JsonObject[] {
+    this.clock.tick();
+    return [...this.model.roleAssignments.values()].map(roleAssignmentJson);
+  }
+
+  /** Drift: removes a role assignment by id or name. */
+  removeRoleAssignment(idOrName: string): boolean {
+    for (const [k, a] of this.model.roleAssignments) {
+      if (key(a.id) === key(idOrName) || key(a.name) === key(idOrName)) {
+        this.model.roleAssignments.delete(k);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Makes every role assignment take effect now (skips the propagation delay). */
+  propagateRoles(): void {
+    const now = this.clock.now();
+    for (const a of this.model.roleAssignments.values()) a.effectiveAt = Math.min(a.effectiveAt, now);
+  }
+
+  /** Whole-state summary (used by the admin route). */
+  snapshot(): JsonObject {
+    this.clock.tick();
+    return {
+      subscriptionId: this.model.subscriptionId,
+      workspaces: [...this.model.workspaces.values()].map((w) => workspaceJson(this.model, w)),
+      resources: [...this.model.resources.values()]
+        .filter((r) => !isObject(r.properties) || r.type !== "Microsoft.MachineLearningServices/workspaces")
+        .map(resourceJson),
+      roleAssignments: this.roleAssignments(),
+    };
+  }
+}

@@ -1,0 +1,247 @@
+/** Role assignments: PrincipalNotFound, RoleAssignmentExists, tenant-scoped role id, filters, propagation. */
+import { type Emulator, startEmulator } from "@pfnet/arm-emulator";
+import { afterEach, describe, expect, test } from "vitest";
+import { rest, targetId } from "./helpers.js";
+
+let emu: Emulator;
+afterEach(async () => emu?.close());
+
+const API = "2022-04-01";
+const STORAGE_FILE = "69566ab7-960f-475b-8e7c-b3118f30c6bd";
+const READER = "acdd72a7-3385-48ef-bd42-f606fba81ae7";
+type ArmErr = { error: { code: string; message: string; details?: { code: string; message: string }[] } };
+type Assignment = {
+  id: string;
+  name: string;
+  properties: { roleDefinitionId: string; principalId: string; scope: string; principalType: string };
+};
+
+function assignmentPath(scope: string, name: string) {
+  return `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`;
+}
+
+function body(emuRef: Emulator, role: string, principalId: string, principalType?: string) {
+  return {
+    properties: {
+      roleDefinitionId: `/subscriptions/${emuRef.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${role}`,
+      principalId,
+      ...(principalType ? { principalType } : {}),
+    },
+  };
+}
+
+describe("role assignments", () => {
+  test("a principal younger than the replication delay → 400 PrincipalNotFound, unless principalType ServicePrincipal", async () => {
+    emu = await startEmulator({ timeScale: 1000 });
+    const scope = targetId(emu, "Microsoft.Storage/storageAccounts/stpfws");
+    const fresh = emu.state.newPrincipal();
+    const res = await rest(
+      emu,
+      "PUT",
+      assignmentPath(scope, "a1b2c3d4-0000-4000-8000-000000000001"),
+      body(emu, STORAGE_FILE, fresh),
+      API,
+    );
+    expect(res.status).toBe(400);
+    expect((res.body as ArmErr).error.code).toBe("PrincipalNotFound");
+    const asUser = await rest(
+      emu,
+      "PUT",
+      assignmentPath(scope, "a1b2c3d4-0000-4000-8000-000000000001"),
+      body(emu, STORAGE_FILE, fresh, "User"),
+      API,
+    );
+    expect(asUser.status).toBe(400);
+    const sp = await rest(
+      emu,
+      "PUT",
+      assignmentPath(scope, "a1b2c3d4-0000-4000-8000-000000000001"),
+      body(emu, STORAGE_FILE, fresh, "ServicePrincipal"),
+      API,
+    );
+    expect(sp.status).toBe(201);
+    // After the replication delay the directory knows the principal.
+    const other = emu.state.newPrincipal();
+    emu.state.advance(3);
+    const later = await rest(
+      emu,
+      "PUT",
+      assignmentPath(scope, "a1b2c3d4-0000-4000-8000-000000000002"),
+      body(emu, READER, other),
+      API,
+    );
+    expect(later.status).toBe(201);
+    expect((later.body as Assignment).properties.principalType).toBe("User");
+  });
+
+  test("same (scope, role, principal) under another name → 409 RoleAssignmentExists; same name is idempotent", async () => {
+    emu = await startEmulator();
+    const scope = targetId(emu, "Microsoft.Storage/storageAccounts/stpfws");
+    const principal = (emu.state.workspace("pf-ws")!.identity as { principalId: string }).principalId;
+    const first = await rest(
+      emu,
+      "PUT",
+      assignmentPath(scope, "b1b2c3d4-0000-4000-8000-000000000001"),
+      body(emu, STORAGE_FILE, principal, "ServicePrincipal"),
+      API,
+    );
+    expect(first.status).toBe(201);
+    const created = first.body as Assignment;
+    // The answer carries the tenant-scoped role definition id.
+    expect(created.properties.roleDefinitionId).toBe(
+      `/providers/Microsoft.Authorization/roleDefinitions/${STORAGE_FILE}`,
+    );
+    expect(created.properties.scope).toBe(scope);
+    const again = await rest(
+      emu,
+      "PUT",
+      assignmentPath(scope, "b1b2c3d4-0000-4000-8000-000000000001"),
+      body(emu, STORAGE_FILE, principal, "ServicePrincipal"),
+      API,
+    );
+    expect(again.status).toBe(200);
+    const dup = await rest(
+      emu,
+      "PUT",
+      assignmentPath(scope, "b1b2c3d4-0000-4000-8000-000000000099"),
+      body(emu, STORAGE_FILE, principal, "ServicePrincipal"),
+      API,
+    );
+    expect(dup.status).toBe(409);
+    expect((dup.body as ArmErr).error.code).toBe("RoleAssignmentExists");
+    const changed = await rest(
+      emu,
+      "PUT",
+      assignmentPath(scope, "b1b2c3d4-0000-4000-8000-000000000001"),
+      body(emu, READER, principal, "ServicePrincipal"),
+      API,
+    );
+    expect(changed.status).toBe(409);
+    expect((changed.body as ArmErr).error.code).toBe("RoleAssignmentUpdateNotPermitted");
+    const unknownRole = await rest(
+      emu,
+      "PUT",
+      assignmentPath(scope, "b1b2c3d4-0000-4000-8000-000000000002"),
+      body(emu, "00000000-0000-4000-8000-000000000000", principal, "ServicePrincipal"),
+      API,
+    );
+    expect((unknownRole.body as ArmErr).error.code).toBe("RoleDefinitionDoesNotExist");
+  });
+
+  test("list with $filter principalId / atScope(), by-scope inheritance, get and delete (200 then 204)", async () => {
+    emu = await startEmulator();
+    const rgScope = `/subscriptions/${emu.subscriptionId}/resourceGroups/rg-promptflow`;
+    const storage = targetId(emu, "Microsoft.Storage/storageAccounts/stpfws");
+    const p1 = "11111111-aaaa-4aaa-8aaa-111111111111";
+    const p2 = "22222222-bbbb-4bbb-8bbb-222222222222";
+    await rest(
+      emu,
+      "PUT",
+      assignmentPath(rgScope, "c1b2c3d4-0000-4000-8000-000000000001"),
+      body(emu, READER, p1),
+      API,
+    );
+    await rest(
+      emu,
+      "PUT",
+      assignmentPath(storage, "c1b2c3d4-0000-4000-8000-000000000002"),
+      body(emu, STORAGE_FILE, p2),
+      API,
+    );
+    const list = async (scope: string) =>
+      (
+        (
+          await rest(
+            emu,
+            "GET",
+            `${scope}/providers/Microsoft.Authorization/roleAssignments`,
+            undefined,
+            API,
+            {},
+          )
+        ).body as {
+          value: Assignment[];
+        }
+      ).value;
+    const listFiltered = async (scope: string, filter: string) => {
+      const res = await rest(
+        emu,
+        "GET",
+        `${scope}/providers/Microsoft.Authorization/roleAssignments?$filter=${encodeURIComponent(filter)}`,
+        undefined,
+        API,
+      );
+      return (res.body as { value: Assignment[] }).value;
+    };
+    expect((await list(storage)).map((a) => a.properties.principalId).sort()).toEqual([p1, p2]); // inherited + own
+    expect((await list(rgScope)).map((a) => a.properties.principalId).sort()).toEqual([p1, p2]); // own + below
+    expect((await listFiltered(rgScope, "atScope()")).map((a) => a.properties.principalId)).toEqual([p1]);
+    expect((await listFiltered(storage, `principalId eq '${p2}'`)).map((a) => a.name)).toEqual([
+      "c1b2c3d4-0000-4000-8000-000000000002",
+    ]);
+    const bad = await rest(
+      emu,
+      "GET",
+      `${storage}/providers/Microsoft.Authorization/roleAssignments?$filter=${encodeURIComponent("roleName eq 'x'")}`,
+      undefined,
+      API,
+    );
+    expect(bad.status).toBe(400);
+    const path = assignmentPath(storage, "C1B2C3D4-0000-4000-8000-000000000002");
+    expect((await rest(emu, "GET", path, undefined, API)).status).toBe(200);
+    expect((await rest(emu, "DELETE", path, undefined, API)).status).toBe(200);
+    expect((await rest(emu, "DELETE", path, undefined, API)).status).toBe(204);
+    expect((await rest(emu, "GET", path, undefined, API)).status).toBe(404);
+  });
+
+  test("role definitions: get by id and list by roleName", async () => {
+    emu = await startEmulator();
+    const sub = `/subscriptions/${emu.subscriptionId}`;
+    const res = await rest(
+      emu,
+      "GET",
+      `${sub}/providers/Microsoft.Authorization/roleDefinitions?$filter=${encodeURIComponent("roleName eq 'Storage File Data Privileged Contributor'")}`,
+      undefined,
+      API,
+    );
+    const value = (res.body as { value: { name: string }[] }).value;
+    expect(value.map((v) => v.name)).toEqual([STORAGE_FILE]);
+    expect(
+      (
+        await rest(
+          emu,
+          "GET",
+          `${sub}/providers/Microsoft.Authorization/roleDefinitions/${READER}`,
+          undefined,
+          API,
+        )
+      ).status,
+    ).toBe(200);
+  });
+
+  test("propagation: a compute session needs the storage role in effect (403 AuthorizationFailed before)", async () => {
+    emu = await startEmulator({ timeScale: 1000 });
+    emu.state.addCompute("pf-ws", "ci-1");
+    const ws =
+      "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-promptflow/providers/Microsoft.MachineLearningServices/workspaces/pf-ws";
+    const before = await rest(emu, "POST", `${ws}/computes/ci-1/start`, undefined, "2025-12-01");
+    expect(before.status).toBe(403);
+    expect((before.body as ArmErr).error.code).toBe("AuthorizationFailed");
+    expect((before.body as ArmErr).error.message).toContain("If access was recently granted");
+    const principal = (emu.state.workspace("pf-ws")!.identity as { principalId: string }).principalId;
+    const put = await rest(
+      emu,
+      "PUT",
+      assignmentPath(
+        `/subscriptions/${emu.subscriptionId}/resourceGroups/rg-promptflow`,
+        "d1b2c3d4-0000-4000-8000-000000000001",
+      ),
+      body(emu, STORAGE_FILE, principal, "ServicePrincipal"),
+      API,
+    );
+    expect(put.status).toBe(201);
+    expect((await rest(emu, "POST", `${ws}/computes/ci-1/start`, undefined, "2025-12-01")).status).toBe(403);
+    emu.state.advance(5);
+    expect((await rest(emu, "POST", `${ws}/computes/ci-1/start`, undefined, "2025-12-01")).status).toBe(202);
+  });
+});
