@@ -58,6 +58,10 @@ export type PfnetEvent =
 export type PfnetEventType = PfnetEvent["type"];
 
 /** The payload a caller passes to `emit`; sequence and time are added by the emitter. */
-export type PfnetEventInput = PfnetEvent extends infer E ? (E extends PfnetEvent ? Omit<E, "sequence" | "time"> : never) : never;
+export type PfnetEventInput = PfnetEvent extends infer E
+  ? E extends PfnetEvent
+    ? Omit<E, "sequence" | "time">
+    : never
+  : never;
 
 export type EventListener = (event: PfnetEvent) => void;

@@ -23,8 +23,21 @@ export const address = {
   lane: (key: string) => `workspace.${key}`,
 } as const;
 
+const fitted = new Map<string, string>();
+
 /** Fit a derived name into Azure's pattern: sanitise, and shorten with a stable hash suffix. */
 export function fitName(raw: string): string {
+  let name = fitted.get(raw);
+  if (name === undefined) {
+    name = computeFitName(raw);
+    // Bounded memo: large specs derive the same names on every plan.
+    if (fitted.size > 10_000) fitted.clear();
+    fitted.set(raw, name);
+  }
+  return name;
+}
+
+function computeFitName(raw: string): string {
   let name = raw
     .replace(/[^a-zA-Z0-9_-]/g, "-")
     .replace(/-+/g, "-")

@@ -1,0 +1,240 @@
+import { describe, expect, it } from "vitest";
+import { createBlock, LOCKED, managedPrivate, SEARCH, seededProvider, topology } from "../../test/support.js";
+import type { PfnetEvent } from "../events.js";
+import { plan } from "../plan/plan.js";
+import type { Plan, PlanStep } from "../plan/types.js";
+import { planHasChanges } from "../plan/types.js";
+import type { Provider } from "../provider.js";
+import { apply, nodeOfStep } from "./apply.js";
+
+const spec = () => topology({ "pf-ws": managedPrivate() });
+
+describe("apply", () => {
+  it("applies a plan so that the next plan is empty, with events in order", async () => {
+    const provider = seededProvider();
+    const events: PfnetEvent[] = [];
+    const planned = await plan(spec(), provider);
+    const result = await apply(planned, provider, { onEvent: (event) => events.push(event) });
+    expect(result.outcomes).toEqual({
+      succeeded: 11,
+      failed: 0,
+      skipped: 0,
+      pendingApproval: 0,
+      cancelled: 0,
+    });
+    expect(result.errors).toEqual([]);
+    expect(result.steps.map((step) => step.address)).toEqual(planned.steps.map((step) => step.address));
+    expect(planHasChanges(await plan(spec(), provider))).toBe(false);
+    expect(events[0]).toMatchObject({ type: "apply.started", steps: 11, concurrency: 10 });
+    expect(events.at(-1)).toMatchObject({ type: "apply.finished" });
+    expect(events.map((event) => event.sequence)).toEqual(events.map((_, index) => index + 1));
+    expect(events.filter((event) => event.type === "step.started")).toHaveLength(11);
+  });
+
+  it("makes no provider call for noop steps", async () => {
+    const provider = seededProvider();
+    await apply(await plan(spec(), provider), provider);
+    const again = await plan(spec(), provider);
+    const before = { ...provider.calls };
+    const result = await apply(again, provider);
+    expect(result.outcomes.succeeded).toBe(again.steps.length);
+    expect(provider.calls).toEqual(before);
+  });
+
+  it("refuses a stale plan and writes nothing", async () => {
+    const provider = seededProvider();
+    const planned = await plan(spec(), provider);
+    provider.update((state) => {
+      state.workspaces[0]!.publicNetworkAccess = "Disabled";
+    });
+    const before = provider.state();
+    await expect(apply(planned, provider)).rejects.toMatchObject({
+      code: "PLAN_STALE",
+      details: { changed: [expect.objectContaining({ address: "workspace.pf-ws" })] },
+    });
+    expect(provider.calls.apply).toBe(0);
+    expect(provider.state()).toEqual(before);
+  });
+
+  it("stops a guarded step as RESOURCE_STALE when its resource changes during apply", async () => {
+    const provider = seededProvider({ latencyMs: (step) => (step.kind === "workspace" ? 20 : 0) });
+    const planned = await plan(spec(), provider);
+    const role = planned.steps.find((step) => step.kind === "roleAssignment")!;
+    expect(role.guard).toBe(true);
+    const running = apply(planned, provider, { concurrency: 1 });
+    // While the workspace step runs, someone grants the role by hand.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    provider.setResource(nodeOfStep(role), {
+      roleDefinitionId: String(role.after!.roleDefinitionId),
+      principalType: "ServicePrincipal",
+    });
+    const result = await running;
+    const record = result.steps.find((step) => step.address === role.address)!;
+    expect(record).toMatchObject({ outcome: "failed", error: { code: "RESOURCE_STALE" } });
+    expect(result.errors.map((error) => error.code)).toEqual(["RESOURCE_STALE"]);
+  });
+
+  it("skips dependents of a failed step, finishes independent ones, reports the root cause once", async () => {
+    const provider = seededProvider({ failures: { "workspace.pf-ws.rule.pe-aoai": "always" } });
+    const result = await apply(await plan(spec(), provider), provider);
+    const outcome = Object.fromEntries(result.steps.map((step) => [step.address, step]));
+    expect(outcome["workspace.pf-ws.rule.pe-aoai"]!.outcome).toBe("failed");
+    for (const dependent of [
+      "workspace.pf-ws.network",
+      "workspace.pf-ws.approval.aoai",
+      "workspace.pf-ws.endpoint.pf-chat",
+    ]) {
+      expect(outcome[dependent]).toMatchObject({
+        outcome: "skipped",
+        skippedBecause: "workspace.pf-ws.rule.pe-aoai",
+      });
+    }
+    expect(outcome["workspace.pf-ws.rule.pe-search"]!.outcome).toBe("succeeded");
+    expect(outcome["workspace.pf-ws.storage-role"]!.outcome).toBe("succeeded");
+    expect(result.errors).toEqual([
+      expect.objectContaining({ code: "PROVIDER_ERROR", address: "workspace.pf-ws.rule.pe-aoai" }),
+    ]);
+  });
+
+  it("skips what follows a pending approval and names the connection", async () => {
+    const t = topology({ "pf-ws": managedPrivate({ reach: { services: ["aoai", "locked"] } }) });
+    const provider = seededProvider({ pendingApprovalTargets: [LOCKED] });
+    const result = await apply(await plan(t, provider), provider);
+    const locked = result.steps.find((step) => step.address === "workspace.pf-ws.approval.locked")!;
+    expect(locked.outcome).toBe("pendingApproval");
+    expect(locked.pending?.connectionId).toContain("srch-locked/privateEndpointConnections/");
+    expect(result.errors).toEqual([]);
+    expect(result.outcomes.pendingApproval).toBe(1);
+    // The approval is still pending in the next plan.
+    const again = await plan(t, provider);
+    expect(again.steps.filter((step) => step.action !== "noop").map((step) => step.address)).toEqual([
+      "workspace.pf-ws.approval.locked",
+    ]);
+  });
+
+  it("skips the dependents of a pendingApproval step without an error", async () => {
+    const step = (address: string, dependsOn: string[]): PlanStep => ({
+      address,
+      kind: "privateEndpointApproval",
+      action: "approve",
+      identity: {},
+      before: null,
+      after: { status: "Approved" },
+      changedPaths: [],
+      reason: "test",
+      dependsOn,
+      guard: false,
+    });
+    const steps = [step("a", []), step("b", ["a"]), step("c", [])];
+    const planned: Plan = {
+      formatVersion: 1,
+      specHash: "x",
+      provider: "p",
+      steps,
+      diagnostics: [],
+      fingerprints: {},
+      unmanaged: [],
+      summary: { create: 0, update: 0, delete: 0, replace: 0, provision: 0, approve: 3, noop: 0 },
+    };
+    const provider: Provider = {
+      name: "p",
+      read: async () => ({ resources: {}, discovered: [] }),
+      apply: async (s) =>
+        s.address === "a"
+          ? {
+              outcome: "pendingApproval",
+              pending: { connectionId: "conn", action: "approve it", permission: "owner" },
+            }
+          : { outcome: "succeeded" },
+    };
+    const result = await apply(planned, provider);
+    expect(result.steps.map((s) => [s.address, s.outcome, s.skippedBecause])).toEqual([
+      ["a", "pendingApproval", undefined],
+      ["b", "skipped", "a"],
+      ["c", "succeeded", undefined],
+    ]);
+    expect(result.errors).toEqual([]);
+  });
+
+  it("on abort cancels what has not started and does not throw", async () => {
+    const provider = seededProvider({ latencyMs: 30 });
+    const controller = new AbortController();
+    const planned = await plan(spec(), provider);
+    const events: PfnetEvent[] = [];
+    const running = apply(planned, provider, {
+      signal: controller.signal,
+      onEvent: (event) => {
+        events.push(event);
+        if (event.type === "step.started") controller.abort();
+      },
+    });
+    const result = await running;
+    expect(result.outcomes.succeeded).toBe(0);
+    expect(result.outcomes.cancelled).toBe(planned.steps.length);
+    expect(provider.writes().filter((write) => write.ok)).toEqual([]);
+    expect(events.filter((event) => event.type === "step.started")).toHaveLength(1);
+  });
+
+  it("creates a workspace that does not exist, then everything of it", async () => {
+    const provider = seededProvider();
+    const t = topology({ "pf-deploy": managedPrivate({ create: createBlock }) });
+    const result = await apply(await plan(t, provider), provider);
+    expect(result.outcomes.failed).toBe(0);
+    const ws = provider.state().workspaces.find((candidate) => candidate.name === "pf-deploy")!;
+    expect(ws).toMatchObject({
+      isolationMode: "AllowOnlyApprovedOutbound",
+      networkStatus: "Active",
+      storageAccount: createBlock.storageAccount,
+    });
+    expect(provider.state().roleAssignments).toEqual([
+      expect.objectContaining({ principalId: ws.principalId, scope: createBlock.storageAccount }),
+    ]);
+    expect(provider.state().connections.some((connection) => connection.targetId === SEARCH)).toBe(true);
+    expect(planHasChanges(await plan(t, provider))).toBe(false);
+  });
+
+  it("passes provider progress events through with the engine's sequence", async () => {
+    const inner = seededProvider();
+    const planned = await plan(spec(), inner);
+    const chatty: Provider = {
+      name: "chatty",
+      read: (nodes, context) => inner.read(nodes, context),
+      apply: async (step, context) => {
+        context.emit({ type: "step.progress", address: step.address, message: "working" });
+        return inner.apply(step, context);
+      },
+    };
+    const events: PfnetEvent[] = [];
+    await apply(planned, chatty, { concurrency: 1, onEvent: (event) => events.push(event) });
+    const progress = events.filter((event) => event.type === "step.progress");
+    expect(progress).toHaveLength(planned.steps.length);
+    expect(events.map((event) => event.sequence)).toEqual(events.map((_, index) => index + 1));
+    // Each step's progress comes between its started and finished events.
+    const first = planned.steps[0]!.address;
+    const kinds = events
+      .filter((event) => "address" in event && event.address === first)
+      .map((event) => event.type);
+    expect(kinds).toEqual(["step.started", "step.progress", "step.finished"]);
+  });
+
+  it("rejects a bad concurrency before reading anything", async () => {
+    const provider = seededProvider();
+    const planned = await plan(spec(), provider);
+    const reads = provider.calls.read;
+    await expect(apply(planned, provider, { concurrency: 0 })).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+    });
+    expect(provider.calls.read).toBe(reads);
+  });
+
+  it("rejects a plan with an unknown dependency or another version", async () => {
+    const provider = seededProvider();
+    const planned = await plan(spec(), provider);
+    const broken = structuredClone(planned);
+    broken.steps[1]!.dependsOn.push("workspace.nowhere");
+    await expect(apply(broken, provider)).rejects.toMatchObject({ code: "PLAN_INVALID" });
+    await expect(apply({ ...planned, formatVersion: 9 as 1 }, provider)).rejects.toMatchObject({
+      code: "PLAN_INVALID",
+    });
+  });
+});

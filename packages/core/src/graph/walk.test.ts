@@ -1,0 +1,179 @@
+import { describe, expect, it } from "vitest";
+import { Limiter, type WalkNode, walk } from "./walk.js";
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("walk", () => {
+  it("runs dependencies first, respects the concurrency limit and lanes", async () => {
+    const nodes: WalkNode[] = [
+      { id: "a", dependsOn: [] },
+      { id: "b", dependsOn: [], lane: "L" },
+      { id: "c", dependsOn: [], lane: "L" },
+      { id: "d", dependsOn: ["a"] },
+      { id: "e", dependsOn: ["a", "b"] },
+      { id: "f", dependsOn: [] },
+    ];
+    const finished = new Set<string>();
+    const running = new Set<string>();
+    let peak = 0;
+    await walk(nodes, {
+      concurrency: 2,
+      visit: async (id) => {
+        const node = nodes.find((n) => n.id === id)!;
+        for (const dependency of node.dependsOn) expect(finished.has(dependency)).toBe(true);
+        if (node.lane)
+          expect([...running].some((other) => nodes.find((n) => n.id === other)!.lane === node.lane)).toBe(
+            false,
+          );
+        running.add(id);
+        peak = Math.max(peak, running.size);
+        await delay(2);
+        running.delete(id);
+        finished.add(id);
+        return true;
+      },
+    });
+    expect(finished.size).toBe(6);
+    expect(peak).toBe(2);
+  });
+
+  it("skips transitive dependents of a node that returns false, finishes the rest", async () => {
+    const skipped: Array<[string, string]> = [];
+    const visited: string[] = [];
+    const summary = await walk(
+      [
+        { id: "a", dependsOn: [] },
+        { id: "b", dependsOn: ["a"] },
+        { id: "c", dependsOn: ["b"] },
+        { id: "x", dependsOn: [] },
+        { id: "y", dependsOn: ["x"] },
+      ],
+      {
+        concurrency: 3,
+        visit: async (id) => {
+          visited.push(id);
+          return id !== "a";
+        },
+        onSkipped: (id, blockedBy) => skipped.push([id, blockedBy]),
+      },
+    );
+    expect(visited.sort()).toEqual(["a", "x", "y"]);
+    expect(skipped).toEqual([
+      ["b", "a"],
+      ["c", "a"],
+    ]);
+    expect(summary).toEqual({ visited: 3, skipped: 2, cancelled: 0 });
+  });
+
+  it("treats a rejected visit as a failure", async () => {
+    const skipped: string[] = [];
+    await walk(
+      [
+        { id: "a", dependsOn: [] },
+        { id: "b", dependsOn: ["a"] },
+      ],
+      {
+        concurrency: 1,
+        visit: async (id) => {
+          if (id === "a") throw new Error("boom");
+          return true;
+        },
+        onSkipped: (id) => skipped.push(id),
+      },
+    );
+    expect(skipped).toEqual(["b"]);
+  });
+
+  it("finishes instant nodes without a slot", async () => {
+    const order: string[] = [];
+    await walk(
+      [
+        { id: "a", dependsOn: [], instant: true },
+        { id: "b", dependsOn: ["a"] },
+        { id: "c", dependsOn: ["b"], instant: true },
+      ],
+      {
+        concurrency: 1,
+        visit: (id) => {
+          order.push(id);
+          return id === "b" ? delay(1).then(() => true) : true;
+        },
+      },
+    );
+    expect(order).toEqual(["a", "b", "c"]);
+  });
+
+  it("on abort starts nothing new and cancels what did not start", async () => {
+    const controller = new AbortController();
+    const cancelled: string[] = [];
+    const started: string[] = [];
+    const nodes: WalkNode[] = Array.from({ length: 6 }, (_, index) => ({ id: `n${index}`, dependsOn: [] }));
+    const summary = await walk(nodes, {
+      concurrency: 2,
+      signal: controller.signal,
+      visit: async (id, signal) => {
+        started.push(id);
+        if (started.length === 2) controller.abort();
+        await delay(2);
+        return !signal.aborted;
+      },
+      onCancelled: (id) => cancelled.push(id),
+    });
+    expect(started).toHaveLength(2);
+    expect(cancelled).toHaveLength(4);
+    expect(summary.cancelled).toBe(4);
+  });
+
+  it("starts the node on the longest weighted path first", async () => {
+    const order: string[] = [];
+    await walk(
+      [
+        { id: "a-short", dependsOn: [], weight: 1 },
+        { id: "b-long", dependsOn: [], weight: 1 },
+        { id: "c-tail", dependsOn: ["b-long"], weight: 10 },
+      ],
+      {
+        concurrency: 1,
+        visit: async (id) => {
+          order.push(id);
+          return true;
+        },
+      },
+    );
+    expect(order).toEqual(["b-long", "c-tail", "a-short"]);
+  });
+
+  it("resolves at once for an empty graph", async () => {
+    expect(await walk([], { concurrency: 1, visit: () => true })).toEqual({
+      visited: 0,
+      skipped: 0,
+      cancelled: 0,
+    });
+  });
+});
+
+describe("Limiter", () => {
+  it("counts holders and hands slots to waiters in order", async () => {
+    const limiter = new Limiter(1);
+    await limiter.acquire();
+    const order: string[] = [];
+    const second = limiter.acquire().then(() => order.push("second"));
+    const third = limiter.acquire().then(() => order.push("third"));
+    expect(limiter.active).toBe(1);
+    limiter.release();
+    await second;
+    limiter.release();
+    await third;
+    expect(order).toEqual(["second", "third"]);
+  });
+
+  it("rejects a waiting acquire on abort and refuses a bad limit", async () => {
+    const limiter = new Limiter(1);
+    expect(limiter.tryAcquire()).toBe(true);
+    const controller = new AbortController();
+    const waiting = limiter.acquire(controller.signal);
+    controller.abort();
+    await expect(waiting).rejects.toMatchObject({ code: "ABORTED" });
+    expect(() => new Limiter(0)).toThrow(/positive integer/);
+  });
+});

@@ -1,0 +1,141 @@
+/**
+ * @pfnet/core: the topology spec, rules, dependency graph, semantic diff, plan and scheduler.
+ * No cloud SDK inside; providers (e.g. @pfnet/azure) implement the `Provider` port.
+ */
+
+// Apply.
+export {
+  type AppliedStep,
+  type ApplyOptions,
+  type ApplyResult,
+  apply,
+  DEFAULT_CONCURRENCY,
+  nodeOfStep,
+} from "./apply/index.js";
+export type { Diagnostic, Severity, SourceLocation } from "./diagnostics.js";
+// Diff.
+export {
+  changedPaths,
+  type DiffOptions,
+  type DiffResult,
+  diff,
+  roleGuid,
+  SERVICE_OWNED_RULE_CATEGORIES,
+  UNLISTED_RULE_CODE,
+} from "./diff/index.js";
+// Errors and events.
+export {
+  isPfnetError,
+  PfnetError,
+  type PfnetErrorCode,
+  type PfnetErrorOptions,
+  type SerializedError,
+  serializeError,
+} from "./errors.js";
+export type {
+  EventListener,
+  PendingApproval,
+  PfnetEvent,
+  PfnetEventInput,
+  PfnetEventType,
+  StepOutcome,
+} from "./events.js";
+// Expansion and names.
+export {
+  AZURE_NAME_PATTERN,
+  address,
+  DEFAULT_SUBRESOURCE,
+  expand,
+  fitName,
+  fqdnRuleName,
+  PRIVATE_DNS_ZONES,
+  parseHost,
+  privateEndpointName,
+  privateEndpointRuleName,
+  requiredNsgRules,
+  serviceTagRuleName,
+} from "./expand/index.js";
+// Graph.
+export {
+  Graph,
+  Limiter,
+  MinHeap,
+  type WalkNode,
+  type WalkOptions,
+  type WalkSummary,
+  walk,
+} from "./graph/index.js";
+// Model and the provider port.
+export {
+  type ActualResource,
+  type DiscoveredResource,
+  type KindContract,
+  type ManagedNetworkIdentity,
+  type ManagedNetworkProperties,
+  type NsgRuleIdentity,
+  type NsgRuleProperties,
+  type OnlineEndpointIdentity,
+  type OnlineEndpointProperties,
+  type OutboundRuleIdentity,
+  type OutboundRuleProperties,
+  type PrivateDnsZoneGroupIdentity,
+  type PrivateDnsZoneGroupProperties,
+  type PrivateEndpointApprovalIdentity,
+  type PrivateEndpointApprovalProperties,
+  type PrivateEndpointIdentity,
+  type PrivateEndpointProperties,
+  type ResourceKind,
+  type ResourceNode,
+  type RoleAssignmentIdentity,
+  type RoleAssignmentProperties,
+  STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR,
+  type WorkspaceFacts,
+  type WorkspaceIdentity,
+  type WorkspaceProperties,
+  type WorkspaceRef,
+} from "./model.js";
+// Plan.
+export {
+  canonicalJson,
+  ESTIMATES,
+  PLAN_FORMAT_VERSION,
+  type Plan,
+  type PlanAction,
+  type PlanOptions,
+  type PlanStep,
+  type PlanWait,
+  parsePlan,
+  plan,
+  planHasChanges,
+  serializePlan,
+} from "./plan/index.js";
+export { validate } from "./plan/spec-input.js";
+export type { Provider, ProviderContext, ReadResult, StepResult } from "./provider.js";
+// Rules.
+export {
+  checkSpec,
+  checkState,
+  type IsolationMode,
+  RULES,
+  type RuleInfo,
+  type RulePhase,
+  ruleInfo,
+  type StateView,
+  type WorkspaceStateView,
+} from "./rules/index.js";
+// Spec: loading, validation, typed authoring.
+export { defineTopology } from "./spec/define.js";
+export { type LoadedSpec, type LoadSpecOptions, loadSpec, loadSpecFile } from "./spec/load.js";
+export type {
+  CreateBlockSpec,
+  EndpointSpec,
+  OwnNetworkSpec,
+  ReachSpec,
+  ServerlessSpec,
+  ServiceKind,
+  ServiceSpec,
+  ServiceTagRuleSpec,
+  Topology,
+  WorkspaceSpec,
+} from "./spec/schema.js";
+export { type ValidationResult, validateTopology } from "./spec/validate.js";

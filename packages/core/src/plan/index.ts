@@ -1,0 +1,21 @@
+export { canonicalJson, hashJson, sha256 } from "./canonical.js";
+export {
+  assignGuards,
+  changesResourceOf,
+  ESTIMATES,
+  emptySummary,
+  estimateStep,
+  type PlanOptions,
+  plan,
+  stepsOfWorkspace,
+} from "./plan.js";
+export { parsePlan, serializePlan } from "./serialize.js";
+export { isLoadedSpec, resolveSpec, validate } from "./spec-input.js";
+export {
+  PLAN_FORMAT_VERSION,
+  type Plan,
+  type PlanAction,
+  type PlanStep,
+  type PlanWait,
+  planHasChanges,
+} from "./types.js";

@@ -1,0 +1,217 @@
+import { describe, expect, it } from "vitest";
+import {
+  byoPrivate,
+  createBlock,
+  managedPrivate,
+  SUB,
+  seededProvider,
+  topology,
+} from "../../test/support.js";
+import { isPfnetError, type PfnetError } from "../errors.js";
+import type { PfnetEvent } from "../events.js";
+import { loadSpec } from "../spec/load.js";
+import { memoryWorkspace } from "../testing/index.js";
+import { canonicalJson } from "./canonical.js";
+import { plan } from "./plan.js";
+import { serializePlan } from "./serialize.js";
+import { planHasChanges } from "./types.js";
+
+async function rejection(promise: Promise<unknown>): Promise<PfnetError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (isPfnetError(error)) return error;
+    throw error;
+  }
+  throw new Error("expected a rejection");
+}
+
+describe("plan", () => {
+  it("orders steps topologically and explains them", async () => {
+    const planned = await plan(topology({ "pf-ws": managedPrivate() }), seededProvider());
+    const order = planned.steps.map((step) => step.address);
+    for (const step of planned.steps) {
+      for (const dependency of step.dependsOn)
+        expect(order.indexOf(dependency)).toBeLessThan(order.indexOf(step.address));
+      expect(step.reason.length).toBeGreaterThan(10);
+    }
+    expect(planned.formatVersion).toBe(1);
+    expect(planned.provider).toBe("memory");
+    expect(planned.summary).toEqual({
+      create: 6,
+      update: 1,
+      delete: 0,
+      replace: 0,
+      provision: 1,
+      approve: 3,
+      noop: 0,
+    });
+    expect(Object.keys(planned.fingerprints).sort()).toEqual([...order].sort());
+    expect(planned.specHash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("estimates provisioning with the first-FQDN firewall wait, and role propagation", async () => {
+    const planned = await plan(topology({ "pf-ws": managedPrivate() }), seededProvider());
+    const network = planned.steps.find((step) => step.kind === "managedNetwork")!;
+    expect(network.waits?.map((wait) => [wait.kind, wait.expectedSeconds])).toEqual([
+      ["provisioning", 1800],
+      ["firewall", 600],
+    ]);
+    expect(network.estimatedSeconds?.max).toBe(2400);
+    const role = planned.steps.find((step) => step.kind === "roleAssignment")!;
+    expect(role.waits).toEqual([expect.objectContaining({ kind: "propagation", expectedSeconds: 600 })]);
+    const noFqdn = await plan(
+      topology({ "pf-ws": managedPrivate({ reach: { services: ["aoai"] } }) }),
+      seededProvider(),
+    );
+    expect(
+      noFqdn.steps.find((step) => step.kind === "managedNetwork")!.waits?.map((wait) => wait.kind),
+    ).toEqual(["provisioning"]);
+  });
+
+  it("guards steps unless an earlier step changes their resource", async () => {
+    const planned = await plan(topology({ "pf-ws": managedPrivate() }), seededProvider());
+    const guard = Object.fromEntries(planned.steps.map((step) => [step.address, step.guard]));
+    expect(guard["workspace.pf-ws"]).toBe(true);
+    expect(guard["workspace.pf-ws.rule.pe-aoai"]).toBe(true);
+    expect(guard["workspace.pf-ws.storage-role"]).toBe(true);
+    expect(guard["workspace.pf-ws.network"]).toBe(false);
+    expect(guard["workspace.pf-ws.approval.aoai"]).toBe(false);
+    expect(guard["workspace.pf-ws.endpoint.pf-chat"]).toBe(false);
+
+    const created = await plan(
+      topology({ "pf-deploy": managedPrivate({ create: createBlock }) }),
+      seededProvider(),
+    );
+    for (const step of created.steps) expect(step.guard).toBe(step.address === "workspace.pf-deploy");
+  });
+
+  it("emits plan events with a monotonic sequence", async () => {
+    const events: PfnetEvent[] = [];
+    await plan(topology({ "pf-ws": managedPrivate() }), seededProvider(), {
+      onEvent: (event) => events.push(event),
+    });
+    expect(events.map((event) => event.type)).toEqual(["plan.started", "plan.read", "plan.finished"]);
+    expect(events.map((event) => event.sequence)).toEqual([1, 2, 3]);
+    expect(events[2]).toMatchObject({ steps: 11, changes: 11 });
+  });
+
+  it("throws SPEC_INVALID with every diagnostic and reads nothing", async () => {
+    const provider = seededProvider();
+    const bad = topology({ w: byoPrivate({ inference: "managedOnlineEndpoint" }) });
+    const error = await rejection(plan(bad, provider));
+    expect(error.code).toBe("SPEC_INVALID");
+    const diagnostics = error.details?.diagnostics as Array<{ severity: string }>;
+    expect(diagnostics.some((d) => d.severity === "error")).toBe(true);
+    expect(provider.calls.read).toBe(0);
+  });
+
+  it("accepts a LoadedSpec and keeps file locations on its errors", async () => {
+    const text = `version: 1\nsubscriptionId: ${SUB}\nresourceGroup: rg-promptflow\nworkspaces:\n  w:\n    network: managed\n    ingress: private\n    egress: sideways\n`;
+    const error = await rejection(plan(loadSpec(text, { file: "spec.yaml" }), seededProvider()));
+    expect(error.code).toBe("SPEC_INVALID");
+    expect(error.message).toContain("spec.yaml");
+    const [first] = (error.details?.diagnostics ?? []) as Array<{
+      location?: { file?: string; line: number };
+    }>;
+    expect(first?.location).toMatchObject({ file: "spec.yaml", line: 8 });
+
+    const good = loadSpec(
+      `version: 1\nsubscriptionId: ${SUB}\nresourceGroup: rg-promptflow\nworkspaces:\n  pf-ws:\n    network: managed\n    ingress: public\n    egress: public\n`,
+    );
+    const planned = await plan(good, seededProvider());
+    expect(planned.steps.map((step) => step.address)).toContain("workspace.pf-ws.network");
+  });
+
+  it("throws PLAN_FORBIDDEN when isolation would loosen or computes block managed isolation", async () => {
+    const provider = seededProvider();
+    provider.update((state) => {
+      state.workspaces[0]!.isolationMode = "AllowOnlyApprovedOutbound";
+    });
+    const loosen = await rejection(
+      plan(
+        topology({
+          "pf-ws": managedPrivate({
+            egress: "public",
+            reach: { services: ["aoai"] },
+            firewallSku: undefined,
+          }),
+        }),
+        provider,
+      ),
+    );
+    expect(loosen.code).toBe("PLAN_FORBIDDEN");
+    expect(JSON.stringify(loosen.details)).toContain("PFN201");
+
+    const computes = await rejection(plan(topology({ "pf-byo": managedPrivate() }), seededProvider()));
+    expect(computes.code).toBe("PLAN_FORBIDDEN");
+    expect(computes.message).toContain("aks-pf");
+  });
+
+  it("refuses a workspace that does not exist without a create block", async () => {
+    const error = await rejection(plan(topology({ ghost: managedPrivate() }), seededProvider()));
+    expect(error.code).toBe("PLAN_FORBIDDEN");
+    expect(JSON.stringify(error.details)).toContain("PFN203");
+  });
+
+  it("keeps unlisted rules as unmanaged with a warning", async () => {
+    const provider = seededProvider();
+    provider.update((state) => {
+      const ws = state.workspaces[0]!;
+      ws.isolationMode = "AllowOnlyApprovedOutbound";
+      ws.rules["hand-made"] = {
+        type: "FQDN",
+        category: "UserDefined",
+        destination: "example.org",
+        status: "Active",
+      };
+      ws.rules["aml-required"] = {
+        type: "ServiceTag",
+        category: "Required",
+        destination: {},
+        status: "Active",
+      };
+    });
+    const planned = await plan(topology({ "pf-ws": managedPrivate() }), provider);
+    expect(planned.unmanaged.map((found) => found.address)).toEqual(["workspace.pf-ws.rule.hand-made"]);
+    expect(planned.diagnostics.map((d) => d.code)).toContain("PFN205");
+    expect(planned.fingerprints["workspace.pf-ws.rule.hand-made"]).toBeDefined();
+    const deleting = await plan(topology({ "pf-ws": managedPrivate({ unlistedRules: "delete" }) }), provider);
+    expect(deleting.steps.filter((step) => step.action === "delete").map((step) => step.address)).toEqual([
+      "workspace.pf-ws.rule.hand-made",
+    ]);
+  });
+
+  it("has no changes once the state matches, and the spec hash ignores key order", async () => {
+    const provider = seededProvider();
+    provider.update((state) => {
+      state.workspaces.push(
+        memoryWorkspace({ subscriptionId: SUB, resourceGroup: "rg-promptflow", name: "plain" }),
+      );
+    });
+    const vnet = { vnetId: byoPrivate().vnet!.vnetId, subnetId: byoPrivate().vnet!.subnetId };
+    const spec = topology({
+      plain: { network: "byo", ingress: "public", egress: "public", storageRole: false, vnet },
+    });
+    const planned = await plan(spec, provider);
+    expect(planHasChanges(planned)).toBe(false);
+    const reordered = JSON.parse(canonicalJson(spec));
+    expect((await plan(reordered, provider)).specHash).toBe(planned.specHash);
+  });
+
+  it("is deterministic: same spec and state give a byte-identical plan", async () => {
+    const spec = topology({ "pf-ws": managedPrivate(), "pf-byo": byoPrivate({ inference: "none" }) });
+    const first = serializePlan(await plan(spec, seededProvider()));
+    const second = serializePlan(await plan(structuredClone(spec), seededProvider()));
+    expect(second).toBe(first);
+  });
+
+  it("honours an aborted signal", async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const error = await rejection(
+      plan(topology({ "pf-ws": managedPrivate() }), seededProvider(), { signal: controller.signal }),
+    );
+    expect(error.code).toBe("ABORTED");
+  });
+});

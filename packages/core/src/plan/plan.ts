@@ -1,0 +1,301 @@
+/**
+ * `plan`: validate -> expand -> graph (cycle check) -> provider.read -> state rules -> diff ->
+ * ordered steps with estimates, waits and guards. Reads only; never writes.
+ */
+import type { Diagnostic } from "../diagnostics.js";
+import { diff } from "../diff/diff.js";
+import { createEmitter } from "../emitter.js";
+import { PfnetError } from "../errors.js";
+import type { EventListener } from "../events.js";
+import { expand, workspaceDefaults } from "../expand/expand.js";
+import { address } from "../expand/names.js";
+import { Graph } from "../graph/graph.js";
+import type { ActualResource, ResourceNode, WorkspaceRef } from "../model.js";
+import type { Provider, ProviderContext, ReadResult } from "../provider.js";
+import { checkState, type StateView } from "../rules/index.js";
+import type { LoadedSpec } from "../spec/load.js";
+import type { Topology } from "../spec/schema.js";
+import { hashJson } from "./canonical.js";
+import { hasErrors, resolveSpec } from "./spec-input.js";
+import { PLAN_FORMAT_VERSION, type Plan, type PlanAction, type PlanStep, type PlanWait } from "./types.js";
+
+export interface PlanOptions {
+  signal?: AbortSignal;
+  onEvent?: EventListener;
+}
+
+/** Azure-time estimates (seconds) used in plans. */
+export const ESTIMATES = {
+  provisioning: 1800,
+  firstFqdnRule: 600,
+  rolePropagation: 600,
+  approval: 120,
+} as const;
+
+const ACTIONS: PlanAction[] = ["create", "update", "delete", "replace", "provision", "approve", "noop"];
+
+export function emptySummary(): Record<PlanAction, number> {
+  return Object.fromEntries(ACTIONS.map((action) => [action, 0])) as Record<PlanAction, number>;
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new PfnetError("ABORTED", "Planning was aborted; nothing was changed.");
+}
+
+/** The workspace key a step or node belongs to (undefined for steps outside a workspace). */
+export function workspaceKeyOf(identity: unknown, addr: string): string | undefined {
+  const workspace = (identity as { workspace?: WorkspaceRef } | undefined)?.workspace;
+  if (typeof workspace?.key === "string") return workspace.key;
+  const match = /^workspace\.([^.]+)/.exec(addr);
+  return match?.[1];
+}
+
+/** Estimated duration range and waits of a step (Azure time, before any emulator scale). */
+export function estimateStep(
+  step: PlanStep,
+  actual: ActualResource | undefined,
+): Pick<PlanStep, "estimatedSeconds" | "waits"> {
+  const range = (min: number, max: number) => ({ estimatedSeconds: { min, max } });
+  switch (step.action) {
+    case "noop":
+      return {};
+    case "provision": {
+      const waits: PlanWait[] = [
+        {
+          kind: "provisioning",
+          label: "provisioning the managed network",
+          expectedSeconds: ESTIMATES.provisioning,
+        },
+      ];
+      const wantsFqdn = step.after?.hasFqdnRules === true;
+      const hadFqdn = actual?.exists === true && actual.properties.hasFqdnRules === true;
+      if (wantsFqdn && !hadFqdn) {
+        waits.push({
+          kind: "firewall",
+          label: "creating the Azure Firewall for the first FQDN rule",
+          expectedSeconds: ESTIMATES.firstFqdnRule,
+        });
+      }
+      const total = waits.reduce((sum, wait) => sum + wait.expectedSeconds, 0);
+      return { estimatedSeconds: { min: Math.round(total / 3), max: total }, waits };
+    }
+    case "approve":
+      return {
+        estimatedSeconds: { min: 5, max: ESTIMATES.approval },
+        waits: [
+          {
+            kind: "approval",
+            label: "approving the private-endpoint connection",
+            expectedSeconds: ESTIMATES.approval,
+          },
+        ],
+      };
+    default:
+      break;
+  }
+  switch (step.kind) {
+    case "workspace":
+      return step.action === "create" ? range(60, 300) : range(10, 120);
+    case "outboundRule":
+      return range(10, 120);
+    case "roleAssignment":
+      return {
+        estimatedSeconds: { min: 5, max: ESTIMATES.rolePropagation },
+        waits: [
+          {
+            kind: "propagation",
+            label: "waiting for the role assignment to propagate",
+            expectedSeconds: ESTIMATES.rolePropagation,
+          },
+        ],
+      };
+    case "onlineEndpoint":
+      return step.action === "create" ? range(60, 600) : range(10, 180);
+    case "privateEndpoint":
+      return range(30, 180);
+    case "privateDnsZoneGroup":
+      return range(5, 60);
+    case "nsgRule":
+      return range(5, 30);
+    default:
+      return range(5, 60);
+  }
+}
+
+/**
+ * Whether a completed `dependency` is expected to change the resource of `step` (so a fresh
+ * read before the step's write would not match the fingerprint taken while planning).
+ */
+export function changesResourceOf(dependency: PlanStep, step: PlanStep): boolean {
+  if (dependency.action === "noop") return false;
+  const depKey = workspaceKeyOf(dependency.identity, dependency.address);
+  const key = workspaceKeyOf(step.identity, step.address);
+  const sameWorkspace = depKey !== undefined && depKey === key;
+  // A new workspace: everything of it appears only after the create.
+  if (dependency.kind === "workspace" && dependency.action === "create") return sameWorkspace;
+  // Provisioning creates the managed private endpoints (connections to approve) and changes
+  // what endpoints see.
+  if (dependency.kind === "managedNetwork") {
+    return sameWorkspace && (step.kind === "privateEndpointApproval" || step.kind === "onlineEndpoint");
+  }
+  // Rule and workspace writes change the managed network's state (rule statuses, mode).
+  if (
+    step.kind === "managedNetwork" &&
+    (dependency.kind === "outboundRule" || dependency.kind === "workspace")
+  ) {
+    return sameWorkspace;
+  }
+  // A private endpoint's create/replace changes its DNS zone group and the connection on the target.
+  if (dependency.kind === "privateEndpoint") {
+    const service = (dependency.identity as { service?: string }).service;
+    if (step.kind === "privateDnsZoneGroup") {
+      const parent = (step.identity as { privateEndpoint?: { name?: string } }).privateEndpoint?.name;
+      return parent !== undefined && parent === (dependency.identity as { name?: string }).name;
+    }
+    if (step.kind === "privateEndpointApproval") {
+      return sameWorkspace && (step.identity as { service?: string }).service === service;
+    }
+  }
+  return false;
+}
+
+/** Set `guard` on every step: false when a transitive dependency changes its resource. */
+export function assignGuards(steps: PlanStep[], graph: Graph): void {
+  const byAddress = new Map(steps.map((step) => [step.address, step]));
+  const changing = steps.some((step) => step.action !== "noop");
+  for (const step of steps) {
+    step.guard = true;
+    if (!changing) continue;
+    for (const dependencyAddress of graph.transitiveDependencies(step.address)) {
+      const dependency = byAddress.get(dependencyAddress);
+      if (dependency && changesResourceOf(dependency, step)) {
+        step.guard = false;
+        break;
+      }
+    }
+  }
+}
+
+function stateView(nodes: readonly ResourceNode[], read: ReadResult): StateView {
+  const workspaces: StateView["workspaces"] = {};
+  for (const node of nodes) {
+    if (node.kind !== "workspace") continue;
+    const key = (node as ResourceNode<"workspace">).identity.workspace.key;
+    const actual = read.resources[node.address];
+    if (!actual?.exists) {
+      workspaces[key] = { exists: false };
+      continue;
+    }
+    const facts = actual.facts ?? {};
+    const strings = (value: unknown) =>
+      Array.isArray(value) ? value.filter((item) => typeof item === "string") : undefined;
+    const computes = strings(facts.computes);
+    const onlineEndpoints = strings(facts.onlineEndpoints);
+    workspaces[key] = {
+      exists: true,
+      ...(typeof actual.properties.isolationMode === "string"
+        ? { isolationMode: actual.properties.isolationMode }
+        : {}),
+      ...(computes ? { computes } : {}),
+      ...(onlineEndpoints ? { onlineEndpoints } : {}),
+      ...(typeof facts.kind === "string" ? { kind: facts.kind } : {}),
+    };
+  }
+  return { workspaces };
+}
+
+/**
+ * Make a plan: what apply would do to reach the spec. Throws `SPEC_INVALID` on spec errors,
+ * `PLAN_FORBIDDEN` when actual state makes the spec impossible (e.g. loosening isolation),
+ * `GRAPH_CYCLE` on a dependency cycle, `ABORTED` when the signal fires. Reads only.
+ */
+export async function plan(
+  spec: Topology | LoadedSpec,
+  provider: Provider,
+  options: PlanOptions = {},
+): Promise<Plan> {
+  const { signal } = options;
+  throwIfAborted(signal);
+  const emit = createEmitter(options.onEvent);
+  const resolved = resolveSpec(spec);
+  const { topology } = resolved;
+  const nodes = expand(topology);
+  // Cycle check before any read: topologicalOrder throws GRAPH_CYCLE naming the cycle.
+  const nodeGraph = Graph.fromDependencies(nodes);
+  nodeGraph.topologicalOrder();
+  emit({ type: "plan.started", nodes: nodes.length });
+
+  const context: ProviderContext = { signal: signal ?? new AbortController().signal, emit };
+  let read: ReadResult;
+  try {
+    read = await provider.read(nodes, context);
+  } catch (error) {
+    if (signal?.aborted)
+      throw new PfnetError("ABORTED", "Planning was aborted while reading; nothing was changed.", {
+        cause: error,
+      });
+    throw error;
+  }
+  throwIfAborted(signal);
+  emit({ type: "plan.read", resources: Object.keys(read.resources).length + read.discovered.length });
+
+  const stateDiagnostics: Diagnostic[] = checkState(topology, stateView(nodes, read));
+  if (hasErrors(stateDiagnostics)) {
+    const errors = stateDiagnostics.filter((d) => d.severity === "error");
+    throw new PfnetError(
+      "PLAN_FORBIDDEN",
+      `The spec cannot be applied to what exists: ${errors.map((d) => `${d.path || "/"}: ${d.message}`).join(" ")}`,
+      {
+        details: { diagnostics: [...resolved.diagnostics, ...stateDiagnostics] },
+        hint:
+          errors[0]?.hint ??
+          "Change the spec or the existing resources as the diagnostics say; nothing was changed.",
+      },
+    );
+  }
+
+  const unlistedRules: Record<string, "keep" | "delete"> = {};
+  for (const [key, ws] of Object.entries(topology.workspaces))
+    unlistedRules[key] = workspaceDefaults(ws).unlistedRules;
+  const result = diff(nodes, read, { unlistedRules });
+
+  // Order: topological with a lexical tie-break, over nodes plus the planned deletes.
+  // Deletes add steps and edges (provisioning after the deletes); otherwise the node graph is it.
+  const stepGraph = result.steps.length === nodes.length ? nodeGraph : Graph.fromDependencies(result.steps);
+  const order = stepGraph.topologicalOrder();
+  const byAddress = new Map(result.steps.map((step) => [step.address, step]));
+  const steps = order.map((addr) => byAddress.get(addr)!);
+  for (const step of steps) {
+    Object.assign(step, estimateStep(step, read.resources[step.address]));
+  }
+  assignGuards(steps, stepGraph);
+
+  const fingerprints: Record<string, string> = {};
+  for (const node of nodes) {
+    const actual = read.resources[node.address];
+    if (actual) fingerprints[node.address] = actual.fingerprint;
+  }
+  for (const found of read.discovered) fingerprints[found.address] = found.fingerprint;
+
+  const summary = emptySummary();
+  for (const step of steps) summary[step.action]++;
+
+  const result_: Plan = {
+    formatVersion: PLAN_FORMAT_VERSION,
+    specHash: hashJson(topology),
+    provider: provider.name,
+    steps,
+    diagnostics: [...resolved.diagnostics, ...stateDiagnostics, ...result.diagnostics],
+    fingerprints,
+    unmanaged: result.unmanaged,
+    summary,
+  };
+  emit({ type: "plan.finished", steps: steps.length, changes: steps.length - summary.noop });
+  return result_;
+}
+
+/** Addresses of all steps of one workspace (used by renderers to group output). */
+export function stepsOfWorkspace(planned: Plan, key: string): PlanStep[] {
+  const prefix = address.workspace(key);
+  return planned.steps.filter((step) => step.address === prefix || step.address.startsWith(`${prefix}.`));
+}
