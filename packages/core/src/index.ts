@@ -19,9 +19,9 @@ export {
   type DiffOptions,
   type DiffResult,
   diff,
+  isServiceOwnedRule,
   roleGuid,
   SERVICE_OWNED_RULE_CATEGORIES,
-  UNLISTED_RULE_CODE,
 } from "./diff/index.js";
 // Errors and events.
 export {
@@ -121,6 +121,7 @@ export {
   type RulePhase,
   ruleInfo,
   type StateView,
+  UNLISTED_RULE_CODE,
   type WorkspaceStateView,
 } from "./rules/index.js";
 // Spec: loading, validation, typed authoring.

@@ -9,9 +9,9 @@
  * - Forbidden transitions (loosening the isolation mode) are reported by the state rules before
  *   the diff runs; the diff never plans them.
  * - Nothing is deleted unless it is an unlisted user-defined rule of a workspace whose spec says
- *   `unlistedRules: delete`.
+ *   `unlistedRules: delete`. Kept ones are listed in `unmanaged`; the warning about them (PFN205)
+ *   is a state rule, so the diff reports no diagnostics.
  */
-import type { Diagnostic } from "../diagnostics.js";
 import { address } from "../expand/names.js";
 import type {
   ActualResource,
@@ -22,13 +22,19 @@ import type {
 } from "../model.js";
 import type { PlanAction, PlanStep } from "../plan/types.js";
 import type { ReadResult } from "../provider.js";
-import { pointer } from "../spec/pointer.js";
 import { changedPaths } from "./compare.js";
 
 export const SERVICE_OWNED_RULE_CATEGORIES = ["Required", "Recommended", "Dependency"] as const;
 
-/** Diagnostic code of the warning about user-defined rules that exist but are not in the spec. */
-export const UNLISTED_RULE_CODE = "PFN205";
+/** Whether a discovered resource is an outbound rule Azure owns (pfnet never touches those). */
+export function isServiceOwnedRule(found: DiscoveredResource): boolean {
+  const category = found.properties.category;
+  return (
+    found.kind === "outboundRule" &&
+    typeof category === "string" &&
+    (SERVICE_OWNED_RULE_CATEGORIES as readonly string[]).includes(category)
+  );
+}
 
 const ISOLATION_ORDER = ["Disabled", "AllowInternetOutbound", "AllowOnlyApprovedOutbound"];
 
@@ -40,8 +46,8 @@ export interface DiffOptions {
 export interface DiffResult {
   /** One step per node, in node order, then the deletes. `guard`, estimates and waits are filled in by `plan`. */
   steps: PlanStep[];
+  /** Discovered resources outside the spec that pfnet leaves alone (service-owned rules excluded). */
   unmanaged: DiscoveredResource[];
-  diagnostics: Diagnostic[];
 }
 
 interface Verdict {
@@ -319,19 +325,11 @@ export function diff(
   // Unlisted resources: delete user-defined rules only when the workspace asks for it.
   const known = new Set(nodes.map((node) => node.address));
   const unmanaged: DiscoveredResource[] = [];
-  const diagnostics: Diagnostic[] = [];
-  const unlistedByWorkspace = new Map<string, string[]>();
   for (const found of [...read.discovered].sort((a, b) =>
     a.address < b.address ? -1 : a.address > b.address ? 1 : 0,
   )) {
-    if (known.has(found.address)) continue;
+    if (known.has(found.address) || isServiceOwnedRule(found)) continue;
     if (found.kind === "outboundRule") {
-      const category = found.properties.category;
-      if (
-        typeof category === "string" &&
-        (SERVICE_OWNED_RULE_CATEGORIES as readonly string[]).includes(category)
-      )
-        continue;
       const key = workspaceKeyOf(found.identity);
       if (key !== undefined && options.unlistedRules?.[key] === "delete") {
         const workspaceAddress = address.workspace(key);
@@ -350,22 +348,8 @@ export function diff(
         });
         continue;
       }
-      if (key !== undefined) {
-        const list = unlistedByWorkspace.get(key) ?? [];
-        list.push(String(found.identity.ruleName ?? found.address));
-        unlistedByWorkspace.set(key, list);
-      }
     }
     unmanaged.push(found);
-  }
-  for (const [key, names] of [...unlistedByWorkspace].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    diagnostics.push({
-      code: UNLISTED_RULE_CODE,
-      severity: "warning",
-      path: pointer("workspaces", key),
-      message: `Workspace ${key} has user-defined outbound rules that the spec does not list: ${names.join(", ")}. pfnet leaves them alone.`,
-      hint: "Add them to the spec's reach section to manage them, or set unlistedRules: delete to have pfnet remove them.",
-    });
   }
 
   // Deleting a rule changes the network: provision (when planned) after the deletes.
@@ -382,5 +366,5 @@ export function diff(
       }
     }
   }
-  return { steps, unmanaged, diagnostics };
+  return { steps, unmanaged };
 }

@@ -3,6 +3,6 @@ export {
   type DiffOptions,
   type DiffResult,
   diff,
+  isServiceOwnedRule,
   SERVICE_OWNED_RULE_CATEGORIES,
-  UNLISTED_RULE_CODE,
 } from "./diff.js";

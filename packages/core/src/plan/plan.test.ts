@@ -154,7 +154,7 @@ describe("plan", () => {
     expect(JSON.stringify(error.details)).toContain("PFN203");
   });
 
-  it("keeps unlisted rules as unmanaged with a warning", async () => {
+  it("keeps unlisted rules as unmanaged with one PFN205 warning", async () => {
     const provider = seededProvider();
     provider.update((state) => {
       const ws = state.workspaces[0]!;
@@ -174,12 +174,19 @@ describe("plan", () => {
     });
     const planned = await plan(topology({ "pf-ws": managedPrivate() }), provider);
     expect(planned.unmanaged.map((found) => found.address)).toEqual(["workspace.pf-ws.rule.hand-made"]);
-    expect(planned.diagnostics.map((d) => d.code)).toContain("PFN205");
+    // Exactly one warning, from the state rules, naming the user-defined rule only.
+    const warnings = planned.diagnostics.filter((d) => d.code === "PFN205");
+    expect(warnings).toEqual([
+      expect.objectContaining({ severity: "warning", path: "/workspaces/pf-ws/reach" }),
+    ]);
+    expect(warnings[0]?.message).toContain('"hand-made"');
+    expect(warnings[0]?.message).not.toContain("aml-required");
     expect(planned.fingerprints["workspace.pf-ws.rule.hand-made"]).toBeDefined();
     const deleting = await plan(topology({ "pf-ws": managedPrivate({ unlistedRules: "delete" }) }), provider);
     expect(deleting.steps.filter((step) => step.action === "delete").map((step) => step.address)).toEqual([
       "workspace.pf-ws.rule.hand-made",
     ]);
+    expect(deleting.diagnostics.map((d) => d.code)).not.toContain("PFN205");
   });
 
   it("has no changes once the state matches, and the spec hash ignores key order", async () => {

@@ -3,7 +3,7 @@
  * ordered steps with estimates, waits and guards. Reads only; never writes.
  */
 import type { Diagnostic } from "../diagnostics.js";
-import { diff } from "../diff/diff.js";
+import { diff, isServiceOwnedRule } from "../diff/diff.js";
 import { createEmitter } from "../emitter.js";
 import { PfnetError } from "../errors.js";
 import type { EventListener } from "../events.js";
@@ -178,6 +178,19 @@ export function assignGuards(steps: PlanStep[], graph: Graph): void {
 
 function stateView(nodes: readonly ResourceNode[], read: ReadResult): StateView {
   const workspaces: StateView["workspaces"] = {};
+  // User-defined rules in Azure that no node describes, by workspace key.
+  const desired = new Set(nodes.map((node) => node.address));
+  const unlisted = new Map<string, string[]>();
+  for (const found of read.discovered) {
+    if (found.kind !== "outboundRule" || desired.has(found.address) || isServiceOwnedRule(found)) continue;
+    const key = workspaceKeyOf(found.identity, found.address);
+    if (key === undefined) continue;
+    const ruleName = found.identity.ruleName;
+    unlisted.set(key, [
+      ...(unlisted.get(key) ?? []),
+      typeof ruleName === "string" ? ruleName : found.address,
+    ]);
+  }
   for (const node of nodes) {
     if (node.kind !== "workspace") continue;
     const key = (node as ResourceNode<"workspace">).identity.workspace.key;
@@ -191,6 +204,7 @@ function stateView(nodes: readonly ResourceNode[], read: ReadResult): StateView 
       Array.isArray(value) ? value.filter((item) => typeof item === "string") : undefined;
     const computes = strings(facts.computes);
     const onlineEndpoints = strings(facts.onlineEndpoints);
+    const unlistedRules = unlisted.get(key)?.sort();
     workspaces[key] = {
       exists: true,
       ...(typeof actual.properties.isolationMode === "string"
@@ -199,6 +213,7 @@ function stateView(nodes: readonly ResourceNode[], read: ReadResult): StateView 
       ...(computes ? { computes } : {}),
       ...(onlineEndpoints ? { onlineEndpoints } : {}),
       ...(typeof facts.kind === "string" ? { kind: facts.kind } : {}),
+      ...(unlistedRules ? { unlistedRules } : {}),
     };
   }
   return { workspaces };
@@ -285,7 +300,7 @@ export async function plan(
     specHash: hashJson(topology),
     provider: provider.name,
     steps,
-    diagnostics: [...resolved.diagnostics, ...stateDiagnostics, ...result.diagnostics],
+    diagnostics: [...resolved.diagnostics, ...stateDiagnostics],
     fingerprints,
     unmanaged: result.unmanaged,
     summary,

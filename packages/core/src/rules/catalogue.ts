@@ -381,6 +381,17 @@ const drafts: RuleDraft[] = [
     reference: `${FACTS} a.1 (workspace body: kind)`,
     hint: "Set `kind` to the workspace's actual kind, or use another workspace.",
   },
+  {
+    code: "PFN205",
+    severity: "warning",
+    phase: "state",
+    title: "User-defined outbound rules not in the spec",
+    summary:
+      "The workspace's managed network has user-defined outbound rules (category UserDefined) that the spec does not describe, and `unlistedRules` is `keep` (the default). The message names them; the plan lists them under `unmanaged`.",
+    why: "Outbound rules are independent child resources of the workspace, so rules added by hand (portal, CLI, another tool) stay in force alongside the ones pfnet manages and widen what the managed network can reach. pfnet never deletes what it does not manage unless told to; service-owned rules (Required, Recommended, Dependency) are never reported or touched.",
+    reference: `${FACTS} a.2 (outbound rules), b (rule category), c.3 (required rules); ${MANAGED_NETWORK}`,
+    hint: "Add the rules to the spec (`reach`), or set `unlistedRules: delete` to have pfnet remove them.",
+  },
 ];
 
 export const RULES: readonly RuleInfo[] = Object.freeze(

@@ -6,5 +6,6 @@ export {
   ISOLATION_ORDER,
   type IsolationMode,
   type StateView,
+  UNLISTED_RULE_CODE,
   type WorkspaceStateView,
 } from "./state-rules.js";

@@ -161,3 +161,38 @@ describe("PFN203 and PFN204", () => {
     ).toEqual([]);
   });
 });
+
+describe("PFN205 unlisted user-defined rules", () => {
+  const workspace = { network: "managed", ingress: "private", egress: "private" } as const;
+  const state = (unlistedRules?: string[]): StateView => ({
+    workspaces: {
+      "pf-ws": {
+        exists: true,
+        isolationMode: "AllowOnlyApprovedOutbound",
+        ...(unlistedRules ? { unlistedRules } : {}),
+      },
+    },
+  });
+
+  it("warns once per workspace, naming every rule, at the workspace's reach", () => {
+    const found = checkState(topology(workspace), state(["hand-made", "legacy-pypi"]));
+    expect(found).toEqual([
+      expect.objectContaining({
+        code: "PFN205",
+        severity: "warning",
+        path: "/workspaces/pf-ws/reach",
+        message: expect.stringMatching(/"hand-made", "legacy-pypi"/),
+        hint: expect.stringContaining("unlistedRules: delete"),
+      }),
+    ]);
+  });
+
+  it("is silent with unlistedRules: delete, or when every rule is in the spec", () => {
+    expect(codes(topology({ ...workspace, unlistedRules: "delete" }), state(["hand-made"]))).toEqual([]);
+    expect(codes(topology({ ...workspace, unlistedRules: "keep" }), state(["hand-made"]))).toEqual([
+      "PFN205",
+    ]);
+    expect(codes(topology(workspace), state([]))).toEqual([]);
+    expect(codes(topology(workspace), state())).toEqual([]);
+  });
+});

@@ -17,12 +17,17 @@ export interface WorkspaceStateView {
   onlineEndpoints?: string[];
   /** Workspace kind as Azure reports it (`Default`, `Hub`, `Project`; compared case-insensitively). */
   kind?: string;
+  /** Names of user-defined outbound rules that exist in Azure but are not in the spec (service-owned rules excluded). */
+  unlistedRules?: string[];
 }
 
 export interface StateView {
   /** By spec key of the workspace. */
   workspaces: Record<string, WorkspaceStateView>;
 }
+
+/** Diagnostic code of the warning about user-defined rules that exist but are not in the spec. */
+export const UNLISTED_RULE_CODE = "PFN205";
 
 export type IsolationMode = "Disabled" | "AllowInternetOutbound" | "AllowOnlyApprovedOutbound";
 
@@ -108,6 +113,19 @@ export function checkState(topology: Topology, state: StateView): Diagnostic[] {
           workspace.kind === undefined ? path : pointer("workspaces", key, "kind"),
           `${label} exists with kind "${actual.kind}", but the spec states \`kind: ${wantedKind}\`${workspace.kind === undefined ? " (the default)" : ""}.`,
           `Set \`kind: ${actual.kind.toLowerCase()}\`, or use another workspace.`,
+        ),
+      );
+    }
+    const unlisted = actual.unlistedRules ?? [];
+    if (unlisted.length > 0 && workspace.unlistedRules !== "delete") {
+      const names = unlisted.map((name) => `"${name}"`).join(", ");
+      const [rules, them] = unlisted.length === 1 ? ["rule", "it"] : ["rules", "them"];
+      diagnostics.push(
+        diagnostic(
+          UNLISTED_RULE_CODE,
+          pointer("workspaces", key, "reach"),
+          `${label} has user-defined outbound ${rules} ${names} in Azure that the spec does not list; pfnet leaves ${them} alone.`,
+          `Add ${them} to the spec (\`reach\`), or set \`unlistedRules: delete\` to have pfnet remove ${them}.`,
         ),
       );
     }
