@@ -16,11 +16,49 @@ export default defineConfig({
   resolve: { alias },
   test: {
     projects: [
-      { resolve: { alias }, test: { name: "core", include: ["packages/core/src/**/*.test.ts", "packages/core/test/**/*.test.ts"] } },
-      { resolve: { alias }, test: { name: "azure", include: ["packages/azure/src/**/*.test.ts", "packages/azure/test/**/*.test.ts"], testTimeout: 120_000, hookTimeout: 60_000 } },
-      { resolve: { alias }, test: { name: "cli", include: ["packages/cli-lite/src/**/*.test.ts", "packages/cli-lite/test/**/*.test.ts"], testTimeout: 120_000, hookTimeout: 60_000 } },
-      { resolve: { alias }, test: { name: "emulator", include: ["test/arm-emulator/**/*.test.ts"], exclude: ["**/node_modules/**"], testTimeout: 60_000 } },
-      { resolve: { alias }, test: { name: "e2e", include: ["test/e2e/**/*.test.ts", "test/chaos/**/*.test.ts"], testTimeout: 300_000, hookTimeout: 60_000 } },
+      {
+        resolve: { alias },
+        test: {
+          name: "core",
+          include: ["packages/core/src/**/*.test.ts", "packages/core/test/**/*.test.ts"],
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: "azure",
+          include: ["packages/azure/src/**/*.test.ts", "packages/azure/test/**/*.test.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: "cli",
+          include: ["packages/cli-lite/src/**/*.test.ts", "packages/cli-lite/test/**/*.test.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: "emulator",
+          include: ["test/arm-emulator/**/*.test.ts"],
+          exclude: ["**/node_modules/**"],
+          testTimeout: 60_000,
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts", "test/chaos/**/*.test.ts"],
+          testTimeout: 300_000,
+          hookTimeout: 60_000,
+        },
+      },
     ],
   },
 });

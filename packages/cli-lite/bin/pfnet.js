@@ -2,7 +2,9 @@
 // Thin launcher: the CLI lives in dist/main.js, built by `pnpm install` (root prepare script).
 import("../dist/main.js").catch((error) => {
   if (error && error.code === "ERR_MODULE_NOT_FOUND") {
-    process.stderr.write("pfnet: the CLI is not built yet. Run `pnpm install` (or `pnpm build`) at the repository root.\n");
+    process.stderr.write(
+      "pfnet: the CLI is not built yet. Run `pnpm install` (or `pnpm build`) at the repository root.\n",
+    );
     process.exit(1);
   }
   throw error;

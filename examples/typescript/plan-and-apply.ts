@@ -1,0 +1,78 @@
+/**
+ * pfnet as a library: load a spec, plan against Azure, show the plan, apply it.
+ *
+ *   node --import tsx examples/typescript/plan-and-apply.ts [spec.yaml]
+ *
+ * Run it from the repository root (tsx resolves `@pfnet/*` through tsconfig paths). It uses
+ * DefaultAzureCredential (az login, environment, managed identity). Ctrl-C stops it cleanly.
+ */
+import { pathToFileURL } from "node:url";
+import { AzureProvider } from "@pfnet/azure";
+import {
+  type ApplyResult,
+  apply,
+  loadSpecFile,
+  type PfnetEvent,
+  type Provider,
+  plan,
+  planHasChanges,
+} from "@pfnet/core";
+
+export interface PlanAndApplyOptions {
+  signal?: AbortSignal;
+  /** Where the lines go (default: stdout). */
+  log?: (line: string) => void;
+}
+
+/** Plan the spec; apply it when there are changes. Returns undefined when there was nothing to do. */
+export async function planAndApply(
+  specFile: string,
+  provider: Provider,
+  options: PlanAndApplyOptions = {},
+): Promise<ApplyResult | undefined> {
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const spec = await loadSpecFile(specFile, options.signal ? { signal: options.signal } : {});
+  for (const d of spec.diagnostics)
+    log(`${d.severity} ${d.code} ${d.location?.line ?? "?"}:${d.location?.column ?? "?"} ${d.message}`);
+
+  // plan() validates again and throws PfnetError SPEC_INVALID / PLAN_FORBIDDEN with details.diagnostics.
+  const thePlan = await plan(spec, provider, options.signal ? { signal: options.signal } : {});
+  if (!planHasChanges(thePlan)) {
+    log("No changes. Your network isolation matches the spec.");
+    return undefined;
+  }
+  for (const step of thePlan.steps.filter((s) => s.action !== "noop")) {
+    log(`${step.action.padEnd(9)} ${step.address}: ${step.reason}`);
+  }
+
+  const lastMessage = new Map<string, string>();
+  const onEvent = (event: PfnetEvent) => {
+    if (event.type === "step.finished")
+      log(`${event.outcome.padEnd(15)} ${event.address} (${Math.round(event.durationMs)} ms)`);
+    // Waits report progress on every poll; show each new message once.
+    if (event.type === "step.progress" && lastMessage.get(event.address) !== event.message) {
+      lastMessage.set(event.address, event.message);
+      log(`  ${event.address}: ${event.message}`);
+    }
+  };
+  const result = await apply(thePlan, provider, {
+    concurrency: 10,
+    onEvent,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  for (const step of result.steps) {
+    if (step.outcome === "pendingApproval" && step.pending) log(`approve by hand: ${step.pending.action}`);
+    if (step.outcome === "failed" && step.error)
+      log(`failed ${step.address}: [${step.error.code}] ${step.error.message}`);
+  }
+  return result;
+}
+
+// Run as a script: real Azure through DefaultAzureCredential.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const controller = new AbortController();
+  process.once("SIGINT", () => controller.abort());
+  const specFile = process.argv[2] ?? "examples/managed-private-private.yaml";
+  const result = await planAndApply(specFile, new AzureProvider({}), { signal: controller.signal });
+  process.exitCode = result && (result.outcomes.failed > 0 || result.outcomes.cancelled > 0) ? 1 : 0;
+}

@@ -1,0 +1,114 @@
+/**
+ * `pfnet apply <spec | saved plan>`: plan (or load the saved plan), show it, confirm, apply,
+ * report. A saved plan is recognised by its content (JSON with `formatVersion` and `steps`).
+ */
+import { apply, type PfnetEvent, type Plan, parsePlan, planHasChanges } from "@pfnet/core";
+import { CliError, CliUsageError, EXIT } from "../errors.js";
+import { confirm } from "../prompt.js";
+import { createProvider, providerSettings } from "../provider.js";
+import { renderPlan } from "../render/plan.js";
+import { ProgressReporter } from "../render/progress.js";
+import { renderApplyResult } from "../render/result.js";
+import {
+  type CommandContext,
+  loadValidSpec,
+  makePlan,
+  planNotes,
+  planProgress,
+  readInput,
+} from "./context.js";
+
+/** True when the text is a plan saved by `pfnet plan --out` rather than a spec. */
+export function looksLikeSavedPlan(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === "object" && value !== null && "formatVersion" in value && "steps" in value;
+  } catch {
+    return false;
+  }
+}
+
+export async function runApply(ctx: CommandContext): Promise<number> {
+  const { flags, io } = ctx;
+  if (flags.json && !flags.autoApprove) {
+    throw new CliUsageError(
+      "--json needs --auto-approve: there is no confirmation prompt in JSON mode",
+      "apply",
+    );
+  }
+  const json = (event: PfnetEvent) => io.stdout.write(`${JSON.stringify(event)}\n`);
+  const text = await readInput(ctx);
+  const saved = looksLikeSavedPlan(text);
+  if (saved && flags.subscription !== undefined) {
+    throw new CliUsageError(
+      "--subscription applies to specs only; a saved plan already names the subscription of every resource",
+      "apply",
+    );
+  }
+
+  const provider = await createProvider(
+    await providerSettings(flags, io, flags.concurrency),
+    io,
+    ctx.internals,
+  );
+  let thePlan: Plan;
+  let notes: string[] = [];
+  if (saved) {
+    thePlan = parsePlan(text);
+  } else {
+    const { spec, specSubscription } = loadValidSpec(text, ctx);
+    notes = planNotes(ctx, specSubscription);
+    thePlan = await makePlan(ctx, spec, provider, flags.json ? json : planProgress(ctx));
+  }
+
+  if (!planHasChanges(thePlan)) {
+    if (!flags.json) io.stdout.write(renderPlan(thePlan, ctx.out, { notes }));
+    return EXIT.ok;
+  }
+  if (!flags.json) io.stdout.write(renderPlan(thePlan, ctx.out, { notes }));
+
+  if (!flags.autoApprove) {
+    if (!io.stdin || !ctx.tty.stdin) {
+      throw new CliError(
+        "pfnet apply needs a confirmation, but stdin is not a terminal. Nothing was changed.",
+        "Review the plan, then run again with --auto-approve (for CI: `pfnet plan --out plan.json`, review, `pfnet apply --auto-approve plan.json`).",
+      );
+    }
+    const approved = await confirm(
+      `\n${ctx.out.bold("Do you want to perform these actions?")}\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: `,
+      io.stdin,
+      io.stdout,
+      ctx.signal,
+    );
+    if (!approved) {
+      io.stdout.write("\nApply cancelled. Nothing was changed.\n");
+      return EXIT.error;
+    }
+    io.stdout.write("\n");
+  }
+
+  const progress = flags.json
+    ? undefined
+    : new ProgressReporter({
+        sink: io.stderr,
+        style: ctx.err,
+        live: ctx.tty.stderr,
+        ...(ctx.internals.progressIntervalMs === undefined
+          ? {}
+          : { intervalMs: ctx.internals.progressIntervalMs }),
+      });
+  let result: Awaited<ReturnType<typeof apply>>;
+  try {
+    result = await apply(thePlan, provider, {
+      signal: ctx.signal,
+      ...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),
+      onEvent: (event) => (progress ? progress.onEvent(event) : json(event)),
+    });
+  } finally {
+    progress?.stop();
+  }
+  if (!flags.json) io.stdout.write(`\n${renderApplyResult(result, ctx.out)}`);
+  if (result.outcomes.failed > 0 || result.outcomes.cancelled > 0) return EXIT.error;
+  if (result.outcomes.pendingApproval > 0) return EXIT.pendingApproval;
+  return EXIT.ok;
+}

@@ -1,0 +1,126 @@
+/** What every command gets, and the steps they share: read the input, load and check the spec, plan. */
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import {
+  type Diagnostic,
+  type LoadedSpec,
+  loadSpec,
+  PfnetError,
+  type PfnetEvent,
+  type Plan,
+  type Provider,
+  plan,
+  validate,
+} from "@pfnet/core";
+import type { Flags } from "../args.js";
+import { CliError } from "../errors.js";
+import type { CliInternals, CliIo, TtyFlags } from "../io.js";
+import { describeFsError } from "../provider.js";
+import type { Style } from "../style.js";
+
+export interface CommandContext {
+  io: CliIo;
+  internals: CliInternals;
+  flags: Flags;
+  /** The positional argument: a spec file (or, for apply, a saved plan). */
+  input: string;
+  /** Styles for stdout and stderr (colour decided per stream). */
+  out: Style;
+  err: Style;
+  tty: TtyFlags;
+  signal: AbortSignal;
+}
+
+export async function readInput(ctx: CommandContext): Promise<string> {
+  try {
+    return await readFile(resolve(ctx.io.cwd, ctx.input), "utf8");
+  } catch (error) {
+    throw new CliError(
+      `Cannot read '${ctx.input}': ${describeFsError(error)}.`,
+      `Check the path (relative to ${ctx.io.cwd}). The examples/ folder has a spec per scenario.`,
+    );
+  }
+}
+
+const key = (d: Diagnostic) => `${d.code}\u0000${d.path}\u0000${d.message}`;
+const RANK = { error: 0, warning: 1, info: 2 } as const;
+
+/**
+ * Load a spec and run every check (schema and rules), with file positions. Applies
+ * `--subscription` first, so the checks see the subscription pfnet will use.
+ */
+export function loadAndCheck(text: string, file: string, subscription?: string): CheckedSpec {
+  const loaded = loadSpec(text, { file });
+  if (!loaded.topology) return { spec: loaded };
+  const specSubscription = loaded.topology.subscriptionId;
+  const topology =
+    subscription === undefined ? loaded.topology : { ...loaded.topology, subscriptionId: subscription };
+  const checked = validate(topology);
+  const seen = new Set(loaded.diagnostics.map(key));
+  const merged = [...loaded.diagnostics];
+  for (const diagnostic of checked.diagnostics) {
+    if (seen.has(key(diagnostic))) continue;
+    seen.add(key(diagnostic));
+    const location = diagnostic.location ?? loaded.locate(diagnostic.path);
+    merged.push(location ? { ...diagnostic, location } : diagnostic);
+  }
+  merged.sort((a, b) => RANK[a.severity] - RANK[b.severity]);
+  return {
+    spec: { file: loaded.file, topology, diagnostics: merged, locate: (path: string) => loaded.locate(path) },
+    specSubscription,
+  };
+}
+
+export interface CheckedSpec {
+  /** The spec as plan takes it (with `--subscription` applied) and every diagnostic. */
+  spec: LoadedSpec;
+  /** The subscription the spec file names (before `--subscription`). */
+  specSubscription?: string;
+}
+
+/** Load and check; a spec with errors ends the command with its diagnostics (nothing read or changed). */
+export function loadValidSpec(text: string, ctx: CommandContext): CheckedSpec {
+  const checked = loadAndCheck(text, ctx.input, ctx.flags.subscription);
+  const loaded = checked.spec;
+  const errors = loaded.diagnostics.filter((d) => d.severity === "error");
+  if (!loaded.topology || errors.length > 0) {
+    throw new PfnetError(
+      "SPEC_INVALID",
+      `${ctx.input} has ${errors.length || 1} error${errors.length === 1 ? "" : "s"}.`,
+      {
+        details: { diagnostics: loaded.diagnostics },
+      },
+    );
+  }
+  return checked;
+}
+
+/** Notes printed above a plan: where the subscription came from. */
+export function planNotes(ctx: CommandContext, original?: string): string[] {
+  if (ctx.flags.subscription === undefined || original === undefined || original === ctx.flags.subscription)
+    return [];
+  return [`Subscription ${ctx.flags.subscription} (from --subscription; the spec says ${original}).`];
+}
+
+export async function makePlan(
+  ctx: CommandContext,
+  spec: LoadedSpec,
+  provider: Provider,
+  onEvent?: (event: PfnetEvent) => void,
+): Promise<Plan> {
+  return plan(spec, provider, { signal: ctx.signal, ...(onEvent ? { onEvent } : {}) });
+}
+
+/** stderr lines while planning, so a slow read does not look like a hang. */
+export function planProgress(ctx: CommandContext): (event: PfnetEvent) => void {
+  const where = ctx.flags.endpoint ?? "Azure";
+  return (event) => {
+    if (event.type === "plan.started") {
+      ctx.io.stderr.write(
+        ctx.err.dim(`Reading the live state of ${event.nodes} resources from ${where}...\n`),
+      );
+    } else if (event.type === "step.retrying") {
+      ctx.io.stderr.write(ctx.err.yellow(`  ${event.address}: retrying (${event.reason})\n`));
+    }
+  };
+}

@@ -1,0 +1,229 @@
+/**
+ * The plan in words, Terraform style: one block per changing step with its action symbol,
+ * the changed properties as `before -> after`, the reason and the waits, then a summary line.
+ */
+import type { Plan, PlanAction, PlanStep } from "@pfnet/core";
+import { atPointer, describeWaits, plural, showValue } from "../format.js";
+import type { Style } from "../style.js";
+import { renderDiagnostics } from "./diagnostics.js";
+
+/** ASCII-safe symbols; documented in docs/cli.md. */
+export const ACTION_SYMBOL: Record<PlanAction, string> = {
+  create: "+",
+  update: "~",
+  replace: "-/+",
+  delete: "-",
+  provision: ">",
+  approve: "?",
+  noop: " ",
+};
+
+const ACTION_LEGEND: Record<Exclude<PlanAction, "noop">, string> = {
+  create: "create",
+  update: "update in place",
+  replace: "replace (delete, then create)",
+  delete: "delete",
+  provision: "provision and wait",
+  approve: "approve a private-endpoint connection",
+};
+
+const ACTION_PHRASE: Record<PlanAction, string> = {
+  create: "will be created",
+  update: "will be updated in place",
+  replace: "must be replaced",
+  delete: "will be deleted",
+  provision: "will be provisioned",
+  approve: "will be approved if it stays Pending",
+  noop: "is unchanged",
+};
+
+/** Order of the summary line. */
+export const ACTION_ORDER: PlanAction[] = ["create", "update", "replace", "delete", "provision", "approve"];
+
+export const KIND_LABEL: Record<string, string> = {
+  workspace: "workspace",
+  outboundRule: "outbound rule",
+  managedNetwork: "managed network",
+  roleAssignment: "role assignment",
+  privateEndpointApproval: "private-endpoint approval",
+  onlineEndpoint: "online endpoint",
+  privateEndpoint: "private endpoint",
+  privateDnsZoneGroup: "private DNS zone group",
+  nsgRule: "NSG rule",
+};
+
+export function colorAction(action: PlanAction, text: string, style: Style): string {
+  switch (action) {
+    case "create":
+      return style.green(text);
+    case "update":
+      return style.yellow(text);
+    case "replace":
+    case "delete":
+      return style.red(text);
+    case "provision":
+    case "approve":
+      return style.cyan(text);
+    default:
+      return text;
+  }
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+/** The Azure name a step acts on, for the title: "outbound rule pe-aoai on pf-ws". */
+export function describeTarget(step: Pick<PlanStep, "kind" | "identity">): string {
+  const identity = step.identity;
+  const workspace = identity.workspace as { name?: string } | undefined;
+  const on = workspace?.name ? ` on ${workspace.name}` : "";
+  const label = KIND_LABEL[step.kind] ?? step.kind;
+  switch (step.kind) {
+    case "workspace":
+      return `${label} ${workspace?.name ?? ""}`.trim();
+    case "outboundRule":
+      return `${label} ${text(identity.ruleName) ?? ""}${on}`;
+    case "managedNetwork":
+      return `${label} of ${workspace?.name ?? "the workspace"}`;
+    case "roleAssignment":
+      return `Storage File Data Privileged Contributor for ${workspace?.name ?? "the workspace"}`;
+    case "privateEndpointApproval": {
+      const target = text(identity.targetId)?.split("/").pop();
+      return `${label} on ${target ?? text(identity.service) ?? "the service"}`;
+    }
+    case "onlineEndpoint":
+      return `${label} ${text(identity.endpointName) ?? ""}${on}`;
+    case "privateEndpoint":
+      return `${label} ${text(identity.name) ?? ""}`;
+    case "privateDnsZoneGroup": {
+      const pe = identity.privateEndpoint as { name?: string } | undefined;
+      return `${label} of ${pe?.name ?? "the private endpoint"}`;
+    }
+    case "nsgRule":
+      return `${label} ${text(identity.ruleName) ?? ""}`;
+    default:
+      return label;
+  }
+}
+
+/** Leaves of a plain object as dotted names (arrays stay whole), so nested values read one per line. */
+function leaves(value: Record<string, unknown>, prefix = ""): Array<[string, unknown]> {
+  const out: Array<[string, unknown]> = [];
+  for (const [key, child] of Object.entries(value)) {
+    const name = prefix === "" ? key : `${prefix}.${key}`;
+    if (child !== null && typeof child === "object" && !Array.isArray(child)) {
+      out.push(...leaves(child as Record<string, unknown>, name));
+    } else out.push([name, child]);
+  }
+  return out;
+}
+
+const pointerLabel = (pointer: string) => pointer.replace(/^\//, "").replace(/\//g, ".");
+
+function propertyLines(step: PlanStep, style: Style): string[] {
+  const lines: string[] = [];
+  const pad = "      ";
+  if (step.action === "create" && step.after) {
+    for (const [key, value] of leaves(step.after)) {
+      lines.push(`${pad}${style.green("+")} ${key}: ${showValue(value)}`);
+    }
+    return lines;
+  }
+  if (step.action === "delete" && step.before) {
+    for (const [key, value] of leaves(step.before)) {
+      lines.push(`${pad}${style.red("-")} ${key}: ${showValue(value)}`);
+    }
+    return lines;
+  }
+  for (const pointer of step.changedPaths) {
+    const before = step.before ? atPointer(step.before, pointer) : undefined;
+    const after = step.after ? atPointer(step.after, pointer) : undefined;
+    const name = pointerLabel(pointer);
+    if (before === undefined) lines.push(`${pad}${style.green("+")} ${name}: ${showValue(after)}`);
+    else if (after === undefined) lines.push(`${pad}${style.red("-")} ${name}: ${showValue(before)}`);
+    else {
+      const note = step.action === "replace" ? style.dim("  # forces replacement") : "";
+      lines.push(`${pad}${style.yellow("~")} ${name}: ${showValue(before)} -> ${showValue(after)}${note}`);
+    }
+  }
+  return lines;
+}
+
+export function renderStep(step: PlanStep, style: Style): string {
+  const symbol = colorAction(step.action, ACTION_SYMBOL[step.action].padStart(3), style);
+  const lines = [
+    style.dim(`  # ${step.address} ${ACTION_PHRASE[step.action]}`),
+    `${symbol} ${style.bold(describeTarget(step))}`,
+    `      ${style.dim("why:")} ${step.reason}`,
+    ...propertyLines(step, style),
+  ];
+  if (step.waits && step.waits.length > 0) {
+    lines.push(`      ${style.dim("waits:")} ${describeWaits(step.waits)}`);
+  }
+  if (step.kind === "privateEndpointApproval" && step.identity.approve === false) {
+    lines.push(`      ${style.yellow("note:")} the spec does not let pfnet approve; the service owner must.`);
+  }
+  return lines.join("\n");
+}
+
+export function summaryLine(plan: Plan): string {
+  const counts = ACTION_ORDER.map(
+    (action) => `${plan.steps.filter((s) => s.action === action).length} to ${action}`,
+  );
+  return `Plan: ${counts.join(", ")}.`;
+}
+
+export const NO_CHANGES = "No changes. Your network isolation matches the spec.";
+
+export interface RenderPlanOptions {
+  /** Shown under the header, e.g. where the subscription came from. */
+  notes?: string[];
+}
+
+export function renderPlan(plan: Plan, style: Style, options: RenderPlanOptions = {}): string {
+  const out: string[] = [];
+  for (const note of options.notes ?? []) out.push(style.dim(note));
+  const changing = plan.steps.filter((step) => step.action !== "noop");
+  const unchanged = plan.steps.length - changing.length;
+
+  if (changing.length === 0) {
+    out.push(style.green(style.bold(NO_CHANGES)));
+    out.push(
+      `pfnet compared ${plural(plan.steps.length, "resource")} with what is live and found nothing to do.`,
+    );
+  } else {
+    const used = ACTION_ORDER.filter((action) => changing.some((step) => step.action === action));
+    out.push("pfnet will perform the following actions. Symbols:");
+    out.push(
+      `  ${used.map((action) => `${colorAction(action, ACTION_SYMBOL[action], style)} ${ACTION_LEGEND[action as Exclude<PlanAction, "noop">]}`).join("   ")}`,
+    );
+    out.push("");
+    for (const step of changing) {
+      out.push(renderStep(step, style));
+      out.push("");
+    }
+    const waiting = changing.filter((step) => step.waits && step.waits.length > 0);
+    if (waiting.length > 0) {
+      out.push(style.bold("Expected waits (Azure time):"));
+      for (const step of waiting) out.push(`  ${step.address}: ${describeWaits(step.waits ?? [])}`);
+      out.push("");
+    }
+    out.push(style.bold(summaryLine(plan)) + (unchanged > 0 ? style.dim(` ${unchanged} unchanged.`) : ""));
+  }
+
+  if (plan.unmanaged.length > 0) {
+    out.push("");
+    out.push(`pfnet leaves ${plural(plan.unmanaged.length, "resource")} alone that the spec does not list:`);
+    for (const resource of plan.unmanaged) {
+      out.push(`  ${resource.address} ${style.dim(`(${KIND_LABEL[resource.kind] ?? resource.kind})`)}`);
+    }
+  }
+
+  const notes = plan.diagnostics.filter((d) => d.severity !== "error");
+  if (notes.length > 0) {
+    out.push("");
+    out.push(renderDiagnostics(notes, style));
+  }
+  return `${out.join("\n")}\n`;
+}

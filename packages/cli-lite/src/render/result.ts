@@ -1,0 +1,82 @@
+/** The end of an apply: one line per outcome, root-cause errors, and what to do about pending approvals. */
+import type { PendingApproval, PlanAction, SerializedError, StepOutcome } from "@pfnet/core";
+import { elapsed, plural } from "../format.js";
+import type { Style } from "../style.js";
+
+/** The parts of core's ApplyResult the CLI shows (structural, so it accepts the real type). */
+export interface ApplyResultView {
+  steps: ReadonlyArray<{
+    address: string;
+    action: PlanAction;
+    outcome: StepOutcome;
+    durationMs: number;
+    error?: SerializedError;
+    pending?: PendingApproval;
+    skippedBecause?: string;
+  }>;
+  outcomes: Record<StepOutcome, number>;
+  durationMs: number;
+}
+
+export function renderApplyResult(result: ApplyResultView, style: Style): string {
+  const changing = result.steps.filter((step) => step.action !== "noop" || step.outcome !== "succeeded");
+  const count = (outcome: StepOutcome) => changing.filter((step) => step.outcome === outcome).length;
+  const out: string[] = [];
+  const failed = count("failed");
+  const pending = count("pendingApproval");
+  const cancelled = count("cancelled");
+  const headline =
+    failed > 0
+      ? style.red(style.bold("Apply failed."))
+      : cancelled > 0
+        ? style.red(style.bold("Apply interrupted."))
+        : pending > 0
+          ? style.yellow(style.bold("Apply finished; some private endpoints wait for approval."))
+          : style.green(style.bold("Apply complete."));
+  out.push(`${headline} ${style.dim(`(${elapsed(result.durationMs)})`)}`);
+  out.push(
+    `  ${count("succeeded")} succeeded, ${failed} failed, ${count("skipped")} skipped, ${pending} pending approval, ${cancelled} cancelled.`,
+  );
+
+  const errors = changing.filter((step) => step.outcome === "failed");
+  if (errors.length > 0) {
+    out.push("");
+    out.push(style.red(`${plural(errors.length, "step")} failed:`));
+    for (const step of errors) {
+      out.push(
+        `  ${step.address}: ${step.error?.message ?? "failed"}${step.error ? style.dim(` [${step.error.code}]`) : ""}`,
+      );
+      if (step.error?.hint) out.push(`    hint: ${step.error.hint}`);
+    }
+  }
+  const skipped = changing.filter((step) => step.outcome === "skipped");
+  if (skipped.length > 0) {
+    out.push("");
+    out.push(`${plural(skipped.length, "step")} skipped because a step they depend on did not succeed:`);
+    for (const step of skipped) {
+      out.push(`  ${step.address}${step.skippedBecause ? style.dim(` (after ${step.skippedBecause})`) : ""}`);
+    }
+  }
+  const waiting = changing.filter((step) => step.outcome === "pendingApproval");
+  if (waiting.length > 0) {
+    out.push("");
+    out.push(style.yellow(`${plural(waiting.length, "private-endpoint connection")} pending approval:`));
+    for (const step of waiting) {
+      out.push(`  ${step.address}`);
+      if (step.pending) {
+        out.push(`    connection: ${step.pending.connectionId}`);
+        out.push(`    to do:      ${step.pending.action}`);
+        out.push(`    needs:      ${step.pending.permission}`);
+      }
+    }
+    out.push(
+      "  Ask the owner of each service to approve the connection (or grant the permission above), then run",
+      "  `pfnet apply` again: it finds the approved connections and finishes the remaining steps.",
+    );
+  }
+  if (cancelled > 0) {
+    out.push("");
+    out.push("Cancelled steps may have started in Azure. Run `pfnet plan` to see where things stand.");
+  }
+  return `${out.join("\n")}\n`;
+}

@@ -1,0 +1,39 @@
+/** Terminal styling. Off for `--no-color`, a non-empty `NO_COLOR`, or when the stream is not a terminal. */
+export interface Style {
+  readonly enabled: boolean;
+  bold(text: string): string;
+  dim(text: string): string;
+  green(text: string): string;
+  yellow(text: string): string;
+  red(text: string): string;
+  cyan(text: string): string;
+  magenta(text: string): string;
+}
+
+const wrap = (enabled: boolean, open: number, close: number) => (text: string) =>
+  enabled ? `\u001b[${open}m${text}\u001b[${close}m` : text;
+
+export function createStyle(enabled: boolean): Style {
+  return {
+    enabled,
+    bold: wrap(enabled, 1, 22),
+    dim: wrap(enabled, 2, 22),
+    green: wrap(enabled, 32, 39),
+    yellow: wrap(enabled, 33, 39),
+    red: wrap(enabled, 31, 39),
+    cyan: wrap(enabled, 36, 39),
+    magenta: wrap(enabled, 35, 39),
+  };
+}
+
+/** https://no-color.org: any non-empty value disables colour. */
+export function colorWanted(options: {
+  noColorFlag: boolean;
+  env: Record<string, string | undefined>;
+  isTTY: boolean;
+}) {
+  if (options.noColorFlag) return false;
+  const noColor = options.env.NO_COLOR;
+  if (noColor !== undefined && noColor !== "") return false;
+  return options.isTTY;
+}

@@ -1,0 +1,58 @@
+/** Run the CLI in-process and capture what it prints. */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { fileURLToPath } from "node:url";
+import { type CliInternals, type CliIo, runCli } from "../src/index.js";
+
+export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+export const EXAMPLES = join(REPO_ROOT, "examples");
+
+export interface RunOutput {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  cwd?: string;
+  isTTY?: CliIo["isTTY"];
+  /** Lines typed at the confirmation prompt. */
+  stdin?: string;
+  env?: Record<string, string | undefined>;
+  internals?: CliInternals;
+  signal?: AbortSignal;
+}
+
+export async function run(argv: string[], options: RunOptions = {}): Promise<RunOutput> {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(
+    argv,
+    {
+      stdout: { write: (text: string) => (stdout += text) },
+      stderr: { write: (text: string) => (stderr += text) },
+      ...(options.stdin === undefined ? {} : { stdin: Readable.from([options.stdin]) }),
+      isTTY: options.isTTY ?? false,
+      env: options.env ?? {},
+      cwd: options.cwd ?? REPO_ROOT,
+      ...(options.signal ? { signal: options.signal } : {}),
+    },
+    options.internals ?? {},
+  );
+  return { code, stdout, stderr };
+}
+
+/** A fresh temporary directory with the given files. */
+export function tempDir(files: Record<string, string> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), "pfnet-cli-"));
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+  return dir;
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching ANSI escapes is the point
+export const ANSI = /\u001b\[[0-9;]*[A-Za-z]/;
+
+export const SUBSCRIPTION = "11111111-2222-3333-4444-555555555555";
+export const ARM = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-promptflow/providers`;
