@@ -1,0 +1,133 @@
+/**
+ * Client construction. Every client shares: the ARM endpoint (sovereign clouds, emulator), the
+ * trusted CA (`tlsOptions.ca`, the pipeline's public TLS option), the credential and its scope,
+ * and the pipeline's retry back-off expressed in Azure time (Retry-After stays the server's). The ML client is never given `apiVersion`
+ * (that would rewrite the api-version of raw requests as well).
+ */
+import { AuthorizationManagementClient } from "@azure/arm-authorization";
+import { AzureMachineLearningWorkspaces } from "@azure/arm-machinelearning";
+import { NetworkManagementClient } from "@azure/arm-network";
+import { StorageManagementClient } from "@azure/arm-storage";
+import type { TokenCredential } from "@azure/core-auth";
+import { getClient } from "@azure-rest/core-client";
+import { type ResolvedWaits, wallMs } from "./options.js";
+import { ArmRest, Semaphore } from "./rest/arm.js";
+import { PrivateEndpointConnections } from "./rest/connections.js";
+import { MachineLearningRest } from "./rest/ml.js";
+
+export interface ClientSettings {
+  credential: TokenCredential;
+  endpoint: string;
+  credentialScope: string;
+  tlsCa?: string | string[];
+  waits: ResolvedWaits;
+  concurrency: number;
+  privateEndpointConnectionApiVersions?: Record<string, string>;
+  /** Subscription of the SDK accessors when none is passed (nodes always name theirs). */
+  defaultSubscriptionId?: string;
+}
+
+export class AzureClients {
+  readonly limiter: Semaphore;
+  readonly arm: ArmRest;
+  readonly ml: MachineLearningRest;
+  readonly connections: PrivateEndpointConnections;
+  private readonly mlSdks = new Map<string, AzureMachineLearningWorkspaces>();
+  private readonly authSdks = new Map<string, AuthorizationManagementClient>();
+  private readonly storageSdks = new Map<string, StorageManagementClient>();
+  private readonly networkSdks = new Map<string, NetworkManagementClient>();
+
+  constructor(private readonly settings: ClientSettings) {
+    this.limiter = new Semaphore(settings.concurrency);
+    const rest = getClient(settings.endpoint, settings.credential, {
+      ...this.pipelineOptions(),
+      credentials: { scopes: [settings.credentialScope] },
+    });
+    this.arm = new ArmRest(rest, settings.waits, this.limiter);
+    this.ml = new MachineLearningRest(this.arm);
+    this.connections = new PrivateEndpointConnections(
+      this.arm,
+      settings.privateEndpointConnectionApiVersions,
+    );
+  }
+
+  /** Options every client's pipeline shares (public pipeline options only). */
+  private pipelineOptions() {
+    const { tlsCa, waits } = this.settings;
+    return {
+      ...(tlsCa === undefined ? {} : { tlsOptions: { ca: tlsCa } }),
+      // The pipeline's exponential back-off (1 s base, 64 s cap) in Azure time.
+      retryOptions: {
+        maxRetries: 3,
+        retryDelayInMs: Math.max(1, wallMs(1, waits)),
+        maxRetryDelayInMs: Math.max(1, wallMs(64, waits)),
+      },
+    };
+  }
+
+  private sdkOptions() {
+    return {
+      ...this.pipelineOptions(),
+      endpoint: this.settings.endpoint,
+      $host: this.settings.endpoint,
+      credentialScopes: [this.settings.credentialScope],
+      credentials: { scopes: [this.settings.credentialScope] },
+    };
+  }
+
+  /** `@azure/arm-machinelearning` 2.1.1 (api-version 2022-10-01): computes and online endpoints. */
+  machineLearning(subscriptionId: string = this.defaultSubscription()): AzureMachineLearningWorkspaces {
+    let client = this.mlSdks.get(subscriptionId);
+    if (!client) {
+      client = new AzureMachineLearningWorkspaces(
+        this.settings.credential,
+        subscriptionId,
+        this.sdkOptions(),
+      );
+      this.mlSdks.set(subscriptionId, client);
+    }
+    return client;
+  }
+
+  /** `@azure/arm-authorization` (role assignments, api-version 2022-04-01). */
+  authorization(subscriptionId: string = this.defaultSubscription()): AuthorizationManagementClient {
+    let client = this.authSdks.get(subscriptionId);
+    if (!client) {
+      client = new AuthorizationManagementClient(this.settings.credential, subscriptionId, this.sdkOptions());
+      this.authSdks.set(subscriptionId, client);
+    }
+    return client;
+  }
+
+  /** `@azure/arm-storage` (the workspace storage account). */
+  storage(subscriptionId: string = this.defaultSubscription()): StorageManagementClient {
+    let client = this.storageSdks.get(subscriptionId);
+    if (!client) {
+      client = new StorageManagementClient(this.settings.credential, subscriptionId, this.sdkOptions());
+      this.storageSdks.set(subscriptionId, client);
+    }
+    return client;
+  }
+
+  /** `@azure/arm-network` (own VNet: private endpoints, DNS zone groups, NSG rules). */
+  network(subscriptionId: string = this.defaultSubscription()): NetworkManagementClient {
+    let client = this.networkSdks.get(subscriptionId);
+    if (!client) {
+      client = new NetworkManagementClient(this.settings.credential, subscriptionId, this.sdkOptions());
+      this.networkSdks.set(subscriptionId, client);
+    }
+    return client;
+  }
+
+  private defaultSubscription(): string {
+    if (!this.settings.defaultSubscriptionId) {
+      throw new RangeError("No subscription given: pass one, or set the provider's subscriptionId option.");
+    }
+    return this.settings.defaultSubscriptionId;
+  }
+
+  /** Run an SDK call under the shared request limit. */
+  sdk<T>(call: () => Promise<T>): Promise<T> {
+    return this.limiter.run(call);
+  }
+}

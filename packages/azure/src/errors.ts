@@ -1,0 +1,141 @@
+/**
+ * Azure failures as typed pfnet errors. Every failed request becomes an `AzureRequestError`
+ * carrying the HTTP status, the ARM error code and the Retry-After hint; `src/retry.ts`
+ * classifies on those fields only (never on message text).
+ */
+import { isPfnetError, PfnetError } from "@pfnet/core";
+
+export interface AzureRequestErrorDetails {
+  /** HTTP status; undefined when the connection failed before a response. */
+  status?: number;
+  /** ARM error code (`error.code` of the body) or the transport error code (e.g. ECONNRESET). */
+  armCode?: string;
+  /** Retry-After of the response in (wall-clock) milliseconds, when present. */
+  retryAfterMs?: number;
+  method?: string;
+  url?: string;
+}
+
+export class AzureRequestError extends PfnetError {
+  readonly status?: number;
+  readonly armCode?: string;
+  readonly retryAfterMs?: number;
+
+  constructor(
+    message: string,
+    details: AzureRequestErrorDetails,
+    options: { address?: string; cause?: unknown } = {},
+  ) {
+    super("AZURE_REQUEST_FAILED", message, {
+      ...(options.address === undefined ? {} : { address: options.address }),
+      details: stripUndefined({
+        status: details.status,
+        armCode: details.armCode,
+        method: details.method,
+        url: redactUrl(details.url),
+      }),
+      cause: options.cause,
+    });
+    if (details.status !== undefined) this.status = details.status;
+    if (details.armCode !== undefined) this.armCode = details.armCode;
+    if (details.retryAfterMs !== undefined) this.retryAfterMs = details.retryAfterMs;
+  }
+}
+
+/** Own-VNet kinds are not implemented yet (issue 4 covers the managed path). */
+export class NotSupportedError extends PfnetError {
+  constructor(kind: string, address: string) {
+    super("NOT_SUPPORTED", `The Azure provider does not handle ${kind} nodes yet (${address}).`, {
+      address,
+      hint: "Own-VNet resources (private endpoints, DNS zone groups, NSG rules) are not supported by @pfnet/azure yet; use network: managed.",
+    });
+  }
+}
+
+function stripUndefined(value: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}
+
+/** Drop the query (tokens never travel in ARM URLs, but keep events small and stable). */
+function redactUrl(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  const q = url.indexOf("?");
+  return q < 0 ? url : url.slice(0, q);
+}
+
+/** Parse a Retry-After style header set into milliseconds. */
+export function parseRetryAfter(get: (name: string) => string | undefined): number | undefined {
+  const ms = get("retry-after-ms") ?? get("x-ms-retry-after-ms");
+  if (ms !== undefined && ms !== "" && !Number.isNaN(Number(ms))) return Number(ms);
+  const value = get("retry-after");
+  if (value === undefined || value === "") return undefined;
+  const seconds = Number(value);
+  if (!Number.isNaN(seconds)) return seconds * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+interface RestErrorLike {
+  name?: string;
+  message?: string;
+  code?: string;
+  statusCode?: number;
+  request?: { method?: string; url?: string };
+  response?: {
+    status?: number;
+    headers?: { get?: (n: string) => string | undefined };
+    bodyAsText?: string | null;
+  };
+  details?: unknown;
+}
+
+/** Whatever an SDK client or the pipeline threw, as an AzureRequestError (PfnetErrors pass through). */
+export function toAzureError(error: unknown, address?: string): PfnetError {
+  if (isPfnetError(error)) return error;
+  if (typeof error === "object" && error !== null && (error as { name?: string }).name === "AbortError") {
+    return new PfnetError("ABORTED", "The operation was aborted.", {
+      ...(address === undefined ? {} : { address }),
+      cause: error,
+    });
+  }
+  const e = (error ?? {}) as RestErrorLike;
+  const status = e.statusCode ?? e.response?.status;
+  let armCode = e.code;
+  // core-client puts the ARM error code in `code`; when only the body is there, read it.
+  if ((armCode === undefined || armCode === "") && e.response?.bodyAsText) {
+    armCode = armCodeFromBody(safeJson(e.response.bodyAsText));
+  }
+  const get = (n: string) => e.response?.headers?.get?.(n) ?? undefined;
+  const retryAfterMs = e.response?.headers ? parseRetryAfter(get) : undefined;
+  const method = e.request?.method;
+  const url = e.request?.url;
+  const message = `${method ?? "request"} ${redactUrl(url) ?? ""} failed${status === undefined ? "" : ` with ${status}`}${armCode ? ` ${armCode}` : ""}: ${e.message ?? String(error)}`;
+  return new AzureRequestError(
+    message,
+    { status, armCode, retryAfterMs, method, url },
+    { address, cause: error },
+  );
+}
+
+export function armCodeFromBody(body: unknown): string | undefined {
+  if (typeof body !== "object" || body === null) return undefined;
+  const err = (body as { error?: { code?: unknown } }).error;
+  if (err && typeof err.code === "string") return err.code;
+  const code = (body as { code?: unknown }).code;
+  return typeof code === "string" ? code : undefined;
+}
+
+export function armMessageFromBody(body: unknown): string | undefined {
+  if (typeof body !== "object" || body === null) return undefined;
+  const err = (body as { error?: { message?: unknown } }).error;
+  if (err && typeof err.message === "string") return err.message;
+  return undefined;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * @pfnet/azure — the Azure provider of pfnet.
+ */
+export { AzureClients } from "./clients.js";
+export { AzureRequestError, NotSupportedError, toAzureError } from "./errors.js";
+export { contentHash, normaliseRule, normaliseWorkspace, roleAssignmentName, roleGuid } from "./normalize.js";
+export {
+  type AzureProviderOptions,
+  DEFAULT_ENDPOINT,
+  DEFAULT_RETRY,
+  DEFAULT_WAITS,
+  type RetryBudget,
+  type RetryOptions,
+  resolveRetry,
+  resolveWaits,
+  scaleFactor,
+  type WaitOptions,
+} from "./options.js";
+export { AzureProvider } from "./provider.js";
+export { endpointBelongsToWorkspace } from "./read.js";
+export { PRIVATE_ENDPOINT_CONNECTION_API_VERSIONS } from "./rest/connections.js";
+export type * as AzureRest from "./rest/types.js";
+export { ML_API_VERSION } from "./rest/types.js";
+export { classify, type RetryClass, withRetry } from "./retry.js";
+export { NETWORK_CONNECTION_APPROVER_ROLE } from "./steps.js";

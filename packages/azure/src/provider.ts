@@ -1,0 +1,153 @@
+/**
+ * AzureProvider: the core Provider port against Azure Resource Manager.
+ */
+import type { TokenCredential } from "@azure/core-auth";
+import { DefaultAzureCredential } from "@azure/identity";
+import type {
+  OutboundRuleIdentity,
+  OutboundRuleProperties,
+  PlanStep,
+  Provider,
+  ProviderContext,
+  ReadResult,
+  ResourceNode,
+  StepResult,
+  WorkspaceIdentity,
+} from "@pfnet/core";
+import { AzureClients } from "./clients.js";
+import { NotSupportedError, toAzureError } from "./errors.js";
+import {
+  type AzureProviderOptions,
+  DEFAULT_ENDPOINT,
+  type ResolvedRetry,
+  type ResolvedWaits,
+  resolveRetry,
+  resolveWaits,
+} from "./options.js";
+import { applyDnsZoneGroup, applyNsgRule, applyPrivateEndpoint } from "./ownVnet.js";
+import { ReadSession } from "./read.js";
+import { abortError } from "./retry.js";
+import {
+  applyApproval,
+  applyNetwork,
+  applyOnlineEndpoint,
+  applyRoleAssignment,
+  applyRule,
+  applyWorkspace,
+  type ProviderMemory,
+  rememberRule,
+  type StepEnv,
+  workspaceMemoryKey,
+} from "./steps.js";
+
+export class AzureProvider implements Provider {
+  readonly name = "azure";
+  readonly endpoint: string;
+  readonly waits: ResolvedWaits;
+  readonly retry: ResolvedRetry;
+  private readonly options: AzureProviderOptions;
+  private clientsValue: AzureClients | undefined;
+  private readonly memory: ProviderMemory = { expectedRules: new Map(), grants: new Map() };
+
+  constructor(options: AzureProviderOptions = {}) {
+    this.options = options;
+    this.endpoint = (options.endpoint ?? DEFAULT_ENDPOINT).replace(/\/+$/, "");
+    this.waits = resolveWaits(options.waits);
+    this.retry = resolveRetry(options.retry);
+  }
+
+  /** Clients are built on first use (DefaultAzureCredential only when no credential is given). */
+  get clients(): AzureClients {
+    if (!this.clientsValue) {
+      const credential: TokenCredential = this.options.credential ?? new DefaultAzureCredential();
+      this.clientsValue = new AzureClients({
+        credential,
+        endpoint: this.endpoint,
+        credentialScope: this.options.credentialScope ?? `${this.endpoint}/.default`,
+        ...(this.options.tlsCa === undefined ? {} : { tlsCa: this.options.tlsCa }),
+        waits: this.waits,
+        concurrency: this.options.concurrency ?? 10,
+        ...(this.options.subscriptionId ? { defaultSubscriptionId: this.options.subscriptionId } : {}),
+        ...(this.options.privateEndpointConnectionApiVersions
+          ? { privateEndpointConnectionApiVersions: this.options.privateEndpointConnectionApiVersions }
+          : {}),
+      });
+    }
+    return this.clientsValue;
+  }
+
+  async read(nodes: readonly ResourceNode[], context: ProviderContext): Promise<ReadResult> {
+    for (const node of nodes) {
+      // A read that names the workspace itself reads a whole spec (plan, or apply's stale check):
+      // its rule nodes are the desired set, replacing what an earlier spec said.
+      if (node.kind === "workspace") {
+        this.memory.expectedRules.delete(workspaceMemoryKey((node.identity as WorkspaceIdentity).workspace));
+      }
+    }
+    for (const node of nodes) {
+      // Remember the desired rule set: the provisioning step verifies the rules read back against it.
+      if (node.kind === "outboundRule") {
+        const identity = node.identity as OutboundRuleIdentity;
+        rememberRule(
+          this.memory,
+          identity.workspace,
+          identity.ruleName,
+          node.properties as OutboundRuleProperties,
+        );
+      }
+    }
+    const session = new ReadSession(this.clients, {
+      signal: context.signal,
+      emit: context.emit,
+      address: "read",
+      retry: this.retry,
+      waits: this.waits,
+    });
+    try {
+      return await session.readNodes(nodes);
+    } catch (error) {
+      if (context.signal.aborted) throw abortError(context.signal);
+      throw toAzureError(error);
+    }
+  }
+
+  async apply(step: PlanStep, context: ProviderContext): Promise<StepResult> {
+    if (context.signal.aborted) throw abortError(context.signal);
+    const env: StepEnv = {
+      clients: this.clients,
+      waits: this.waits,
+      retry: this.retry,
+      memory: this.memory,
+      signal: context.signal,
+      emit: context.emit,
+    };
+    try {
+      if (step.action === "noop") return { outcome: "succeeded" };
+      switch (step.kind) {
+        case "workspace":
+          return await applyWorkspace(env, step);
+        case "outboundRule":
+          return await applyRule(env, step);
+        case "managedNetwork":
+          return await applyNetwork(env, step);
+        case "roleAssignment":
+          return await applyRoleAssignment(env, step);
+        case "privateEndpointApproval":
+          return await applyApproval(env, step);
+        case "onlineEndpoint":
+          return await applyOnlineEndpoint(env, step);
+        case "privateEndpoint":
+          return await applyPrivateEndpoint(env, step);
+        case "privateDnsZoneGroup":
+          return await applyDnsZoneGroup(env, step);
+        case "nsgRule":
+          return await applyNsgRule(env, step);
+        default:
+          throw new NotSupportedError(step.kind, step.address);
+      }
+    } catch (error) {
+      if (context.signal.aborted) throw abortError(context.signal);
+      throw toAzureError(error, step.address);
+    }
+  }
+}

@@ -1,0 +1,597 @@
+/**
+ * Reading actual state cheaply. One `ReadSession` lives for one `read` call (or one step) and
+ * caches per workspace and per target, so N nodes of one workspace cost one request of each kind:
+ * one workspace GET, one paged rule list, one role-assignment list filtered on the principal,
+ * one connection list per target; computes and online endpoints only when a node needs them.
+ */
+import type {
+  ActualResource,
+  DiscoveredResource,
+  NsgRuleIdentity,
+  OnlineEndpointIdentity,
+  OutboundRuleIdentity,
+  PrivateDnsZoneGroupIdentity,
+  PrivateEndpointApprovalIdentity,
+  PrivateEndpointIdentity,
+  ResourceNode,
+  RoleAssignmentIdentity,
+  WorkspaceIdentity,
+  WorkspaceProperties,
+  WorkspaceRef,
+} from "@pfnet/core";
+import { PfnetError, privateEndpointName } from "@pfnet/core";
+import type { AzureClients } from "./clients.js";
+import { NotSupportedError } from "./errors.js";
+import {
+  absentFingerprint,
+  contentHash,
+  isUserDefined,
+  normaliseRule,
+  normaliseWorkspace,
+  roleGuid,
+  sameId,
+  workspaceFacts,
+} from "./normalize.js";
+import type { ArmResponse } from "./rest/arm.js";
+import type { OutboundRuleBasicResource, PrivateEndpointConnection, Workspace } from "./rest/types.js";
+import { type RetryContext, withRetry } from "./retry.js";
+
+export interface RoleAssignmentFound {
+  id: string;
+  name: string;
+  scope: string;
+  roleDefinitionId: string;
+  principalId: string;
+  principalType: string;
+}
+
+/** arm-authorization's paths are `/{scope}/…` with the scope sent raw: pass it without its leading slash. */
+export const sdkScope = (scope: string) => scope.replace(/^\/+/, "");
+
+/** Name of the DNS zone group pfnet gives a private endpoint. */
+export const DNS_ZONE_GROUP_NAME = "default";
+
+const wsKey = (ws: WorkspaceRef) => `${ws.subscriptionId}/${ws.resourceGroup}/${ws.name}`.toLowerCase();
+
+/** Whether a private-endpoint id belongs to the managed network of a workspace (see ARCHITECTURE.md). */
+export function endpointBelongsToWorkspace(privateEndpointId: string | undefined, ws: Workspace): boolean {
+  if (!privateEndpointId) return false;
+  const pe = privateEndpointId.toLowerCase();
+  const markers = [ws.properties?.managedNetwork?.networkId, ws.properties?.workspaceId].filter(
+    (m): m is string => typeof m === "string" && m.length > 0,
+  );
+  return markers.some((m) => pe.includes(m.toLowerCase()));
+}
+
+export class ReadSession {
+  private readonly workspaces = new Map<string, Promise<ArmResponse<Workspace> | undefined>>();
+  private readonly rules = new Map<string, Promise<OutboundRuleBasicResource[]>>();
+  private readonly computes = new Map<string, Promise<string[]>>();
+  private readonly endpoints = new Map<
+    string,
+    Promise<Map<string, { publicNetworkAccess: string; id?: string }>>
+  >();
+  private readonly roles = new Map<string, Promise<RoleAssignmentFound[]>>();
+  private readonly connections = new Map<string, Promise<PrivateEndpointConnection[]>>();
+  private readonly privateEndpoints = new Map<string, Promise<OwnPrivateEndpoint | undefined>>();
+  private readonly zoneGroups = new Map<string, Promise<{ name: string; zoneIds: string[] }[]>>();
+  private readonly securityRules = new Map<string, Promise<Map<string, NsgRuleFound>>>();
+
+  constructor(
+    private readonly clients: AzureClients,
+    private readonly retry: RetryContext,
+  ) {}
+
+  private get signal(): AbortSignal {
+    return this.retry.signal;
+  }
+
+  private memo<T>(map: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
+    let value = map.get(key);
+    if (!value) {
+      value = withRetry(load, this.retry);
+      map.set(key, value);
+      // A failed read is not cached (the next session tries again).
+      value.catch(() => map.delete(key));
+    }
+    return value;
+  }
+
+  workspace(ws: WorkspaceRef): Promise<ArmResponse<Workspace> | undefined> {
+    return this.memo(this.workspaces, wsKey(ws), () => this.clients.ml.getWorkspace(ws, this.signal));
+  }
+
+  outboundRules(ws: WorkspaceRef): Promise<OutboundRuleBasicResource[]> {
+    return this.memo(this.rules, wsKey(ws), () => this.clients.ml.listOutboundRules(ws, this.signal));
+  }
+
+  computeNames(ws: WorkspaceRef): Promise<string[]> {
+    return this.memo(this.computes, wsKey(ws), async () => {
+      const client = this.clients.machineLearning(ws.subscriptionId);
+      const names: string[] = [];
+      await this.clients.sdk(async () => {
+        for await (const compute of client.computeOperations.list(ws.resourceGroup, ws.name, {
+          abortSignal: this.signal,
+        })) {
+          if (compute.name) names.push(compute.name);
+        }
+      });
+      return names.sort();
+    });
+  }
+
+  onlineEndpoints(ws: WorkspaceRef): Promise<Map<string, { publicNetworkAccess: string; id?: string }>> {
+    return this.memo(this.endpoints, wsKey(ws), async () => {
+      const client = this.clients.machineLearning(ws.subscriptionId);
+      const found = new Map<string, { publicNetworkAccess: string; id?: string }>();
+      await this.clients.sdk(async () => {
+        for await (const endpoint of client.onlineEndpoints.list(ws.resourceGroup, ws.name, {
+          abortSignal: this.signal,
+        })) {
+          if (!endpoint.name) continue;
+          found.set(endpoint.name, {
+            publicNetworkAccess: endpoint.properties?.publicNetworkAccess ?? "Enabled",
+            ...(endpoint.id ? { id: endpoint.id } : {}),
+          });
+        }
+      });
+      return found;
+    });
+  }
+
+  /** Role assignments of one principal that apply at `scope` (`$filter=principalId eq '…'`). */
+  roleAssignments(
+    subscriptionId: string,
+    scope: string,
+    principalId: string,
+  ): Promise<RoleAssignmentFound[]> {
+    return this.memo(this.roles, `${scope}|${principalId}`.toLowerCase(), async () => {
+      const client = this.clients.authorization(subscriptionId);
+      const found: RoleAssignmentFound[] = [];
+      await this.clients.sdk(async () => {
+        for await (const ra of client.roleAssignments.listForScope(sdkScope(scope), {
+          filter: `principalId eq '${principalId}'`,
+          abortSignal: this.signal,
+        })) {
+          found.push({
+            id: ra.id ?? "",
+            name: ra.name ?? "",
+            scope: ra.scope ?? "",
+            roleDefinitionId: ra.roleDefinitionId ?? "",
+            principalId: ra.principalId ?? "",
+            principalType: ra.principalType ?? "",
+          });
+        }
+      });
+      return found;
+    });
+  }
+
+  targetConnections(targetId: string): Promise<PrivateEndpointConnection[]> {
+    return this.memo(this.connections, targetId.toLowerCase(), () =>
+      this.clients.connections.list(targetId, this.signal),
+    );
+  }
+
+  /** The storage assignment of a workspace identity, if any (matched by scope and role GUID). */
+  async findStorageAssignment(
+    identity: RoleAssignmentIdentity,
+    roleDefinitionId: string,
+  ): Promise<{
+    workspace?: Workspace;
+    principalId?: string;
+    scope?: string;
+    assignment?: RoleAssignmentFound;
+  }> {
+    const response = await this.workspace(identity.workspace);
+    if (!response) return {};
+    const workspace = response.body;
+    const principalId = workspace.identity?.principalId;
+    const scope = identity.scope ?? workspace.properties?.storageAccount;
+    if (!principalId || !scope)
+      return { workspace, ...(principalId ? { principalId } : {}), ...(scope ? { scope } : {}) };
+    const assignments = await this.roleAssignments(identity.workspace.subscriptionId, scope, principalId);
+    const guid = roleGuid(roleDefinitionId);
+    const assignment = assignments.find(
+      (ra) =>
+        sameId(ra.scope, scope) &&
+        roleGuid(ra.roleDefinitionId) === guid &&
+        sameId(ra.principalId, principalId),
+    );
+    return { workspace, principalId, scope, ...(assignment ? { assignment } : {}) };
+  }
+
+  /** The connection on a target whose private endpoint belongs to the workspace's managed network. */
+  async findConnection(
+    identity: PrivateEndpointApprovalIdentity,
+  ): Promise<{ workspace?: Workspace; connection?: PrivateEndpointConnection }> {
+    const response = await this.workspace(identity.workspace);
+    if (!response) return {};
+    const connections = await this.targetConnections(identity.targetId);
+    // Managed: the managed network's endpoint; own VNet: the endpoint pfnet creates (its id is known).
+    const ownId =
+      identity.via === "byo" ? ownPrivateEndpointId(identity.workspace, identity.service) : undefined;
+    const connection = connections.find((c) =>
+      ownId
+        ? sameId(c.properties?.privateEndpoint?.id, ownId)
+        : endpointBelongsToWorkspace(c.properties?.privateEndpoint?.id, response.body),
+    );
+    return { workspace: response.body, ...(connection ? { connection } : {}) };
+  }
+
+  /** A private endpoint in the own VNet (arm-network), or undefined. */
+  privateEndpoint(
+    subscriptionId: string,
+    resourceGroup: string,
+    name: string,
+  ): Promise<OwnPrivateEndpoint | undefined> {
+    return this.memo(
+      this.privateEndpoints,
+      `${subscriptionId}/${resourceGroup}/${name}`.toLowerCase(),
+      async () => {
+        const client = this.clients.network(subscriptionId);
+        try {
+          const pe = await this.clients.sdk(() =>
+            client.privateEndpoints.get(resourceGroup, name, { abortSignal: this.signal }),
+          );
+          const connection =
+            pe.privateLinkServiceConnections?.[0] ?? pe.manualPrivateLinkServiceConnections?.[0];
+          return {
+            id: pe.id ?? "",
+            subnetId: pe.subnet?.id ?? "",
+            targetId: connection?.privateLinkServiceId ?? "",
+            groupId: connection?.groupIds?.[0] ?? "",
+            ...(pe.etag ? { etag: pe.etag } : {}),
+          };
+        } catch (error) {
+          if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+          throw error;
+        }
+      },
+    );
+  }
+
+  /** The DNS zone groups of a private endpoint. */
+  dnsZoneGroups(
+    subscriptionId: string,
+    resourceGroup: string,
+    peName: string,
+  ): Promise<{ name: string; zoneIds: string[] }[]> {
+    return this.memo(
+      this.zoneGroups,
+      `${subscriptionId}/${resourceGroup}/${peName}`.toLowerCase(),
+      async () => {
+        const client = this.clients.network(subscriptionId);
+        const groups: { name: string; zoneIds: string[] }[] = [];
+        try {
+          await this.clients.sdk(async () => {
+            for await (const g of client.privateDnsZoneGroups.list(peName, resourceGroup, {
+              abortSignal: this.signal,
+            })) {
+              groups.push({
+                name: g.name ?? "",
+                zoneIds: (g.privateDnsZoneConfigs ?? []).map((c) => c.privateDnsZoneId ?? "").sort(),
+              });
+            }
+          });
+        } catch (error) {
+          if ((error as { statusCode?: number }).statusCode === 404) return [];
+          throw error;
+        }
+        return groups;
+      },
+    );
+  }
+
+  /** The security rules of an NSG, by lower-case name (one list per NSG). */
+  nsgRules(nsgId: string): Promise<Map<string, NsgRuleFound>> {
+    return this.memo(this.securityRules, nsgId.toLowerCase(), async () => {
+      const nsg = parseArmId(nsgId);
+      const client = this.clients.network(nsg.subscriptionId);
+      const found = new Map<string, NsgRuleFound>();
+      await this.clients.sdk(async () => {
+        for await (const r of client.securityRules.list(nsg.resourceGroup, nsg.name, {
+          abortSignal: this.signal,
+        })) {
+          found.set((r.name ?? "").toLowerCase(), {
+            name: r.name ?? "",
+            direction: r.direction ?? "",
+            access: r.access ?? "",
+            protocol: r.protocol ?? "",
+            destinationAddressPrefix: r.destinationAddressPrefix ?? "",
+            destinationPortRanges: r.destinationPortRanges?.length
+              ? [...r.destinationPortRanges]
+              : r.destinationPortRange
+                ? [r.destinationPortRange]
+                : [],
+            priority: r.priority ?? 0,
+            ...(r.etag ? { etag: r.etag } : {}),
+          });
+        }
+      });
+      return found;
+    });
+  }
+
+  /** Read every node; see the Provider port contract. */
+  async readNodes(
+    nodes: readonly ResourceNode[],
+  ): Promise<{ resources: Record<string, ActualResource>; discovered: DiscoveredResource[] }> {
+    const resources: Record<string, ActualResource> = {};
+    const requestedRules = new Map<string, Set<string>>();
+    const workspaceRefs = new Map<string, WorkspaceRef>();
+    for (const node of nodes) {
+      const ref = (node.identity as { workspace?: WorkspaceRef }).workspace;
+      if (ref) workspaceRefs.set(wsKey(ref), ref);
+      if (node.kind === "outboundRule") {
+        const id = node.identity as OutboundRuleIdentity;
+        const set = requestedRules.get(wsKey(id.workspace)) ?? new Set<string>();
+        set.add(id.ruleName.toLowerCase());
+        requestedRules.set(wsKey(id.workspace), set);
+      }
+    }
+    await Promise.all(
+      nodes.map(async (node) => {
+        resources[node.address] = await this.readNode(node);
+      }),
+    );
+    // User-defined rules no node names (service-owned rules are never reported).
+    const discovered: DiscoveredResource[] = [];
+    for (const [key, ref] of workspaceRefs) {
+      const ws = await this.workspace(ref);
+      if (!ws || !hasManagedNetwork(ws.body)) continue;
+      const requested = requestedRules.get(key) ?? new Set<string>();
+      for (const rule of await this.outboundRules(ref)) {
+        const name = rule.name ?? "";
+        if (!isUserDefined(rule) || requested.has(name.toLowerCase())) continue;
+        const properties = normaliseRule(rule);
+        if (!properties) continue;
+        discovered.push({
+          kind: "outboundRule",
+          address: `workspace.${ref.key}.rule.${name}`,
+          identity: { workspace: ref, ruleName: name },
+          properties: properties as unknown as Record<string, unknown>,
+          fingerprint: contentHash(properties),
+        });
+      }
+    }
+    discovered.sort((a, b) => (a.address < b.address ? -1 : 1));
+    return { resources, discovered };
+  }
+
+  async readNode(node: ResourceNode): Promise<ActualResource> {
+    switch (node.kind) {
+      case "workspace":
+        return this.readWorkspace(node as ResourceNode<"workspace">);
+      case "outboundRule":
+        return this.readRule(node as ResourceNode<"outboundRule">);
+      case "managedNetwork":
+        return this.readNetwork(node as ResourceNode<"managedNetwork">);
+      case "roleAssignment":
+        return this.readRole(node as ResourceNode<"roleAssignment">);
+      case "privateEndpointApproval":
+        return this.readApproval(node as ResourceNode<"privateEndpointApproval">);
+      case "onlineEndpoint":
+        return this.readEndpoint(node as ResourceNode<"onlineEndpoint">);
+      case "privateEndpoint":
+        return this.readPrivateEndpoint(node as ResourceNode<"privateEndpoint">);
+      case "privateDnsZoneGroup":
+        return this.readZoneGroup(node as ResourceNode<"privateDnsZoneGroup">);
+      case "nsgRule":
+        return this.readNsgRule(node as ResourceNode<"nsgRule">);
+      default:
+        throw new NotSupportedError(node.kind, node.address);
+    }
+  }
+
+  private async readWorkspace(node: ResourceNode<"workspace">): Promise<ActualResource> {
+    const identity = node.identity as WorkspaceIdentity;
+    const response = await this.workspace(identity.workspace);
+    if (!response) {
+      if (!identity.create) throw workspaceNotFound(identity.workspace, node.address);
+      return { exists: false, fingerprint: absentFingerprint(node.address) };
+    }
+    const ws = response.body;
+    const properties = normaliseWorkspace(ws);
+    const facts: Record<string, unknown> = { ...workspaceFacts(ws) };
+    const desired = node.properties as WorkspaceProperties;
+    // Computes and endpoints matter only when the isolation mode changes (plan-time rule).
+    if (desired.isolationMode !== properties.isolationMode) {
+      const [computes, endpoints] = await Promise.all([
+        this.computeNames(identity.workspace),
+        this.onlineEndpoints(identity.workspace),
+      ]);
+      facts.computes = computes;
+      facts.onlineEndpoints = [...endpoints.keys()].sort();
+    }
+    return {
+      exists: true,
+      properties: properties as unknown as Record<string, unknown>,
+      facts,
+      fingerprint: ws.etag ? `etag:${ws.etag}` : contentHash({ properties, facts: workspaceFacts(ws) }),
+    };
+  }
+
+  private async readRule(node: ResourceNode<"outboundRule">): Promise<ActualResource> {
+    const identity = node.identity as OutboundRuleIdentity;
+    const ws = await this.workspace(identity.workspace);
+    if (!ws || !hasManagedNetwork(ws.body))
+      return { exists: false, fingerprint: absentFingerprint(node.address) };
+    const rule = (await this.outboundRules(identity.workspace)).find(
+      (r) => (r.name ?? "").toLowerCase() === identity.ruleName.toLowerCase(),
+    );
+    if (!rule) return { exists: false, fingerprint: absentFingerprint(node.address) };
+    if (!isUserDefined(rule)) {
+      throw new PfnetError(
+        "SERVICE_OWNED_RULE",
+        `Outbound rule ${identity.ruleName} of workspace ${identity.workspace.name} is service-owned (category ${rule.properties.category}); pfnet never changes it.`,
+        { address: node.address, hint: "Give the rule another name in the spec." },
+      );
+    }
+    const properties = normaliseRule(rule);
+    if (!properties) return { exists: false, fingerprint: absentFingerprint(node.address) };
+    return {
+      exists: true,
+      properties: properties as unknown as Record<string, unknown>,
+      facts: { status: rule.properties.status ?? "Inactive" },
+      fingerprint: contentHash(properties),
+    };
+  }
+
+  private async readNetwork(node: ResourceNode<"managedNetwork">): Promise<ActualResource> {
+    const ref = node.identity.workspace as WorkspaceRef;
+    const ws = await this.workspace(ref);
+    if (!ws || !hasManagedNetwork(ws.body))
+      return { exists: false, fingerprint: absentFingerprint(node.address) };
+    const networkStatus = ws.body.properties?.managedNetwork?.status?.status ?? "Inactive";
+    const userRules = (await this.outboundRules(ref)).filter(isUserDefined);
+    const inactive = userRules.filter((r) => r.properties.status !== "Active").map((r) => r.name ?? "");
+    const status = networkStatus === "Active" && inactive.length === 0 ? "Active" : "Inactive";
+    const properties = { status, hasFqdnRules: userRules.some((r) => r.properties.type === "FQDN") };
+    const facts = { networkStatus, inactiveRules: inactive.sort() };
+    // Provisioning progress (Inactive → Active, rules Provisioning → Active) is Azure finishing
+    // work already asked for, not a change by someone else: it stays out of the fingerprint, so a
+    // re-apply after an interrupted one is not refused as stale while Azure catches up.
+    const fingerprint = contentHash({
+      networkId: ws.body.properties?.managedNetwork?.networkId ?? null,
+      isolationMode: ws.body.properties?.managedNetwork?.isolationMode ?? null,
+      hasFqdnRules: properties.hasFqdnRules,
+    });
+    return { exists: true, properties, facts, fingerprint };
+  }
+
+  private async readRole(node: ResourceNode<"roleAssignment">): Promise<ActualResource> {
+    const identity = node.identity as RoleAssignmentIdentity;
+    const desired = node.properties as { roleDefinitionId: string };
+    const found = await this.findStorageAssignment(identity, desired.roleDefinitionId);
+    if (!found.assignment) {
+      return {
+        exists: false,
+        fingerprint: contentHash({
+          absent: node.address,
+          principalId: found.principalId ?? null,
+          scope: found.scope ?? null,
+        }),
+      };
+    }
+    const ra = found.assignment;
+    const properties = { roleDefinitionId: ra.roleDefinitionId, principalType: ra.principalType };
+    return {
+      exists: true,
+      properties,
+      facts: { principalId: ra.principalId, scope: ra.scope, roleAssignmentId: ra.id },
+      fingerprint: contentHash({ id: ra.id.toLowerCase(), ...properties }),
+    };
+  }
+
+  private async readApproval(node: ResourceNode<"privateEndpointApproval">): Promise<ActualResource> {
+    const identity = node.identity as PrivateEndpointApprovalIdentity;
+    const { workspace, connection } = await this.findConnection(identity);
+    if (!workspace || !connection) return { exists: false, fingerprint: absentFingerprint(node.address) };
+    const status = connection.properties?.privateLinkServiceConnectionState?.status ?? "Pending";
+    return {
+      exists: true,
+      properties: { status },
+      facts: {
+        connectionId: connection.id ?? "",
+        status,
+        privateEndpointId: connection.properties?.privateEndpoint?.id ?? "",
+      },
+      fingerprint: contentHash({ id: (connection.id ?? "").toLowerCase(), status }),
+    };
+  }
+
+  private async readEndpoint(node: ResourceNode<"onlineEndpoint">): Promise<ActualResource> {
+    const identity = node.identity as OnlineEndpointIdentity;
+    const ws = await this.workspace(identity.workspace);
+    if (!ws) return { exists: false, fingerprint: absentFingerprint(node.address) };
+    const endpoint = (await this.onlineEndpoints(identity.workspace)).get(identity.endpointName);
+    if (!endpoint) return { exists: false, fingerprint: absentFingerprint(node.address) };
+    const properties = { publicNetworkAccess: endpoint.publicNetworkAccess };
+    return {
+      exists: true,
+      properties,
+      facts: { id: endpoint.id ?? "" },
+      fingerprint: contentHash(properties),
+    };
+  }
+
+  private async readPrivateEndpoint(node: ResourceNode<"privateEndpoint">): Promise<ActualResource> {
+    const identity = node.identity as PrivateEndpointIdentity;
+    const pe = await this.privateEndpoint(identity.subscriptionId, identity.resourceGroup, identity.name);
+    if (!pe) return { exists: false, fingerprint: absentFingerprint(node.address) };
+    const properties = { subnetId: pe.subnetId, targetId: pe.targetId, groupId: pe.groupId };
+    return {
+      exists: true,
+      properties,
+      facts: { id: pe.id },
+      fingerprint: pe.etag ? `etag:${pe.etag}` : contentHash(properties),
+    };
+  }
+
+  private async readZoneGroup(node: ResourceNode<"privateDnsZoneGroup">): Promise<ActualResource> {
+    const pe = (node.identity as PrivateDnsZoneGroupIdentity).privateEndpoint;
+    const groups = await this.dnsZoneGroups(pe.subscriptionId, pe.resourceGroup, pe.name);
+    const group = groups.find((g) => g.name.toLowerCase() === DNS_ZONE_GROUP_NAME) ?? groups[0];
+    if (!group) return { exists: false, fingerprint: absentFingerprint(node.address) };
+    const properties = { privateDnsZoneIds: group.zoneIds };
+    return { exists: true, properties, facts: { name: group.name }, fingerprint: contentHash(properties) };
+  }
+
+  private async readNsgRule(node: ResourceNode<"nsgRule">): Promise<ActualResource> {
+    const identity = node.identity as NsgRuleIdentity;
+    const rule = (await this.nsgRules(identity.nsgId)).get(identity.ruleName.toLowerCase());
+    if (!rule) return { exists: false, fingerprint: absentFingerprint(node.address) };
+    const { name: _name, etag, ...properties } = rule;
+    return { exists: true, properties, fingerprint: etag ? `etag:${etag}` : contentHash(properties) };
+  }
+}
+
+export interface OwnPrivateEndpoint {
+  id: string;
+  subnetId: string;
+  targetId: string;
+  groupId: string;
+  etag?: string;
+}
+
+export interface NsgRuleFound {
+  name: string;
+  direction: string;
+  access: string;
+  protocol: string;
+  destinationAddressPrefix: string;
+  destinationPortRanges: string[];
+  priority: number;
+  etag?: string;
+}
+
+/** `/subscriptions/{s}/resourceGroups/{rg}/providers/{ns}/{type}/{name}` → its parts. */
+export function parseArmId(id: string): { subscriptionId: string; resourceGroup: string; name: string } {
+  const match = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/[^/]+\/[^/]+\/([^/]+)/i.exec(
+    id,
+  );
+  if (!match) throw new PfnetError("PROVIDER_ERROR", `Not an ARM resource id: ${id}`);
+  return { subscriptionId: match[1]!, resourceGroup: match[2]!, name: match[3]! };
+}
+
+/** ARM id of the own-VNet private endpoint pfnet creates for a workspace and service (names.ts). */
+export function ownPrivateEndpointId(ws: WorkspaceRef, service: string): string {
+  return `/subscriptions/${ws.subscriptionId}/resourceGroups/${ws.resourceGroup}/providers/Microsoft.Network/privateEndpoints/${privateEndpointName(ws.name, service)}`;
+}
+
+export function hasManagedNetwork(ws: Workspace): boolean {
+  const mode = ws.properties?.managedNetwork?.isolationMode;
+  return mode === "AllowInternetOutbound" || mode === "AllowOnlyApprovedOutbound";
+}
+
+export function workspaceNotFound(ref: WorkspaceRef, address: string): PfnetError {
+  return new PfnetError(
+    "WORKSPACE_NOT_FOUND",
+    `Workspace ${ref.name} does not exist in resource group ${ref.resourceGroup} (subscription ${ref.subscriptionId}).`,
+    {
+      address,
+      hint: `Fix the workspace name or resource group, or add a \`create\` block to workspaces.${ref.key} so pfnet creates it.`,
+    },
+  );
+}

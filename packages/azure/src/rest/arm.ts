@@ -1,0 +1,210 @@
+/**
+ * A small ARM REST layer on the Azure core pipeline (`@azure-rest/core-client`): typed JSON in and
+ * out, errors as AzureRequestError, paging by `nextLink`, and long-running operations through
+ * `@azure/core-lro`. The poller's own interval is off: this layer sleeps between polls, for the
+ * server's Retry-After when given (as is), else for a default interval in Azure time.
+ */
+
+import {
+  createHttpPoller,
+  type OperationResponse,
+  type OperationState,
+  type ResourceLocationConfig,
+  type RunningOperation,
+} from "@azure/core-lro";
+import type { Client, PathUncheckedResponse } from "@azure-rest/core-client";
+import { AzureRequestError, armCodeFromBody, armMessageFromBody, parseRetryAfter } from "../errors.js";
+import type { ResolvedWaits } from "../options.js";
+import { wallMs } from "../options.js";
+import { sleep } from "../retry.js";
+
+export type HttpMethod = "GET" | "PUT" | "PATCH" | "POST" | "DELETE";
+
+export interface ArmResponse<T> {
+  status: number;
+  headers: Record<string, string>;
+  body: T;
+}
+
+export interface RequestOptions {
+  apiVersion: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  signal: AbortSignal;
+}
+
+/** Counts requests by method (benchmarks and tests read it). */
+export interface RequestCounter {
+  count(method: HttpMethod, url: string): void;
+}
+
+/** Bounded concurrency for outgoing requests. */
+export class Semaphore {
+  private active = 0;
+  private readonly queue: (() => void)[] = [];
+  constructor(private readonly limit: number) {}
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.queue.push(resolve));
+    this.active += 1;
+    try {
+      return await task();
+    } finally {
+      this.active -= 1;
+      this.queue.shift()?.();
+    }
+  }
+}
+
+/** Default wait between LRO polls when Azure sends no Retry-After (Azure seconds). */
+const LRO_DEFAULT_POLL_SECONDS = 5;
+
+export class ArmRest {
+  constructor(
+    private readonly client: Client,
+    private readonly waits: ResolvedWaits,
+    private readonly limiter: Semaphore,
+  ) {}
+
+  /** One request; statuses ≥ 400 throw AzureRequestError. */
+  async send<T>(method: HttpMethod, pathOrUrl: string, options: RequestOptions): Promise<ArmResponse<T>> {
+    const url = withApiVersion(pathOrUrl, options.apiVersion);
+    const response = await this.limiter.run(async (): Promise<PathUncheckedResponse> => {
+      const resource = this.client.pathUnchecked(url);
+      const params = {
+        abortSignal: options.signal,
+        skipUrlEncoding: true,
+        ...(options.headers ? { headers: options.headers } : {}),
+        ...(options.body === undefined ? {} : { body: options.body, contentType: "application/json" }),
+      };
+      switch (method) {
+        case "GET":
+          return await resource.get(params);
+        case "PUT":
+          return await resource.put(params);
+        case "PATCH":
+          return await resource.patch(params);
+        case "POST":
+          return await resource.post(params);
+        case "DELETE":
+          return await resource.delete(params);
+      }
+    });
+    const status = Number(response.status);
+    const headers = response.headers as Record<string, string>;
+    if (status >= 400) {
+      const armCode = armCodeFromBody(response.body);
+      const message = armMessageFromBody(response.body) ?? `HTTP ${status}`;
+      throw new AzureRequestError(
+        `${method} ${stripQuery(url)} failed with ${status}${armCode ? ` ${armCode}` : ""}: ${message}`,
+        {
+          status,
+          armCode,
+          retryAfterMs: parseRetryAfter((n) => headers[n]),
+          method,
+          url,
+        },
+      );
+    }
+    return { status, headers, body: response.body as T };
+  }
+
+  /** GET that maps 404 to undefined. */
+  async getOptional<T>(path: string, options: RequestOptions): Promise<ArmResponse<T> | undefined> {
+    try {
+      return await this.send<T>("GET", path, options);
+    } catch (error) {
+      if (error instanceof AzureRequestError && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /** Every item of a `{value, nextLink}` list. */
+  async listAll<T>(path: string, options: RequestOptions): Promise<T[]> {
+    const items: T[] = [];
+    let next: string | undefined = path;
+    while (next) {
+      const page: ArmResponse<{ value?: T[]; nextLink?: string | null }> = await this.send(
+        "GET",
+        next,
+        options,
+      );
+      items.push(...(page.body?.value ?? []));
+      next = page.body?.nextLink ?? undefined;
+    }
+    return items;
+  }
+
+  /**
+   * A long-running operation: send the request, then poll `Location` / `Azure-AsyncOperation`
+   * (or the resource) with core-lro until it ends. Resolves with the final body, if any.
+   */
+  async lro<T>(
+    method: Exclude<HttpMethod, "GET">,
+    path: string,
+    options: RequestOptions & { resourceLocationConfig?: ResourceLocationConfig; onPoll?: () => void },
+  ): Promise<T | undefined> {
+    const defaultPollMs = wallMs(LRO_DEFAULT_POLL_SECONDS, this.waits);
+    let nextPollMs = defaultPollMs;
+    const toOperationResponse = (
+      response: ArmResponse<unknown>,
+      requestUrl: string,
+      requestMethod: string,
+    ): OperationResponse<unknown> => {
+      // Keep the Retry-After for our own sleep; the poller sees none.
+      nextPollMs = parseRetryAfter((n) => response.headers[n]) ?? defaultPollMs;
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(response.headers)) {
+        const lower = name.toLowerCase();
+        if (lower === "retry-after" || lower === "retry-after-ms" || lower === "x-ms-retry-after-ms")
+          continue;
+        headers[lower] =
+          lower === "location" || lower === "azure-asyncoperation" || lower === "operation-location"
+            ? withApiVersion(value, options.apiVersion)
+            : value;
+      }
+      return {
+        flatResponse: response.body,
+        rawResponse: {
+          statusCode: response.status,
+          headers,
+          body: response.body,
+          request: { method: requestMethod, url: requestUrl },
+        },
+      };
+    };
+    const operation: RunningOperation<unknown> = {
+      sendInitialRequest: async () =>
+        toOperationResponse(
+          await this.send(method, path, options),
+          withApiVersion(path, options.apiVersion),
+          method,
+        ),
+      sendPollRequest: async (pollPath) => {
+        await sleep(nextPollMs, options.signal);
+        options.onPoll?.();
+        return toOperationResponse(
+          await this.send("GET", pollPath, { apiVersion: options.apiVersion, signal: options.signal }),
+          pollPath,
+          "GET",
+        );
+      },
+    };
+    const poller = createHttpPoller<unknown, OperationState<unknown>>(operation, {
+      intervalInMs: 0,
+      ...(options.resourceLocationConfig ? { resourceLocationConfig: options.resourceLocationConfig } : {}),
+    });
+    const result = await poller.pollUntilDone({ abortSignal: options.signal });
+    return result as T | undefined;
+  }
+}
+
+/** Append `api-version` unless the URL carries one (ARM poll URLs sometimes lack it). */
+export function withApiVersion(pathOrUrl: string, apiVersion: string): string {
+  if (/[?&]api-version=/i.test(pathOrUrl)) return pathOrUrl;
+  return `${pathOrUrl}${pathOrUrl.includes("?") ? "&" : "?"}api-version=${encodeURIComponent(apiVersion)}`;
+}
+
+function stripQuery(url: string): string {
+  const q = url.indexOf("?");
+  return q < 0 ? url : url.slice(0, q);
+}

@@ -1,0 +1,131 @@
+/**
+ * Azure Machine Learning 2025-12-01 operations pfnet needs that `@azure/arm-machinelearning`
+ * 2.1.1 (api-version 2022-10-01) lacks: the workspace with its managed network, outbound rules and
+ * provisionManagedNetwork. Paths from workspaceRP.json (see ARCHITECTURE.md).
+ */
+import type { WorkspaceRef } from "@pfnet/core";
+import type { ArmResponse, ArmRest } from "./arm.js";
+import {
+  type ManagedNetworkProvisionOptions,
+  type ManagedNetworkProvisionStatus,
+  ML_API_VERSION,
+  type OutboundRule,
+  type OutboundRuleBasicResource,
+  type Workspace,
+  type WorkspaceUpdateParameters,
+} from "./types.js";
+
+export function workspacePath(ws: Pick<WorkspaceRef, "subscriptionId" | "resourceGroup" | "name">): string {
+  return `/subscriptions/${ws.subscriptionId}/resourceGroups/${ws.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${ws.name}`;
+}
+
+export class MachineLearningRest {
+  constructor(private readonly arm: ArmRest) {}
+
+  /** `Workspaces_Get`: GET …/workspaces/{ws}; undefined on 404. */
+  getWorkspace(ws: WorkspaceRef, signal: AbortSignal): Promise<ArmResponse<Workspace> | undefined> {
+    return this.arm.getOptional<Workspace>(workspacePath(ws), { apiVersion: ML_API_VERSION, signal });
+  }
+
+  /** `Workspaces_CreateOrUpdate`: PUT …/workspaces/{ws} (LRO). */
+  createWorkspace(
+    ws: WorkspaceRef,
+    body: Workspace,
+    signal: AbortSignal,
+    onPoll?: () => void,
+  ): Promise<Workspace | undefined> {
+    return this.arm.lro<Workspace>("PUT", workspacePath(ws), {
+      apiVersion: ML_API_VERSION,
+      body,
+      signal,
+      ...(onPoll ? { onPoll } : {}),
+    });
+  }
+
+  /** `Workspaces_Update`: PATCH …/workspaces/{ws} (LRO), guarded by If-Match when an etag is known. */
+  updateWorkspace(
+    ws: WorkspaceRef,
+    body: WorkspaceUpdateParameters,
+    etag: string | undefined,
+    signal: AbortSignal,
+  ): Promise<Workspace | undefined> {
+    return this.arm.lro<Workspace>("PATCH", workspacePath(ws), {
+      apiVersion: ML_API_VERSION,
+      body,
+      signal,
+      ...(etag ? { headers: { "If-Match": etag } } : {}),
+    });
+  }
+
+  /** `ManagedNetworkSettingsRule_List`: GET …/workspaces/{ws}/outboundRules, every page. */
+  listOutboundRules(ws: WorkspaceRef, signal: AbortSignal): Promise<OutboundRuleBasicResource[]> {
+    return this.arm.listAll<OutboundRuleBasicResource>(`${workspacePath(ws)}/outboundRules`, {
+      apiVersion: ML_API_VERSION,
+      signal,
+    });
+  }
+
+  /** `ManagedNetworkSettingsRule_Get`: undefined on 404. */
+  async getOutboundRule(
+    ws: WorkspaceRef,
+    ruleName: string,
+    signal: AbortSignal,
+  ): Promise<OutboundRuleBasicResource | undefined> {
+    const response = await this.arm.getOptional<OutboundRuleBasicResource>(
+      `${workspacePath(ws)}/outboundRules/${ruleName}`,
+      {
+        apiVersion: ML_API_VERSION,
+        signal,
+      },
+    );
+    return response?.body;
+  }
+
+  /** `ManagedNetworkSettingsRule_CreateOrUpdate` (LRO, final state via Location). */
+  putOutboundRule(
+    ws: WorkspaceRef,
+    ruleName: string,
+    rule: OutboundRule,
+    signal: AbortSignal,
+  ): Promise<OutboundRuleBasicResource | undefined> {
+    return this.arm.lro<OutboundRuleBasicResource>("PUT", `${workspacePath(ws)}/outboundRules/${ruleName}`, {
+      apiVersion: ML_API_VERSION,
+      body: { properties: rule },
+      signal,
+      resourceLocationConfig: "location",
+    });
+  }
+
+  /** `ManagedNetworkSettingsRule_Delete` (LRO); a 404 means already gone. */
+  async deleteOutboundRule(ws: WorkspaceRef, ruleName: string, signal: AbortSignal): Promise<void> {
+    try {
+      await this.arm.lro("DELETE", `${workspacePath(ws)}/outboundRules/${ruleName}`, {
+        apiVersion: ML_API_VERSION,
+        signal,
+      });
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) return;
+      throw error;
+    }
+  }
+
+  /** `ManagedNetworkProvisions_ProvisionManagedNetwork`: POST (LRO, final state via Location). */
+  provisionManagedNetwork(
+    ws: WorkspaceRef,
+    options: ManagedNetworkProvisionOptions,
+    signal: AbortSignal,
+    onPoll?: () => void,
+  ): Promise<ManagedNetworkProvisionStatus | undefined> {
+    return this.arm.lro<ManagedNetworkProvisionStatus>(
+      "POST",
+      `${workspacePath(ws)}/provisionManagedNetwork`,
+      {
+        apiVersion: ML_API_VERSION,
+        body: options,
+        signal,
+        resourceLocationConfig: "location",
+        ...(onPoll ? { onPoll } : {}),
+      },
+    );
+  }
+}

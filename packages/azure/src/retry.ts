@@ -1,0 +1,196 @@
+/**
+ * The one place pfnet retries Azure requests. p-retry drives the loop (abortable); this module
+ * decides, per failure, whether it is retryable and how long to wait, by HTTP status and ARM
+ * error code only. Each class has its own budget (src/options.ts). The SDK pipeline's own retry
+ * (3 retries of 429-with-Retry-After, 5xx and resets) stays on underneath; this layer catches
+ * what it leaves: 429 without Retry-After, exhausted pipeline retries, 409 in progress,
+ * propagation 403 and PrincipalNotFound.
+ */
+import type { PfnetEventInput } from "@pfnet/core";
+import { PfnetError } from "@pfnet/core";
+import pRetry from "p-retry";
+import { AzureRequestError, toAzureError } from "./errors.js";
+import type { ResolvedRetry, ResolvedWaits, RetryOptions } from "./options.js";
+import { scaleFactor, wallMs } from "./options.js";
+
+export type RetryClass = keyof RetryOptions;
+
+/** Transport error codes of a dropped or refused connection (no HTTP response). */
+const CONNECTION_CODES = new Set([
+  "REQUEST_SEND_ERROR",
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ECONNABORTED",
+  "ETIMEDOUT",
+  "ESOCKETTIMEDOUT",
+  "EPIPE",
+  "EAI_AGAIN",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CLOSED",
+]);
+
+/** ARM codes of a 409 that goes away once the other operation finishes. */
+const IN_PROGRESS_CODES = new Set([
+  "Conflict",
+  "OperationInProgress",
+  "AnotherOperationInProgress",
+  "ConflictingOperationInProgress",
+  "OperationNotAllowedWhileUpdating",
+  "ResourceBusy",
+  "RetryableError",
+  "UserError" /* AML reports "another operation on same entity" as 409 UserError */,
+]);
+
+export interface ClassifyOptions {
+  /** The step depends on a role grant that may still be propagating. */
+  propagation?: boolean;
+  /** The request assigns a role (PrincipalNotFound is transient for a fresh identity). */
+  roleAssignment?: boolean;
+}
+
+/** Retry class of a failure, or undefined when it must surface at once. */
+export function classify(
+  error: unknown,
+  options: ClassifyOptions = {},
+): { retryClass: RetryClass; reason: string } | undefined {
+  if (!(error instanceof AzureRequestError)) return undefined;
+  const { status, armCode } = error;
+  if (status === undefined) {
+    return armCode !== undefined && CONNECTION_CODES.has(armCode)
+      ? { retryClass: "connection", reason: armCode }
+      : undefined;
+  }
+  if (status === 429) return { retryClass: "throttled", reason: "429" };
+  if (status >= 500 && status !== 501 && status !== 505)
+    return { retryClass: "server", reason: String(status) };
+  if (status === 409 && armCode !== undefined && IN_PROGRESS_CODES.has(armCode))
+    return { retryClass: "conflict", reason: `409 ${armCode}` };
+  if (status === 403 && armCode === "AuthorizationFailed" && options.propagation)
+    return { retryClass: "propagation", reason: "AuthorizationFailed" };
+  if (status === 400 && armCode === "PrincipalNotFound" && options.roleAssignment)
+    return { retryClass: "principalNotFound", reason: "PrincipalNotFound" };
+  return undefined;
+}
+
+export interface RetryContext {
+  signal: AbortSignal;
+  emit: (event: PfnetEventInput) => void;
+  address: string;
+  retry: ResolvedRetry;
+  waits: ResolvedWaits;
+}
+
+/**
+ * Delay before retry number `n` (1-based) of a class, in wall and Azure milliseconds. The
+ * server's Retry-After wins and is honoured as given (real Azure speaks wall time; the emulator
+ * scales it); otherwise exponential back-off without jitter (deterministic), in Azure time.
+ */
+export function retryDelay(
+  error: AzureRequestError,
+  budget: { baseDelaySeconds: number; maxDelaySeconds: number },
+  n: number,
+  waits: ResolvedWaits,
+): { wallMs: number; azureMs: number } {
+  const factor = scaleFactor(waits);
+  if (error.retryAfterMs !== undefined)
+    return { wallMs: error.retryAfterMs, azureMs: error.retryAfterMs / factor };
+  const azureSeconds = Math.min(budget.maxDelaySeconds, budget.baseDelaySeconds * 2 ** (n - 1));
+  return { wallMs: wallMs(azureSeconds, waits), azureMs: azureSeconds * 1000 };
+}
+
+/** Abortable sleep in wall milliseconds. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(abortError(signal));
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(abortError(signal));
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+export function abortError(signal: AbortSignal): PfnetError {
+  return new PfnetError("ABORTED", "The operation was aborted.", { cause: signal.reason });
+}
+
+/**
+ * Run `operation` with pfnet's retry policy. Non-retryable failures and exhausted budgets
+ * throw the last error as a PfnetError; `onExhausted` may replace it (e.g. PROPAGATION_TIMEOUT).
+ */
+export async function withRetry<T>(
+  operation: () => Promise<T>,
+  context: RetryContext,
+  options: ClassifyOptions & {
+    onExhausted?: (retryClass: RetryClass, error: AzureRequestError) => PfnetError | undefined;
+  } = {},
+): Promise<T> {
+  const used: Partial<Record<RetryClass, { count: number; waitedAzureMs: number }>> = {};
+  let attempt = 0;
+  try {
+    return await pRetry(
+      async () => {
+        try {
+          return await operation();
+        } catch (error) {
+          if (context.signal.aborted) throw abortError(context.signal);
+          throw toAzureError(error, context.address);
+        }
+      },
+      {
+        retries: Number.POSITIVE_INFINITY,
+        minTimeout: 0,
+        factor: 1,
+        signal: context.signal,
+        shouldRetry: async ({ error }) => {
+          const verdict = classify(error, options);
+          if (!verdict || !(error instanceof AzureRequestError)) return false;
+          const budget = context.retry[verdict.retryClass];
+          const spent = used[verdict.retryClass] ?? { count: 0, waitedAzureMs: 0 };
+          const delay = retryDelay(error, budget, spent.count + 1, context.waits);
+          const delayAzureMs = delay.azureMs;
+          const overBudget =
+            budget.budgetSeconds !== undefined &&
+            spent.waitedAzureMs + delayAzureMs > budget.budgetSeconds * 1000;
+          if (spent.count >= budget.maxRetries || overBudget) {
+            const replacement = options.onExhausted?.(verdict.retryClass, error);
+            if (replacement) throw replacement;
+            throw new PfnetError(
+              "RETRIES_EXHAUSTED",
+              `Gave up after ${spent.count} retries (${verdict.reason}): ${error.message}`,
+              {
+                address: context.address,
+                details: { reason: verdict.reason, retries: spent.count, ...(error.details ?? {}) },
+                cause: error,
+              },
+            );
+          }
+          used[verdict.retryClass] = {
+            count: spent.count + 1,
+            waitedAzureMs: spent.waitedAzureMs + delayAzureMs,
+          };
+          attempt += 1;
+          context.emit({
+            type: "step.retrying",
+            address: context.address,
+            attempt,
+            reason: verdict.reason,
+            delayMs: delay.wallMs,
+          });
+          await sleep(delay.wallMs, context.signal);
+          return true;
+        },
+      },
+    );
+  } catch (error) {
+    if (context.signal.aborted) throw abortError(context.signal);
+    throw toAzureError(error, context.address);
+  }
+}

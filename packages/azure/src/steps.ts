@@ -1,0 +1,739 @@
+/**
+ * Executing one plan step against Azure. Each function resolves when the step's effect is in
+ * place (waits included), resolves `pendingApproval` when a human must act, or throws a
+ * PfnetError. Every write is idempotent per attempt (re-read, then write only what differs), so
+ * a retry after a dropped connection, or a re-apply after an abort, converges.
+ */
+import type {
+  OnlineEndpointIdentity,
+  OutboundRuleIdentity,
+  OutboundRuleProperties,
+  PendingApproval,
+  PfnetEventInput,
+  PlanStep,
+  PrivateEndpointApprovalIdentity,
+  RoleAssignmentIdentity,
+  StepResult,
+  WorkspaceIdentity,
+  WorkspaceProperties,
+  WorkspaceRef,
+} from "@pfnet/core";
+import { PfnetError, STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR } from "@pfnet/core";
+import type { AzureClients } from "./clients.js";
+import { AzureRequestError } from "./errors.js";
+import {
+  canonicalJson,
+  isUserDefined,
+  normaliseRule,
+  normaliseWorkspace,
+  roleAssignmentName,
+  roleGuid,
+  sameId,
+  sameRule,
+} from "./normalize.js";
+import type { ResolvedRetry, ResolvedWaits } from "./options.js";
+import { wallMs } from "./options.js";
+import {
+  hasManagedNetwork,
+  ReadSession,
+  type RoleAssignmentFound,
+  sdkScope,
+  workspaceNotFound,
+} from "./read.js";
+import { providerNamespace, resourceType } from "./rest/connections.js";
+import type { OutboundRule, Workspace, WorkspaceUpdateParameters } from "./rest/types.js";
+import { type ClassifyOptions, type RetryContext, sleep, withRetry } from "./retry.js";
+
+/** Role id of "Azure AI Enterprise Network Connection Approver" (azure-facts c.5). */
+export const NETWORK_CONNECTION_APPROVER_ROLE = "b556d68e-0be0-4f35-a333-ad7ee1ce17ea";
+
+/** What the provider remembers across steps of one apply (and from reads). */
+export interface ProviderMemory {
+  /** Per workspace (lower-case key): rule name (lower) → desired shape, or null when it must be absent. */
+  expectedRules: Map<string, Map<string, { name: string; rule: OutboundRuleProperties | null }>>;
+  /** Per workspace: the grant the storage-role step made (for PROPAGATION_TIMEOUT messages). */
+  grants: Map<string, { principalId: string; roleDefinitionId: string; scope: string }>;
+}
+
+export interface StepEnv {
+  clients: AzureClients;
+  waits: ResolvedWaits;
+  retry: ResolvedRetry;
+  memory: ProviderMemory;
+  signal: AbortSignal;
+  emit: (event: PfnetEventInput) => void;
+}
+
+export const workspaceMemoryKey = (ws: Pick<WorkspaceRef, "subscriptionId" | "resourceGroup" | "name">) =>
+  `${ws.subscriptionId}/${ws.resourceGroup}/${ws.name}`.toLowerCase();
+
+export function rememberRule(
+  memory: ProviderMemory,
+  ws: WorkspaceRef,
+  name: string,
+  rule: OutboundRuleProperties | null,
+): void {
+  const key = workspaceMemoryKey(ws);
+  const rules = memory.expectedRules.get(key) ?? new Map();
+  rules.set(name.toLowerCase(), { name, rule });
+  memory.expectedRules.set(key, rules);
+}
+
+function retryContext(env: StepEnv, step: PlanStep): RetryContext {
+  return { signal: env.signal, emit: env.emit, address: step.address, retry: env.retry, waits: env.waits };
+}
+
+/** Steps that depend on the storage grant treat 403 AuthorizationFailed as propagation. */
+function dependsOnGrant(step: PlanStep): boolean {
+  return step.dependsOn.some((a) => a.endsWith(".storage-role"));
+}
+
+/** Run a request with the step's retry policy; propagation 403 ends in PROPAGATION_TIMEOUT. */
+async function retrying<T>(
+  env: StepEnv,
+  step: PlanStep,
+  op: () => Promise<T>,
+  options: ClassifyOptions = {},
+): Promise<T> {
+  const ref = (step.identity as { workspace?: WorkspaceRef }).workspace;
+  const propagation = options.propagation ?? dependsOnGrant(step);
+  let propagationError: AzureRequestError | undefined;
+  try {
+    return await withRetry(op, retryContext(env, step), {
+      ...options,
+      propagation,
+      onExhausted: (retryClass, error) => {
+        if (retryClass !== "propagation") return undefined;
+        propagationError = error;
+        return propagationTimeout(step.address, undefined, env.retry.propagation.budgetSeconds ?? 0, error);
+      },
+    });
+  } catch (error) {
+    if (!propagationError) throw error;
+    // Name the grant: remembered from this apply's role step, else read from the workspace.
+    const grant = ref
+      ? (env.memory.grants.get(workspaceMemoryKey(ref)) ?? (await grantOf(env, ref)))
+      : undefined;
+    throw propagationTimeout(step.address, grant, env.retry.propagation.budgetSeconds ?? 0, propagationError);
+  }
+}
+
+/** The storage grant a workspace's identity needs (for error messages). */
+async function grantOf(
+  env: StepEnv,
+  ref: WorkspaceRef,
+): Promise<{ principalId: string; roleDefinitionId: string; scope: string } | undefined> {
+  try {
+    const ws = await env.clients.ml.getWorkspace(ref, env.signal);
+    const principalId = ws?.body.identity?.principalId;
+    const scope = ws?.body.properties?.storageAccount;
+    if (!principalId || !scope) return undefined;
+    return {
+      principalId,
+      roleDefinitionId: `/subscriptions/${ref.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR}`,
+      scope,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+function propagationTimeout(
+  address: string,
+  grant: { principalId: string; roleDefinitionId: string; scope: string } | undefined,
+  budgetSeconds: number,
+  cause?: unknown,
+): PfnetError {
+  const who = grant
+    ? `principal ${grant.principalId}, role ${grant.roleDefinitionId} (Storage File Data Privileged Contributor), scope ${grant.scope}`
+    : "the workspace identity's storage grant";
+  return new PfnetError(
+    "PROPAGATION_TIMEOUT",
+    `The role assignment did not take effect within ${Math.round(budgetSeconds / 60)} minutes (${who}).`,
+    {
+      address,
+      ...(grant ? { details: { ...grant } } : {}),
+      hint: "Azure RBAC can take up to 30 minutes to propagate; re-run apply later, or raise retry.propagation.budgetSeconds.",
+      cause,
+    },
+  );
+}
+
+function newSession(env: StepEnv, step: PlanStep): ReadSession {
+  return new ReadSession(env.clients, retryContext(env, step));
+}
+
+function progress(
+  env: StepEnv,
+  step: PlanStep,
+  message: string,
+  wait?: {
+    kind: "provisioning" | "propagation" | "approval" | "firewall";
+    elapsedMs: number;
+    expectedMs?: number;
+  },
+): void {
+  env.emit({ type: "step.progress", address: step.address, message, ...(wait ? { wait } : {}) });
+}
+
+function expectedWallMs(env: StepEnv, step: PlanStep, kinds: string[], fallbackSeconds: number): number {
+  const seconds = (step.waits ?? [])
+    .filter((w) => kinds.includes(w.kind))
+    .reduce((sum, w) => sum + w.expectedSeconds, 0);
+  return wallMs(seconds > 0 ? seconds : fallbackSeconds, env.waits);
+}
+
+/**
+ * A wait's budget, counted in Azure time actually slept between polls (not wall time elapsed), so
+ * that a slow machine or a tiny emulator time scale never turns request latency into a timeout:
+ * the number of polls before giving up is deterministic.
+ */
+class WaitBudget {
+  private spentAzureSeconds = 0;
+  constructor(
+    private readonly env: StepEnv,
+    private readonly budgetSeconds: number,
+  ) {}
+  get exhausted(): boolean {
+    return this.spentAzureSeconds >= this.budgetSeconds;
+  }
+  async pause(azureSeconds: number): Promise<void> {
+    this.spentAzureSeconds += azureSeconds;
+    await sleep(wallMs(azureSeconds, this.env.waits), this.env.signal);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// workspace
+
+const WORKSPACE_KIND: Record<string, string> = { default: "Default", hub: "Hub", project: "Project" };
+
+export async function applyWorkspace(env: StepEnv, step: PlanStep): Promise<StepResult> {
+  const identity = step.identity as unknown as WorkspaceIdentity;
+  const ref = identity.workspace;
+  if (step.action === "delete" || step.action === "replace") {
+    throw new PfnetError("PLAN_FORBIDDEN", `pfnet never deletes or replaces workspace ${ref.name}.`, {
+      address: step.address,
+      hint: "Change the workspace in Azure yourself, then re-plan.",
+    });
+  }
+  const after = step.after as unknown as WorkspaceProperties;
+  await retrying(env, step, async () => {
+    const current = await env.clients.ml.getWorkspace(ref, env.signal);
+    if (!current) {
+      if (!identity.create) throw workspaceNotFound(ref, step.address);
+      const create = identity.create;
+      const body: Workspace = {
+        location: create.location,
+        kind: WORKSPACE_KIND[create.kind] ?? "Default",
+        identity: { type: "SystemAssigned" },
+        properties: {
+          storageAccount: create.storageAccount,
+          keyVault: create.keyVault,
+          ...(create.containerRegistry ? { containerRegistry: create.containerRegistry } : {}),
+          ...(create.applicationInsights ? { applicationInsights: create.applicationInsights } : {}),
+          publicNetworkAccess: after.publicNetworkAccess,
+          managedNetwork: {
+            isolationMode: after.isolationMode,
+            ...(after.firewallSku ? { firewallSku: after.firewallSku } : {}),
+          },
+          ...(after.serverlessComputeSettings
+            ? { serverlessComputeSettings: after.serverlessComputeSettings }
+            : {}),
+          provisionNetworkNow: create.provisionNetworkNow,
+        },
+      };
+      progress(env, step, `creating workspace ${ref.name}`);
+      await env.clients.ml.createWorkspace(ref, body, env.signal);
+      return;
+    }
+    const actual = normaliseWorkspace(current.body);
+    const patch: WorkspaceUpdateParameters = { properties: {} };
+    if (actual.publicNetworkAccess !== after.publicNetworkAccess)
+      patch.properties.publicNetworkAccess = after.publicNetworkAccess;
+    const modeDiffers = actual.isolationMode !== after.isolationMode;
+    const skuDiffers = after.firewallSku !== undefined && actual.firewallSku !== after.firewallSku;
+    if (modeDiffers || skuDiffers) {
+      patch.properties.managedNetwork = {
+        ...(modeDiffers ? { isolationMode: after.isolationMode } : {}),
+        ...(skuDiffers ? { firewallSku: after.firewallSku } : {}),
+      };
+    }
+    if (
+      after.serverlessComputeSettings &&
+      canonicalJson(after.serverlessComputeSettings) !==
+        canonicalJson(actual.serverlessComputeSettings ?? null)
+    ) {
+      patch.properties.serverlessComputeSettings = after.serverlessComputeSettings;
+    }
+    if (Object.keys(patch.properties).length === 0) return;
+    progress(env, step, `updating workspace ${ref.name}: ${Object.keys(patch.properties).join(", ")}`);
+    try {
+      await env.clients.ml.updateWorkspace(ref, patch, current.body.etag, env.signal);
+    } catch (error) {
+      if (error instanceof AzureRequestError && error.status === 412) {
+        throw new PfnetError("RESOURCE_STALE", `Workspace ${ref.name} changed while pfnet was updating it.`, {
+          address: step.address,
+          hint: "Run plan again and review the changes.",
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  });
+  return { outcome: "succeeded" };
+}
+
+// ---------------------------------------------------------------------------------------------
+// outbound rules
+
+function toAzureRule(rule: OutboundRuleProperties): OutboundRule {
+  switch (rule.type) {
+    case "FQDN":
+      return { type: "FQDN", category: "UserDefined", destination: rule.destination };
+    case "PrivateEndpoint":
+      return { type: "PrivateEndpoint", category: "UserDefined", destination: { ...rule.destination } };
+    case "ServiceTag":
+      return { type: "ServiceTag", category: "UserDefined", destination: { ...rule.destination } };
+  }
+}
+
+function serviceOwned(step: PlanStep, ruleName: string, category: string | undefined): PfnetError {
+  return new PfnetError(
+    "SERVICE_OWNED_RULE",
+    `Outbound rule ${ruleName} is service-owned (category ${category}); pfnet never changes it.`,
+    {
+      address: step.address,
+      hint: "Give the rule another name in the spec.",
+    },
+  );
+}
+
+export async function applyRule(env: StepEnv, step: PlanStep): Promise<StepResult> {
+  const identity = step.identity as unknown as OutboundRuleIdentity;
+  const ref = identity.workspace;
+  const name = identity.ruleName;
+  if (step.action === "delete") {
+    rememberRule(env.memory, ref, name, null);
+    await retrying(env, step, async () => {
+      const existing = await env.clients.ml.getOutboundRule(ref, name, env.signal);
+      if (!existing) return;
+      if (!isUserDefined(existing)) throw serviceOwned(step, name, existing.properties?.category);
+      await env.clients.ml.deleteOutboundRule(ref, name, env.signal);
+    });
+    return { outcome: "succeeded" };
+  }
+  const desired = step.after as unknown as OutboundRuleProperties;
+  rememberRule(env.memory, ref, name, desired);
+  await retrying(env, step, async () => {
+    const existing = await env.clients.ml.getOutboundRule(ref, name, env.signal);
+    if (existing && !isUserDefined(existing)) throw serviceOwned(step, name, existing.properties?.category);
+    if (existing && sameRule(normaliseRule(existing), desired)) return;
+    // A changed private-endpoint destination is a new endpoint: delete first (Azure treats it as immutable).
+    if (existing && step.action === "replace") await env.clients.ml.deleteOutboundRule(ref, name, env.signal);
+    await env.clients.ml.putOutboundRule(ref, name, toAzureRule(desired), env.signal);
+  });
+  // Read back what Azure kept.
+  const stored = await retrying(env, step, () => env.clients.ml.getOutboundRule(ref, name, env.signal));
+  if (!stored || !sameRule(normaliseRule(stored), desired)) {
+    throw new PfnetError(
+      "VERIFY_FAILED",
+      `Outbound rule ${name} read back ${stored ? "differs from" : "is missing, not"} what was written.`,
+      {
+        address: step.address,
+        details: { expected: desired, actual: stored ? normaliseRule(stored) : null },
+      },
+    );
+  }
+  return { outcome: "succeeded" };
+}
+
+/** Compare the user-defined rules read back with every rule this apply expects; throw VERIFY_FAILED naming the differences. */
+async function verifyRules(env: StepEnv, step: PlanStep, ref: WorkspaceRef): Promise<void> {
+  const expected = env.memory.expectedRules.get(workspaceMemoryKey(ref));
+  if (!expected || expected.size === 0) return;
+  const rules = await retrying(env, step, () => env.clients.ml.listOutboundRules(ref, env.signal));
+  const byName = new Map(rules.filter(isUserDefined).map((r) => [(r.name ?? "").toLowerCase(), r]));
+  const missing: string[] = [];
+  const extra: string[] = [];
+  const differing: string[] = [];
+  for (const [lower, { name, rule }] of expected) {
+    const actual = byName.get(lower);
+    if (rule === null) {
+      if (actual) extra.push(name);
+    } else if (!actual) missing.push(name);
+    else if (!sameRule(normaliseRule(actual), rule)) differing.push(name);
+  }
+  if (missing.length + extra.length + differing.length > 0) {
+    const parts = [
+      missing.length ? `missing: ${missing.join(", ")}` : "",
+      extra.length ? `still present: ${extra.join(", ")}` : "",
+      differing.length ? `different: ${differing.join(", ")}` : "",
+    ].filter(Boolean);
+    throw new PfnetError(
+      "VERIFY_FAILED",
+      `The outbound rules of workspace ${ref.name} read back differ from the spec (${parts.join("; ")}).`,
+      {
+        address: step.address,
+        details: { missing, extra, differing },
+        hint: "Another writer may have changed the rules at the same time; run plan and apply again.",
+      },
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// managed network provisioning
+
+export async function applyNetwork(env: StepEnv, step: PlanStep): Promise<StepResult> {
+  const ref = (step.identity as { workspace: WorkspaceRef }).workspace;
+  await verifyRules(env, step, ref);
+  const started = Date.now();
+  const expectedMs = expectedWallMs(
+    env,
+    step,
+    ["provisioning", "firewall"],
+    env.waits.provisioningExpectedSeconds,
+  );
+  const budget = new WaitBudget(env, env.waits.provisioningTimeoutSeconds);
+  const report = (message: string) =>
+    progress(env, step, message, { kind: "provisioning", elapsedMs: Date.now() - started, expectedMs });
+
+  const current = await retrying(env, step, () => env.clients.ml.getWorkspace(ref, env.signal));
+  if (!current) throw workspaceNotFound(ref, step.address);
+  if (!hasManagedNetwork(current.body)) {
+    throw new PfnetError(
+      "PROVIDER_ERROR",
+      `Workspace ${ref.name} has no managed network (isolation mode Disabled); nothing to provision.`,
+      {
+        address: step.address,
+      },
+    );
+  }
+  if (current.body.properties?.managedNetwork?.status?.status !== "Active") {
+    report("provisioning the managed network");
+    await retrying(env, step, () =>
+      env.clients.ml.provisionManagedNetwork(ref, { includeSpark: false }, env.signal, () =>
+        report("provisioning the managed network"),
+      ),
+    );
+  }
+  // Wait until the network and every user-defined rule are Active (provisioning creates the
+  // private endpoints and, with the first FQDN rule, the Azure Firewall).
+  for (;;) {
+    const session = newSession(env, step);
+    const ws = await session.workspace(ref);
+    if (!ws) throw workspaceNotFound(ref, step.address);
+    const rules = (await session.outboundRules(ref)).filter(isUserDefined);
+    const failed = rules.filter((r) => r.properties.status === "Failed");
+    if (failed.length > 0) {
+      throw new PfnetError(
+        "PROVISIONING_FAILED",
+        `Outbound rules failed to provision: ${failed.map((r) => `${r.name} (${r.properties.errorInformation ?? "no detail"})`).join(", ")}.`,
+        {
+          address: step.address,
+          details: { rules: failed.map((r) => r.name ?? "") },
+        },
+      );
+    }
+    const pending = rules.filter((r) => r.properties.status !== "Active").map((r) => r.name ?? "");
+    const networkActive = ws.body.properties?.managedNetwork?.status?.status === "Active";
+    if (networkActive && pending.length === 0) {
+      report("managed network Active, all user-defined rules Active");
+      return { outcome: "succeeded" };
+    }
+    if (budget.exhausted) {
+      throw new PfnetError(
+        "PROVISIONING_TIMEOUT",
+        `The managed network of ${ref.name} was not Active after ${Math.round(env.waits.provisioningTimeoutSeconds / 60)} minutes.`,
+        {
+          address: step.address,
+          details: { networkActive, pendingRules: pending },
+          hint: "Check the workspace's managed network in the portal; re-run apply to keep waiting.",
+        },
+      );
+    }
+    report(
+      networkActive
+        ? `waiting for rules to become Active: ${pending.join(", ")}`
+        : "waiting for the managed network to become Active",
+    );
+    await budget.pause(env.waits.pollIntervalSeconds);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// storage role assignment
+
+function parseStorageId(scope: string): { resourceGroup: string; name: string } | undefined {
+  const match = /\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Storage\/storageAccounts\/([^/]+)$/i.exec(
+    scope,
+  );
+  return match ? { resourceGroup: match[1]!, name: match[2]! } : undefined;
+}
+
+export async function applyRoleAssignment(env: StepEnv, step: PlanStep): Promise<StepResult> {
+  const identity = step.identity as unknown as RoleAssignmentIdentity;
+  const ref = identity.workspace;
+  const auth = env.clients.authorization(ref.subscriptionId);
+  if (step.action === "delete") {
+    const before = step.before as { roleDefinitionId?: string } | null;
+    const found = await newSession(env, step).findStorageAssignment(identity, before?.roleDefinitionId ?? "");
+    if (found.assignment) {
+      const id = found.assignment.id;
+      await retrying(env, step, () =>
+        env.clients.sdk(() => auth.roleAssignments.deleteById(sdkScope(id), { abortSignal: env.signal })),
+      );
+    }
+    return { outcome: "succeeded" };
+  }
+  const after = step.after as unknown as { roleDefinitionId: string; principalType: "ServicePrincipal" };
+  const ws = await retrying(env, step, () => env.clients.ml.getWorkspace(ref, env.signal));
+  if (!ws) throw workspaceNotFound(ref, step.address);
+  const principalId = ws.body.identity?.principalId;
+  if (!principalId) {
+    throw new PfnetError(
+      "PROVIDER_ERROR",
+      `Workspace ${ref.name} has no system-assigned identity to grant the storage role to.`,
+      {
+        address: step.address,
+        hint: "Enable the workspace's system-assigned managed identity.",
+      },
+    );
+  }
+  let scope = identity.scope ?? ws.body.properties?.storageAccount;
+  if (!scope)
+    throw new PfnetError("PROVIDER_ERROR", `Workspace ${ref.name} reports no storage account.`, {
+      address: step.address,
+    });
+  // The storage account itself (arm-storage): confirms the scope and gives its canonical id.
+  const storage = parseStorageId(scope);
+  if (storage) {
+    const account = await retrying(env, step, () =>
+      env.clients.sdk(() =>
+        env.clients
+          .storage(ref.subscriptionId)
+          .storageAccounts.getProperties(storage.resourceGroup, storage.name, { abortSignal: env.signal }),
+      ),
+    );
+    if (account.id) scope = account.id;
+  }
+  const grant = { principalId, roleDefinitionId: after.roleDefinitionId, scope };
+  env.memory.grants.set(workspaceMemoryKey(ref), grant);
+  const guid = roleGuid(after.roleDefinitionId);
+  const name = roleAssignmentName(scope, principalId, guid);
+  let assignment: { scope: string; name: string } = { scope, name };
+  await retrying(
+    env,
+    step,
+    async () => {
+      try {
+        await env.clients.sdk(() =>
+          auth.roleAssignments.create(
+            sdkScope(scope),
+            name,
+            { roleDefinitionId: after.roleDefinitionId, principalId, principalType: "ServicePrincipal" },
+            { abortSignal: env.signal },
+          ),
+        );
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        const status = (error as { statusCode?: number }).statusCode;
+        if (status === 409 && code === "RoleAssignmentExists") {
+          // The same (scope, principal, role) exists under another name: adopt it.
+          const found = await newSession(env, step).roleAssignments(ref.subscriptionId, scope, principalId);
+          const match = found.find((ra) => sameId(ra.scope, scope) && roleGuid(ra.roleDefinitionId) === guid);
+          if (match) {
+            assignment = { scope, name: match.name };
+            progress(env, step, `adopted existing role assignment ${match.id}`);
+            return;
+          }
+        }
+        throw error;
+      }
+    },
+    { roleAssignment: true },
+  );
+  await readinessGate(env, step, auth, assignment, grant);
+  return { outcome: "succeeded" };
+}
+
+/** Readable N times in a row (ARM replicas agree) before dependents may rely on the grant. */
+async function readinessGate(
+  env: StepEnv,
+  step: PlanStep,
+  auth: ReturnType<AzureClients["authorization"]>,
+  assignment: { scope: string; name: string },
+  grant: { principalId: string; roleDefinitionId: string; scope: string },
+): Promise<void> {
+  const started = Date.now();
+  const expectedMs = expectedWallMs(env, step, ["propagation"], 60);
+  const budget = new WaitBudget(env, env.waits.readinessTimeoutSeconds);
+  let streak = 0;
+  while (streak < env.waits.readinessReads) {
+    const readable = await retrying(env, step, async () => {
+      try {
+        await env.clients.sdk(() =>
+          auth.roleAssignments.get(sdkScope(assignment.scope), assignment.name, { abortSignal: env.signal }),
+        );
+        return true;
+      } catch (error) {
+        const status = (error as { statusCode?: number }).statusCode;
+        if (status === 404) return false;
+        throw error;
+      }
+    });
+    streak = readable ? streak + 1 : 0;
+    if (streak >= env.waits.readinessReads) break;
+    if (budget.exhausted) throw propagationTimeout(step.address, grant, env.waits.readinessTimeoutSeconds);
+    progress(env, step, `role assignment readable ${streak}/${env.waits.readinessReads}`, {
+      kind: "propagation",
+      elapsedMs: Date.now() - started,
+      expectedMs,
+    });
+    await budget.pause(env.waits.pollIntervalSeconds / 3);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// private-endpoint approval
+
+function pendingApproval(connectionId: string, targetId: string): PendingApproval {
+  const type = resourceType(targetId) || `${providerNamespace(targetId)}/<type>`;
+  return {
+    connectionId,
+    action: `az network private-endpoint-connection approve --id ${connectionId} --description "Approved for pfnet"`,
+    permission: `${type}/privateEndpointConnections/write on ${targetId} (or the Azure AI Enterprise Network Connection Approver role, ${NETWORK_CONNECTION_APPROVER_ROLE})`,
+  };
+}
+
+export async function applyApproval(env: StepEnv, step: PlanStep): Promise<StepResult> {
+  const identity = step.identity as unknown as PrivateEndpointApprovalIdentity;
+  const started = Date.now();
+  const expectedMs = expectedWallMs(env, step, ["approval"], 120);
+  const budget = new WaitBudget(env, env.waits.connectionAppearSeconds);
+  const report = (message: string) =>
+    progress(env, step, message, { kind: "approval", elapsedMs: Date.now() - started, expectedMs });
+  let approvedOnce = false;
+  for (;;) {
+    const { workspace, connection } = await newSession(env, step).findConnection(identity);
+    if (!workspace) throw workspaceNotFound(identity.workspace, step.address);
+    const status = connection?.properties?.privateLinkServiceConnectionState?.status;
+    if (connection && status === "Approved") return { outcome: "succeeded" };
+    if (connection && (status === "Rejected" || status === "Disconnected")) {
+      throw new PfnetError(
+        "CONNECTION_REJECTED",
+        `The private-endpoint connection ${connection.id} on ${identity.targetId} is ${status}.`,
+        {
+          address: step.address,
+          hint: "Delete the outbound rule's connection on the target (or the rule) and apply again to get a new one.",
+        },
+      );
+    }
+    if (connection?.id && !approvedOnce) {
+      if (!identity.approve)
+        return { outcome: "pendingApproval", pending: pendingApproval(connection.id, identity.targetId) };
+      report(`approving ${connection.id}`);
+      try {
+        const connectionId = connection.id;
+        await retrying(env, step, () =>
+          env.clients.connections.approve(connectionId, identity.targetId, env.signal),
+        );
+        approvedOnce = true;
+        continue;
+      } catch (error) {
+        if (error instanceof AzureRequestError && error.status === 403) {
+          return { outcome: "pendingApproval", pending: pendingApproval(connection.id, identity.targetId) };
+        }
+        throw error;
+      }
+    }
+    if (budget.exhausted) {
+      if (connection?.id)
+        return { outcome: "pendingApproval", pending: pendingApproval(connection.id, identity.targetId) };
+      throw new PfnetError(
+        "CONNECTION_NOT_FOUND",
+        identity.via === "byo"
+          ? `No private-endpoint connection from pfnet's private endpoint for ${identity.service} appeared on ${identity.targetId}.`
+          : `No private-endpoint connection from the managed network of ${identity.workspace.name} appeared on ${identity.targetId}.`,
+        {
+          address: step.address,
+          hint:
+            identity.via === "byo"
+              ? "Check the private endpoint in the own VNet (it must target this service) and apply again."
+              : "Check that the outbound rule to this service is Active and that the managed network is provisioned.",
+        },
+      );
+    }
+    report(
+      connection
+        ? "waiting for the approval to take effect"
+        : "waiting for the private-endpoint connection to appear",
+    );
+    await budget.pause(env.waits.pollIntervalSeconds);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// managed online endpoints
+
+export async function applyOnlineEndpoint(env: StepEnv, step: PlanStep): Promise<StepResult> {
+  const identity = step.identity as unknown as OnlineEndpointIdentity;
+  const ref = identity.workspace;
+  if (step.action === "delete") {
+    throw new PfnetError("PLAN_FORBIDDEN", `pfnet never deletes online endpoint ${identity.endpointName}.`, {
+      address: step.address,
+    });
+  }
+  const after = step.after as unknown as { publicNetworkAccess: "Enabled" | "Disabled" };
+  const client = env.clients.machineLearning(ref.subscriptionId);
+  const pollOptions = { updateIntervalInMs: Math.max(1, wallMs(10, env.waits)), abortSignal: env.signal };
+  await retrying(env, step, async () => {
+    let existing: Awaited<ReturnType<typeof client.onlineEndpoints.get>> | undefined;
+    try {
+      existing = await env.clients.sdk(() =>
+        client.onlineEndpoints.get(ref.resourceGroup, ref.name, identity.endpointName, {
+          abortSignal: env.signal,
+        }),
+      );
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+    }
+    if (existing?.properties?.publicNetworkAccess === after.publicNetworkAccess) return;
+    if (existing) {
+      // The 2022-10-01 PATCH body has no publicNetworkAccess: PUT the endpoint back with it changed.
+      const { systemData: _systemData, ...body } = existing;
+      await env.clients.sdk(() =>
+        client.onlineEndpoints.beginCreateOrUpdateAndWait(
+          ref.resourceGroup,
+          ref.name,
+          identity.endpointName,
+          {
+            ...body,
+            properties: { ...existing!.properties, publicNetworkAccess: after.publicNetworkAccess },
+          },
+          pollOptions,
+        ),
+      );
+      return;
+    }
+    const ws = await env.clients.ml.getWorkspace(ref, env.signal);
+    if (!ws) throw workspaceNotFound(ref, step.address);
+    await env.clients.sdk(() =>
+      client.onlineEndpoints.beginCreateOrUpdateAndWait(
+        ref.resourceGroup,
+        ref.name,
+        identity.endpointName,
+        {
+          location: ws.body.location ?? "",
+          identity: { type: "SystemAssigned" },
+          properties: { authMode: "Key", publicNetworkAccess: after.publicNetworkAccess },
+        },
+        pollOptions,
+      ),
+    );
+  });
+  return { outcome: "succeeded" };
+}
+
+export type { RoleAssignmentFound };
