@@ -6,6 +6,7 @@
  * longest weighted path to the end of the graph starts first (critical-path priority), ties by
  * topological position, so runs are deterministic for deterministic visit durations.
  */
+import { setMaxListeners } from "node:events";
 import { PfnetError } from "../errors.js";
 import { Graph, MinHeap } from "./graph.js";
 
@@ -117,6 +118,9 @@ export function walk(nodes: readonly WalkNode[], options: WalkOptions): Promise<
 
   const limiter = new Limiter(options.concurrency);
   const controller = new AbortController();
+  // Every running step (and each SDK call inside it) listens on this signal; with concurrency 10
+  // that exceeds Node's default of 10 listeners, which is expected here, not a leak.
+  setMaxListeners(0, controller.signal);
   const outer = options.signal;
   const state = new Map<string, NodeState>();
   const remaining = new Map<string, number>();
