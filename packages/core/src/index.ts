@@ -9,6 +9,7 @@ export {
   type ApplyOptions,
   type ApplyResult,
   apply,
+  countOutcomes,
   DEFAULT_CONCURRENCY,
   nodeOfStep,
 } from "./apply/index.js";

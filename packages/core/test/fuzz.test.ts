@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { isPfnetError, loadSpec, plan, validateTopology } from "@pfnet/core";
-import { MemoryProvider, memoryWorkspace } from "@pfnet/core/testing";
+import { MemoryProvider, memoryWorkspace, seededRandom } from "@pfnet/core/testing";
 import { describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { topologyJsonSchema } from "../src/spec/json-schema.js";
@@ -20,18 +20,6 @@ const RG = "rg-promptflow";
 const ARM = `/subscriptions/${SUBSCRIPTION}/resourceGroups/${RG}/providers`;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-/** mulberry32: small, fast, seeded. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Field names, literal values (per field) and required fields the schema knows, so mutations stay plausible. */
 function schemaVocabulary(): {
@@ -313,7 +301,7 @@ describe("fuzz: load + validate + plan never throw on user input", () => {
   });
 
   it(`${ITERATIONS} seeded mutations`, { timeout: 120_000 }, async () => {
-    const random = prng(SEED);
+    const random = seededRandom(SEED);
     const stats = { planned: 0, rejected: 0, loadErrors: 0, textMutations: 0 };
     for (let i = 0; i < ITERATIONS; i++) {
       const example = examples[i % examples.length]!;

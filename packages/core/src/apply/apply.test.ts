@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { createBlock, LOCKED, managedPrivate, SEARCH, seededProvider, topology } from "../../test/support.js";
+import {
+  byoPrivate,
+  createBlock,
+  LOCKED,
+  managedPrivate,
+  SEARCH,
+  seededProvider,
+  topology,
+} from "../../test/support.js";
 import type { PfnetEvent } from "../events.js";
 import { plan } from "../plan/plan.js";
+import { parsePlan, serializePlan } from "../plan/serialize.js";
 import type { Plan, PlanStep } from "../plan/types.js";
 import { planHasChanges } from "../plan/types.js";
 import type { Provider } from "../provider.js";
@@ -74,9 +83,42 @@ describe("apply", () => {
     expect(result.errors.map((error) => error.code)).toEqual(["RESOURCE_STALE"]);
   });
 
+  it("applies a plan read back from its file exactly like the original; reasons never steer it", async () => {
+    const t = topology({
+      "pf-ws": managedPrivate(),
+      "pf-byo": byoPrivate(),
+      "pf-deploy": managedPrivate({ create: createBlock, endpoints: {} }),
+    });
+    const original = seededProvider({ seed: 3 });
+    const copy = seededProvider({ seed: 3 });
+    const planned = await plan(t, original);
+    // Plain data: JSON keeps every field, type and value.
+    expect(JSON.parse(JSON.stringify(planned))).toStrictEqual(planned);
+    const fromFile = parsePlan(serializePlan(planned));
+    for (const step of fromFile.steps) {
+      step.reason = "display only";
+      for (const wait of step.waits ?? []) wait.label = "display only";
+    }
+    const kinds = new Set(planned.steps.filter((step) => step.action !== "noop").map((step) => step.kind));
+    expect(kinds.size).toBeGreaterThanOrEqual(8);
+
+    const outcomes = (result: Awaited<ReturnType<typeof apply>>) =>
+      result.steps.map((step) => [step.address, step.outcome]);
+    const first = await apply(planned, original, { concurrency: 1 });
+    const second = await apply(fromFile, copy, { concurrency: 1 });
+    expect(first.outcomes.failed + first.outcomes.skipped).toBe(0);
+    expect(outcomes(second)).toEqual(outcomes(first));
+    expect(copy.writes().map((write) => write.address)).toEqual(
+      original.writes().map((write) => write.address),
+    );
+    expect(copy.state()).toEqual(original.state());
+    expect(planHasChanges(await plan(t, copy))).toBe(false);
+  });
+
   it("skips dependents of a failed step, finishes independent ones, reports the root cause once", async () => {
     const provider = seededProvider({ failures: { "workspace.pf-ws.rule.pe-aoai": "always" } });
-    const result = await apply(await plan(spec(), provider), provider);
+    const events: PfnetEvent[] = [];
+    const result = await apply(await plan(spec(), provider), provider, { onEvent: (e) => events.push(e) });
     const outcome = Object.fromEntries(result.steps.map((step) => [step.address, step]));
     expect(outcome["workspace.pf-ws.rule.pe-aoai"]!.outcome).toBe("failed");
     for (const dependent of [
@@ -94,6 +136,15 @@ describe("apply", () => {
     expect(result.errors).toEqual([
       expect.objectContaining({ code: "PROVIDER_ERROR", address: "workspace.pf-ws.rule.pe-aoai" }),
     ]);
+    // The events say it once too: skipped steps name the cause and repeat no error.
+    const finished = events.filter((event) => event.type === "step.finished");
+    expect(finished.filter((event) => event.error).map((event) => event.address)).toEqual([
+      "workspace.pf-ws.rule.pe-aoai",
+    ]);
+    expect(
+      finished.filter((event) => event.outcome === "skipped").every((event) => event.skippedBecause),
+    ).toBe(true);
+    expect(result.steps.filter((step) => step.outcome !== "failed").every((step) => !step.error)).toBe(true);
   });
 
   it("skips what follows a pending approval and names the connection", async () => {
@@ -173,6 +224,40 @@ describe("apply", () => {
     expect(result.outcomes.cancelled).toBe(planned.steps.length);
     expect(provider.writes().filter((write) => write.ok)).toEqual([]);
     expect(events.filter((event) => event.type === "step.started")).toHaveLength(1);
+  });
+
+  it("on abort mid-run: finished steps stay succeeded, the running one and the rest end cancelled", async () => {
+    const provider = seededProvider({ latencyMs: (step) => (step.kind === "outboundRule" ? 10_000 : 0) });
+    const controller = new AbortController();
+    const planned = await plan(spec(), provider);
+    const result = await apply(planned, provider, {
+      signal: controller.signal,
+      concurrency: 1,
+      onEvent: (event) => {
+        if (event.type === "step.started" && event.kind === "outboundRule") controller.abort();
+      },
+    });
+    const byAddress = Object.fromEntries(result.steps.map((step) => [step.address, step]));
+    expect(byAddress["workspace.pf-ws"]!.outcome).toBe("succeeded");
+    const running = result.steps.find((step) => step.error?.code === "ABORTED")!;
+    expect(running.address).toMatch(/\.rule\./);
+    expect(running.outcome).toBe("cancelled");
+    expect(result.outcomes.failed + result.outcomes.skipped).toBe(0);
+    expect(result.outcomes.succeeded + result.outcomes.cancelled).toBe(planned.steps.length);
+    expect(result.outcomes.cancelled).toBeGreaterThan(1);
+    // Cancellations are not errors.
+    expect(result.errors).toEqual([]);
+    expect(provider.state().workspaces[0]!.rules).toEqual({});
+  });
+
+  it("refuses to start when the signal has already fired, and calls nothing", async () => {
+    const provider = seededProvider();
+    const planned = await plan(spec(), provider);
+    const calls = { ...provider.calls };
+    await expect(apply(planned, provider, { signal: AbortSignal.abort() })).rejects.toMatchObject({
+      code: "ABORTED",
+    });
+    expect(provider.calls).toEqual(calls);
   });
 
   it("creates a workspace that does not exist, then everything of it", async () => {

@@ -62,7 +62,18 @@ export interface ApplyResult {
 
 export const DEFAULT_CONCURRENCY = 10;
 
-const OUTCOMES: StepOutcome[] = ["succeeded", "failed", "skipped", "pendingApproval", "cancelled"];
+/** How many of `steps` ended with each outcome (every outcome present, 0 when none). */
+export function countOutcomes(steps: Iterable<{ outcome: StepOutcome }>): Record<StepOutcome, number> {
+  const counts: Record<StepOutcome, number> = {
+    succeeded: 0,
+    failed: 0,
+    skipped: 0,
+    pendingApproval: 0,
+    cancelled: 0,
+  };
+  for (const step of steps) counts[step.outcome]++;
+  return counts;
+}
 
 /** Rebuild the resource node a step acts on (for reads during apply). */
 export function nodeOfStep(step: PlanStep): ResourceNode {
@@ -275,8 +286,7 @@ export async function apply(
   });
 
   const steps = plan.steps.map((step) => records.get(step.address)!);
-  const outcomes = Object.fromEntries(OUTCOMES.map((outcome) => [outcome, 0])) as Record<StepOutcome, number>;
-  for (const record of steps) outcomes[record.outcome]++;
+  const outcomes = countOutcomes(steps);
   const durationMs = Math.round((performance.now() - started) * 1000) / 1000;
   emit({ type: "apply.finished", outcomes, durationMs });
   return { steps, outcomes, errors, durationMs };

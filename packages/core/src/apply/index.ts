@@ -3,6 +3,7 @@ export {
   type ApplyOptions,
   type ApplyResult,
   apply,
+  countOutcomes,
   DEFAULT_CONCURRENCY,
   nodeOfStep,
 } from "./apply.js";

@@ -12,14 +12,8 @@
  *   `unlistedRules: delete`. Kept ones are listed in `unmanaged`; the warning about them (PFN205)
  *   is a state rule, so the diff reports no diagnostics.
  */
-import { address } from "../expand/names.js";
-import type {
-  ActualResource,
-  DiscoveredResource,
-  ResourceKind,
-  ResourceNode,
-  WorkspaceRef,
-} from "../model.js";
+import { address, workspaceKeyOf } from "../expand/names.js";
+import type { ActualResource, DiscoveredResource, ResourceKind, ResourceNode } from "../model.js";
 import type { PlanAction, PlanStep } from "../plan/types.js";
 import type { ReadResult } from "../provider.js";
 import { changedPaths } from "./compare.js";
@@ -64,11 +58,6 @@ const noop = (what: string): Verdict => ({
 
 function describe(paths: string[]): string {
   return paths.map((path) => path.slice(1) || "(root)").join(", ");
-}
-
-function workspaceKeyOf(identity: unknown): string | undefined {
-  const workspace = (identity as { workspace?: WorkspaceRef } | undefined)?.workspace;
-  return typeof workspace?.key === "string" ? workspace.key : undefined;
 }
 
 function ruleStatus(actual: ActualResource | undefined): string | undefined {
@@ -233,6 +222,22 @@ function diffManagedNetwork(
   };
 }
 
+type KindDiff<K extends ResourceKind> = (node: ResourceNode<K>, actual: ActualResource) => Verdict;
+
+type DiffedKind = Exclude<ResourceKind, "managedNetwork">;
+
+/** The diff of each kind; the managed network is diffed last, from its workspace's rule verdicts. */
+const DIFF_BY_KIND: { [K in DiffedKind]: KindDiff<K> } = {
+  workspace: diffWorkspace,
+  outboundRule: diffOutboundRule,
+  roleAssignment: diffRoleAssignment,
+  privateEndpointApproval: diffApproval,
+  onlineEndpoint: diffOnlineEndpoint,
+  privateEndpoint: diffPrivateEndpoint,
+  privateDnsZoneGroup: (node, actual) => diffGeneric(node, actual, "the private DNS zone group"),
+  nsgRule: (node, actual) => diffGeneric(node, actual, `NSG rule ${node.identity.ruleName}`),
+};
+
 export function diff(
   nodes: readonly ResourceNode[],
   read: ReadResult,
@@ -249,44 +254,14 @@ export function diff(
   for (const node of nodes) {
     if (node.kind === "managedNetwork") continue;
     const actual = actualOf(node);
-    let verdict: Verdict;
-    switch (node.kind) {
-      case "workspace":
-        verdict = diffWorkspace(node as ResourceNode<"workspace">, actual);
-        break;
-      case "outboundRule": {
-        const rule = node as ResourceNode<"outboundRule">;
-        verdict = diffOutboundRule(rule, actual);
-        const key = rule.identity.workspace.key;
-        const list = rulesByWorkspace.get(key) ?? [];
-        list.push({ name: rule.identity.ruleName, verdict, status: ruleStatus(actual) });
-        rulesByWorkspace.set(key, list);
-        break;
-      }
-      case "roleAssignment":
-        verdict = diffRoleAssignment(node as ResourceNode<"roleAssignment">, actual);
-        break;
-      case "privateEndpointApproval":
-        verdict = diffApproval(node as ResourceNode<"privateEndpointApproval">, actual);
-        break;
-      case "onlineEndpoint":
-        verdict = diffOnlineEndpoint(node as ResourceNode<"onlineEndpoint">, actual);
-        break;
-      case "privateEndpoint":
-        verdict = diffPrivateEndpoint(node as ResourceNode<"privateEndpoint">, actual);
-        break;
-      case "privateDnsZoneGroup":
-        verdict = diffGeneric(node, actual, "the private DNS zone group");
-        break;
-      case "nsgRule":
-        verdict = diffGeneric(
-          node,
-          actual,
-          `NSG rule ${(node as ResourceNode<"nsgRule">).identity.ruleName}`,
-        );
-        break;
-      default:
-        verdict = diffGeneric(node, actual, node.kind);
+    const differ = DIFF_BY_KIND[node.kind as DiffedKind] as KindDiff<ResourceKind>;
+    const verdict = differ(node, actual);
+    if (node.kind === "outboundRule") {
+      const rule = node as ResourceNode<"outboundRule">;
+      const key = rule.identity.workspace.key;
+      const list = rulesByWorkspace.get(key) ?? [];
+      list.push({ name: rule.identity.ruleName, verdict, status: ruleStatus(actual) });
+      rulesByWorkspace.set(key, list);
     }
     verdicts.set(node.address, verdict);
   }
@@ -353,17 +328,13 @@ export function diff(
   }
 
   // Deleting a rule changes the network: provision (when planned) after the deletes.
-  for (const step of steps) {
-    if (step.kind !== "managedNetwork") continue;
-    const key = workspaceKeyOf(step.identity);
-    for (const other of steps) {
-      if (
-        other.action === "delete" &&
-        other.kind === "outboundRule" &&
-        workspaceKeyOf(other.identity) === key
-      ) {
-        step.dependsOn.push(other.address);
-      }
+  const deletes = steps.filter((step) => step.action === "delete" && step.kind === "outboundRule");
+  if (deletes.length > 0) {
+    for (const step of steps) {
+      if (step.kind !== "managedNetwork") continue;
+      const key = workspaceKeyOf(step.identity);
+      for (const deleted of deletes)
+        if (workspaceKeyOf(deleted.identity) === key) step.dependsOn.push(deleted.address);
     }
   }
   return { steps, unmanaged };

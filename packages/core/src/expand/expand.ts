@@ -80,6 +80,33 @@ export function requiredNsgRules(location: string | undefined): Array<{ name: st
 const armIdOf = (subscriptionId: string, resourceGroup: string, provider: string, name: string) =>
   `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/${provider}/${name}`;
 
+/**
+ * Approval of the private-endpoint connection on a reached service, after the step that makes
+ * the connection appear (provisioning of the managed network, or the own-VNet private endpoint).
+ */
+function approvalNode(
+  key: string,
+  ref: WorkspaceRef,
+  serviceName: string,
+  service: ServiceSpec,
+  via: "managed" | "byo",
+  after: string,
+): ResourceNode<"privateEndpointApproval"> {
+  return {
+    address: address.approval(key, serviceName),
+    kind: "privateEndpointApproval",
+    identity: {
+      workspace: ref,
+      service: serviceName,
+      targetId: service.id,
+      approve: service.approve ?? true,
+      via,
+    },
+    properties: { status: "Approved" },
+    dependsOn: [after],
+  };
+}
+
 export function expand(topology: Topology): ResourceNode[] {
   const nodes: ResourceNode[] = [];
   const services = topology.services ?? {};
@@ -224,19 +251,7 @@ function expandWorkspace(
     // connections to approve, appear only with the first compute: nothing to approve yet.
     if (networkAddress) {
       for (const { name, service } of reached) {
-        nodes.push({
-          address: address.approval(key, name),
-          kind: "privateEndpointApproval",
-          identity: {
-            workspace: ref,
-            service: name,
-            targetId: service.id,
-            approve: service.approve ?? true,
-            via: "managed",
-          },
-          properties: { status: "Approved" },
-          dependsOn: [networkAddress],
-        });
+        nodes.push(approvalNode(key, ref, name, service, "managed", networkAddress));
       }
     }
   } else if (ws.vnet) {
@@ -281,19 +296,7 @@ function expandWorkspace(
           dependsOn: [peAddress],
         });
       }
-      nodes.push({
-        address: address.approval(key, name),
-        kind: "privateEndpointApproval",
-        identity: {
-          workspace: ref,
-          service: name,
-          targetId: service.id,
-          approve: service.approve ?? true,
-          via: "byo",
-        },
-        properties: { status: "Approved" },
-        dependsOn: [peAddress],
-      });
+      nodes.push(approvalNode(key, ref, name, service, "byo", peAddress));
     }
     if (vnet.nsgId) {
       for (const { name, ...rule } of requiredNsgRules(topology.location)) {

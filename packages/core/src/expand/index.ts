@@ -10,4 +10,5 @@ export {
   privateEndpointName,
   privateEndpointRuleName,
   serviceTagRuleName,
+  workspaceKeyOf,
 } from "./names.js";

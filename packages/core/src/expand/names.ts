@@ -23,6 +23,16 @@ export const address = {
   lane: (key: string) => `workspace.${key}`,
 } as const;
 
+/**
+ * The spec key of the workspace a node, step or discovered resource belongs to: from its
+ * identity's `workspace` when it has one, else from a `workspace.<key>…` address.
+ */
+export function workspaceKeyOf(identity: unknown, addr?: string): string | undefined {
+  const workspace = (identity as { workspace?: { key?: unknown } } | undefined)?.workspace;
+  if (typeof workspace?.key === "string") return workspace.key;
+  return addr === undefined ? undefined : /^workspace\.([^.]+)/.exec(addr)?.[1];
+}
+
 const fitted = new Map<string, string>();
 
 /** Fit a derived name into Azure's pattern: sanitise, and shorten with a stable hash suffix. */

@@ -103,6 +103,26 @@ describe("walk", () => {
     expect(order).toEqual(["a", "b", "c"]);
   });
 
+  it("finishes a long chain of instant nodes (a plan of noops) without deep recursion", async () => {
+    const length = 50_000;
+    const nodes: WalkNode[] = Array.from({ length }, (_, i) => ({
+      id: `n${i}`,
+      dependsOn: i === 0 ? [] : [`n${i - 1}`],
+      instant: true,
+    }));
+    const visited: string[] = [];
+    const summary = await walk(nodes, {
+      concurrency: 1,
+      visit: (id) => {
+        visited.push(id);
+        return id !== "n40000";
+      },
+    });
+    expect(summary).toEqual({ visited: 40_001, skipped: length - 40_001, cancelled: 0 });
+    expect(visited.slice(0, 3)).toEqual(["n0", "n1", "n2"]);
+    expect(visited.at(-1)).toBe("n40000");
+  });
+
   it("on abort starts nothing new and cancels what did not start", async () => {
     const controller = new AbortController();
     const cancelled: string[] = [];
@@ -171,7 +191,7 @@ describe("Limiter", () => {
     const limiter = new Limiter(1);
     expect(limiter.tryAcquire()).toBe(true);
     const controller = new AbortController();
-    const waiting = limiter.acquire(controller.signal);
+    const waiting = limiter.acquire({ signal: controller.signal });
     controller.abort();
     await expect(waiting).rejects.toMatchObject({ code: "ABORTED" });
     expect(() => new Limiter(0)).toThrow(/positive integer/);

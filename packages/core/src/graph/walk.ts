@@ -32,7 +32,7 @@ export class Limiter {
   }
 
   /** Wait for a slot; rejects with `ABORTED` when the signal fires first. */
-  acquire(signal?: AbortSignal): Promise<void> {
+  acquire({ signal }: { signal?: AbortSignal } = {}): Promise<void> {
     if (this.tryAcquire()) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       if (signal?.aborted) {
@@ -129,13 +129,12 @@ export function walk(nodes: readonly WalkNode[], options: WalkOptions): Promise<
   const laneQueues = new Map<string, MinHeap<string>>();
   const summary: WalkSummary = { visited: 0, skipped: 0, cancelled: 0 };
   let settled = 0;
-  let running = 0;
 
   return new Promise<WalkSummary>((resolve) => {
     let finished = false;
     const finishIfDone = () => {
       if (finished) return;
-      if (controller.signal.aborted && running === 0) {
+      if (controller.signal.aborted && limiter.active === 0) {
         for (const id of order) {
           const current = state.get(id);
           if (current === "waiting" || current === "ready") {
@@ -187,8 +186,24 @@ export function walk(nodes: readonly WalkNode[], options: WalkOptions): Promise<
 
     const makeReady = (id: string) => {
       if (controller.signal.aborted) return;
-      const node = byId.get(id)!;
-      if (node.instant) {
+      if (byId.get(id)!.instant) {
+        instantQueue.push(id);
+        finishInstant();
+        return;
+      }
+      state.set(id, "ready");
+      ready.push(id);
+    };
+
+    // Instant nodes complete in a loop, not by recursion: a long chain of them (a plan of noops)
+    // would otherwise overflow the stack.
+    let instantQueue: string[] = [];
+    let finishingInstant = false;
+    const finishInstant = () => {
+      if (finishingInstant) return;
+      finishingInstant = true;
+      for (let index = 0; index < instantQueue.length && !controller.signal.aborted; index++) {
+        const id = instantQueue[index]!;
         let ok = false;
         try {
           const result = options.visit(id, controller.signal);
@@ -198,16 +213,15 @@ export function walk(nodes: readonly WalkNode[], options: WalkOptions): Promise<
           ok = false;
         }
         complete(id, ok);
-        return;
       }
-      state.set(id, "ready");
-      ready.push(id);
+      // Left over only after an abort: those stay waiting and end cancelled.
+      instantQueue = [];
+      finishingInstant = false;
     };
 
     const start = (id: string) => {
       const node = byId.get(id)!;
       state.set(id, "running");
-      running++;
       if (node.lane !== undefined) busyLanes.add(node.lane);
       let outcome: Promise<boolean>;
       try {
@@ -222,7 +236,6 @@ export function walk(nodes: readonly WalkNode[], options: WalkOptions): Promise<
     };
 
     const onVisited = (node: WalkNode, ok: boolean) => {
-      running--;
       limiter.release();
       if (node.lane !== undefined) {
         busyLanes.delete(node.lane);

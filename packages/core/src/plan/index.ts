@@ -1,14 +1,5 @@
 export { canonicalJson, hashJson, sha256 } from "./canonical.js";
-export {
-  assignGuards,
-  changesResourceOf,
-  ESTIMATES,
-  emptySummary,
-  estimateStep,
-  type PlanOptions,
-  plan,
-  stepsOfWorkspace,
-} from "./plan.js";
+export { ESTIMATES, type PlanOptions, plan } from "./plan.js";
 export { parsePlan, serializePlan } from "./serialize.js";
 export { isLoadedSpec, resolveSpec, validate } from "./spec-input.js";
 export {

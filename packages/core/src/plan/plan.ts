@@ -8,9 +8,9 @@ import { createEmitter } from "../emitter.js";
 import { PfnetError } from "../errors.js";
 import type { EventListener } from "../events.js";
 import { expand, workspaceDefaults } from "../expand/expand.js";
-import { address } from "../expand/names.js";
+import { workspaceKeyOf } from "../expand/names.js";
 import { Graph } from "../graph/graph.js";
-import type { ActualResource, ResourceNode, WorkspaceRef } from "../model.js";
+import type { ActualResource, ResourceNode } from "../model.js";
 import type { Provider, ProviderContext, ReadResult } from "../provider.js";
 import { checkState, type StateView } from "../rules/index.js";
 import type { LoadedSpec } from "../spec/load.js";
@@ -34,7 +34,7 @@ export const ESTIMATES = {
 
 const ACTIONS: PlanAction[] = ["create", "update", "delete", "replace", "provision", "approve", "noop"];
 
-export function emptySummary(): Record<PlanAction, number> {
+function emptySummary(): Record<PlanAction, number> {
   return Object.fromEntries(ACTIONS.map((action) => [action, 0])) as Record<PlanAction, number>;
 }
 
@@ -42,20 +42,17 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new PfnetError("ABORTED", "Planning was aborted; nothing was changed.");
 }
 
-/** The workspace key a step or node belongs to (undefined for steps outside a workspace). */
-export function workspaceKeyOf(identity: unknown, addr: string): string | undefined {
-  const workspace = (identity as { workspace?: WorkspaceRef } | undefined)?.workspace;
-  if (typeof workspace?.key === "string") return workspace.key;
-  const match = /^workspace\.([^.]+)/.exec(addr);
-  return match?.[1];
-}
-
 /** Estimated duration range and waits of a step (Azure time, before any emulator scale). */
-export function estimateStep(
+function estimateStep(
   step: PlanStep,
   actual: ActualResource | undefined,
 ): Pick<PlanStep, "estimatedSeconds" | "waits"> {
   const range = (min: number, max: number) => ({ estimatedSeconds: { min, max } });
+  // A step that is mostly one wait: it takes at least `min`, at most the whole wait.
+  const oneWait = (min: number, wait: PlanWait) => ({
+    estimatedSeconds: { min, max: wait.expectedSeconds },
+    waits: [wait],
+  });
   switch (step.action) {
     case "noop":
       return {};
@@ -80,16 +77,11 @@ export function estimateStep(
       return { estimatedSeconds: { min: Math.round(total / 3), max: total }, waits };
     }
     case "approve":
-      return {
-        estimatedSeconds: { min: 5, max: ESTIMATES.approval },
-        waits: [
-          {
-            kind: "approval",
-            label: "approving the private-endpoint connection",
-            expectedSeconds: ESTIMATES.approval,
-          },
-        ],
-      };
+      return oneWait(5, {
+        kind: "approval",
+        label: "approving the private-endpoint connection",
+        expectedSeconds: ESTIMATES.approval,
+      });
     default:
       break;
   }
@@ -99,16 +91,11 @@ export function estimateStep(
     case "outboundRule":
       return range(10, 120);
     case "roleAssignment":
-      return {
-        estimatedSeconds: { min: 5, max: ESTIMATES.rolePropagation },
-        waits: [
-          {
-            kind: "propagation",
-            label: "waiting for the role assignment to propagate",
-            expectedSeconds: ESTIMATES.rolePropagation,
-          },
-        ],
-      };
+      return oneWait(5, {
+        kind: "propagation",
+        label: "waiting for the role assignment to propagate",
+        expectedSeconds: ESTIMATES.rolePropagation,
+      });
     case "onlineEndpoint":
       return step.action === "create" ? range(60, 600) : range(10, 180);
     case "privateEndpoint":
@@ -126,7 +113,7 @@ export function estimateStep(
  * Whether a completed `dependency` is expected to change the resource of `step` (so a fresh
  * read before the step's write would not match the fingerprint taken while planning).
  */
-export function changesResourceOf(dependency: PlanStep, step: PlanStep): boolean {
+function changesResourceOf(dependency: PlanStep, step: PlanStep): boolean {
   if (dependency.action === "noop") return false;
   const depKey = workspaceKeyOf(dependency.identity, dependency.address);
   const key = workspaceKeyOf(step.identity, step.address);
@@ -160,7 +147,7 @@ export function changesResourceOf(dependency: PlanStep, step: PlanStep): boolean
 }
 
 /** Set `guard` on every step: false when a transitive dependency changes its resource. */
-export function assignGuards(steps: PlanStep[], graph: Graph): void {
+function assignGuards(steps: PlanStep[], graph: Graph): void {
   const byAddress = new Map(steps.map((step) => [step.address, step]));
   const changing = steps.some((step) => step.action !== "noop");
   for (const step of steps) {
@@ -237,7 +224,7 @@ export async function plan(
   const nodes = expand(topology);
   // Cycle check before any read: topologicalOrder throws GRAPH_CYCLE naming the cycle.
   const nodeGraph = Graph.fromDependencies(nodes);
-  nodeGraph.topologicalOrder();
+  const nodeOrder = nodeGraph.topologicalOrder();
   emit({ type: "plan.started", nodes: nodes.length });
 
   const context: ProviderContext = { signal: signal ?? new AbortController().signal, emit };
@@ -277,7 +264,7 @@ export async function plan(
   // Order: topological with a lexical tie-break, over nodes plus the planned deletes.
   // Deletes add steps and edges (provisioning after the deletes); otherwise the node graph is it.
   const stepGraph = result.steps.length === nodes.length ? nodeGraph : Graph.fromDependencies(result.steps);
-  const order = stepGraph.topologicalOrder();
+  const order = stepGraph === nodeGraph ? nodeOrder : stepGraph.topologicalOrder();
   const byAddress = new Map(result.steps.map((step) => [step.address, step]));
   const steps = order.map((addr) => byAddress.get(addr)!);
   for (const step of steps) {
@@ -295,7 +282,7 @@ export async function plan(
   const summary = emptySummary();
   for (const step of steps) summary[step.action]++;
 
-  const result_: Plan = {
+  const planned: Plan = {
     formatVersion: PLAN_FORMAT_VERSION,
     specHash: hashJson(topology),
     provider: provider.name,
@@ -306,11 +293,5 @@ export async function plan(
     summary,
   };
   emit({ type: "plan.finished", steps: steps.length, changes: steps.length - summary.noop });
-  return result_;
-}
-
-/** Addresses of all steps of one workspace (used by renderers to group output). */
-export function stepsOfWorkspace(planned: Plan, key: string): PlanStep[] {
-  const prefix = address.workspace(key);
-  return planned.steps.filter((step) => step.address === prefix || step.address.startsWith(`${prefix}.`));
+  return planned;
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { isPfnetError } from "../errors.js";
 import { loadSpec, loadSpecFile } from "./load.js";
 
@@ -167,6 +167,16 @@ describe("loadSpec never throws on user input", () => {
       expect(d.message).not.toContain("internal error");
     }
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it("writes nothing to the process: no yaml warnings (the library never prints)", () => {
+    const emitWarning = vi.spyOn(process, "emitWarning");
+    try {
+      for (const [, text] of junk) loadSpec(text, { file: "junk.yaml" });
+      expect(emitWarning).not.toHaveBeenCalled();
+    } finally {
+      emitWarning.mockRestore();
+    }
   });
 
   it("reports the same junk as JSON without throwing", () => {

@@ -118,6 +118,8 @@ function load(text: string, format: "yaml" | "json", file: string | undefined): 
     uniqueKeys: true,
     strict: true,
     schema: "core",
+    // The library never writes to the console: yaml's own warnings would go to process warnings.
+    logLevel: "silent",
   });
   const position = (offset: number): SourceLocation => {
     const { line, col } = lineCounter.linePos(Math.max(0, Math.min(offset, text.length)));

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
 import { defineTopology } from "./define.js";
 import { validateTopology } from "./validate.js";
 
@@ -7,6 +7,31 @@ const valid = defineTopology({
   subscriptionId: "11111111-2222-3333-4444-555555555555",
   resourceGroup: "rg-promptflow",
   workspaces: { "pf-ws": { network: "managed", ingress: "private", egress: "private" } },
+});
+
+describe("defineTopology", () => {
+  it("types the spec: literal values are kept, and typos fail to compile (checked by `pnpm typecheck`)", () => {
+    expectTypeOf(valid.workspaces["pf-ws"].network).toEqualTypeOf<"managed">();
+    const typo = () =>
+      defineTopology({
+        version: 1,
+        subscriptionId: "11111111-2222-3333-4444-555555555555",
+        resourceGroup: "rg-promptflow",
+        // @ts-expect-error `network` is managed or byo
+        workspaces: { "pf-ws": { network: "manged", ingress: "private", egress: "private" } },
+      });
+    const unknownField = () =>
+      defineTopology({
+        version: 1,
+        subscriptionId: "11111111-2222-3333-4444-555555555555",
+        resourceGroup: "rg-promptflow",
+        // @ts-expect-error there is no field `egres`
+        workspaces: { "pf-ws": { network: "managed", ingress: "private", egres: "private" } },
+      });
+    // At run time it is the identity: validation is validateTopology's job.
+    expect(validateTopology(typo()).diagnostics.map((d) => d.code)).toContain("PFN003");
+    expect(validateTopology(unknownField()).diagnostics.map((d) => d.code)).toContain("PFN001");
+  });
 });
 
 describe("validateTopology", () => {

@@ -13,5 +13,6 @@ export {
   type MemoryWrite,
   memoryWorkspace,
   type RuleStatus,
+  seededRandom,
   workspaceArmId,
 } from "./memory-provider.js";

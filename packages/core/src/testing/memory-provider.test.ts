@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { managedPrivate, RG, SUB, seededProvider, topology } from "../../test/support.js";
 import type { PfnetEventInput } from "../events.js";
 import { expand } from "../expand/expand.js";
@@ -91,6 +91,23 @@ describe("MemoryProvider", () => {
     await expect(provider.apply(loosen, context())).rejects.toThrow(/cannot change/);
   });
 
+  it("injects failures by address: always", async () => {
+    const provider = seededProvider({ failures: { "workspace.pf-ws": "always" } });
+    const update = step("workspace.pf-ws", "update");
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      await expect(provider.apply(update, context())).rejects.toMatchObject({
+        code: "PROVIDER_ERROR",
+        address: "workspace.pf-ws",
+        details: { injected: true },
+      });
+    }
+    expect(provider.state().workspaces[0]!.isolationMode).toBe("Disabled");
+    // Other addresses are not affected.
+    await expect(provider.apply(step("workspace.pf-ws.storage-role"), context())).resolves.toEqual({
+      outcome: "succeeded",
+    });
+  });
+
   it("injects failures by address (first N attempts) and by seeded chance", async () => {
     const provider = seededProvider({ failures: { "workspace.pf-ws": 2 } });
     const update = step("workspace.pf-ws", "update");
@@ -119,8 +136,57 @@ describe("MemoryProvider", () => {
     };
     const first = await outcomes(7);
     expect(await outcomes(7)).toEqual(first);
+    // The seed matters: another seed draws another sequence.
+    expect(await outcomes(8)).not.toEqual(first);
     expect(first.filter(Boolean).length).toBeGreaterThan(2);
     expect(first.filter((ok) => !ok).length).toBeGreaterThan(2);
+  });
+
+  describe("with fake timers", () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+    const fake = () => vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });
+
+    it("takes the latency per step (a number or a function of the step) before writing", async () => {
+      fake();
+      const provider = seededProvider({ latencyMs: (s) => (s.kind === "workspace" ? 500 : 50) });
+      let done = false;
+      const running = provider.apply(step("workspace.pf-ws", "update"), context()).then(() => {
+        done = true;
+      });
+      await vi.advanceTimersByTimeAsync(499);
+      expect(done).toBe(false);
+      expect(provider.state().workspaces[0]!.isolationMode).toBe("Disabled");
+      await vi.advanceTimersByTimeAsync(1);
+      await running;
+      expect(provider.state().workspaces[0]!.isolationMode).toBe("AllowOnlyApprovedOutbound");
+      const [write] = provider.writes();
+      expect(write!.finishedAt - write!.startedAt).toBe(500);
+    });
+
+    it("serves the old version during the read-after-write lag, the new one after", async () => {
+      fake();
+      const provider = seededProvider({ readLagMs: 1000 });
+      await provider.apply(step("workspace.pf-ws", "update"), context());
+      const isolation = async () => {
+        const read = await provider.read([node("workspace.pf-ws")], context());
+        return (read.resources["workspace.pf-ws"] as { properties: Record<string, unknown> }).properties
+          .isolationMode;
+      };
+      expect(await isolation()).toBe("Disabled");
+      await vi.advanceTimersByTimeAsync(999);
+      expect(await isolation()).toBe("Disabled");
+      await vi.advanceTimersByTimeAsync(1);
+      expect(await isolation()).toBe("AllowOnlyApprovedOutbound");
+      // Without a lag, reads see a write at once.
+      const direct = seededProvider();
+      await direct.apply(step("workspace.pf-ws", "update"), context());
+      const read = await direct.read([node("workspace.pf-ws")], context());
+      expect(read.resources["workspace.pf-ws"]).toMatchObject({
+        properties: { isolationMode: "AllowOnlyApprovedOutbound" },
+      });
+    });
   });
 
   it("sleeps for the latency and stops when the signal fires", async () => {
@@ -145,18 +211,6 @@ describe("MemoryProvider", () => {
     ).toContain("Conflict");
   });
 
-  it("serves the old version during the read-after-write lag", async () => {
-    const provider = seededProvider({ readLagMs: 40 });
-    await provider.apply(step("workspace.pf-ws", "update"), context());
-    const soon = await provider.read([node("workspace.pf-ws")], context());
-    expect(soon.resources["workspace.pf-ws"]).toMatchObject({ properties: { isolationMode: "Disabled" } });
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    const later = await provider.read([node("workspace.pf-ws")], context());
-    expect(later.resources["workspace.pf-ws"]).toMatchObject({
-      properties: { isolationMode: "AllowOnlyApprovedOutbound" },
-    });
-  });
-
   it("leaves connections of pendingApprovalTargets Pending and reports pendingApproval", async () => {
     const target = String(
       (node("workspace.pf-ws.approval.search").identity as { targetId: string }).targetId,
@@ -179,6 +233,26 @@ describe("MemoryProvider", () => {
       outcome: "succeeded",
     });
     expect(free.state().connections[0]!.status).toBe("Approved");
+  });
+
+  it("leaves a connection Pending when the spec says approve: false", async () => {
+    const provider = seededProvider();
+    await provider.apply(step("workspace.pf-ws", "update"), context());
+    await provider.apply(step("workspace.pf-ws.rule.pe-aoai"), context());
+    await provider.apply(step("workspace.pf-ws.network", "provision"), context());
+    provider.update((state) => {
+      state.connections[0]!.status = "Pending";
+    });
+    const approval = step("workspace.pf-ws.approval.aoai", "approve");
+    const result = await provider.apply(
+      { ...approval, identity: { ...approval.identity, approve: false } },
+      context(),
+    );
+    expect(result).toMatchObject({
+      outcome: "pendingApproval",
+      pending: { connectionId: expect.any(String) },
+    });
+    expect(provider.state().connections[0]!.status).toBe("Pending");
   });
 
   it("sets resources directly for drift tests", async () => {

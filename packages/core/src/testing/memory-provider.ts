@@ -191,8 +191,11 @@ function fingerprint(value: unknown): string {
 const ABSENT: ActualResource = { exists: false, fingerprint: "absent" };
 const ISOLATION_ORDER = ["Disabled", "AllowInternetOutbound", "AllowOnlyApprovedOutbound"];
 
-/** Small seeded PRNG (mulberry32): reproducible failure injection. */
-function prng(seed: number): () => number {
+/**
+ * A small seeded generator (mulberry32) of numbers in [0, 1): reproducible failure injection
+ * here, reproducible random inputs in tests.
+ */
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -243,7 +246,7 @@ export class MemoryProvider implements Provider {
   constructor(options: MemoryProviderOptions = {}) {
     this.#options = options;
     this.#state = { ...emptyMemoryState(), ...structuredClone(options.state ?? {}) };
-    this.#random = prng(options.seed ?? 1);
+    this.#random = seededRandom(options.seed ?? 1);
   }
 
   /** A deep copy of the current state. */
