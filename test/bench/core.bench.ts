@@ -17,7 +17,7 @@ import {
   type Topology,
   validate,
 } from "@pfnet/core";
-import { MemoryProvider, memoryWorkspace } from "@pfnet/core/testing";
+import { MemoryProvider, memoryWorkspace, seededRandom } from "@pfnet/core/testing";
 
 const SUB = "11111111-2222-3333-4444-555555555555";
 const RG = "rg-bench";
@@ -128,17 +128,9 @@ function planOf(steps: PlanStep[]): Plan {
   };
 }
 
-/** Seeded PRNG so every run measures the same graphs. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state * 1664525 + 1013904223) >>> 0;
-    return state / 4294967296;
-  };
-}
-
 async function schedulerOverhead(): Promise<void> {
-  const next = random(42);
+  // Seeded: every run measures the same graphs.
+  const next = seededRandom(42);
   const steps: PlanStep[] = [];
   for (let i = 0; i < 2000; i++) {
     const deps =
@@ -204,7 +196,8 @@ async function wallVsBound(name: string, scenario: Scenario, concurrency: number
 
 /** A random DAG of 300 steps, latencies 10-100 ms, estimates equal to the latencies. */
 function randomDag(seed: number): Scenario {
-  const next = random(seed);
+  // Seeded: every run measures the same graphs.
+  const next = seededRandom(seed);
   const steps: PlanStep[] = [];
   const latency = new Map<string, number>();
   for (let i = 0; i < 300; i++) {
@@ -221,7 +214,8 @@ function randomDag(seed: number): Scenario {
 
 /** Workspace-shaped: per workspace, workspace -> rules (one lane) -> network -> approvals, role. */
 function workspaceShaped(seed: number): Scenario {
-  const next = random(seed);
+  // Seeded: every run measures the same graphs.
+  const next = seededRandom(seed);
   const steps: PlanStep[] = [];
   const latency = new Map<string, number>();
   const add = (address: string, deps: string[], ms: number, lane?: string) => {

@@ -1,86 +1,12 @@
 /**
- * Shared e2e harness: an emulator, an AzureProvider wired to it, specs for the seed table's
- * managed rows, and assertions on the emulator's state.
+ * Shared e2e harness: the emulator fixtures (./fixtures.ts) plus assertions on the emulator's state.
  */
-import { type Emulator, type EmulatorOptions, fakeCredential, startEmulator } from "@pfnet/arm-emulator";
-import { AzureProvider, type AzureProviderOptions } from "@pfnet/azure";
-import type { PfnetEvent, Topology } from "@pfnet/core";
+import type { Emulator } from "@pfnet/arm-emulator";
+import type { AzureProvider } from "@pfnet/azure";
 import { expect } from "vitest";
+import { RG, type Row, STORAGE_ROLE, SUB, TARGETS } from "./fixtures.js";
 
-export const SUB = "11111111-2222-3333-4444-555555555555";
-export const RG = "rg-promptflow";
-const id = (provider: string, name: string) =>
-  `/subscriptions/${SUB}/resourceGroups/${RG}/providers/${provider}/${name}`;
-export const TARGETS = {
-  aoai: id("Microsoft.CognitiveServices/accounts", "aoai-pf"),
-  search: id("Microsoft.Search/searchServices", "srch-pf"),
-  safety: id("Microsoft.CognitiveServices/accounts", "cs-pf"),
-  locked: id("Microsoft.Search/searchServices", "srch-locked"),
-} as const;
-export const STORAGE_ROLE = "69566ab7-960f-475b-8e7c-b3118f30c6bd";
-
-/** Emulator scale for tests: 1 Azure minute = 10 ms (provisioning ≈ 300 ms). */
-export const TEST_TIME_SCALE = 10;
-
-export async function startTestEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  return startEmulator({ timeScale: TEST_TIME_SCALE, ...options });
-}
-
-export function providerFor(em: Emulator, options: Partial<AzureProviderOptions> = {}): AzureProvider {
-  return new AzureProvider({
-    credential: fakeCredential,
-    endpoint: em.endpoint,
-    tlsCa: em.caCert,
-    ...options,
-    waits: { timeScale: em.timeScale, pollIntervalSeconds: 30, ...(options.waits ?? {}) },
-  });
-}
-
-export type Row = { ingress: "public" | "private"; egress: "public" | "private" };
-export const ROWS: Row[] = [
-  { ingress: "public", egress: "public" },
-  { ingress: "private", egress: "public" },
-  { ingress: "public", egress: "private" },
-  { ingress: "private", egress: "private" },
-];
-
-/** A managed-VNet spec for one row of the seed table: AOAI, AI Search, Content Safety, and serpapi.com where egress is private. */
-export function rowSpec(row: Row, extra: { services?: string[]; hosts?: string[] } = {}): Topology {
-  const hosts = row.egress === "private" ? ["serpapi.com", ...(extra.hosts ?? [])] : [];
-  return {
-    version: 1,
-    subscriptionId: SUB,
-    resourceGroup: RG,
-    location: "eastus",
-    services: {
-      aoai: { kind: "azureOpenAI", id: TARGETS.aoai },
-      search: { kind: "aiSearch", id: TARGETS.search },
-      safety: { kind: "contentSafety", id: TARGETS.safety },
-      locked: { kind: "aiSearch", id: TARGETS.locked },
-    },
-    workspaces: {
-      "pf-ws": {
-        network: "managed",
-        ingress: row.ingress,
-        egress: row.egress,
-        ...(hosts.length > 0 ? { firewallSku: "Basic" as const } : {}),
-        provision: "now",
-        authoring: ["serverless"],
-        inference: "managedOnlineEndpoint",
-        reach: {
-          services: extra.services ?? ["aoai", "search", "safety"],
-          ...(hosts.length > 0 ? { hosts } : {}),
-        },
-        endpoints: { "pf-chat": { ingress: row.ingress } },
-      },
-    },
-  } as Topology;
-}
-
-export function recorder(): { events: PfnetEvent[]; onEvent: (e: PfnetEvent) => void } {
-  const events: PfnetEvent[] = [];
-  return { events, onEvent: (e) => events.push(e) };
-}
+export * from "./fixtures.js";
 
 type Json = Record<string, unknown>;
 const lower = (s: unknown) => String(s ?? "").toLowerCase();
@@ -158,9 +84,4 @@ export async function expectRowState(
   // The online endpoint's public access follows the row's ingress.
   const endpoint = await provider.clients.machineLearning(SUB).onlineEndpoints.get(RG, "pf-ws", "pf-chat");
   expect(endpoint.properties.publicNetworkAccess).toBe(row.ingress === "private" ? "Disabled" : "Enabled");
-}
-
-/** Requests that change something (the emulator's log). */
-export function writes(em: Emulator): { method: string; path: string }[] {
-  return em.requests.entries.filter((r) => r.method !== "GET" && r.method !== "HEAD");
 }

@@ -25,15 +25,33 @@ describe.each(ROWS)("managed VNet, ingress $ingress / egress $egress", (row) => 
       expect(result.errors).toEqual([]);
       expect(result.outcomes.failed + result.outcomes.pendingApproval + result.outcomes.skipped).toBe(0);
 
-      // Provisioning reported progress against the expected duration.
-      const waits = events.filter(
-        (e) =>
-          e.type === "step.progress" &&
-          e.address === "workspace.pf-ws.network" &&
-          e.wait?.kind === "provisioning",
+      // Every wait reported progress against its expected duration: the plan's expected Azure
+      // time of the step, scaled to the provider's time scale (1 Azure minute = em.timeScale ms).
+      const waits = events.flatMap((e) =>
+        e.type === "step.progress" && e.wait ? [{ address: e.address, wait: e.wait }] : [],
       );
-      expect(waits.length).toBeGreaterThan(0);
-      expect(waits.every((e) => e.type === "step.progress" && (e.wait?.expectedMs ?? 0) > 0)).toBe(true);
+      // (Approvals here are immediate: the targets auto-approve, so there is no approval wait.)
+      expect(new Set(waits.map((e) => e.wait.kind))).toEqual(new Set(["propagation", "provisioning"]));
+      for (const { address, wait } of waits) {
+        const step = first.steps.find((s) => s.address === address)!;
+        const expectedSeconds = (step.waits ?? []).reduce((sum, w) => sum + w.expectedSeconds, 0);
+        expect(expectedSeconds, address).toBeGreaterThan(0);
+        expect(wait.expectedMs, address).toBe(Math.round((expectedSeconds * 1000 * em.timeScale) / 60_000));
+      }
+      // Provisioning with the first FQDN rule expects the firewall too (30 + 10 minutes).
+      const network = waits.find((e) => e.address === "workspace.pf-ws.network");
+      expect(network?.wait.expectedMs).toBe((row.egress === "private" ? 40 : 30) * em.timeScale);
+
+      // Reading the applied workspace costs one request per kind, however many rules it has:
+      // the rules come with the workspace GET (no rule list), then one role-assignment list,
+      // one connection list per target and the online endpoints.
+      const before = em.requests.length;
+      await plan(spec, provider);
+      const reads = em.requests.entries
+        .slice(before)
+        .map((r) => `${r.method} ${r.path.replace(/^.*\/providers\//, "")}`);
+      expect(reads.filter((r) => r.includes("outboundRules"))).toEqual([]);
+      expect(reads).toHaveLength(6);
 
       await expectRowState(em, provider, row);
 

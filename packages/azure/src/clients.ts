@@ -32,10 +32,8 @@ export class AzureClients {
   readonly arm: ArmRest;
   readonly ml: MachineLearningRest;
   readonly connections: PrivateEndpointConnections;
-  private readonly mlSdks = new Map<string, AzureMachineLearningWorkspaces>();
-  private readonly authSdks = new Map<string, AuthorizationManagementClient>();
-  private readonly storageSdks = new Map<string, StorageManagementClient>();
-  private readonly networkSdks = new Map<string, NetworkManagementClient>();
+  /** SDK clients by client class, then by subscription. */
+  private readonly sdkClients = new Map<unknown, Map<string, unknown>>();
 
   constructor(private readonly settings: ClientSettings) {
     this.limiter = new Semaphore(settings.concurrency);
@@ -77,44 +75,39 @@ export class AzureClients {
 
   /** `@azure/arm-machinelearning` 2.1.1 (api-version 2022-10-01): computes and online endpoints. */
   machineLearning(subscriptionId: string = this.defaultSubscription()): AzureMachineLearningWorkspaces {
-    let client = this.mlSdks.get(subscriptionId);
-    if (!client) {
-      client = new AzureMachineLearningWorkspaces(
-        this.settings.credential,
-        subscriptionId,
-        this.sdkOptions(),
-      );
-      this.mlSdks.set(subscriptionId, client);
-    }
-    return client;
+    return this.sdkClient(AzureMachineLearningWorkspaces, subscriptionId);
   }
 
   /** `@azure/arm-authorization` (role assignments, api-version 2022-04-01). */
   authorization(subscriptionId: string = this.defaultSubscription()): AuthorizationManagementClient {
-    let client = this.authSdks.get(subscriptionId);
-    if (!client) {
-      client = new AuthorizationManagementClient(this.settings.credential, subscriptionId, this.sdkOptions());
-      this.authSdks.set(subscriptionId, client);
-    }
-    return client;
+    return this.sdkClient(AuthorizationManagementClient, subscriptionId);
   }
 
   /** `@azure/arm-storage` (the workspace storage account). */
   storage(subscriptionId: string = this.defaultSubscription()): StorageManagementClient {
-    let client = this.storageSdks.get(subscriptionId);
-    if (!client) {
-      client = new StorageManagementClient(this.settings.credential, subscriptionId, this.sdkOptions());
-      this.storageSdks.set(subscriptionId, client);
-    }
-    return client;
+    return this.sdkClient(StorageManagementClient, subscriptionId);
   }
 
   /** `@azure/arm-network` (own VNet: private endpoints, DNS zone groups, NSG rules). */
   network(subscriptionId: string = this.defaultSubscription()): NetworkManagementClient {
-    let client = this.networkSdks.get(subscriptionId);
+    return this.sdkClient(NetworkManagementClient, subscriptionId);
+  }
+
+  /** One SDK client per (client class, subscription), built on the shared pipeline options. */
+  private sdkClient<C>(
+    Client: new (
+      credential: TokenCredential,
+      subscriptionId: string,
+      options: ReturnType<AzureClients["sdkOptions"]>,
+    ) => C,
+    subscriptionId: string,
+  ): C {
+    const bySubscription = this.sdkClients.get(Client) ?? new Map<string, unknown>();
+    this.sdkClients.set(Client, bySubscription);
+    let client = bySubscription.get(subscriptionId) as C | undefined;
     if (!client) {
-      client = new NetworkManagementClient(this.settings.credential, subscriptionId, this.sdkOptions());
-      this.networkSdks.set(subscriptionId, client);
+      client = new Client(this.settings.credential, subscriptionId, this.sdkOptions());
+      bySubscription.set(subscriptionId, client);
     }
     return client;
   }

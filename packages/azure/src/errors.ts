@@ -42,12 +42,12 @@ export class AzureRequestError extends PfnetError {
   }
 }
 
-/** Own-VNet kinds are not implemented yet (issue 4 covers the managed path). */
+/** A node kind this provider does not know (a newer core than this provider). */
 export class NotSupportedError extends PfnetError {
   constructor(kind: string, address: string) {
-    super("NOT_SUPPORTED", `The Azure provider does not handle ${kind} nodes yet (${address}).`, {
+    super("NOT_SUPPORTED", `The Azure provider does not handle ${kind} nodes (${address}).`, {
       address,
-      hint: "Own-VNet resources (private endpoints, DNS zone groups, NSG rules) are not supported by @pfnet/azure yet; use network: managed.",
+      hint: "Use versions of @pfnet/core and @pfnet/azure that belong together.",
     });
   }
 }

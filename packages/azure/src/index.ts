@@ -21,5 +21,5 @@ export { endpointBelongsToWorkspace } from "./read.js";
 export { PRIVATE_ENDPOINT_CONNECTION_API_VERSIONS } from "./rest/connections.js";
 export type * as AzureRest from "./rest/types.js";
 export { ML_API_VERSION } from "./rest/types.js";
-export { classify, type RetryClass, withRetry } from "./retry.js";
+export { type ClassifyOptions, classify, type RetryClass, withRetry } from "./retry.js";
 export { NETWORK_CONNECTION_APPROVER_ROLE } from "./steps.js";

@@ -18,35 +18,34 @@ import { canonicalJson, sameId } from "./normalize.js";
 import { wallMs } from "./options.js";
 import { DNS_ZONE_GROUP_NAME, parseArmId, ReadSession, workspaceNotFound } from "./read.js";
 import { withRetry } from "./retry.js";
-import type { StepEnv } from "./steps.js";
-
-function retryContext(env: StepEnv, step: PlanStep) {
-  return { signal: env.signal, emit: env.emit, address: step.address, retry: env.retry, waits: env.waits };
-}
+import { retryContext, type StepEnv } from "./steps.js";
 
 /** SDK LRO options: poll in Azure time, abortable. */
 function lroOptions(env: StepEnv) {
   return { updateIntervalInMs: Math.max(1, wallMs(5, env.waits)), abortSignal: env.signal };
 }
 
-const isNotFound = (error: unknown) => (error as { statusCode?: number }).statusCode === 404;
+/** Delete through an SDK LRO; already gone (404) counts as deleted. */
+async function deleteIgnoringNotFound(env: StepEnv, remove: () => Promise<unknown>): Promise<void> {
+  try {
+    await env.clients.sdk(remove);
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+  }
+}
+
+/** A delete step: the delete with the step's retry policy. */
+async function deleteStep(env: StepEnv, step: PlanStep, remove: () => Promise<unknown>): Promise<StepResult> {
+  await withRetry(() => deleteIgnoringNotFound(env, remove), retryContext(env, step));
+  return { outcome: "succeeded" };
+}
 
 export async function applyPrivateEndpoint(env: StepEnv, step: PlanStep): Promise<StepResult> {
   const identity = step.identity as unknown as PrivateEndpointIdentity;
   const client = env.clients.network(identity.subscriptionId);
-  const remove = async () => {
-    try {
-      await env.clients.sdk(() =>
-        client.privateEndpoints.beginDeleteAndWait(identity.resourceGroup, identity.name, lroOptions(env)),
-      );
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
-    }
-  };
-  if (step.action === "delete") {
-    await withRetry(remove, retryContext(env, step));
-    return { outcome: "succeeded" };
-  }
+  const remove = () =>
+    client.privateEndpoints.beginDeleteAndWait(identity.resourceGroup, identity.name, lroOptions(env));
+  if (step.action === "delete") return deleteStep(env, step, remove);
   const after = step.after as unknown as PrivateEndpointProperties;
   await withRetry(
     async () => {
@@ -64,7 +63,7 @@ export async function applyPrivateEndpoint(env: StepEnv, step: PlanStep): Promis
       )
         return;
       // Subnet and target of a private endpoint cannot change in place: replace it.
-      if (current) await remove();
+      if (current) await deleteIgnoringNotFound(env, remove);
       let location = identity.location;
       if (!location) {
         const ws = await env.clients.ml.getWorkspace(identity.workspace, env.signal);
@@ -95,24 +94,14 @@ export async function applyDnsZoneGroup(env: StepEnv, step: PlanStep): Promise<S
   const pe = (step.identity as unknown as PrivateDnsZoneGroupIdentity).privateEndpoint;
   const client = env.clients.network(pe.subscriptionId);
   if (step.action === "delete") {
-    await withRetry(
-      async () => {
-        try {
-          await env.clients.sdk(() =>
-            client.privateDnsZoneGroups.beginDeleteAndWait(
-              pe.resourceGroup,
-              pe.name,
-              DNS_ZONE_GROUP_NAME,
-              lroOptions(env),
-            ),
-          );
-        } catch (error) {
-          if (!isNotFound(error)) throw error;
-        }
-      },
-      retryContext(env, step),
+    return deleteStep(env, step, () =>
+      client.privateDnsZoneGroups.beginDeleteAndWait(
+        pe.resourceGroup,
+        pe.name,
+        DNS_ZONE_GROUP_NAME,
+        lroOptions(env),
+      ),
     );
-    return { outcome: "succeeded" };
   }
   const after = step.after as unknown as PrivateDnsZoneGroupProperties;
   const zoneIds = [...after.privateDnsZoneIds].sort();
@@ -152,24 +141,14 @@ export async function applyNsgRule(env: StepEnv, step: PlanStep): Promise<StepRe
   const nsg = parseArmId(identity.nsgId);
   const client = env.clients.network(nsg.subscriptionId);
   if (step.action === "delete") {
-    await withRetry(
-      async () => {
-        try {
-          await env.clients.sdk(() =>
-            client.securityRules.beginDeleteAndWait(
-              nsg.resourceGroup,
-              nsg.name,
-              identity.ruleName,
-              lroOptions(env),
-            ),
-          );
-        } catch (error) {
-          if (!isNotFound(error)) throw error;
-        }
-      },
-      retryContext(env, step),
+    return deleteStep(env, step, () =>
+      client.securityRules.beginDeleteAndWait(
+        nsg.resourceGroup,
+        nsg.name,
+        identity.ruleName,
+        lroOptions(env),
+      ),
     );
-    return { outcome: "succeeded" };
   }
   const after = step.after as unknown as NsgRuleProperties;
   await withRetry(

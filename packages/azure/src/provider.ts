@@ -10,6 +10,7 @@ import type {
   Provider,
   ProviderContext,
   ReadResult,
+  ResourceKind,
   ResourceNode,
   StepResult,
   WorkspaceIdentity,
@@ -39,6 +40,19 @@ import {
   type StepEnv,
   workspaceMemoryKey,
 } from "./steps.js";
+
+/** The step function of each node kind. */
+const STEPS: Record<ResourceKind, (env: StepEnv, step: PlanStep) => Promise<StepResult>> = {
+  workspace: applyWorkspace,
+  outboundRule: applyRule,
+  managedNetwork: applyNetwork,
+  roleAssignment: applyRoleAssignment,
+  privateEndpointApproval: applyApproval,
+  onlineEndpoint: applyOnlineEndpoint,
+  privateEndpoint: applyPrivateEndpoint,
+  privateDnsZoneGroup: applyDnsZoneGroup,
+  nsgRule: applyNsgRule,
+};
 
 export class AzureProvider implements Provider {
   readonly name = "azure";
@@ -123,28 +137,9 @@ export class AzureProvider implements Provider {
     };
     try {
       if (step.action === "noop") return { outcome: "succeeded" };
-      switch (step.kind) {
-        case "workspace":
-          return await applyWorkspace(env, step);
-        case "outboundRule":
-          return await applyRule(env, step);
-        case "managedNetwork":
-          return await applyNetwork(env, step);
-        case "roleAssignment":
-          return await applyRoleAssignment(env, step);
-        case "privateEndpointApproval":
-          return await applyApproval(env, step);
-        case "onlineEndpoint":
-          return await applyOnlineEndpoint(env, step);
-        case "privateEndpoint":
-          return await applyPrivateEndpoint(env, step);
-        case "privateDnsZoneGroup":
-          return await applyDnsZoneGroup(env, step);
-        case "nsgRule":
-          return await applyNsgRule(env, step);
-        default:
-          throw new NotSupportedError(step.kind, step.address);
-      }
+      const run = STEPS[step.kind as ResourceKind];
+      if (!run) throw new NotSupportedError(step.kind, step.address);
+      return await run(env, step);
     } catch (error) {
       if (context.signal.aborted) throw abortError(context.signal);
       throw toAzureError(error, step.address);

@@ -13,6 +13,7 @@ import type {
   PrivateDnsZoneGroupIdentity,
   PrivateEndpointApprovalIdentity,
   PrivateEndpointIdentity,
+  ResourceKind,
   ResourceNode,
   RoleAssignmentIdentity,
   WorkspaceIdentity,
@@ -101,7 +102,17 @@ export class ReadSession {
     return this.memo(this.workspaces, wsKey(ws), () => this.clients.ml.getWorkspace(ws, this.signal));
   }
 
-  outboundRules(ws: WorkspaceRef): Promise<OutboundRuleBasicResource[]> {
+  /**
+   * Every outbound rule of a workspace (service-owned ones included). The 2025-12-01 workspace GET
+   * already carries them, with their status, as the map `managedNetwork.outboundRules` (official
+   * `Workspace/get.json` example): use it, so the rule count costs no request. Only when a response
+   * lacks the map is the paged rule list read (`ManagedNetworkSettingsRule_List`).
+   */
+  async outboundRules(ws: WorkspaceRef): Promise<OutboundRuleBasicResource[]> {
+    const embedded = (await this.workspace(ws))?.body.properties?.managedNetwork?.outboundRules;
+    if (embedded && typeof embedded === "object") {
+      return Object.entries(embedded).map(([name, properties]) => ({ name, properties }));
+    }
     return this.memo(this.rules, wsKey(ws), () => this.clients.ml.listOutboundRules(ws, this.signal));
   }
 
@@ -359,30 +370,24 @@ export class ReadSession {
     return { resources, discovered };
   }
 
-  async readNode(node: ResourceNode): Promise<ActualResource> {
-    switch (node.kind) {
-      case "workspace":
-        return this.readWorkspace(node as ResourceNode<"workspace">);
-      case "outboundRule":
-        return this.readRule(node as ResourceNode<"outboundRule">);
-      case "managedNetwork":
-        return this.readNetwork(node as ResourceNode<"managedNetwork">);
-      case "roleAssignment":
-        return this.readRole(node as ResourceNode<"roleAssignment">);
-      case "privateEndpointApproval":
-        return this.readApproval(node as ResourceNode<"privateEndpointApproval">);
-      case "onlineEndpoint":
-        return this.readEndpoint(node as ResourceNode<"onlineEndpoint">);
-      case "privateEndpoint":
-        return this.readPrivateEndpoint(node as ResourceNode<"privateEndpoint">);
-      case "privateDnsZoneGroup":
-        return this.readZoneGroup(node as ResourceNode<"privateDnsZoneGroup">);
-      case "nsgRule":
-        return this.readNsgRule(node as ResourceNode<"nsgRule">);
-      default:
-        throw new NotSupportedError(node.kind, node.address);
-    }
+  readNode(node: ResourceNode): Promise<ActualResource> {
+    const read = this.readers[node.kind];
+    if (!read) throw new NotSupportedError(node.kind, node.address);
+    return read(node);
   }
+
+  /** The reader of each node kind. */
+  private readonly readers: Record<ResourceKind, (node: ResourceNode) => Promise<ActualResource>> = {
+    workspace: (node) => this.readWorkspace(node as ResourceNode<"workspace">),
+    outboundRule: (node) => this.readRule(node as ResourceNode<"outboundRule">),
+    managedNetwork: (node) => this.readNetwork(node as ResourceNode<"managedNetwork">),
+    roleAssignment: (node) => this.readRole(node as ResourceNode<"roleAssignment">),
+    privateEndpointApproval: (node) => this.readApproval(node as ResourceNode<"privateEndpointApproval">),
+    onlineEndpoint: (node) => this.readEndpoint(node as ResourceNode<"onlineEndpoint">),
+    privateEndpoint: (node) => this.readPrivateEndpoint(node as ResourceNode<"privateEndpoint">),
+    privateDnsZoneGroup: (node) => this.readZoneGroup(node as ResourceNode<"privateDnsZoneGroup">),
+    nsgRule: (node) => this.readNsgRule(node as ResourceNode<"nsgRule">),
+  };
 
   private async readWorkspace(node: ResourceNode<"workspace">): Promise<ActualResource> {
     const identity = node.identity as WorkspaceIdentity;

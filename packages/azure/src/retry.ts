@@ -6,6 +6,8 @@
  * what it leaves: 429 without Retry-After, exhausted pipeline retries, 409 in progress,
  * propagation 403 and PrincipalNotFound.
  */
+
+import { setTimeout as delay } from "node:timers/promises";
 import type { PfnetEventInput } from "@pfnet/core";
 import { PfnetError } from "@pfnet/core";
 import pRetry from "p-retry";
@@ -98,23 +100,14 @@ export function retryDelay(
   return { wallMs: wallMs(azureSeconds, waits), azureMs: azureSeconds * 1000 };
 }
 
-/** Abortable sleep in wall milliseconds. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(abortError(signal));
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortError(signal));
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
+/** Abortable sleep in wall milliseconds: an abort ends it at once with ABORTED. */
+export async function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  try {
+    await delay(ms, undefined, { signal });
+  } catch (error) {
+    if (signal.aborted) throw abortError(signal);
+    throw error;
+  }
 }
 
 export function abortError(signal: AbortSignal): PfnetError {

@@ -79,7 +79,7 @@ export function rememberRule(
   memory.expectedRules.set(key, rules);
 }
 
-function retryContext(env: StepEnv, step: PlanStep): RetryContext {
+export function retryContext(env: StepEnv, step: PlanStep): RetryContext {
   return { signal: env.signal, emit: env.emit, address: step.address, retry: env.retry, waits: env.waits };
 }
 
@@ -244,7 +244,9 @@ export async function applyWorkspace(env: StepEnv, step: PlanStep): Promise<Step
         },
       };
       progress(env, step, `creating workspace ${ref.name}`);
-      await env.clients.ml.createWorkspace(ref, body, env.signal);
+      await env.clients.ml.createWorkspace(ref, body, env.signal, () =>
+        progress(env, step, `waiting for workspace ${ref.name} to be created`),
+      );
       return;
     }
     const actual = normaliseWorkspace(current.body);
@@ -269,7 +271,9 @@ export async function applyWorkspace(env: StepEnv, step: PlanStep): Promise<Step
     if (Object.keys(patch.properties).length === 0) return;
     progress(env, step, `updating workspace ${ref.name}: ${Object.keys(patch.properties).join(", ")}`);
     try {
-      await env.clients.ml.updateWorkspace(ref, patch, current.body.etag, env.signal);
+      await env.clients.ml.updateWorkspace(ref, patch, current.body.etag, env.signal, () =>
+        progress(env, step, `waiting for workspace ${ref.name} to be updated`),
+      );
     } catch (error) {
       if (error instanceof AzureRequestError && error.status === 412) {
         throw new PfnetError("RESOURCE_STALE", `Workspace ${ref.name} changed while pfnet was updating it.`, {

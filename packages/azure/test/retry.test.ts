@@ -1,4 +1,14 @@
-import { AzureRequestError, classify, resolveRetry, resolveWaits, withRetry } from "@pfnet/azure";
+import {
+  AzureRequestError,
+  type ClassifyOptions,
+  classify,
+  DEFAULT_RETRY,
+  type RetryClass,
+  type RetryOptions,
+  resolveRetry,
+  resolveWaits,
+  withRetry,
+} from "@pfnet/azure";
 import type { PfnetEventInput } from "@pfnet/core";
 import { describe, expect, it } from "vitest";
 
@@ -115,6 +125,75 @@ describe("withRetry", () => {
       return 1;
     }, context);
     expect(result).toBe(1);
+  });
+
+  // Each class with a failure of its own kind; the options `withRetry` gets for it.
+  const CLASSES: { retryClass: RetryClass; error: AzureRequestError; options?: ClassifyOptions }[] = [
+    { retryClass: "throttled", error: err(429, undefined, 3) },
+    { retryClass: "throttled", error: err(429) },
+    { retryClass: "server", error: err(503) },
+    { retryClass: "connection", error: err(undefined, "ECONNRESET") },
+    { retryClass: "conflict", error: err(409, "OperationInProgress") },
+    { retryClass: "propagation", error: err(403, "AuthorizationFailed"), options: { propagation: true } },
+    {
+      retryClass: "principalNotFound",
+      error: err(400, "PrincipalNotFound"),
+      options: { roleAssignment: true },
+    },
+  ];
+  /** Retry budgets: `own` retries for one class, `others` for every other class. */
+  const budgets = (retryClass: RetryClass, own: number, others: number): RetryOptions =>
+    Object.fromEntries(
+      Object.keys(DEFAULT_RETRY).map((c) => [c, { maxRetries: c === retryClass ? own : others }]),
+    );
+
+  it.each(CLASSES)(
+    "$retryClass ($error.status $error.armCode) spends its own budget, no other",
+    async ({ retryClass, error, options }) => {
+      const attempts = async (retry: RetryOptions) => {
+        const events: PfnetEventInput[] = [];
+        let calls = 0;
+        const failure = await withRetry(
+          async () => {
+            calls++;
+            throw error;
+          },
+          { ...ctx(events), retry: resolveRetry(retry) },
+          options,
+        ).catch((e: unknown) => e);
+        return { calls, failure, events: events.filter((e) => e.type === "step.retrying") };
+      };
+      // Its own budget of 2: three attempts, then RETRIES_EXHAUSTED naming the reason.
+      const own = await attempts(budgets(retryClass, 2, 0));
+      expect(own.calls).toBe(3);
+      expect(own.failure).toMatchObject({ code: "RETRIES_EXHAUSTED", details: { retries: 2 } });
+      expect(own.events).toHaveLength(2);
+      if (error.retryAfterMs !== undefined) {
+        expect(own.events.map((e) => (e as { delayMs: number }).delayMs)).toEqual([3, 3]);
+      }
+      // Every other class with a budget of 2 and this one with none: not retried at all.
+      const others = await attempts(budgets(retryClass, 0, 2));
+      expect(others.calls).toBe(1);
+    },
+  );
+
+  it("stops a class at its Azure-time budget before its retry count (409 in progress, 30 s)", async () => {
+    const events: PfnetEventInput[] = [];
+    let calls = 0;
+    const context = {
+      ...ctx(events),
+      retry: resolveRetry({
+        conflict: { maxRetries: 1000, baseDelaySeconds: 10, maxDelaySeconds: 60, budgetSeconds: 30 },
+      }),
+    };
+    await expect(
+      withRetry(async () => {
+        calls++;
+        throw err(409, "AnotherOperationInProgress");
+      }, context),
+    ).rejects.toMatchObject({ code: "RETRIES_EXHAUSTED" });
+    // Back-off 10 s + 20 s fits in 30 s; the next 40 s would not.
+    expect(calls).toBe(3);
   });
 
   it("spends the propagation budget in Azure time, then lets the caller name the grant", async () => {

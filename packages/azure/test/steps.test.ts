@@ -1,41 +1,21 @@
 /**
  * Step behaviour on error shapes that are hard to provoke in the emulator (nock):
  * PrincipalNotFound retried, RoleAssignmentExists adopted, propagation 403 ending in a typed
- * PROPAGATION_TIMEOUT naming principal, role and scope, and 403 elsewhere failing at once.
+ * PROPAGATION_TIMEOUT naming principal, role and scope, 403 elsewhere failing at once, and a
+ * rule write refused with 409 OperationInProgress retried.
  */
-import type { AccessToken, TokenCredential } from "@azure/core-auth";
 import { AzureProvider, roleAssignmentName } from "@pfnet/azure";
-import type { PfnetEventInput, PlanStep } from "@pfnet/core";
+import type { PfnetEventInput } from "@pfnet/core";
 import nock from "nock";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { credentialWith, HOST, PRINCIPAL, STORAGE, step, WS_PATH, ws } from "./nock-fixtures.js";
 
-const credential: TokenCredential = {
-  getToken: async (): Promise<AccessToken> => ({ token: "t", expiresOnTimestamp: Date.now() + 3_600_000 }),
-};
-const HOST = "https://management.azure.com";
-const ws = { subscriptionId: "sub", resourceGroup: "rg", name: "pf", key: "pf" };
-const WS_PATH =
-  "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/pf";
-const STORAGE = "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/stpf";
+const credential = credentialWith("t");
 const ROLE = "69566ab7-960f-475b-8e7c-b3118f30c6bd";
 const ROLE_ID = `/subscriptions/sub/providers/Microsoft.Authorization/roleDefinitions/${ROLE}`;
-const PRINCIPAL = "aaaaaaaa-0000-0000-0000-000000000001";
 
 // 1 Azure minute = 1 ms: budgets of minutes pass in milliseconds.
 const provider = () => new AzureProvider({ credential, endpoint: HOST, waits: { timeScale: 1 } });
-
-function step(partial: Partial<PlanStep> & Pick<PlanStep, "address" | "kind" | "action">): PlanStep {
-  return {
-    identity: { workspace: ws },
-    before: null,
-    after: null,
-    changedPaths: [],
-    reason: "",
-    dependsOn: [],
-    guard: false,
-    ...partial,
-  };
-}
 
 function context(events: PfnetEventInput[]) {
   return { signal: new AbortController().signal, emit: (e: PfnetEventInput) => events.push(e) };
@@ -65,19 +45,23 @@ const roleBody = (name: string) => ({
   },
 });
 
+/** What the role step reads before its PUT: the workspace (principal, storage) and the storage account. */
+const grantPrelude = () =>
+  nock(HOST)
+    .get(WS_PATH)
+    .query(true)
+    .reply(200, workspaceBody)
+    .get(STORAGE)
+    .query(true)
+    .reply(200, { id: STORAGE, name: "stpf", location: "eastus" });
+
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
 
 describe("storage role step", () => {
   it("retries PrincipalNotFound, PUTs the deterministic name as ServicePrincipal, then waits until readable 3 times", async () => {
     let putBody: unknown;
-    const scope = nock(HOST)
-      .get(WS_PATH)
-      .query(true)
-      .reply(200, workspaceBody)
-      .get(STORAGE)
-      .query(true)
-      .reply(200, { id: STORAGE, name: "stpf", location: "eastus" })
+    const scope = grantPrelude()
       .put(`${STORAGE}/providers/Microsoft.Authorization/roleAssignments/${expectedName}`)
       .query(true)
       .times(2)
@@ -106,13 +90,7 @@ describe("storage role step", () => {
 
   it("adopts an assignment that exists under another name (409 RoleAssignmentExists)", async () => {
     const other = "11111111-1111-1111-1111-111111111111";
-    const scope = nock(HOST)
-      .get(WS_PATH)
-      .query(true)
-      .reply(200, workspaceBody)
-      .get(STORAGE)
-      .query(true)
-      .reply(200, { id: STORAGE, name: "stpf" })
+    const scope = grantPrelude()
       .put(`${STORAGE}/providers/Microsoft.Authorization/roleAssignments/${expectedName}`)
       .query(true)
       .reply(409, { error: { code: "RoleAssignmentExists", message: "The role assignment already exists." } })
@@ -185,5 +163,42 @@ describe("role propagation", () => {
       armCode: "AuthorizationFailed",
     });
     expect(events.filter((e) => e.type === "step.retrying")).toHaveLength(0);
+  });
+});
+
+describe("409 while another operation runs", () => {
+  it("retries an outbound-rule write refused with 409 OperationInProgress, then verifies the rule", async () => {
+    const RULE = `${WS_PATH}/outboundRules/fqdn-a`;
+    const rule = {
+      name: "fqdn-a",
+      properties: { type: "FQDN", category: "UserDefined", destination: "a.com" },
+    };
+    const scope = nock(HOST)
+      .get(RULE)
+      .query(true)
+      .times(2)
+      .reply(404, { error: { code: "NotFound", message: "no rule" } })
+      .put(RULE)
+      .query(true)
+      .reply(409, { error: { code: "OperationInProgress", message: "another operation is running" } })
+      .put(RULE)
+      .query(true)
+      .reply(200, rule)
+      .get(RULE)
+      .query(true)
+      .reply(200, rule);
+    const events: PfnetEventInput[] = [];
+    const ruleStep = step({
+      address: "workspace.pf.rule.fqdn-a",
+      kind: "outboundRule",
+      action: "create",
+      identity: { workspace: ws, ruleName: "fqdn-a" },
+      after: { type: "FQDN", category: "UserDefined", destination: "a.com" },
+    });
+    expect(await provider().apply(ruleStep, context(events))).toEqual({ outcome: "succeeded" });
+    expect(scope.isDone()).toBe(true);
+    expect(events.filter((e) => e.type === "step.retrying")).toEqual([
+      expect.objectContaining({ reason: "409 OperationInProgress" }),
+    ]);
   });
 });

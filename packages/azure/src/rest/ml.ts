@@ -48,12 +48,14 @@ export class MachineLearningRest {
     body: WorkspaceUpdateParameters,
     etag: string | undefined,
     signal: AbortSignal,
+    onPoll?: () => void,
   ): Promise<Workspace | undefined> {
     return this.arm.lro<Workspace>("PATCH", workspacePath(ws), {
       apiVersion: ML_API_VERSION,
       body,
       signal,
       ...(etag ? { headers: { "If-Match": etag } } : {}),
+      ...(onPoll ? { onPoll } : {}),
     });
   }
 
