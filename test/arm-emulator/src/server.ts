@@ -60,6 +60,28 @@ export interface Emulator {
 
 const ADMIN_PREFIX = "/_emulator";
 
+/** Fault kinds answered with an ARM error instead of the real answer. */
+const ERROR_FAULTS = {
+  throttle: {
+    status: 429,
+    code: "TooManyRequests",
+    message: "The request is being throttled (emulator fault).",
+    honoursRetryAfter: true,
+  },
+  serverError: {
+    status: 500,
+    code: "InternalServerError",
+    message: "Internal server error (emulator fault).",
+    honoursRetryAfter: false,
+  },
+  unavailable: {
+    status: 503,
+    code: "ServiceUnavailable",
+    message: "The service is temporarily unavailable (emulator fault).",
+    honoursRetryAfter: true,
+  },
+} as const;
+
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const seed =
     options.seed === undefined
@@ -123,6 +145,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       }
     }
     let faultKind: string | undefined;
+    const record = (status: number, responseBody: unknown) =>
+      requests.add({
+        at: new Date(started).toISOString(),
+        method,
+        path,
+        query: url.search,
+        apiVersion,
+        status,
+        requestBody: body ?? null,
+        responseBody: responseBody ?? null,
+        durationMs: Date.now() - started,
+        ...(faultKind ? { fault: faultKind } : {}),
+      });
     const send = (reply: Reply) => {
       const requestId = `emu-${++requestSeq}`;
       const payload =
@@ -140,20 +175,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         ...(reply.headers ?? {}),
       });
       res.end(payload);
-      if (!path.startsWith(ADMIN_PREFIX)) {
-        requests.add({
-          at: new Date(started).toISOString(),
-          method,
-          path,
-          query: url.search,
-          apiVersion,
-          status: reply.status,
-          requestBody: body ?? null,
-          responseBody: reply.body ?? null,
-          durationMs: Date.now() - started,
-          ...(faultKind ? { fault: faultKind } : {}),
-        });
-      }
+      if (!path.startsWith(ADMIN_PREFIX)) record(reply.status, reply.body);
     };
 
     if (path.startsWith(ADMIN_PREFIX)) {
@@ -172,49 +194,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           : undefined;
       switch (fault.kind) {
         case "drop":
-          requests.add({
-            at: new Date(started).toISOString(),
-            method,
-            path,
-            query: url.search,
-            apiVersion,
-            status: 0,
-            requestBody: body ?? null,
-            responseBody: null,
-            durationMs: Date.now() - started,
-            fault: "drop",
-          });
+          record(0, null); // no answer: status 0 in the log
           req.socket.destroy();
           return;
         case "throttle":
-          send({
-            status: 429,
-            body: {
-              error: { code: "TooManyRequests", message: "The request is being throttled (emulator fault)." },
-            },
-            ...(retry ? { headers: retry } : {}),
-          });
-          return;
         case "serverError":
+        case "unavailable": {
+          const { status, code, message, honoursRetryAfter } = ERROR_FAULTS[fault.kind];
           send({
-            status: 500,
-            body: {
-              error: { code: "InternalServerError", message: "Internal server error (emulator fault)." },
-            },
+            status,
+            body: { error: { code, message } },
+            ...(retry && honoursRetryAfter ? { headers: retry } : {}),
           });
           return;
-        case "unavailable":
-          send({
-            status: 503,
-            body: {
-              error: {
-                code: "ServiceUnavailable",
-                message: "The service is temporarily unavailable (emulator fault).",
-              },
-            },
-            ...(retry ? { headers: retry } : {}),
-          });
-          return;
+        }
         case "slow":
           await sleep(fault.delayMs ?? 2000);
           clock.tick();

@@ -30,46 +30,45 @@ function body(emuRef: Emulator, role: string, principalId: string, principalType
   };
 }
 
+/** PUT a role assignment through the real pipeline at 2022-04-01. */
+function putAssignment(
+  scope: string,
+  name: string,
+  role: string,
+  principalId: string,
+  principalType?: string,
+) {
+  return rest(emu, "PUT", assignmentPath(scope, name), body(emu, role, principalId, principalType), API);
+}
+
 describe("role assignments", () => {
   test("a principal younger than the replication delay → 400 PrincipalNotFound, unless principalType ServicePrincipal", async () => {
     emu = await startEmulator({ timeScale: 1000 });
     const scope = targetId(emu, "Microsoft.Storage/storageAccounts/stpfws");
     const fresh = emu.state.newPrincipal();
-    const res = await rest(
-      emu,
-      "PUT",
-      assignmentPath(scope, "a1b2c3d4-0000-4000-8000-000000000001"),
-      body(emu, STORAGE_FILE, fresh),
-      API,
-    );
+    const res = await putAssignment(scope, "a1b2c3d4-0000-4000-8000-000000000001", STORAGE_FILE, fresh);
     expect(res.status).toBe(400);
     expect((res.body as ArmErr).error.code).toBe("PrincipalNotFound");
-    const asUser = await rest(
-      emu,
-      "PUT",
-      assignmentPath(scope, "a1b2c3d4-0000-4000-8000-000000000001"),
-      body(emu, STORAGE_FILE, fresh, "User"),
-      API,
+    const asUser = await putAssignment(
+      scope,
+      "a1b2c3d4-0000-4000-8000-000000000001",
+      STORAGE_FILE,
+      fresh,
+      "User",
     );
     expect(asUser.status).toBe(400);
-    const sp = await rest(
-      emu,
-      "PUT",
-      assignmentPath(scope, "a1b2c3d4-0000-4000-8000-000000000001"),
-      body(emu, STORAGE_FILE, fresh, "ServicePrincipal"),
-      API,
+    const sp = await putAssignment(
+      scope,
+      "a1b2c3d4-0000-4000-8000-000000000001",
+      STORAGE_FILE,
+      fresh,
+      "ServicePrincipal",
     );
     expect(sp.status).toBe(201);
     // After the replication delay the directory knows the principal.
     const other = emu.state.newPrincipal();
     emu.state.advance(3);
-    const later = await rest(
-      emu,
-      "PUT",
-      assignmentPath(scope, "a1b2c3d4-0000-4000-8000-000000000002"),
-      body(emu, READER, other),
-      API,
-    );
+    const later = await putAssignment(scope, "a1b2c3d4-0000-4000-8000-000000000002", READER, other);
     expect(later.status).toBe(201);
     expect((later.body as Assignment).properties.principalType).toBe("User");
   });
@@ -78,12 +77,12 @@ describe("role assignments", () => {
     emu = await startEmulator();
     const scope = targetId(emu, "Microsoft.Storage/storageAccounts/stpfws");
     const principal = (emu.state.workspace("pf-ws")!.identity as { principalId: string }).principalId;
-    const first = await rest(
-      emu,
-      "PUT",
-      assignmentPath(scope, "b1b2c3d4-0000-4000-8000-000000000001"),
-      body(emu, STORAGE_FILE, principal, "ServicePrincipal"),
-      API,
+    const first = await putAssignment(
+      scope,
+      "b1b2c3d4-0000-4000-8000-000000000001",
+      STORAGE_FILE,
+      principal,
+      "ServicePrincipal",
     );
     expect(first.status).toBe(201);
     const created = first.body as Assignment;
@@ -92,38 +91,38 @@ describe("role assignments", () => {
       `/providers/Microsoft.Authorization/roleDefinitions/${STORAGE_FILE}`,
     );
     expect(created.properties.scope).toBe(scope);
-    const again = await rest(
-      emu,
-      "PUT",
-      assignmentPath(scope, "b1b2c3d4-0000-4000-8000-000000000001"),
-      body(emu, STORAGE_FILE, principal, "ServicePrincipal"),
-      API,
+    const again = await putAssignment(
+      scope,
+      "b1b2c3d4-0000-4000-8000-000000000001",
+      STORAGE_FILE,
+      principal,
+      "ServicePrincipal",
     );
     expect(again.status).toBe(200);
-    const dup = await rest(
-      emu,
-      "PUT",
-      assignmentPath(scope, "b1b2c3d4-0000-4000-8000-000000000099"),
-      body(emu, STORAGE_FILE, principal, "ServicePrincipal"),
-      API,
+    const dup = await putAssignment(
+      scope,
+      "b1b2c3d4-0000-4000-8000-000000000099",
+      STORAGE_FILE,
+      principal,
+      "ServicePrincipal",
     );
     expect(dup.status).toBe(409);
     expect((dup.body as ArmErr).error.code).toBe("RoleAssignmentExists");
-    const changed = await rest(
-      emu,
-      "PUT",
-      assignmentPath(scope, "b1b2c3d4-0000-4000-8000-000000000001"),
-      body(emu, READER, principal, "ServicePrincipal"),
-      API,
+    const changed = await putAssignment(
+      scope,
+      "b1b2c3d4-0000-4000-8000-000000000001",
+      READER,
+      principal,
+      "ServicePrincipal",
     );
     expect(changed.status).toBe(409);
     expect((changed.body as ArmErr).error.code).toBe("RoleAssignmentUpdateNotPermitted");
-    const unknownRole = await rest(
-      emu,
-      "PUT",
-      assignmentPath(scope, "b1b2c3d4-0000-4000-8000-000000000002"),
-      body(emu, "00000000-0000-4000-8000-000000000000", principal, "ServicePrincipal"),
-      API,
+    const unknownRole = await putAssignment(
+      scope,
+      "b1b2c3d4-0000-4000-8000-000000000002",
+      "00000000-0000-4000-8000-000000000000",
+      principal,
+      "ServicePrincipal",
     );
     expect((unknownRole.body as ArmErr).error.code).toBe("RoleDefinitionDoesNotExist");
   });
@@ -134,20 +133,8 @@ describe("role assignments", () => {
     const storage = targetId(emu, "Microsoft.Storage/storageAccounts/stpfws");
     const p1 = "11111111-aaaa-4aaa-8aaa-111111111111";
     const p2 = "22222222-bbbb-4bbb-8bbb-222222222222";
-    await rest(
-      emu,
-      "PUT",
-      assignmentPath(rgScope, "c1b2c3d4-0000-4000-8000-000000000001"),
-      body(emu, READER, p1),
-      API,
-    );
-    await rest(
-      emu,
-      "PUT",
-      assignmentPath(storage, "c1b2c3d4-0000-4000-8000-000000000002"),
-      body(emu, STORAGE_FILE, p2),
-      API,
-    );
+    await putAssignment(rgScope, "c1b2c3d4-0000-4000-8000-000000000001", READER, p1);
+    await putAssignment(storage, "c1b2c3d4-0000-4000-8000-000000000002", STORAGE_FILE, p2);
     const list = async (scope: string) =>
       (
         (

@@ -10,7 +10,7 @@ import { type Emulator, type RequestRecord, startEmulator } from "@pfnet/arm-emu
 import { Ajv, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { rest, restLro, targetId, wsPath } from "./helpers.js";
+import { raw, rest, restLro, targetId, wsPath } from "./helpers.js";
 
 const repoRoot = resolve(import.meta.dirname, "../../..");
 const specRoot = resolve(repoRoot, "../shared/azure-specs/specification");
@@ -88,10 +88,33 @@ describe.skipIf(!specsPresent)("conformance with the official specs", () => {
 
   beforeAll(async () => {
     check = makeValidator();
-    emu = await startEmulator({ timeScale: 2, raceMode: "off" });
+    emu = await startEmulator({ timeScale: 2, raceMode: "off", pageSize: 5 });
     const ws = wsPath(emu);
     // Drive every ML-workspace and role-assignment route, successes and refusals.
     await rest(emu, "GET", ws);
+    await rest(
+      emu,
+      "GET",
+      `/subscriptions/${emu.subscriptionId}/providers/Microsoft.MachineLearningServices/workspaces`,
+    );
+    await rest(emu, "PATCH", ws, { properties: { description: "stale" } }, "2025-12-01", {
+      "If-Match": '"0"',
+    });
+    const current = (await rest(emu, "GET", ws)).body as {
+      location: string;
+      properties: Record<string, unknown>;
+    };
+    await restLro(emu, "PUT", ws, {
+      location: current.location,
+      identity: { type: "SystemAssigned" },
+      properties: {
+        storageAccount: current.properties.storageAccount,
+        keyVault: current.properties.keyVault,
+        containerRegistry: current.properties.containerRegistry,
+        applicationInsights: current.properties.applicationInsights,
+        friendlyName: "prompt flow",
+      },
+    });
     await rest(
       emu,
       "GET",
@@ -130,7 +153,9 @@ describe.skipIf(!specsPresent)("conformance with the official specs", () => {
       properties: { type: "FQDN", category: "UserDefined", destination: "smtp.contoso.com:25" },
     });
     await restLro(emu, "POST", `${ws}/provisionManagedNetwork`, { includeSpark: false });
-    await rest(emu, "GET", `${ws}/outboundRules`);
+    const firstPage = (await rest(emu, "GET", `${ws}/outboundRules`)).body as { nextLink?: string };
+    expect(firstPage.nextLink).toBeDefined(); // more rules than the page size: the next page too
+    await raw(emu, "GET", firstPage.nextLink!);
     await rest(emu, "GET", `${ws}/outboundRules/aoai`);
     await rest(emu, "GET", `${ws}/outboundRules/missing`);
     await restLro(emu, "DELETE", `${ws}/outboundRules/monitor`);
@@ -147,7 +172,40 @@ describe.skipIf(!specsPresent)("conformance with the official specs", () => {
       },
     });
     const principalId = (created as { identity: { principalId: string } }).identity.principalId;
-    await rest(emu, "GET", `${wsPath(emu, "pf-deploy")}/privateEndpointConnections`);
+    // A manual private endpoint from the customer VNet to the new workspace: its connection on the workspace.
+    await restLro(
+      emu,
+      "PUT",
+      targetId(emu, "Microsoft.Network/privateEndpoints/pe-ws"),
+      {
+        location: "eastus",
+        properties: {
+          subnet: { id: targetId(emu, "Microsoft.Network/virtualNetworks/vnet-pf/subnets/snet-pe") },
+          manualPrivateLinkServiceConnections: [
+            {
+              name: "ws",
+              properties: {
+                privateLinkServiceId: wsPath(emu, "pf-deploy"),
+                groupIds: ["amlworkspace"],
+                requestMessage: "please",
+              },
+            },
+          ],
+        },
+      },
+      "2025-05-01",
+    );
+    const connections = (await rest(emu, "GET", `${wsPath(emu, "pf-deploy")}/privateEndpointConnections`))
+      .body as { value: { name: string }[] };
+    const connection = `${wsPath(emu, "pf-deploy")}/privateEndpointConnections/${connections.value[0]!.name}`;
+    await rest(emu, "GET", connection);
+    await rest(emu, "PUT", connection, {
+      properties: {
+        privateLinkServiceConnectionState: { status: "Approved", description: "approved by pfnet" },
+      },
+    });
+    await rest(emu, "GET", `${wsPath(emu, "pf-deploy")}/privateEndpointConnections/missing`);
+    await rest(emu, "DELETE", connection);
     const scope = targetId(emu, "Microsoft.Storage/storageAccounts/stpfdeploy");
     const ra = (name: string) => `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`;
     const raBody = (type?: string) => ({
@@ -180,6 +238,22 @@ describe.skipIf(!specsPresent)("conformance with the official specs", () => {
       undefined,
       "2022-04-01",
     );
+    const subAssignments = `/subscriptions/${emu.subscriptionId}/providers/Microsoft.Authorization/roleAssignments`;
+    await rest(
+      emu,
+      "GET",
+      `${subAssignments}?$filter=${encodeURIComponent("atScope()")}`,
+      undefined,
+      "2022-04-01",
+    );
+    await rest(
+      emu,
+      "GET",
+      `/subscriptions/${emu.subscriptionId}/resourceGroups/rg-promptflow/providers/Microsoft.Authorization/roleAssignments`,
+      undefined,
+      "2022-04-01",
+    );
+    await rest(emu, "GET", ra("e1b2c3d4-0000-4000-8000-0000000000ff"), undefined, "2022-04-01"); // 404
     await rest(emu, "DELETE", ra("e1b2c3d4-0000-4000-8000-000000000001"), undefined, "2022-04-01");
     await restLro(emu, "DELETE", wsPath(emu, "pf-deploy"));
   });
@@ -226,6 +300,17 @@ describe.skipIf(!specsPresent)("conformance with the official specs", () => {
           ? { response: error }
           : r.status === 200
             ? { response: "ManagedNetworkProvisionStatus" }
+            : {}),
+      };
+    }
+    if (/\/privateendpointconnections\/[^/]+$/.test(p)) {
+      return {
+        file: ML_SPEC,
+        ...(r.method === "PUT" ? { request: "PrivateEndpointConnection" } : {}),
+        ...(error
+          ? { response: error }
+          : r.method !== "DELETE"
+            ? { response: "PrivateEndpointConnection" }
             : {}),
       };
     }
@@ -303,6 +388,8 @@ describe.skipIf(!specsPresent)("conformance with the official specs", () => {
       "response OutboundRuleListResult",
       "response ManagedNetworkProvisionStatus",
       "response PrivateEndpointConnectionListResult",
+      "request PrivateEndpointConnection",
+      "response PrivateEndpointConnection",
       "response RoleAssignment",
       "response RoleAssignmentListResult",
       "response ErrorResponse",
@@ -310,6 +397,43 @@ describe.skipIf(!specsPresent)("conformance with the official specs", () => {
       expect(checked, def).toContain(def);
     }
     expect(count).toBeGreaterThan(25);
+
+    // Every ML-workspace and role-assignment route the emulator serves was driven and checked.
+    const WS = String.raw`/providers/microsoft\.machinelearningservices/workspaces`;
+    const RA = String.raw`/providers/microsoft\.authorization/roleassignments`;
+    const routes: [string, RegExp][] = [
+      ["GET", new RegExp(`/resourcegroups/[^/]+${WS}/[^/]+$`)],
+      ["PUT", new RegExp(`/resourcegroups/[^/]+${WS}/[^/]+$`)],
+      ["PATCH", new RegExp(`/resourcegroups/[^/]+${WS}/[^/]+$`)],
+      ["DELETE", new RegExp(`/resourcegroups/[^/]+${WS}/[^/]+$`)],
+      ["GET", new RegExp(`/resourcegroups/[^/]+${WS}$`)],
+      ["GET", new RegExp(`^/subscriptions/[^/]+${WS}$`)],
+      ["GET", new RegExp(`${WS}/[^/]+/outboundrules$`)],
+      ["GET", new RegExp(`${WS}/[^/]+/outboundrules/[^/]+$`)],
+      ["PUT", new RegExp(`${WS}/[^/]+/outboundrules/[^/]+$`)],
+      ["DELETE", new RegExp(`${WS}/[^/]+/outboundrules/[^/]+$`)],
+      ["POST", new RegExp(`${WS}/[^/]+/provisionmanagednetwork$`)],
+      ["GET", new RegExp(`${WS}/[^/]+/privateendpointconnections$`)],
+      ["GET", new RegExp(`${WS}/[^/]+/privateendpointconnections/[^/]+$`)],
+      ["PUT", new RegExp(`${WS}/[^/]+/privateendpointconnections/[^/]+$`)],
+      ["DELETE", new RegExp(`${WS}/[^/]+/privateendpointconnections/[^/]+$`)],
+      ["PUT", new RegExp(`${RA}/[^/]+$`)],
+      ["GET", new RegExp(`${RA}/[^/]+$`)],
+      ["DELETE", new RegExp(`${RA}/[^/]+$`)],
+      ["GET", new RegExp(`^/subscriptions/[^/]+${RA}$`)],
+      ["GET", new RegExp(`/resourcegroups/[^/]+${RA}$`)],
+      ["GET", new RegExp(`/providers/microsoft.storage/storageaccounts/[^/]+${RA}$`)],
+    ];
+    for (const [method, pattern] of routes) {
+      const driven = emu.requests.entries.filter(
+        (r) => r.method === method && pattern.test(r.path.toLowerCase()),
+      );
+      expect(driven.length, `${method} ${pattern.source}`).toBeGreaterThan(0);
+      expect(
+        driven.every((r) => classify(r) !== undefined),
+        `${method} ${pattern.source} classified`,
+      ).toBe(true);
+    }
   });
 
   test("the validator is not vacuous: a malformed workspace and rule are rejected", () => {

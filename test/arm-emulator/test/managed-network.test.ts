@@ -121,30 +121,53 @@ describe("deferred provisioning", () => {
     expect(again.status).toBe(200);
   });
 
-  test("provisionManagedNetwork polled to its end through core-lro; creating a compute also provisions", async () => {
+  test("provisionManagedNetwork polled to its end through core-lro", async () => {
     emu = await startEmulator({ timeScale: 2 });
     await enableIsolation("AllowOnlyApprovedOutbound");
     const result = await restLro(emu, "POST", `${wsPath(emu)}/provisionManagedNetwork`, {
       includeSpark: true,
     });
     expect(result).toEqual({ status: "Active", sparkReady: true });
+    expect(emu.state.networkStatus("pf-ws")).toBe("Active");
+  });
 
-    const other = await restLro(emu, "PATCH", wsPath(emu, "pf-byo"), {});
-    expect(other).toBeTruthy();
-    emu.state.patchWorkspace("pf-byo", {});
-    // pf-ws is Active now; a fresh emulator shows that a compute triggers provisioning.
-    await emu.close();
-    emu = await startEmulator({ timeScale: 1000, raceMode: "off" });
+  test("without a trigger the network stays Inactive for hours; the first compute created starts provisioning", async () => {
+    emu = await startEmulator({ timeScale: 1000, raceMode: "off" }); // time moves only by advance()
     await enableIsolationNoWait("AllowOnlyApprovedOutbound");
     emu.state.advance(1);
+    await rest(emu, "PUT", `${wsPath(emu)}/outboundRules/pypi`, fqdn("pypi.org"));
+    emu.state.advance(240);
+    expect(emu.state.networkStatus("pf-ws")).toBe("Inactive");
+    expect(emu.state.rules("pf-ws").pypi?.status).toBe("Inactive");
+    expect(emu.state.rules("pf-ws").__SYS_PE_stpfws_blob?.status).toBe("Inactive");
+
     const compute = await rest(emu, "PUT", `${wsPath(emu)}/computes/ci-1`, {
       location: "eastus",
       properties: { computeType: "ComputeInstance", properties: { vmSize: "Standard_DS3_v2" } },
     });
     expect(compute.status).toBe(201);
-    expect(compute.headers["azure-asyncoperation"]).toContain("api-version=");
-    emu.state.advance(31);
+    const poll = compute.headers["azure-asyncoperation"]!;
+    expect(poll).toContain("api-version=");
+    emu.state.advance(35); // 30 min + 10 for the first FQDN rule → not yet
+    expect(emu.state.networkStatus("pf-ws")).toBe("Inactive");
+    expect(((await raw(emu, "GET", poll)).body as { status: string }).status).toBe("InProgress");
+    emu.state.advance(6);
     expect(emu.state.networkStatus("pf-ws")).toBe("Active");
+    expect(emu.state.rules("pf-ws").pypi?.status).toBe("Active");
+    expect(emu.state.rules("pf-ws").__SYS_PE_stpfws_blob?.status).toBe("Active");
+    emu.state.advance(30); // the compute itself is created once the network is up
+    expect(((await raw(emu, "GET", poll)).body as { status: string }).status).toBe("Succeeded");
+  });
+
+  test("a compute in a workspace without managed isolation provisions no network", async () => {
+    emu = await startEmulator({ timeScale: 1000, raceMode: "off" });
+    const compute = await rest(emu, "PUT", `${wsPath(emu)}/computes/ci-1`, {
+      location: "eastus",
+      properties: { computeType: "ComputeInstance" },
+    });
+    expect(compute.status).toBe(201);
+    emu.state.advance(60);
+    expect(emu.state.networkStatus("pf-ws")).toBe("Inactive");
   });
 
   test("a rule added to an Active network goes Provisioning → Active and then connects", async () => {
@@ -174,6 +197,9 @@ async function enableIsolationNoWait(mode: string, ws = "pf-ws") {
 describe("required rules (azure-facts c.3)", () => {
   test("approved-outbound adds service-owned PE rules for storage, key vault, registry plus service tags", async () => {
     emu = await startEmulator({ timeScale: 2 });
+    // c.3: regardless of the resources' public access (stpfws is public).
+    const storage = emu.state.resource("stpfws") as { properties: { publicNetworkAccess?: string } };
+    expect(storage.properties.publicNetworkAccess ?? "Enabled").toBe("Enabled");
     const ws = await enableIsolation("AllowOnlyApprovedOutbound");
     const rules = ws.properties.managedNetwork.outboundRules;
     const required = Object.entries(rules).filter(([, r]) => r.category === "Required");
@@ -186,7 +212,22 @@ describe("required rules (azure-facts c.3)", () => {
         "__SYS_PE_crpfws_registry",
       ]),
     );
-    expect(required.some(([, r]) => r.type === "ServiceTag")).toBe(true);
+    const tags = required
+      .filter(([, r]) => r.type === "ServiceTag")
+      .map(([, r]) => (r.destination as { serviceTag: string }).serviceTag);
+    expect(tags).toEqual(
+      expect.arrayContaining([
+        "AzureMachineLearning",
+        "AzureActiveDirectory",
+        "BatchNodeManagement.eastus",
+        "AzureResourceManager",
+        "AzureFrontDoor.FirstParty",
+        "AzureMonitor",
+      ]),
+    );
+    const put = await rest(emu, "PUT", `${wsPath(emu)}/outboundRules/__SYS_PE_stpfws_blob`, fqdn("x.org"));
+    expect(put.status).toBe(400);
+    expect((put.body as ArmErr).error.code).toBe("CannotModifyRequiredRule");
     const del = await rest(emu, "DELETE", `${wsPath(emu)}/outboundRules/__SYS_PE_stpfws_blob`);
     expect(del.status).toBe(400);
     expect((del.body as ArmErr).error.code).toBe("CannotModifyRequiredRule");
@@ -202,6 +243,20 @@ describe("required rules (azure-facts c.3)", () => {
     const again = (await rest(emu, "GET", wsPath(emu))).body as Ws;
     const names = Object.keys(again.properties.managedNetwork.outboundRules);
     expect(names).toEqual(["__SYS_PE_stpfws_blob", "__SYS_PE_stpfws_file"]);
+    emu.state.patchResource("kv-pf-ws", { publicNetworkAccess: "Disabled" });
+    emu.state.patchResource("crpfws", { publicNetworkAccess: "Disabled" });
+    const all = (await rest(emu, "GET", wsPath(emu))).body as Ws;
+    const rules = all.properties.managedNetwork.outboundRules;
+    expect(Object.keys(rules).sort()).toEqual([
+      "__SYS_PE_crpfws_registry",
+      "__SYS_PE_kv-pf-ws_vault",
+      "__SYS_PE_stpfws_blob",
+      "__SYS_PE_stpfws_file",
+    ]);
+    // No service tags under internet-outbound: everything but these PEs goes out to the internet.
+    expect(Object.values(rules).every((r) => r.type === "PrivateEndpoint" && r.category === "Required")).toBe(
+      true,
+    );
   });
 });
 
@@ -517,6 +572,30 @@ describe("workspace writes", () => {
     expect(
       (emu.state.workspace("pf-ws") as { properties: { description: string } }).properties.description,
     ).toBe("a");
+
+    const current = (emu.state.workspace("pf-ws") as Ws).etag;
+    const get = (await rest(emu, "GET", wsPath(emu))).body as Ws & {
+      location: string;
+      properties: Record<string, unknown>;
+    };
+    const putBody = {
+      location: get.location,
+      properties: { storageAccount: get.properties.storageAccount, keyVault: get.properties.keyVault },
+    };
+    const stalePut = await rest(emu, "PUT", wsPath(emu), putBody, "2025-12-01", { "If-Match": etag });
+    expect(stalePut.status).toBe(412);
+    const createOnly = await rest(emu, "PUT", wsPath(emu), putBody, "2025-12-01", { "If-None-Match": "*" });
+    expect(createOnly.status).toBe(412);
+    const staleDelete = await rest(emu, "DELETE", wsPath(emu), undefined, "2025-12-01", { "If-Match": etag });
+    expect(staleDelete.status).toBe(412);
+    expect((emu.state.workspace("pf-ws") as Ws).etag).toBe(current);
+    const missing = await rest(emu, "PUT", wsPath(emu, "pf-none"), putBody, "2025-12-01", {
+      "If-Match": "*",
+    });
+    expect(missing.status).toBe(412);
+    expect(emu.state.workspace("pf-none")).toBeUndefined();
+    const matching = await rest(emu, "DELETE", wsPath(emu), undefined, "2025-12-01", { "If-Match": current });
+    expect(matching.status).toBe(202);
   });
 
   test("PUT replaces the rule map; ids are case-insensitive", async () => {

@@ -129,6 +129,22 @@ describe("faults", () => {
       [0, "drop"],
       [200, "slow"],
     ]);
+    // The slow answer was held back (a lower bound on a deliberate wait, not a timing assertion).
+    expect(log.at(-1)!.durationMs).toBeGreaterThanOrEqual(45);
+    expect((log[0]!.responseBody as ArmErr).error.code).toBe("InternalServerError");
+    expect((log[1]!.responseBody as ArmErr).error.code).toBe("ServiceUnavailable");
+  });
+
+  test("503 carries Retry-After only when the rule sets it", async () => {
+    emu = await startEmulator();
+    emu.faults.add({ kind: "unavailable", path: "/workspaces/pf-ws$", times: 1 });
+    const bare = await raw(emu, "GET", `${wsPath(emu)}?api-version=2025-12-01`);
+    expect(bare.status).toBe(503);
+    expect(bare.headers["retry-after"]).toBeUndefined();
+    emu.faults.add({ kind: "unavailable", path: "/workspaces/pf-ws$", times: 1, retryAfterSeconds: 7 });
+    const withHeader = await raw(emu, "GET", `${wsPath(emu)}?api-version=2025-12-01`);
+    expect(withHeader.status).toBe(503);
+    expect(withHeader.headers["retry-after"]).toBe("7");
   });
 
   test("an LRO that ends Failed (Location style and Azure-AsyncOperation style)", async () => {
@@ -163,6 +179,20 @@ describe("faults", () => {
       ),
     ).rejects.toThrow();
     expect(emu.state.connections("srch-pf")).toHaveLength(0);
+
+    // An outbound-rule write whose LRO fails leaves the rule Failed with its error information.
+    await restLro(emu, "PATCH", wsPath(emu), {
+      properties: { managedNetwork: { isolationMode: "AllowOnlyApprovedOutbound" } },
+    });
+    emu.faults.add({ kind: "lroFailed", method: "PUT", path: "/outboundRules/pypi$", times: 1 });
+    await expect(
+      restLro(emu, "PUT", `${wsPath(emu)}/outboundRules/pypi`, {
+        properties: { type: "FQDN", category: "UserDefined", destination: "pypi.org" },
+      }),
+    ).rejects.toThrow();
+    const rule = emu.state.rules("pf-ws").pypi as { status: string; errorInformation?: string };
+    expect(rule.status).toBe("Failed");
+    expect(rule.errorInformation).toContain("lroFailed");
   });
 
   test("chances replay with the same randomSeed; faults load from a file and the admin route", async () => {
@@ -214,11 +244,35 @@ describe("request log", () => {
       status: 202,
     });
     expect(entry.requestBody).toEqual({ properties: { description: "logged" } });
+    expect(entry.query).toContain("api-version=2025-12-01");
     expect(entry.durationMs).toBeGreaterThanOrEqual(0);
+    await rest(emu, "GET", `${wsPath(emu)}/outboundRules/missing`);
+    const refused = emu.requests.entries.at(-1)!;
+    expect(refused).toMatchObject({ method: "GET", status: 404, requestBody: null });
+    expect((refused.responseBody as ArmErr).error.code).toBe("ResourceNotFound");
+    await rest(emu, "GET", wsPath(emu));
+    const got = emu.requests.entries.at(-1)!;
+    expect((got.responseBody as { properties: { description: string } }).properties.description).toBe(
+      "logged",
+    );
+
     const lines = emu.requests.toJSONL().trim().split("\n");
-    expect(JSON.parse(lines.at(-1)!).method).toBe("PATCH");
+    expect(lines).toHaveLength(emu.requests.length);
+    const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    for (const field of [
+      "method",
+      "path",
+      "apiVersion",
+      "status",
+      "requestBody",
+      "responseBody",
+      "durationMs",
+    ])
+      expect(parsed[0], field).toHaveProperty(field);
+    expect(parsed.map((p) => p.method)).toEqual(emu.requests.entries.map((e) => e.method));
     const admin = await raw(emu, "GET", "/_emulator/requests?format=jsonl", { auth: false });
-    expect(typeof admin.body === "string" ? admin.body.trim().split("\n").length : 1).toBe(lines.length);
+    expect(admin.headers["content-type"]).toContain("ndjson");
+    expect(typeof admin.body === "string" ? admin.body.trim().split("\n") : []).toEqual(lines);
     const state = await raw(emu, "GET", "/_emulator/state", { auth: false });
     expect((state.body as { workspaces: unknown[] }).workspaces).toHaveLength(2);
     await raw(emu, "POST", "/_emulator/advance", { body: { minutes: 1 }, auth: false });
@@ -300,37 +354,98 @@ describe("seed", () => {
 });
 
 describe("CLI", () => {
-  test("prints one JSON line, serves HTTPS with the written CA, exits 0 on SIGTERM", async () => {
-    const root = resolve(import.meta.dirname, "../../..");
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", "test/arm-emulator/src/cli.ts", "--port", "0", "--time-scale", "5"],
-      {
+  test.each(["SIGINT", "SIGTERM"] as const)(
+    "--seed FILE --faults FILE --time-scale F --port 0: one JSON line, HTTPS with the written CA, exit 0 on %s",
+    async (signal) => {
+      const root = resolve(import.meta.dirname, "../../..");
+      const dir = mkdtempSync(join(tmpdir(), "emu-cli-"));
+      const seedFile = join(dir, "seed.json");
+      const faultsFile = join(dir, "faults.json");
+      writeFileSync(
+        seedFile,
+        JSON.stringify({
+          subscriptionId: "99999999-2222-3333-4444-555555555555",
+          resourceGroup: "rg-promptflow",
+          location: "westeurope",
+          workspaces: [{ name: "ws-cli", storageAccount: "stcli", keyVault: "kvcli" }],
+          targets: [
+            { type: "storage", name: "stcli" },
+            { type: "keyVault", name: "kvcli" },
+          ],
+        }),
+      );
+      writeFileSync(
+        faultsFile,
+        JSON.stringify([{ kind: "serverError", path: "/workspaces/ws-cli$", times: 1 }]),
+      );
+      // What `pnpm emulator` runs (root package.json), without pnpm's own start-up cost.
+      const args = [
+        "--import",
+        "tsx",
+        "test/arm-emulator/src/cli.ts",
+        "--port",
+        "0",
+        "--time-scale",
+        "60000",
+      ];
+      const child = spawn(process.execPath, [...args, "--seed", seedFile, "--faults", faultsFile], {
         cwd: root,
         stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    const firstLine = await new Promise<string>((resolveLine, reject) => {
-      let buf = "";
-      child.stdout.on("data", (d: Buffer) => {
-        buf += d.toString();
-        const i = buf.indexOf("\n");
-        if (i >= 0) resolveLine(buf.slice(0, i));
       });
-      child.once("exit", (code) => reject(new Error(`cli exited ${code}`)));
-    });
-    const info = JSON.parse(firstLine) as { endpoint: string; caCertPath: string; subscriptionId: string };
-    expect(Object.keys(info).sort()).toEqual(["caCertPath", "endpoint", "subscriptionId"]);
-    expect(info.endpoint).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
-    const fake = {
-      endpoint: info.endpoint,
-      caCert: readFileSync(info.caCertPath, "utf8"),
-      subscriptionId: info.subscriptionId,
-    } as Emulator;
-    const res = await raw(fake, "GET", `${wsPath(fake)}?api-version=2025-12-01`);
-    expect(res.status).toBe(200);
-    const exit = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
-    child.kill("SIGTERM");
-    expect(await exit).toBe(0);
+      const firstLine = await new Promise<string>((resolveLine, reject) => {
+        let buf = "";
+        child.stdout.on("data", (d: Buffer) => {
+          buf += d.toString();
+          const i = buf.indexOf("\n");
+          if (i >= 0) resolveLine(buf.slice(0, i));
+        });
+        child.once("exit", (code) => reject(new Error(`cli exited ${code}`)));
+      });
+      const info = JSON.parse(firstLine) as { endpoint: string; caCertPath: string; subscriptionId: string };
+      expect(Object.keys(info).sort()).toEqual(["caCertPath", "endpoint", "subscriptionId"]);
+      expect(info.endpoint).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      expect(info.subscriptionId).toBe("99999999-2222-3333-4444-555555555555");
+      const fake = {
+        endpoint: info.endpoint,
+        caCert: readFileSync(info.caCertPath, "utf8"),
+        subscriptionId: info.subscriptionId,
+      } as Emulator;
+      const url = `${wsPath(fake, "ws-cli")}?api-version=2025-12-01`;
+      expect((await raw(fake, "GET", url)).status).toBe(500); // the fault from the file
+      expect((await raw(fake, "GET", url)).status).toBe(200); // the workspace from the seed
+      expect((await raw(fake, "GET", `${wsPath(fake, "pf-ws")}?api-version=2025-12-01`)).status).toBe(404);
+      // --time-scale 60000 ms per Azure minute = real time: a 0.3-minute workspace update asks for ~18 s.
+      const patch = await raw(fake, "PATCH", url, { body: { properties: { description: "cli" } } });
+      expect(patch.status).toBe(202);
+      expect(Number(patch.headers["retry-after"])).toBeGreaterThanOrEqual(10);
+      const exit = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+      child.kill(signal);
+      expect(await exit).toBe(0);
+    },
+  );
+
+  test("a bad option or seed file exits 2 with a message naming it", async () => {
+    const root = resolve(import.meta.dirname, "../../..");
+    const run = (args: string[]) =>
+      new Promise<{ code: number | null; stderr: string }>((done) => {
+        const child = spawn(process.execPath, ["--import", "tsx", "test/arm-emulator/src/cli.ts", ...args], {
+          cwd: root,
+          stdio: ["ignore", "ignore", "pipe"],
+        });
+        let stderr = "";
+        child.stderr.on("data", (d: Buffer) => {
+          stderr += d.toString();
+        });
+        child.once("exit", (code) => done({ code, stderr }));
+      });
+    const dir = mkdtempSync(join(tmpdir(), "emu-cli-bad-"));
+    const seedFile = join(dir, "bad-seed.json");
+    writeFileSync(seedFile, JSON.stringify({ subscriptionId: "x" }));
+    const [badSeed, badOption] = await Promise.all([run(["--seed", seedFile]), run(["--colour", "red"])]);
+    expect(badSeed.code).toBe(2);
+    expect(badSeed.stderr).toContain("bad-seed.json");
+    expect(badSeed.stderr).not.toMatch(/\n\s+at /); // no stack trace for a user mistake
+    expect(badOption.code).toBe(2);
+    expect(badOption.stderr).toContain("--colour");
   });
 });

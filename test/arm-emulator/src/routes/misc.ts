@@ -1,6 +1,7 @@
 /** Resource groups and the operation-status URLs every long-running operation points to. */
 import type { Route } from "../http.js";
 import { pollReply } from "../http.js";
+import type { Model } from "../state.js";
 import { ArmError, key } from "../util.js";
 import {
   AUTHORIZATION_VERSIONS,
@@ -31,6 +32,17 @@ const ALL_VERSIONS = [
   ]),
 ];
 
+function resourceGroupJson(model: Model, rg: string) {
+  const name = model.resourceGroups.get(key(rg))!;
+  return {
+    id: model.rgId(name),
+    name,
+    type: "Microsoft.Resources/resourceGroups",
+    location: model.location,
+    properties: { provisioningState: "Succeeded" },
+  };
+}
+
 export function miscRoutes(): Route[] {
   return [
     {
@@ -55,34 +67,14 @@ export function miscRoutes(): Route[] {
         GET: (ctx) => {
           const [sub, rg] = ctx.m as [string, string];
           ctx.model.checkScope(sub, rg);
-          const name = ctx.model.resourceGroups.get(key(rg))!;
-          return {
-            status: 200,
-            body: {
-              id: ctx.model.rgId(name),
-              name,
-              type: "Microsoft.Resources/resourceGroups",
-              location: ctx.model.location,
-              properties: { provisioningState: "Succeeded" },
-            },
-          };
+          return { status: 200, body: resourceGroupJson(ctx.model, rg) };
         },
         PUT: (ctx) => {
           const [sub, rg] = ctx.m as [string, string];
           ctx.model.checkScope(sub);
           const existed = ctx.model.resourceGroups.has(key(rg));
           if (!existed) ctx.model.resourceGroups.set(key(rg), rg);
-          const name = ctx.model.resourceGroups.get(key(rg))!;
-          return {
-            status: existed ? 200 : 201,
-            body: {
-              id: ctx.model.rgId(name),
-              name,
-              type: "Microsoft.Resources/resourceGroups",
-              location: ctx.model.location,
-              properties: { provisioningState: "Succeeded" },
-            },
-          };
+          return { status: existed ? 200 : 201, body: resourceGroupJson(ctx.model, rg) };
         },
       },
     },

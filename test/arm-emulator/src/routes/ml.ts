@@ -11,6 +11,7 @@ import {
   type EndpointState,
   ML,
   type Model,
+  type Operation,
   type RuleState,
   STORAGE_FILE_PRIVILEGED_CONTRIBUTOR,
   WORKSPACE_TYPE,
@@ -173,6 +174,18 @@ function endpointJson(ws: WorkspaceState, e: EndpointState): JsonObject {
 }
 
 // ------------------------------------------------------------------------------------ validation
+
+function publicNetworkAccessOf(props: JsonObject): string | undefined {
+  const pna = str(props.publicNetworkAccess);
+  if (pna !== undefined && pna !== "Enabled" && pna !== "Disabled") {
+    throw new ArmError(
+      400,
+      "InvalidRequestContent",
+      "properties.publicNetworkAccess must be Enabled or Disabled.",
+    );
+  }
+  return pna;
+}
 
 function validateIsolationChange(model: Model, ws: WorkspaceState, next: IsolationMode): void {
   const current = ws.managedNetwork.isolationMode;
@@ -343,6 +356,63 @@ function applyManagedNetwork(
   }
 }
 
+// ------------------------------------------------------------------------ long-running writes
+
+/** Azure time `minutes` from now, in clock milliseconds. */
+function after(ctx: Ctx, minutes: number): number {
+  return ctx.clock.now() + ctx.clock.ms(minutes);
+}
+
+const EMPTY_RESULT = () => ({ status: 200 });
+
+/** A child-resource PUT in the Azure-AsyncOperation style: 201 (200 when it existed) with the body so far. */
+function asyncPut(
+  ctx: Ctx,
+  ws: WorkspaceState,
+  doneAt: number,
+  tracked: { provisioningState: string },
+  json: () => JsonObject,
+  existed: boolean,
+): Reply {
+  const op = mlOperation(ctx, ws, doneAt, () => ({ status: 200, body: json() }), { tracked });
+  return acceptedAsync(ctx, op, existed ? 200 : 201, json());
+}
+
+/**
+ * Starts an ML RP long-running operation that ends at `doneAt` (Failed when a fault asked for it).
+ * The provisioningState of `tracked` follows it: Succeeded or Failed at the end.
+ */
+function mlOperation(
+  ctx: Ctx,
+  ws: WorkspaceState,
+  doneAt: number,
+  result: Operation["result"],
+  hooks: {
+    tracked?: { provisioningState: string };
+    onDone?: () => void;
+    onFail?: () => void;
+    failAtEnd?: boolean;
+  } = {},
+): Operation {
+  const { tracked, onDone, onFail } = hooks;
+  return ctx.model.createOperation({
+    namespace: ML,
+    location: ws.location,
+    apiVersion: ctx.apiVersion,
+    doneAt,
+    failAtEnd: hooks.failAtEnd ?? ctx.failLro,
+    result,
+    onDone: () => {
+      if (tracked) tracked.provisioningState = "Succeeded";
+      onDone?.();
+    },
+    onFail: () => {
+      if (tracked) tracked.provisioningState = "Failed";
+      onFail?.();
+    },
+  });
+}
+
 // ----------------------------------------------------------------------------------- workspaces
 
 function wsFromCtx(ctx: Ctx): WorkspaceState {
@@ -358,30 +428,19 @@ function getWorkspace(ctx: Ctx): Reply {
 function workspaceLro(ctx: Ctx, ws: WorkspaceState, doneAt: number, onDone?: () => void): Reply {
   const { model } = ctx;
   ws.provisioningState = ws.provisioningState === "Creating" ? "Creating" : "Updating";
-  const op = model.createOperation({
-    namespace: ML,
-    location: ws.location,
-    apiVersion: ctx.apiVersion,
-    doneAt,
-    failAtEnd: ctx.failLro,
-    result: () => {
-      const current = model.workspaces.get(key(ws.id));
-      return current
-        ? { status: 200, body: workspaceJson(model, current, ctx.apiVersion) }
-        : {
-            status: 404,
-            body: { error: { code: "ResourceNotFound", message: "The workspace no longer exists." } },
-          };
-    },
-    onDone: () => {
-      ws.provisioningState = "Succeeded";
-      onDone?.();
-    },
-    onFail: () => {
-      ws.provisioningState = "Failed";
-    },
-  });
-  return acceptedLocation(ctx, op);
+  const result = () => {
+    const current = model.workspaces.get(key(ws.id));
+    return current
+      ? { status: 200, body: workspaceJson(model, current, ctx.apiVersion) }
+      : {
+          status: 404,
+          body: { error: { code: "ResourceNotFound", message: "The workspace no longer exists." } },
+        };
+  };
+  return acceptedLocation(
+    ctx,
+    mlOperation(ctx, ws, doneAt, result, { tracked: ws, ...(onDone ? { onDone } : {}) }),
+  );
 }
 
 function putWorkspace(ctx: Ctx): Reply {
@@ -401,14 +460,7 @@ function putWorkspace(ctx: Ctx): Reply {
   }
   const mnBody =
     ctx.apiVersion >= "2023-10-01" && isObject(props.managedNetwork) ? props.managedNetwork : undefined;
-  const pna = str(props.publicNetworkAccess);
-  if (pna !== undefined && pna !== "Enabled" && pna !== "Disabled") {
-    throw new ArmError(
-      400,
-      "InvalidRequestContent",
-      "properties.publicNetworkAccess must be Enabled or Disabled.",
-    );
-  }
+  const pna = publicNetworkAccessOf(props);
 
   if (existing) {
     if (existing.provisioningState === "Deleting") {
@@ -442,7 +494,7 @@ function putWorkspace(ctx: Ctx): Reply {
     applyIdentity(ctx, existing, body.identity);
     if (mnBody) applyManagedNetwork(ctx, existing, mnBody, validated, true);
     model.touch(existing);
-    return workspaceLro(ctx, existing, clock.now() + clock.ms(clock.delays.workspaceUpdate));
+    return workspaceLro(ctx, existing, after(ctx, clock.delays.workspaceUpdate));
   }
 
   const location = str(body.location);
@@ -500,7 +552,7 @@ function putWorkspace(ctx: Ctx): Reply {
     throw error;
   }
   const provisionNow = props.provisionNetworkNow === true;
-  return workspaceLro(ctx, ws, clock.now() + clock.ms(clock.delays.workspaceCreate), () => {
+  return workspaceLro(ctx, ws, after(ctx, clock.delays.workspaceCreate), () => {
     if (provisionNow && ws.managedNetwork.isolationMode !== "Disabled") startProvisioningOp(ctx, ws, false);
   });
 }
@@ -531,14 +583,7 @@ function patchWorkspace(ctx: Ctx): Reply {
   const mnBody =
     ctx.apiVersion >= "2023-10-01" && isObject(props.managedNetwork) ? props.managedNetwork : undefined;
   const validated = mnBody ? validateManagedNetwork(model, ws, mnBody) : undefined;
-  const pna = str(props.publicNetworkAccess);
-  if (pna !== undefined && pna !== "Enabled" && pna !== "Disabled") {
-    throw new ArmError(
-      400,
-      "InvalidRequestContent",
-      "properties.publicNetworkAccess must be Enabled or Disabled.",
-    );
-  }
+  const pna = publicNetworkAccessOf(props);
   for (const [k, v] of Object.entries(props)) {
     if (!PATCHABLE.includes(k) || k === "managedNetwork" || k === "publicNetworkAccess") continue;
     ws.properties[k] = clone(v);
@@ -549,7 +594,7 @@ function patchWorkspace(ctx: Ctx): Reply {
   applyIdentity(ctx, ws, body.identity);
   if (mnBody && validated) applyManagedNetwork(ctx, ws, mnBody, validated, false);
   model.touch(ws);
-  return workspaceLro(ctx, ws, clock.now() + clock.ms(clock.delays.workspaceUpdate));
+  return workspaceLro(ctx, ws, after(ctx, clock.delays.workspaceUpdate));
 }
 
 function deleteWorkspace(ctx: Ctx): Reply {
@@ -560,17 +605,9 @@ function deleteWorkspace(ctx: Ctx): Reply {
   if (!ws) return { status: 204 };
   checkPreconditions(ctx, ws.etag);
   ws.provisioningState = "Deleting";
-  const op = model.createOperation({
-    namespace: ML,
-    location: ws.location,
-    apiVersion: ctx.apiVersion,
-    doneAt: clock.now() + clock.ms(clock.delays.workspaceDelete),
-    failAtEnd: ctx.failLro,
-    result: () => ({ status: 200 }),
+  const op = mlOperation(ctx, ws, after(ctx, clock.delays.workspaceDelete), EMPTY_RESULT, {
+    tracked: ws,
     onDone: () => model.removeWorkspace(ws),
-    onFail: () => {
-      ws.provisioningState = "Failed";
-    },
   });
   return acceptedLocation(ctx, op);
 }
@@ -689,23 +726,18 @@ function putRule(ctx: Ctx): Reply {
     ruleSettleMinutes(ctx, ws, written.type),
   );
   model.touch(ws);
-  const op = model.createOperation({
-    namespace: ML,
-    location: ws.location,
-    apiVersion: ctx.apiVersion,
-    doneAt,
-    failAtEnd: ctx.failLro,
-    // The writer is told it succeeded even when a concurrent writer dropped its rule (lost update).
-    result: () => {
-      const current = ws.rules.get(key(name));
-      return {
-        status: 200,
-        body: ruleJson(
-          ws,
-          current ?? { ...written, status: ws.managedNetwork.status === "Active" ? "Active" : "Inactive" },
-        ),
-      };
-    },
+  // The writer is told it succeeded even when a concurrent writer dropped its rule (lost update).
+  const result = () => {
+    const current = ws.rules.get(key(name));
+    return {
+      status: 200,
+      body: ruleJson(
+        ws,
+        current ?? { ...written, status: ws.managedNetwork.status === "Active" ? "Active" : "Inactive" },
+      ),
+    };
+  };
+  const op = mlOperation(ctx, ws, doneAt, result, {
     onFail: () => {
       const current = ws.rules.get(key(name));
       if (current) {
@@ -737,36 +769,22 @@ function deleteRule(ctx: Ctx): Reply {
     ruleSettleMinutes(ctx, ws, existing.type, true),
   );
   model.touch(ws);
-  const op = model.createOperation({
-    namespace: ML,
-    location: ws.location,
-    apiVersion: ctx.apiVersion,
-    doneAt,
-    failAtEnd: ctx.failLro,
-    result: () => ({ status: 200 }),
-  });
-  return acceptedLocation(ctx, op);
+  return acceptedLocation(ctx, mlOperation(ctx, ws, doneAt, EMPTY_RESULT));
 }
 
 // ----------------------------------------------------------------------------- provisioning
 
 function startProvisioningOp(ctx: Ctx, ws: WorkspaceState, includeSpark: boolean, failAtEnd = false) {
-  const { model, clock } = ctx;
+  const { model } = ctx;
   const existing = ws.managedNetwork.provisioningOp
     ? model.operations.get(ws.managedNetwork.provisioningOp)
     : undefined;
   if (existing && existing.status === "InProgress") return existing;
-  const op = model.createOperation({
-    namespace: ML,
-    location: ws.location,
-    apiVersion: ctx.apiVersion,
-    doneAt: clock.now() + clock.ms(model.provisioningMinutes(ws)),
-    failAtEnd,
-    result: () => ({
-      status: 200,
-      body: { status: ws.managedNetwork.status, sparkReady: ws.managedNetwork.sparkReady },
-    }),
+  const result = () => ({
+    status: 200,
+    body: { status: ws.managedNetwork.status, sparkReady: ws.managedNetwork.sparkReady },
   });
+  const op = mlOperation(ctx, ws, after(ctx, model.provisioningMinutes(ws)), result, { failAtEnd });
   model.startProvisioning(ws, includeSpark, op);
   return op;
 }
@@ -790,8 +808,7 @@ function provisionManagedNetwork(ctx: Ctx): Reply {
 
 // ----------------------------------------------------------------------------------- computes
 
-function getCompute(ctx: Ctx): Reply {
-  const ws = wsFromCtx(ctx);
+function computeOf(ctx: Ctx, ws: WorkspaceState) {
   const c = ws.computes.get(key(ctx.m[3]!));
   if (!c)
     throw new ArmError(
@@ -799,6 +816,12 @@ function getCompute(ctx: Ctx): Reply {
       "ResourceNotFound",
       `Compute '${ctx.m[3]}' was not found in workspace '${ws.name}'.`,
     );
+  return c;
+}
+
+function getCompute(ctx: Ctx): Reply {
+  const ws = wsFromCtx(ctx);
+  const c = computeOf(ctx, ws);
   return { status: 200, body: computeJson(ws, c) };
 }
 
@@ -808,7 +831,7 @@ function listComputes(ctx: Ctx): Reply {
 }
 
 function putCompute(ctx: Ctx): Reply {
-  const { model, clock } = ctx;
+  const { clock } = ctx;
   const ws = wsFromCtx(ctx);
   const name = ctx.m[3]!;
   const body = bodyObject(ctx);
@@ -840,36 +863,24 @@ function putCompute(ctx: Ctx): Reply {
     const prov = startProvisioningOp(ctx, ws, false);
     readyAt = prov.doneAt;
   }
-  const op = model.createOperation({
-    namespace: ML,
-    location: ws.location,
-    apiVersion: ctx.apiVersion,
-    doneAt: readyAt + clock.ms(clock.delays.computeCreate),
-    failAtEnd: ctx.failLro,
-    result: () => ({ status: 200, body: computeJson(ws, compute) }),
-    onDone: () => {
-      compute.provisioningState = "Succeeded";
-    },
-    onFail: () => {
-      compute.provisioningState = "Failed";
-    },
-  });
-  return acceptedAsync(ctx, op, existing ? 200 : 201, computeJson(ws, compute));
+  return asyncPut(
+    ctx,
+    ws,
+    readyAt + clock.ms(clock.delays.computeCreate),
+    compute,
+    () => computeJson(ws, compute),
+    existing !== undefined,
+  );
 }
 
 function deleteCompute(ctx: Ctx): Reply {
-  const { model, clock } = ctx;
+  const { clock } = ctx;
   const ws = wsFromCtx(ctx);
   const c = ws.computes.get(key(ctx.m[3]!));
   if (!c) return { status: 204 };
   c.provisioningState = "Deleting";
-  const op = model.createOperation({
-    namespace: ML,
-    location: ws.location,
-    apiVersion: ctx.apiVersion,
-    doneAt: clock.now() + clock.ms(clock.delays.computeCreate / 5),
-    failAtEnd: ctx.failLro,
-    result: () => ({ status: 200 }),
+  const op = mlOperation(ctx, ws, after(ctx, clock.delays.computeCreate / 5), EMPTY_RESULT, {
+    tracked: c,
     onDone: () => ws.computes.delete(key(c.name)),
   });
   return acceptedAsync(ctx, op, 202, undefined, true);
@@ -889,25 +900,10 @@ function requireStorageRole(ctx: Ctx, ws: WorkspaceState, action: string): void 
 }
 
 function startCompute(ctx: Ctx): Reply {
-  const { model, clock } = ctx;
   const ws = wsFromCtx(ctx);
-  const c = ws.computes.get(key(ctx.m[3]!));
-  if (!c)
-    throw new ArmError(
-      404,
-      "ResourceNotFound",
-      `Compute '${ctx.m[3]}' was not found in workspace '${ws.name}'.`,
-    );
+  computeOf(ctx, ws); // 404 for an unknown compute
   requireStorageRole(ctx, ws, "Microsoft.Storage/storageAccounts/fileServices/fileshares/files/read");
-  const op = model.createOperation({
-    namespace: ML,
-    location: ws.location,
-    apiVersion: ctx.apiVersion,
-    doneAt: clock.now() + clock.ms(1),
-    failAtEnd: ctx.failLro,
-    result: () => ({ status: 200 }),
-  });
-  return acceptedLocation(ctx, op);
+  return acceptedLocation(ctx, mlOperation(ctx, ws, after(ctx, 1), EMPTY_RESULT));
 }
 
 // ---------------------------------------------------------------------------- online endpoints
@@ -924,21 +920,14 @@ function endpointOf(ctx: Ctx, ws: WorkspaceState): EndpointState {
 }
 
 function putEndpoint(ctx: Ctx): Reply {
-  const { model, clock } = ctx;
+  const { clock } = ctx;
   const ws = wsFromCtx(ctx);
   const name = ctx.m[3]!;
   const body = bodyObject(ctx);
   const props = isObject(body.properties) ? body.properties : {};
   const authMode = str(props.authMode);
   if (!authMode) throw new ArmError(400, "InvalidRequestContent", "properties.authMode is required.");
-  const pna = str(props.publicNetworkAccess);
-  if (pna !== undefined && pna !== "Enabled" && pna !== "Disabled") {
-    throw new ArmError(
-      400,
-      "InvalidRequestContent",
-      "properties.publicNetworkAccess must be Enabled or Disabled.",
-    );
-  }
+  const pna = publicNetworkAccessOf(props);
   if (ws.byoVnet && !str(props.compute)) {
     throw new ArmError(
       400,
@@ -962,71 +951,45 @@ function putEndpoint(ctx: Ctx): Reply {
   if (str(body.kind)) endpoint.kind = str(body.kind);
   endpoint.provisioningState = existing ? "Updating" : "Creating";
   ws.endpoints.set(key(name), endpoint);
-  const op = model.createOperation({
-    namespace: ML,
-    location: ws.location,
-    apiVersion: ctx.apiVersion,
-    doneAt: clock.now() + clock.ms(clock.delays.onlineEndpoint),
-    failAtEnd: ctx.failLro,
-    result: () => ({ status: 200, body: endpointJson(ws, endpoint) }),
-    onDone: () => {
-      endpoint.provisioningState = "Succeeded";
-    },
-    onFail: () => {
-      endpoint.provisioningState = "Failed";
-    },
-  });
-  return acceptedAsync(ctx, op, existing ? 200 : 201, endpointJson(ws, endpoint));
+  return asyncPut(
+    ctx,
+    ws,
+    after(ctx, clock.delays.onlineEndpoint),
+    endpoint,
+    () => endpointJson(ws, endpoint),
+    existing !== undefined,
+  );
 }
 
 function patchEndpoint(ctx: Ctx): Reply {
-  const { model, clock } = ctx;
+  const { clock } = ctx;
   const ws = wsFromCtx(ctx);
   const endpoint = endpointOf(ctx, ws);
   const body = bodyObject(ctx);
   const props = isObject(body.properties) ? body.properties : {};
-  const pna = str(props.publicNetworkAccess);
-  if (pna !== undefined && pna !== "Enabled" && pna !== "Disabled") {
-    throw new ArmError(
-      400,
-      "InvalidRequestContent",
-      "properties.publicNetworkAccess must be Enabled or Disabled.",
-    );
-  }
+  const pna = publicNetworkAccessOf(props);
   if (pna) endpoint.properties.publicNetworkAccess = pna;
   if (body.tags !== undefined) endpoint.tags = clone(body.tags);
   if (body.identity !== undefined) endpoint.identity = clone(body.identity);
   endpoint.provisioningState = "Updating";
-  const op = model.createOperation({
-    namespace: ML,
-    location: ws.location,
-    apiVersion: ctx.apiVersion,
-    doneAt: clock.now() + clock.ms(clock.delays.onlineEndpoint / 2),
-    failAtEnd: ctx.failLro,
-    result: () => ({ status: 200, body: endpointJson(ws, endpoint) }),
-    onDone: () => {
-      endpoint.provisioningState = "Succeeded";
-    },
-    onFail: () => {
-      endpoint.provisioningState = "Failed";
-    },
-  });
+  const op = mlOperation(
+    ctx,
+    ws,
+    after(ctx, clock.delays.onlineEndpoint / 2),
+    () => ({ status: 200, body: endpointJson(ws, endpoint) }),
+    { tracked: endpoint },
+  );
   return acceptedLocation(ctx, op);
 }
 
 function deleteEndpoint(ctx: Ctx): Reply {
-  const { model, clock } = ctx;
+  const { clock } = ctx;
   const ws = wsFromCtx(ctx);
   const e = ws.endpoints.get(key(ctx.m[3]!));
   if (!e) return { status: 204 };
   e.provisioningState = "Deleting";
-  const op = model.createOperation({
-    namespace: ML,
-    location: ws.location,
-    apiVersion: ctx.apiVersion,
-    doneAt: clock.now() + clock.ms(clock.delays.onlineEndpoint),
-    failAtEnd: ctx.failLro,
-    result: () => ({ status: 200 }),
+  const op = mlOperation(ctx, ws, after(ctx, clock.delays.onlineEndpoint), EMPTY_RESULT, {
+    tracked: e,
     onDone: () => ws.endpoints.delete(key(e.name)),
   });
   return acceptedLocation(ctx, op);
@@ -1047,7 +1010,7 @@ function deploymentJson(
 }
 
 function putDeployment(ctx: Ctx): Reply {
-  const { model, clock } = ctx;
+  const { clock } = ctx;
   const ws = wsFromCtx(ctx);
   const endpoint = endpointOf(ctx, ws);
   const name = ctx.m[4]!;
@@ -1069,21 +1032,14 @@ function putDeployment(ctx: Ctx): Reply {
   delete deployment.body.provisioningState;
   const existed = endpoint.deployments.has(key(name));
   endpoint.deployments.set(key(name), deployment);
-  const op = model.createOperation({
-    namespace: ML,
-    location: ws.location,
-    apiVersion: ctx.apiVersion,
-    doneAt: clock.now() + clock.ms(clock.delays.onlineDeployment),
-    failAtEnd: ctx.failLro,
-    result: () => ({ status: 200, body: deploymentJson(ws, endpoint, deployment) }),
-    onDone: () => {
-      deployment.provisioningState = "Succeeded";
-    },
-    onFail: () => {
-      deployment.provisioningState = "Failed";
-    },
-  });
-  return acceptedAsync(ctx, op, existed ? 200 : 201, deploymentJson(ws, endpoint, deployment));
+  return asyncPut(
+    ctx,
+    ws,
+    after(ctx, clock.delays.onlineDeployment),
+    deployment,
+    () => deploymentJson(ws, endpoint, deployment),
+    existed,
+  );
 }
 
 // ---------------------------------------------------------------- workspace's own PE connections
