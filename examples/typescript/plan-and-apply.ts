@@ -11,6 +11,7 @@ import { AzureProvider } from "@pfnet/azure";
 import {
   type ApplyResult,
   apply,
+  isPfnetError,
   loadSpecFile,
   type PfnetEvent,
   type Provider,
@@ -33,7 +34,9 @@ export async function planAndApply(
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const spec = await loadSpecFile(specFile, options.signal ? { signal: options.signal } : {});
   for (const d of spec.diagnostics)
-    log(`${d.severity} ${d.code} ${d.location?.line ?? "?"}:${d.location?.column ?? "?"} ${d.message}`);
+    log(
+      `${specFile}${d.location ? `:${d.location.line}:${d.location.column}` : ""}: ${d.severity} ${d.code}: ${d.message}`,
+    );
 
   // plan() validates again and throws PfnetError SPEC_INVALID / PLAN_FORBIDDEN with details.diagnostics.
   const thePlan = await plan(spec, provider, options.signal ? { signal: options.signal } : {});
@@ -73,6 +76,13 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const controller = new AbortController();
   process.once("SIGINT", () => controller.abort());
   const specFile = process.argv[2] ?? "examples/managed-private-private.yaml";
-  const result = await planAndApply(specFile, new AzureProvider({}), { signal: controller.signal });
-  process.exitCode = result && (result.outcomes.failed > 0 || result.outcomes.cancelled > 0) ? 1 : 0;
+  try {
+    const result = await planAndApply(specFile, new AzureProvider({}), { signal: controller.signal });
+    process.exitCode = result && (result.outcomes.failed > 0 || result.outcomes.cancelled > 0) ? 1 : 0;
+  } catch (error) {
+    // Branch on the stable code; a PfnetError's message (and hint) is meant for people, not a stack trace.
+    if (!isPfnetError(error)) throw error;
+    process.stderr.write(`${error.message} [${error.code}]\n${error.hint ? `${error.hint}\n` : ""}`);
+    process.exitCode = 1;
+  }
 }

@@ -19,7 +19,9 @@ const started = Date.now();
 const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
 const bold = (text: string) => (color ? `\u001b[1m${text}\u001b[22m` : text);
 
-const emulator = await startEmulator({});
+// PFNET_TIME_SCALE (ms per Azure minute) speeds up the emulator and pfnet's waits alike (tests).
+const timeScale = Number(process.env.PFNET_TIME_SCALE) || 100;
+const emulator = await startEmulator({ timeScale });
 // The CA goes where a user would keep it: .pfnet/ in the repository (git-ignored).
 const caCertFile = ".pfnet/emulator-ca.pem";
 mkdirSync(join(root, ".pfnet"), { recursive: true });
@@ -27,7 +29,7 @@ writeFileSync(join(root, caCertFile), emulator.caCert);
 const target = ["--endpoint", emulator.endpoint, "--ca-cert", caCertFile];
 
 console.log(bold("pfnet demo: make the internet-facing prompt flow workspace pf-ws fully private"));
-console.log(`ARM emulator on ${emulator.endpoint} (1 minute of Azure time takes 100 ms).`);
+console.log(`ARM emulator on ${emulator.endpoint} (1 minute of Azure time takes ${timeScale} ms).`);
 console.log("Seeded: workspace pf-ws (public, no managed network), Azure OpenAI aoai-pf, AI Search srch-pf,");
 console.log(`Content Safety cs-pf. Spec: ${spec}\n`);
 
@@ -60,7 +62,9 @@ let failure: unknown;
 try {
   await pfnet(["validate", spec], 0);
   await pfnet(["plan", spec, ...target], 0, (out) => (out.includes("Plan:") ? undefined : "no plan printed"));
-  await pfnet(["apply", spec, "--auto-approve", ...target], 0);
+  await pfnet(["apply", spec, "--auto-approve", ...target], 0, (out) =>
+    out.includes("Apply complete.") ? undefined : "the apply did not complete",
+  );
   await pfnet(["plan", spec, "--detailed-exitcode", ...target], 0, (out) =>
     out.includes("No changes.") ? undefined : "the plan after apply is not empty",
   );

@@ -25,6 +25,11 @@ const PER_COMMAND: Record<CommandName, Record<string, OptionSpec>> = {
   graph: { format: { type: "string" }, offline: { type: "boolean" } },
 };
 
+/** The options (names without `--`) a command accepts; the CLI reference documents each. */
+export function optionNames(command: CommandName): string[] {
+  return Object.keys({ ...SHARED, ...PER_COMMAND[command] });
+}
+
 export interface Flags {
   subscription?: string;
   endpoint?: string;
@@ -134,7 +139,7 @@ export function parseCommand(command: CommandName, args: string[]): ParsedComman
     // parseArgs reports mistakes as TypeErrors with ERR_PARSE_ARGS_* codes; anything else is a bug.
     const code = (error as { code?: unknown }).code;
     if (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS")) {
-      throw new CliUsageError((error as Error).message.split(". To specify a positional")[0] ?? "", command);
+      throw new CliUsageError((error as Error).message.split(". To specify a positional")[0] ?? "");
     }
     throw error;
   }
@@ -159,7 +164,7 @@ export function parseCommand(command: CommandName, args: string[]): ParsedComman
   ] as const) {
     const value = str(name);
     if (value !== undefined) {
-      if (value === "") throw new CliUsageError(`--${name} needs a value`, command);
+      if (value === "") throw new CliUsageError(`--${name} needs a value`);
       flags[key] = value;
     }
   }
@@ -167,31 +172,22 @@ export function parseCommand(command: CommandName, args: string[]): ParsedComman
   if (concurrency !== undefined) {
     const n = Number(concurrency);
     if (!/^\d+$/.test(concurrency) || !Number.isInteger(n) || n < 1 || n > 64) {
-      throw new CliUsageError(
-        `--concurrency must be a whole number from 1 to 64, not '${concurrency}'`,
-        command,
-      );
+      throw new CliUsageError(`--concurrency must be a whole number from 1 to 64, not '${concurrency}'`);
     }
     flags.concurrency = n;
   }
   const format = str("format");
   if (format !== undefined) {
     if (format !== "mermaid" && format !== "dot") {
-      throw new CliUsageError(`--format must be mermaid or dot, not '${format}'`, command);
+      throw new CliUsageError(`--format must be mermaid or dot, not '${format}'`);
     }
     flags.format = format;
   }
   if (flags.subscription !== undefined && !/^[0-9a-fA-F-]{36}$/.test(flags.subscription)) {
-    throw new CliUsageError(
-      `--subscription must be a subscription id (a GUID), not '${flags.subscription}'`,
-      command,
-    );
+    throw new CliUsageError(`--subscription must be a subscription id (a GUID), not '${flags.subscription}'`);
   }
   if (flags.caCert !== undefined && flags.endpoint === undefined) {
-    throw new CliUsageError(
-      "--ca-cert needs --endpoint (the certificate is trusted for that endpoint only)",
-      command,
-    );
+    throw new CliUsageError("--ca-cert needs --endpoint (the certificate is trusted for that endpoint only)");
   }
   if (flags.endpoint !== undefined) {
     let url: URL | undefined;
@@ -201,7 +197,7 @@ export function parseCommand(command: CommandName, args: string[]): ParsedComman
       url = undefined;
     }
     if (url?.protocol !== "https:") {
-      throw new CliUsageError(`--endpoint must be an https:// URL, not '${flags.endpoint}'`, command);
+      throw new CliUsageError(`--endpoint must be an https:// URL, not '${flags.endpoint}'`);
     }
   }
   return { command, positionals: parsed.positionals, flags };

@@ -66,7 +66,6 @@ export async function runCli(
         parsed.positionals.length === 0
           ? `pfnet ${command} needs a ${command === "apply" ? "spec or saved plan" : "spec"} file`
           : `pfnet ${command} takes one file, got ${parsed.positionals.length}: ${parsed.positionals.join(" ")}`,
-        command,
       );
     }
     const color = (isTTY: boolean) => colorWanted({ noColorFlag: parsed.flags.noColor, env: io.env, isTTY });
@@ -93,8 +92,10 @@ function isCommand(value: string): value is CommandName {
 function reportError(error: unknown, command: CommandName, io: CliIo, style: Style): number {
   const write = (text: string) => io.stderr.write(`${text}\n`);
   if (error instanceof CliUsageError) {
-    write(`${style.red("Error:")} ${error.message}.\n`);
-    write(USAGE[command]);
+    // The mistake, the synopsis and where the options are: the whole help would bury the message.
+    write(`${style.red("Error:")} ${error.message}.`);
+    write(`  ${USAGE[command].split("\n")[0]}`);
+    write(`  Run \`pfnet ${command} --help\` for the options.`);
     return EXIT.error;
   }
   if (error instanceof CliError) {

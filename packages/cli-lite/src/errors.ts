@@ -14,10 +14,7 @@ export const EXIT = {
 
 /** A command line the CLI cannot run (unknown flag, missing argument): message plus usage. */
 export class CliUsageError extends Error {
-  constructor(
-    message: string,
-    readonly command?: string,
-  ) {
+  constructor(message: string) {
     super(message);
     this.name = "CliUsageError";
   }

@@ -27,11 +27,7 @@ export function isAzureCloudEndpoint(endpoint: string): boolean {
   return AZURE_ARM_HOSTS.has(new URL(endpoint).hostname.toLowerCase());
 }
 
-export async function providerSettings(
-  flags: Flags,
-  io: CliIo,
-  concurrency?: number,
-): Promise<ProviderSettings> {
+export async function providerSettings(flags: Flags, io: CliIo): Promise<ProviderSettings> {
   let tlsCa: string | undefined;
   if (flags.caCert !== undefined) {
     const file = resolve(io.cwd, flags.caCert);
@@ -53,15 +49,15 @@ export async function providerSettings(
     ...(flags.endpoint === undefined ? {} : { endpoint: flags.endpoint }),
     ...(tlsCa === undefined ? {} : { tlsCa }),
     ...(flags.subscription === undefined ? {} : { subscriptionId: flags.subscription }),
-    ...(concurrency === undefined ? {} : { concurrency }),
+    ...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),
     staticToken,
   };
 }
 
 /**
- * The provider's time scale (wall ms per Azure ms). `PFNET_TIME_SCALE` is in the emulator's unit,
- * milliseconds per Azure minute (`pnpm emulator --time-scale`), and wins; emulator endpoints
- * default to the emulator's default; Azure runs in real time.
+ * The provider's time scale: wall-clock milliseconds per minute of Azure time, the unit of both
+ * `AzureProvider`'s `waits.timeScale` and `pnpm emulator --time-scale`. `PFNET_TIME_SCALE` wins;
+ * emulator endpoints default to the emulator's default; Azure runs in real time (undefined).
  */
 export function timeScale(settings: ProviderSettings, env: CliIo["env"]): number | undefined {
   const raw = env.PFNET_TIME_SCALE;
@@ -72,9 +68,9 @@ export function timeScale(settings: ProviderSettings, env: CliIo["env"]): number
         `PFNET_TIME_SCALE must be a positive number of milliseconds per Azure minute, not '${raw}'.`,
       );
     }
-    return value / 60_000;
+    return value;
   }
-  return settings.staticToken ? EMULATOR_MS_PER_AZURE_MINUTE / 60_000 : undefined;
+  return settings.staticToken ? EMULATOR_MS_PER_AZURE_MINUTE : undefined;
 }
 
 export async function createProvider(

@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT } from "./helpers.js";
+import { REPO_ROOT, tempDir } from "./helpers.js";
 
 const BIN = join(REPO_ROOT, "packages/cli-lite/bin/pfnet.js");
 const BUILT = [
@@ -44,7 +44,7 @@ describe("the pfnet binary", () => {
     expect(result.stdout).not.toContain("\u001b[");
   });
 
-  it("reports user mistakes without a stack trace", () => {
+  it("reports user mistakes (unknown flag, missing file, bad spec) without a stack trace", () => {
     const unknown = pfnet(["plan", "examples/managed-private-private.yaml", "--frobnicate"]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain("Unknown option '--frobnicate'");
@@ -53,6 +53,12 @@ describe("the pfnet binary", () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain("Cannot read 'does-not-exist.yaml': no such file.");
     expect(missing.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+    const dir = tempDir({ "bad.yaml": "version: 1\nworkspaces:\n  pf-ws:\n    network: sideways\n" });
+    const bad = pfnet(["plan", join(dir, "bad.yaml")]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/bad\.yaml:4:\d+: error PFN\d{3}: /);
+    expect(bad.stderr).toContain("Nothing was read or changed.");
+    expect(bad.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
   });
 
   it("runs from the repository root as `pnpm pfnet`", () => {

@@ -1,9 +1,11 @@
 /** Every command, flag and exit code, in-process, against the in-memory provider. */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { AzureProvider } from "@pfnet/azure";
 import { parsePlan } from "@pfnet/core";
 import { describe, expect, it } from "vitest";
 import pkg from "../package.json" with { type: "json" };
+import { createProvider } from "../src/provider.js";
 import { ANSI, ARM, run, SUBSCRIPTION, tempDir } from "./helpers.js";
 import { inject, seededProvider } from "./memory.js";
 
@@ -66,6 +68,9 @@ describe("general", () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("Unknown option '--bogus'");
     expect(result.stderr).toContain("Usage: pfnet plan <spec>");
+    expect(result.stderr).toContain("Run `pfnet plan --help` for the options.");
+    // The message stays on top: the full help is not dumped after it.
+    expect(result.stderr).not.toContain("Options for every command");
     expect(result.stderr).not.toMatch(STACK);
     expect(provider.calls.read).toBe(0);
   });
@@ -472,6 +477,22 @@ describe("provider selection", () => {
     expect(internals.settings[1]?.staticToken).toBe(false);
     await run(["plan", spec], { cwd: dir, internals });
     expect(internals.settings[2]).toEqual({ staticToken: false });
+  });
+
+  it("runs the provider's waits in real time for Azure and at the emulator's time scale for the emulator", async () => {
+    const io = { stdout: process.stdout, stderr: process.stderr, isTTY: false, cwd: "." };
+    const built = async (staticToken: boolean, env: Record<string, string> = {}) => {
+      const provider = await createProvider({ staticToken }, { ...io, env }, {});
+      expect(provider).toBeInstanceOf(AzureProvider);
+      // Wall-clock milliseconds per minute of Azure time, the unit of `pnpm emulator --time-scale`.
+      return (provider as AzureProvider).waits.timeScale;
+    };
+    expect(await built(false)).toBe(60_000);
+    expect(await built(true)).toBe(100);
+    expect(await built(true, { PFNET_TIME_SCALE: "5" })).toBe(5);
+    await expect(built(false, { PFNET_TIME_SCALE: "fast" })).rejects.toThrow(
+      "PFNET_TIME_SCALE must be a positive number of milliseconds per Azure minute, not 'fast'.",
+    );
   });
 
   it("a missing or non-PEM CA file is a message", async () => {

@@ -124,34 +124,36 @@ const plan: Plan = {
 describe("plan rendering", () => {
   const text = renderPlan(plan, plain);
 
+  const expectLines = (lines: string[]) => {
+    for (const line of lines) expect(text, line).toContain(line);
+  };
+
   it("gives each action its symbol and the changed properties as before -> after", () => {
-    expect(text).toContain("  ~ workspace pf-ws");
-    expect(text).toContain('~ publicNetworkAccess: "Enabled" -> "Disabled"');
-    expect(text).toContain('+ firewallSku: "Basic"');
-    expect(text).toContain("  + outbound rule fqdn-serpapi-com on pf-ws");
-    expect(text).toContain('+ destination: "serpapi.com"');
-    expect(text).toContain("-/+ outbound rule pe-x on pf-ws");
-    expect(text).toContain(
+    expectLines([
+      "  ~ workspace pf-ws",
+      '~ publicNetworkAccess: "Enabled" -> "Disabled"',
+      '+ firewallSku: "Basic"',
+      "  + outbound rule fqdn-serpapi-com on pf-ws",
+      '+ destination: "serpapi.com"',
+      "-/+ outbound rule pe-x on pf-ws",
       '~ destination.subresourceTarget: "account" -> "searchService"  # forces replacement',
-    );
-    expect(text).toContain("  - outbound rule gone on pf-ws");
-    expect(text).toContain("  > managed network of pf-ws");
-    expect(text).toContain("  ? private-endpoint approval on srch-locked");
-    expect(text).toContain("the spec does not let pfnet approve");
+      "  - outbound rule gone on pf-ws",
+      "  > managed network of pf-ws",
+      "  ? private-endpoint approval on srch-locked",
+      "the spec does not let pfnet approve",
+    ]);
   });
 
   it("shows reasons, waits, unmanaged resources, warnings and the summary", () => {
-    expect(text).toContain("why: ingress private, egress private");
-    expect(text).toContain(
+    expectLines([
+      "why: ingress private, egress private",
       "waits: provisioning the managed network: about 30 min; first FQDN rule: about 10 min more",
-    );
-    expect(text).toContain("Expected waits (Azure time):");
-    expect(text).toContain("workspace.pf-ws.rule.old (outbound rule)");
-    expect(text).toContain("warning PFN120: Standard is billed");
-    expect(text).toContain("hint: set Basic");
-    expect(text).toContain(
+      "Expected waits (Azure time):",
+      "workspace.pf-ws.rule.old (outbound rule)",
+      "warning PFN120: Standard is billed",
+      "hint: set Basic",
       "Plan: 1 to create, 1 to update, 1 to replace, 1 to delete, 1 to provision, 1 to approve. 1 unchanged.",
-    );
+    ]);
     expect(text).not.toContain("storage-role");
     expect(text).not.toMatch(ANSI);
   });

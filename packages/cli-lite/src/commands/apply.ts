@@ -2,19 +2,18 @@
  * `pfnet apply <spec | saved plan>`: plan (or load the saved plan), show it, confirm, apply,
  * report. A saved plan is recognised by its content (JSON with `formatVersion` and `steps`).
  */
-import { apply, type PfnetEvent, type Plan, parsePlan, planHasChanges } from "@pfnet/core";
+import { apply, type PfnetEvent, parsePlan, planHasChanges } from "@pfnet/core";
 import { CliError, CliUsageError, EXIT } from "../errors.js";
 import { confirm } from "../prompt.js";
-import { createProvider, providerSettings } from "../provider.js";
 import { renderPlan } from "../render/plan.js";
 import { ProgressReporter } from "../render/progress.js";
 import { renderApplyResult } from "../render/result.js";
 import {
   type CommandContext,
-  loadValidSpec,
-  makePlan,
-  planNotes,
+  type PlannedSpec,
   planProgress,
+  planSpecText,
+  providerFor,
   readInput,
 } from "./context.js";
 
@@ -31,10 +30,7 @@ export function looksLikeSavedPlan(text: string): boolean {
 export async function runApply(ctx: CommandContext): Promise<number> {
   const { flags, io } = ctx;
   if (flags.json && !flags.autoApprove) {
-    throw new CliUsageError(
-      "--json needs --auto-approve: there is no confirmation prompt in JSON mode",
-      "apply",
-    );
+    throw new CliUsageError("--json needs --auto-approve: there is no confirmation prompt in JSON mode");
   }
   const json = (event: PfnetEvent) => io.stdout.write(`${JSON.stringify(event)}\n`);
   const text = await readInput(ctx);
@@ -42,30 +38,20 @@ export async function runApply(ctx: CommandContext): Promise<number> {
   if (saved && flags.subscription !== undefined) {
     throw new CliUsageError(
       "--subscription applies to specs only; a saved plan already names the subscription of every resource",
-      "apply",
     );
   }
 
-  const provider = await createProvider(
-    await providerSettings(flags, io, flags.concurrency),
-    io,
-    ctx.internals,
-  );
-  let thePlan: Plan;
-  let notes: string[] = [];
-  if (saved) {
-    thePlan = parsePlan(text);
-  } else {
-    const { spec, specSubscription } = loadValidSpec(text, ctx);
-    notes = planNotes(ctx, specSubscription);
-    thePlan = await makePlan(ctx, spec, provider, flags.json ? json : planProgress(ctx));
-  }
+  // A saved plan is parsed before anything else: a damaged file needs no credentials to be refused.
+  const {
+    plan: thePlan,
+    provider,
+    notes,
+  }: PlannedSpec = saved
+    ? { plan: parsePlan(text), provider: await providerFor(ctx), notes: [] }
+    : await planSpecText(ctx, text, flags.json ? json : planProgress(ctx));
 
-  if (!planHasChanges(thePlan)) {
-    if (!flags.json) io.stdout.write(renderPlan(thePlan, ctx.out, { notes }));
-    return EXIT.ok;
-  }
   if (!flags.json) io.stdout.write(renderPlan(thePlan, ctx.out, { notes }));
+  if (!planHasChanges(thePlan)) return EXIT.ok;
 
   if (!flags.autoApprove) {
     if (!io.stdin || !ctx.tty.stdin) {

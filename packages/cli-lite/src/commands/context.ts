@@ -1,6 +1,6 @@
 /** What every command gets, and the steps they share: read the input, load and check the spec, plan. */
 import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { isAbsolute, resolve } from "node:path";
 import {
   type Diagnostic,
   type LoadedSpec,
@@ -15,7 +15,8 @@ import {
 import type { Flags } from "../args.js";
 import { CliError } from "../errors.js";
 import type { CliInternals, CliIo, TtyFlags } from "../io.js";
-import { describeFsError } from "../provider.js";
+import { createProvider, describeFsError, providerSettings } from "../provider.js";
+import { sortDiagnostics } from "../render/diagnostics.js";
 import type { Style } from "../style.js";
 
 export interface CommandContext {
@@ -37,13 +38,12 @@ export async function readInput(ctx: CommandContext): Promise<string> {
   } catch (error) {
     throw new CliError(
       `Cannot read '${ctx.input}': ${describeFsError(error)}.`,
-      `Check the path (relative to ${ctx.io.cwd}). The examples/ folder has a spec per scenario.`,
+      `Check the path${isAbsolute(ctx.input) ? "" : ` (relative to ${ctx.io.cwd})`}. The examples/ folder has a spec per scenario.`,
     );
   }
 }
 
 const key = (d: Diagnostic) => `${d.code}\u0000${d.path}\u0000${d.message}`;
-const RANK = { error: 0, warning: 1, info: 2 } as const;
 
 /**
  * Load a spec and run every check (schema and rules), with file positions. Applies
@@ -56,6 +56,8 @@ export function loadAndCheck(text: string, file: string, subscription?: string):
   const topology =
     subscription === undefined ? loaded.topology : { ...loaded.topology, subscriptionId: subscription };
   const checked = validate(topology);
+  // The loader has checked the file as written; checking again matters when --subscription changed
+  // it, and repeats the loader's findings (without positions), which are dropped.
   const seen = new Set(loaded.diagnostics.map(key));
   const merged = [...loaded.diagnostics];
   for (const diagnostic of checked.diagnostics) {
@@ -64,9 +66,13 @@ export function loadAndCheck(text: string, file: string, subscription?: string):
     const location = diagnostic.location ?? loaded.locate(diagnostic.path);
     merged.push(location ? { ...diagnostic, location } : diagnostic);
   }
-  merged.sort((a, b) => RANK[a.severity] - RANK[b.severity]);
   return {
-    spec: { file: loaded.file, topology, diagnostics: merged, locate: (path: string) => loaded.locate(path) },
+    spec: {
+      file: loaded.file,
+      topology,
+      diagnostics: sortDiagnostics(merged),
+      locate: (path: string) => loaded.locate(path),
+    },
     specSubscription,
   };
 }
@@ -87,28 +93,42 @@ export function loadValidSpec(text: string, ctx: CommandContext): CheckedSpec {
     throw new PfnetError(
       "SPEC_INVALID",
       `${ctx.input} has ${errors.length || 1} error${errors.length === 1 ? "" : "s"}.`,
-      {
-        details: { diagnostics: loaded.diagnostics },
-      },
+      { details: { diagnostics: loaded.diagnostics } },
     );
   }
   return checked;
 }
 
-/** Notes printed above a plan: where the subscription came from. */
-export function planNotes(ctx: CommandContext, original?: string): string[] {
-  if (ctx.flags.subscription === undefined || original === undefined || original === ctx.flags.subscription)
-    return [];
-  return [`Subscription ${ctx.flags.subscription} (from --subscription; the spec says ${original}).`];
+/** The provider the command line asks for (Azure, another cloud, or the emulator). */
+export async function providerFor(ctx: CommandContext): Promise<Provider> {
+  return createProvider(await providerSettings(ctx.flags, ctx.io), ctx.io, ctx.internals);
 }
 
-export async function makePlan(
+export interface PlannedSpec {
+  plan: Plan;
+  provider: Provider;
+  /** Printed above the plan: where the subscription came from. */
+  notes: string[];
+}
+
+/**
+ * The shared path of plan, apply and graph: check the spec text (stop on errors, before any
+ * Azure call), build the provider, read Azure and plan.
+ */
+export async function planSpecText(
   ctx: CommandContext,
-  spec: LoadedSpec,
-  provider: Provider,
-  onEvent?: (event: PfnetEvent) => void,
-): Promise<Plan> {
-  return plan(spec, provider, { signal: ctx.signal, ...(onEvent ? { onEvent } : {}) });
+  text: string,
+  onEvent: ((event: PfnetEvent) => void) | undefined,
+): Promise<PlannedSpec> {
+  const { spec, specSubscription } = loadValidSpec(text, ctx);
+  const provider = await providerFor(ctx);
+  const thePlan = await plan(spec, provider, { signal: ctx.signal, ...(onEvent ? { onEvent } : {}) });
+  const { subscription } = ctx.flags;
+  const notes =
+    subscription !== undefined && specSubscription !== undefined && specSubscription !== subscription
+      ? [`Subscription ${subscription} (from --subscription; the spec says ${specSubscription}).`]
+      : [];
+  return { plan: thePlan, provider, notes };
 }
 
 /** stderr lines while planning, so a slow read does not look like a hang. */

@@ -1,26 +1,19 @@
 /** The end of an apply: one line per outcome, root-cause errors, and what to do about pending approvals. */
-import type { PendingApproval, PlanAction, SerializedError, StepOutcome } from "@pfnet/core";
+import { type AppliedStep, countOutcomes, type StepOutcome } from "@pfnet/core";
 import { elapsed, plural } from "../format.js";
 import type { Style } from "../style.js";
 
-/** The parts of core's ApplyResult the CLI shows (structural, so it accepts the real type). */
+/** The parts of core's ApplyResult the CLI shows. */
 export interface ApplyResultView {
-  steps: ReadonlyArray<{
-    address: string;
-    action: PlanAction;
-    outcome: StepOutcome;
-    durationMs: number;
-    error?: SerializedError;
-    pending?: PendingApproval;
-    skippedBecause?: string;
-  }>;
+  steps: readonly AppliedStep[];
   outcomes: Record<StepOutcome, number>;
   durationMs: number;
 }
 
 export function renderApplyResult(result: ApplyResultView, style: Style): string {
   const changing = result.steps.filter((step) => step.action !== "noop" || step.outcome !== "succeeded");
-  const count = (outcome: StepOutcome) => changing.filter((step) => step.outcome === outcome).length;
+  const counts = countOutcomes(changing);
+  const count = (outcome: StepOutcome) => counts[outcome];
   const out: string[] = [];
   const failed = count("failed");
   const pending = count("pendingApproval");

@@ -1,0 +1,31 @@
+/** `pnpm demo` as a new user runs it: a child process that must exit 0 with the plan, the apply progress and "No changes". */
+import { spawnSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { REPO_ROOT } from "./helpers.js";
+
+describe("pnpm demo", () => {
+  it("validates, plans, applies and re-plans the private/private example against the emulator", () => {
+    const result = spawnSync(process.execPath, ["--import", "tsx", "test/demo/run.ts"], {
+      cwd: REPO_ROOT,
+      encoding: "utf8",
+      // The same script as `pnpm demo`, with the emulator and pfnet's waits 20 times faster.
+      env: { ...process.env, NO_COLOR: "1", PFNET_TIME_SCALE: "5" },
+      timeout: 90_000,
+    });
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    const { stdout, stderr } = result;
+    expect(stdout).toContain("$ pfnet validate examples/managed-private-private.yaml");
+    expect(stdout).toContain("Valid: examples/managed-private-private.yaml");
+    expect(stdout).toContain("> managed network of pf-ws");
+    expect(stdout).toMatch(
+      /Plan: 6 to create, 1 to update, 0 to replace, 0 to delete, 1 to provision, 3 to approve\./,
+    );
+    // Apply progress goes to stderr, one plain line per state change off a terminal.
+    expect(stderr).toContain("Applying 11 steps");
+    expect(stderr).toContain("ok  workspace.pf-ws.network: provisioned");
+    expect(stdout).toContain("11 succeeded, 0 failed, 0 skipped, 0 pending approval, 0 cancelled.");
+    expect(stdout).toContain("No changes. Your network isolation matches the spec.");
+    expect(stdout).toContain("Demo finished in");
+    expect(stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+  });
+});
