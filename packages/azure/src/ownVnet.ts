@@ -15,37 +15,42 @@ import type {
   StepResult,
 } from "@pfnet/core";
 import { canonicalJson, sameId } from "./normalize.js";
-import { wallMs } from "./options.js";
 import { DNS_ZONE_GROUP_NAME, parseArmId, ReadSession, workspaceNotFound } from "./read.js";
 import { withRetry } from "./retry.js";
 import { retryContext, type StepEnv } from "./steps.js";
+import { awaitSdkOperation, type OperationKind, type SdkPoller } from "./waits.js";
 
-/** SDK LRO options: poll in Azure time, abortable. */
-function lroOptions(env: StepEnv) {
-  return { updateIntervalInMs: Math.max(1, wallMs(5, env.waits)), abortSignal: env.signal };
+/** How to delete one resource through an SDK long-running operation (with progress). */
+interface Removal {
+  operation: OperationKind;
+  label: string;
+  begin: (options: { updateIntervalInMs: number; abortSignal: AbortSignal }) => Promise<SdkPoller<unknown>>;
 }
 
 /** Delete through an SDK LRO; already gone (404) counts as deleted. */
-async function deleteIgnoringNotFound(env: StepEnv, remove: () => Promise<unknown>): Promise<void> {
+async function deleteIgnoringNotFound(env: StepEnv, step: PlanStep, removal: Removal): Promise<void> {
   try {
-    await env.clients.sdk(remove);
+    await awaitSdkOperation(env, step, removal.operation, removal.label, removal.begin);
   } catch (error) {
     if ((error as { statusCode?: number }).statusCode !== 404) throw error;
   }
 }
 
 /** A delete step: the delete with the step's retry policy. */
-async function deleteStep(env: StepEnv, step: PlanStep, remove: () => Promise<unknown>): Promise<StepResult> {
-  await withRetry(() => deleteIgnoringNotFound(env, remove), retryContext(env, step));
+async function deleteStep(env: StepEnv, step: PlanStep, removal: Removal): Promise<StepResult> {
+  await withRetry(() => deleteIgnoringNotFound(env, step, removal), retryContext(env, step));
   return { outcome: "succeeded" };
 }
 
 export async function applyPrivateEndpoint(env: StepEnv, step: PlanStep): Promise<StepResult> {
   const identity = step.identity as unknown as PrivateEndpointIdentity;
   const client = env.clients.network(identity.subscriptionId);
-  const remove = () =>
-    client.privateEndpoints.beginDeleteAndWait(identity.resourceGroup, identity.name, lroOptions(env));
-  if (step.action === "delete") return deleteStep(env, step, remove);
+  const removal: Removal = {
+    operation: "privateEndpointDelete",
+    label: `deleting private endpoint ${identity.name}`,
+    begin: (options) => client.privateEndpoints.beginDelete(identity.resourceGroup, identity.name, options),
+  };
+  if (step.action === "delete") return deleteStep(env, step, removal);
   const after = step.after as unknown as PrivateEndpointProperties;
   await withRetry(
     async () => {
@@ -63,26 +68,31 @@ export async function applyPrivateEndpoint(env: StepEnv, step: PlanStep): Promis
       )
         return;
       // Subnet and target of a private endpoint cannot change in place: replace it.
-      if (current) await deleteIgnoringNotFound(env, remove);
+      if (current) await deleteIgnoringNotFound(env, step, removal);
       let location = identity.location;
       if (!location) {
         const ws = await env.clients.ml.getWorkspace(identity.workspace, env.signal);
         if (!ws) throw workspaceNotFound(identity.workspace, step.address);
         location = ws.body.location ?? "";
       }
-      await env.clients.sdk(() =>
-        client.privateEndpoints.beginCreateOrUpdateAndWait(
-          identity.resourceGroup,
-          identity.name,
-          {
-            location,
-            subnet: { id: after.subnetId },
-            privateLinkServiceConnections: [
-              { name: identity.name, privateLinkServiceId: after.targetId, groupIds: [after.groupId] },
-            ],
-          },
-          lroOptions(env),
-        ),
+      await awaitSdkOperation(
+        env,
+        step,
+        "privateEndpointCreate",
+        `creating private endpoint ${identity.name}`,
+        (options) =>
+          client.privateEndpoints.beginCreateOrUpdate(
+            identity.resourceGroup,
+            identity.name,
+            {
+              location,
+              subnet: { id: after.subnetId },
+              privateLinkServiceConnections: [
+                { name: identity.name, privateLinkServiceId: after.targetId, groupIds: [after.groupId] },
+              ],
+            },
+            options,
+          ),
       );
     },
     retryContext(env, step),
@@ -94,14 +104,12 @@ export async function applyDnsZoneGroup(env: StepEnv, step: PlanStep): Promise<S
   const pe = (step.identity as unknown as PrivateDnsZoneGroupIdentity).privateEndpoint;
   const client = env.clients.network(pe.subscriptionId);
   if (step.action === "delete") {
-    return deleteStep(env, step, () =>
-      client.privateDnsZoneGroups.beginDeleteAndWait(
-        pe.resourceGroup,
-        pe.name,
-        DNS_ZONE_GROUP_NAME,
-        lroOptions(env),
-      ),
-    );
+    return deleteStep(env, step, {
+      operation: "dnsZoneGroupWrite",
+      label: `deleting the DNS zone group of ${pe.name}`,
+      begin: (options) =>
+        client.privateDnsZoneGroups.beginDelete(pe.resourceGroup, pe.name, DNS_ZONE_GROUP_NAME, options),
+    });
   }
   const after = step.after as unknown as PrivateDnsZoneGroupProperties;
   const zoneIds = [...after.privateDnsZoneIds].sort();
@@ -116,19 +124,24 @@ export async function applyDnsZoneGroup(env: StepEnv, step: PlanStep): Promise<S
           canonicalJson(zoneIds.map((z) => z.toLowerCase()))
       )
         return;
-      await env.clients.sdk(() =>
-        client.privateDnsZoneGroups.beginCreateOrUpdateAndWait(
-          pe.resourceGroup,
-          pe.name,
-          DNS_ZONE_GROUP_NAME,
-          {
-            privateDnsZoneConfigs: zoneIds.map((id) => ({
-              name: (id.split("/").pop() ?? id).replace(/\./g, "-"),
-              privateDnsZoneId: id,
-            })),
-          },
-          lroOptions(env),
-        ),
+      await awaitSdkOperation(
+        env,
+        step,
+        "dnsZoneGroupWrite",
+        `writing the DNS zone group of ${pe.name}`,
+        (options) =>
+          client.privateDnsZoneGroups.beginCreateOrUpdate(
+            pe.resourceGroup,
+            pe.name,
+            DNS_ZONE_GROUP_NAME,
+            {
+              privateDnsZoneConfigs: zoneIds.map((id) => ({
+                name: (id.split("/").pop() ?? id).replace(/\./g, "-"),
+                privateDnsZoneId: id,
+              })),
+            },
+            options,
+          ),
       );
     },
     retryContext(env, step),
@@ -141,14 +154,12 @@ export async function applyNsgRule(env: StepEnv, step: PlanStep): Promise<StepRe
   const nsg = parseArmId(identity.nsgId);
   const client = env.clients.network(nsg.subscriptionId);
   if (step.action === "delete") {
-    return deleteStep(env, step, () =>
-      client.securityRules.beginDeleteAndWait(
-        nsg.resourceGroup,
-        nsg.name,
-        identity.ruleName,
-        lroOptions(env),
-      ),
-    );
+    return deleteStep(env, step, {
+      operation: "nsgRuleWrite",
+      label: `deleting NSG rule ${identity.ruleName}`,
+      begin: (options) =>
+        client.securityRules.beginDelete(nsg.resourceGroup, nsg.name, identity.ruleName, options),
+    });
   }
   const after = step.after as unknown as NsgRuleProperties;
   await withRetry(
@@ -159,8 +170,8 @@ export async function applyNsgRule(env: StepEnv, step: PlanStep): Promise<StepRe
         const { name: _n, etag: _e, ...properties } = current;
         if (canonicalJson(properties) === canonicalJson(after)) return;
       }
-      await env.clients.sdk(() =>
-        client.securityRules.beginCreateOrUpdateAndWait(
+      await awaitSdkOperation(env, step, "nsgRuleWrite", `writing NSG rule ${identity.ruleName}`, (options) =>
+        client.securityRules.beginCreateOrUpdate(
           nsg.resourceGroup,
           nsg.name,
           identity.ruleName,
@@ -175,7 +186,7 @@ export async function applyNsgRule(env: StepEnv, step: PlanStep): Promise<StepRe
             priority: after.priority,
             description: "Required outbound for Azure Machine Learning (managed by pfnet)",
           },
-          lroOptions(env),
+          options,
         ),
       );
     },

@@ -43,6 +43,7 @@ import {
 import { providerNamespace, resourceType } from "./rest/connections.js";
 import type { OutboundRule, Workspace, WorkspaceUpdateParameters } from "./rest/types.js";
 import { type ClassifyOptions, type RetryContext, sleep, withRetry } from "./retry.js";
+import { awaitSdkOperation, progress, startWait, trackOperation } from "./waits.js";
 
 /** Role id of "Azure AI Enterprise Network Connection Approver" (azure-facts c.5). */
 export const NETWORK_CONNECTION_APPROVER_ROLE = "b556d68e-0be0-4f35-a333-ad7ee1ce17ea";
@@ -163,19 +164,6 @@ function newSession(env: StepEnv, step: PlanStep): ReadSession {
   return new ReadSession(env.clients, retryContext(env, step));
 }
 
-function progress(
-  env: StepEnv,
-  step: PlanStep,
-  message: string,
-  wait?: {
-    kind: "provisioning" | "propagation" | "approval" | "firewall";
-    elapsedMs: number;
-    expectedMs?: number;
-  },
-): void {
-  env.emit({ type: "step.progress", address: step.address, message, ...(wait ? { wait } : {}) });
-}
-
 function expectedWallMs(env: StepEnv, step: PlanStep, kinds: string[], fallbackSeconds: number): number {
   const seconds = (step.waits ?? [])
     .filter((w) => kinds.includes(w.kind))
@@ -243,9 +231,8 @@ export async function applyWorkspace(env: StepEnv, step: PlanStep): Promise<Step
           provisionNetworkNow: create.provisionNetworkNow,
         },
       };
-      progress(env, step, `creating workspace ${ref.name}`);
-      await env.clients.ml.createWorkspace(ref, body, env.signal, () =>
-        progress(env, step, `waiting for workspace ${ref.name} to be created`),
+      await trackOperation(env, step, "workspaceCreate", `creating workspace ${ref.name}`, (onPoll) =>
+        env.clients.ml.createWorkspace(ref, body, env.signal, onPoll),
       );
       return;
     }
@@ -269,10 +256,10 @@ export async function applyWorkspace(env: StepEnv, step: PlanStep): Promise<Step
       patch.properties.serverlessComputeSettings = after.serverlessComputeSettings;
     }
     if (Object.keys(patch.properties).length === 0) return;
-    progress(env, step, `updating workspace ${ref.name}: ${Object.keys(patch.properties).join(", ")}`);
+    const label = `updating workspace ${ref.name} (${Object.keys(patch.properties).join(", ")})`;
     try {
-      await env.clients.ml.updateWorkspace(ref, patch, current.body.etag, env.signal, () =>
-        progress(env, step, `waiting for workspace ${ref.name} to be updated`),
+      await trackOperation(env, step, "workspaceUpdate", label, (onPoll) =>
+        env.clients.ml.updateWorkspace(ref, patch, current.body.etag, env.signal, onPoll),
       );
     } catch (error) {
       if (error instanceof AzureRequestError && error.status === 412) {
@@ -323,7 +310,9 @@ export async function applyRule(env: StepEnv, step: PlanStep): Promise<StepResul
       const existing = await env.clients.ml.getOutboundRule(ref, name, env.signal);
       if (!existing) return;
       if (!isUserDefined(existing)) throw serviceOwned(step, name, existing.properties?.category);
-      await env.clients.ml.deleteOutboundRule(ref, name, env.signal);
+      await trackOperation(env, step, "outboundRuleWrite", `deleting outbound rule ${name}`, (onPoll) =>
+        env.clients.ml.deleteOutboundRule(ref, name, env.signal, onPoll),
+      );
     });
     return { outcome: "succeeded" };
   }
@@ -334,8 +323,14 @@ export async function applyRule(env: StepEnv, step: PlanStep): Promise<StepResul
     if (existing && !isUserDefined(existing)) throw serviceOwned(step, name, existing.properties?.category);
     if (existing && sameRule(normaliseRule(existing), desired)) return;
     // A changed private-endpoint destination is a new endpoint: delete first (Azure treats it as immutable).
-    if (existing && step.action === "replace") await env.clients.ml.deleteOutboundRule(ref, name, env.signal);
-    await env.clients.ml.putOutboundRule(ref, name, toAzureRule(desired), env.signal);
+    if (existing && step.action === "replace") {
+      await trackOperation(env, step, "outboundRuleWrite", `deleting outbound rule ${name}`, (onPoll) =>
+        env.clients.ml.deleteOutboundRule(ref, name, env.signal, onPoll),
+      );
+    }
+    await trackOperation(env, step, "outboundRuleWrite", `writing outbound rule ${name}`, (onPoll) =>
+      env.clients.ml.putOutboundRule(ref, name, toAzureRule(desired), env.signal, onPoll),
+    );
   });
   // Read back what Azure kept.
   const stored = await retrying(env, step, () => env.clients.ml.getOutboundRule(ref, name, env.signal));
@@ -392,16 +387,14 @@ async function verifyRules(env: StepEnv, step: PlanStep, ref: WorkspaceRef): Pro
 export async function applyNetwork(env: StepEnv, step: PlanStep): Promise<StepResult> {
   const ref = (step.identity as { workspace: WorkspaceRef }).workspace;
   await verifyRules(env, step, ref);
-  const started = Date.now();
-  const expectedMs = expectedWallMs(
+  const wait = startWait(
     env,
     step,
-    ["provisioning", "firewall"],
-    env.waits.provisioningExpectedSeconds,
+    "provisioning",
+    expectedWallMs(env, step, ["provisioning", "firewall"], env.waits.provisioningExpectedSeconds),
   );
   const budget = new WaitBudget(env, env.waits.provisioningTimeoutSeconds);
-  const report = (message: string) =>
-    progress(env, step, message, { kind: "provisioning", elapsedMs: Date.now() - started, expectedMs });
+  const report = wait.report;
 
   const current = await retrying(env, step, () => env.clients.ml.getWorkspace(ref, env.signal));
   if (!current) throw workspaceNotFound(ref, step.address);
@@ -414,8 +407,9 @@ export async function applyNetwork(env: StepEnv, step: PlanStep): Promise<StepRe
       },
     );
   }
-  if (current.body.properties?.managedNetwork?.status?.status !== "Active") {
-    report("provisioning the managed network");
+  const alreadyActive = current.body.properties?.managedNetwork?.status?.status === "Active";
+  report(alreadyActive ? "managed network Active; checking its rules" : "provisioning the managed network");
+  if (!alreadyActive) {
     await retrying(env, step, () =>
       env.clients.ml.provisionManagedNetwork(ref, { includeSpark: false }, env.signal, () =>
         report("provisioning the managed network"),
@@ -570,10 +564,10 @@ async function readinessGate(
   assignment: { scope: string; name: string },
   grant: { principalId: string; roleDefinitionId: string; scope: string },
 ): Promise<void> {
-  const started = Date.now();
-  const expectedMs = expectedWallMs(env, step, ["propagation"], 60);
+  const wait = startWait(env, step, "propagation", expectedWallMs(env, step, ["propagation"], 60));
   const budget = new WaitBudget(env, env.waits.readinessTimeoutSeconds);
   let streak = 0;
+  wait.report(`waiting until the role assignment is readable ${env.waits.readinessReads} times in a row`);
   while (streak < env.waits.readinessReads) {
     const readable = await retrying(env, step, async () => {
       try {
@@ -590,13 +584,10 @@ async function readinessGate(
     streak = readable ? streak + 1 : 0;
     if (streak >= env.waits.readinessReads) break;
     if (budget.exhausted) throw propagationTimeout(step.address, grant, env.waits.readinessTimeoutSeconds);
-    progress(env, step, `role assignment readable ${streak}/${env.waits.readinessReads}`, {
-      kind: "propagation",
-      elapsedMs: Date.now() - started,
-      expectedMs,
-    });
+    wait.report(`role assignment readable ${streak}/${env.waits.readinessReads}`);
     await budget.pause(env.waits.pollIntervalSeconds / 3);
   }
+  wait.report(`role assignment readable ${streak}/${env.waits.readinessReads}`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -613,17 +604,23 @@ function pendingApproval(connectionId: string, targetId: string): PendingApprova
 
 export async function applyApproval(env: StepEnv, step: PlanStep): Promise<StepResult> {
   const identity = step.identity as unknown as PrivateEndpointApprovalIdentity;
-  const started = Date.now();
-  const expectedMs = expectedWallMs(env, step, ["approval"], 120);
+  const wait = startWait(env, step, "approval", expectedWallMs(env, step, ["approval"], 120));
+  // An already approved (or auto-approved) connection is no wait: report only once pfnet waits.
+  let waited = false;
+  const report = (message: string) => {
+    waited = true;
+    wait.report(message);
+  };
   const budget = new WaitBudget(env, env.waits.connectionAppearSeconds);
-  const report = (message: string) =>
-    progress(env, step, message, { kind: "approval", elapsedMs: Date.now() - started, expectedMs });
   let approvedOnce = false;
   for (;;) {
     const { workspace, connection } = await newSession(env, step).findConnection(identity);
     if (!workspace) throw workspaceNotFound(identity.workspace, step.address);
     const status = connection?.properties?.privateLinkServiceConnectionState?.status;
-    if (connection && status === "Approved") return { outcome: "succeeded" };
+    if (connection && status === "Approved") {
+      if (waited) report(`${connection.id} Approved`);
+      return { outcome: "succeeded" };
+    }
     if (connection && (status === "Rejected" || status === "Disconnected")) {
       throw new PfnetError(
         "CONNECTION_REJECTED",
@@ -691,7 +688,6 @@ export async function applyOnlineEndpoint(env: StepEnv, step: PlanStep): Promise
   }
   const after = step.after as unknown as { publicNetworkAccess: "Enabled" | "Disabled" };
   const client = env.clients.machineLearning(ref.subscriptionId);
-  const pollOptions = { updateIntervalInMs: Math.max(1, wallMs(10, env.waits)), abortSignal: env.signal };
   await retrying(env, step, async () => {
     let existing: Awaited<ReturnType<typeof client.onlineEndpoints.get>> | undefined;
     try {
@@ -707,34 +703,42 @@ export async function applyOnlineEndpoint(env: StepEnv, step: PlanStep): Promise
     if (existing) {
       // The 2022-10-01 PATCH body has no publicNetworkAccess: PUT the endpoint back with it changed.
       const { systemData: _systemData, ...body } = existing;
-      await env.clients.sdk(() =>
-        client.onlineEndpoints.beginCreateOrUpdateAndWait(
-          ref.resourceGroup,
-          ref.name,
-          identity.endpointName,
-          {
-            ...body,
-            properties: { ...existing!.properties, publicNetworkAccess: after.publicNetworkAccess },
-          },
-          pollOptions,
-        ),
+      const properties = { ...existing.properties, publicNetworkAccess: after.publicNetworkAccess };
+      await awaitSdkOperation(
+        env,
+        step,
+        "onlineEndpointUpdate",
+        `setting publicNetworkAccess ${after.publicNetworkAccess} on online endpoint ${identity.endpointName}`,
+        (options) =>
+          client.onlineEndpoints.beginCreateOrUpdate(
+            ref.resourceGroup,
+            ref.name,
+            identity.endpointName,
+            { ...body, properties },
+            options,
+          ),
       );
       return;
     }
     const ws = await env.clients.ml.getWorkspace(ref, env.signal);
     if (!ws) throw workspaceNotFound(ref, step.address);
-    await env.clients.sdk(() =>
-      client.onlineEndpoints.beginCreateOrUpdateAndWait(
-        ref.resourceGroup,
-        ref.name,
-        identity.endpointName,
-        {
-          location: ws.body.location ?? "",
-          identity: { type: "SystemAssigned" },
-          properties: { authMode: "Key", publicNetworkAccess: after.publicNetworkAccess },
-        },
-        pollOptions,
-      ),
+    await awaitSdkOperation(
+      env,
+      step,
+      "onlineEndpointCreate",
+      `creating online endpoint ${identity.endpointName}`,
+      (options) =>
+        client.onlineEndpoints.beginCreateOrUpdate(
+          ref.resourceGroup,
+          ref.name,
+          identity.endpointName,
+          {
+            location: ws.body.location ?? "",
+            identity: { type: "SystemAssigned" },
+            properties: { authMode: "Key", publicNetworkAccess: after.publicNetworkAccess },
+          },
+          options,
+        ),
     );
   });
   return { outcome: "succeeded" };

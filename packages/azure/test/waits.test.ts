@@ -67,6 +67,14 @@ const roleStep = step({
   waits: [{ kind: "propagation", label: "propagation", expectedSeconds: 600 }],
 });
 
+const endpointStep = step({
+  address: "workspace.pf.endpoint.pf-chat",
+  kind: "onlineEndpoint",
+  action: "create",
+  identity: { workspace: ws, endpointName: "pf-chat" },
+  after: { publicNetworkAccess: "Disabled" },
+});
+
 const connection = (status: string) => ({
   id: `${TARGET}/privateEndpointConnections/c1`,
   name: "c1",
@@ -129,9 +137,13 @@ describe("progress of waits", () => {
       emit: (e) => events.push(e),
     });
     expect(result).toEqual({ outcome: "succeeded" });
-    expect(events.filter((e) => e.type === "step.progress")).toEqual([
-      expect.objectContaining({ wait: expect.objectContaining({ kind: "approval", expectedMs: 200 }) }),
-    ]);
+    const progress = events.filter((e) => e.type === "step.progress");
+    // While the connection has not appeared (the wait's start), and when it is Approved (its end).
+    expect(progress).toHaveLength(2);
+    for (const e of progress) {
+      expect(e).toMatchObject({ wait: { kind: "approval", expectedMs: 200 } });
+    }
+    expect(progress.at(-1)).toMatchObject({ message: expect.stringMatching(/c1 Approved$/) });
   });
 });
 
@@ -169,6 +181,34 @@ describe("aborting a wait", () => {
             setTimeout(abort, 50);
             return [202, "", { Location: `${HOST}/subscriptions/sub/providers/op/1`, "Retry-After": "60" }];
           });
+      },
+    },
+    {
+      name: "an SDK LRO poll (online endpoint create, 5 s poll)",
+      step: endpointStep,
+      mock: (abort) => {
+        const operation = `${HOST}/subscriptions/sub/providers/op/2`;
+        nock(HOST)
+          .get(`${WS_PATH}/onlineEndpoints/pf-chat`)
+          .query(true)
+          .reply(404, { error: { code: "NotFound", message: "no endpoint" } })
+          .get(WS_PATH)
+          .query(true)
+          .reply(200, workspaceBody("Active"))
+          .put(`${WS_PATH}/onlineEndpoints/pf-chat`)
+          .query(true)
+          .reply(() => {
+            // Abort once pfnet sleeps between the SDK poller's polls.
+            setTimeout(abort, 50);
+            return [
+              201,
+              { name: "pf-chat", properties: { provisioningState: "Creating" } },
+              { "Azure-AsyncOperation": operation, "Retry-After": "60" },
+            ];
+          })
+          .get("/subscriptions/sub/providers/op/2")
+          .query(true)
+          .reply(200, { status: "InProgress" }, { "Retry-After": "60" });
       },
     },
     {

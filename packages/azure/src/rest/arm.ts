@@ -17,6 +17,7 @@ import { AzureRequestError, armCodeFromBody, armMessageFromBody, parseRetryAfter
 import type { ResolvedWaits } from "../options.js";
 import { wallMs } from "../options.js";
 import { sleep } from "../retry.js";
+import { LRO_POLL_SECONDS } from "../waits.js";
 
 export type HttpMethod = "GET" | "PUT" | "PATCH" | "POST" | "DELETE";
 
@@ -54,9 +55,6 @@ export class Semaphore {
     }
   }
 }
-
-/** Default wait between LRO polls when Azure sends no Retry-After (Azure seconds). */
-const LRO_DEFAULT_POLL_SECONDS = 5;
 
 export class ArmRest {
   constructor(
@@ -143,7 +141,8 @@ export class ArmRest {
     path: string,
     options: RequestOptions & { resourceLocationConfig?: ResourceLocationConfig; onPoll?: () => void },
   ): Promise<T | undefined> {
-    const defaultPollMs = wallMs(LRO_DEFAULT_POLL_SECONDS, this.waits);
+    // Between polls when Azure sends no Retry-After.
+    const defaultPollMs = wallMs(LRO_POLL_SECONDS, this.waits);
     let nextPollMs = defaultPollMs;
     const toOperationResponse = (
       response: ArmResponse<unknown>,

@@ -89,21 +89,29 @@ export class MachineLearningRest {
     ruleName: string,
     rule: OutboundRule,
     signal: AbortSignal,
+    onPoll?: () => void,
   ): Promise<OutboundRuleBasicResource | undefined> {
     return this.arm.lro<OutboundRuleBasicResource>("PUT", `${workspacePath(ws)}/outboundRules/${ruleName}`, {
       apiVersion: ML_API_VERSION,
       body: { properties: rule },
       signal,
       resourceLocationConfig: "location",
+      ...(onPoll ? { onPoll } : {}),
     });
   }
 
   /** `ManagedNetworkSettingsRule_Delete` (LRO); a 404 means already gone. */
-  async deleteOutboundRule(ws: WorkspaceRef, ruleName: string, signal: AbortSignal): Promise<void> {
+  async deleteOutboundRule(
+    ws: WorkspaceRef,
+    ruleName: string,
+    signal: AbortSignal,
+    onPoll?: () => void,
+  ): Promise<void> {
     try {
       await this.arm.lro("DELETE", `${workspacePath(ws)}/outboundRules/${ruleName}`, {
         apiVersion: ML_API_VERSION,
         signal,
+        ...(onPoll ? { onPoll } : {}),
       });
     } catch (error) {
       if ((error as { status?: number }).status === 404) return;

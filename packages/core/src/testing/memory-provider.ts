@@ -12,6 +12,7 @@
  * Injectable: latency (honours the signal), failures by address (first N attempts or always)
  * and by chance (seeded), read-after-write lag.
  */
+import { setTimeout as delay } from "node:timers/promises";
 import { PfnetError } from "../errors.js";
 import { address as addressOf, privateEndpointName } from "../expand/names.js";
 import {
@@ -206,22 +207,14 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(new PfnetError("ABORTED", "Aborted."));
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new PfnetError("ABORTED", "Aborted."));
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
+/** Abortable sleep: an abort (before or during) rejects with ABORTED. */
+async function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  try {
+    await delay(ms, undefined, { signal });
+  } catch (error) {
+    if (signal.aborted) throw new PfnetError("ABORTED", "Aborted.", { cause: signal.reason });
+    throw error;
+  }
 }
 
 const fail = (address: string, message: string, details?: Record<string, unknown>) =>
