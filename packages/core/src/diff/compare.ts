@@ -32,6 +32,14 @@ export function changedPaths(desired: unknown, actual: unknown, base = "", key?:
   return out;
 }
 
+const childPath = (path: string, key: string) =>
+  `${path}/${key.includes("~") || key.includes("/") ? escapeToken(key) : key}`;
+
+function allStrings(values: readonly unknown[]): boolean {
+  for (const value of values) if (typeof value !== "string") return false;
+  return true;
+}
+
 function collect(
   desired: unknown,
   actual: unknown,
@@ -45,17 +53,14 @@ function collect(
       out.push(path);
       return;
     }
-    if (
-      desired.every((item) => typeof item === "string") &&
-      actual.every((item) => typeof item === "string")
-    ) {
+    if (allStrings(desired) && allStrings(actual)) {
       const left = desired.map(normaliseForSet).sort();
       const right = (actual as string[]).map(normaliseForSet).sort();
       if (left.some((item, index) => item !== right[index])) out.push(path);
       return;
     }
-    for (const [index, item] of desired.entries())
-      collect(item, actual[index], `${path}/${index}`, undefined, out);
+    for (let index = 0; index < desired.length; index++)
+      collect(desired[index], actual[index], `${path}/${index}`, undefined, out);
     return;
   }
   if (desired !== null && typeof desired === "object") {
@@ -63,14 +68,22 @@ function collect(
       out.push(path);
       return;
     }
-    for (const [childKey, child] of Object.entries(desired)) {
-      collect(
-        child,
-        (actual as Record<string, unknown>)[childKey],
-        `${path}/${childKey.includes("~") || childKey.includes("/") ? escapeToken(childKey) : childKey}`,
-        childKey,
-        out,
-      );
+    const actualRecord = actual as Record<string, unknown>;
+    for (const childKey of Object.keys(desired)) {
+      const child = (desired as Record<string, unknown>)[childKey];
+      if (child === undefined) continue;
+      const actualChild = actualRecord[childKey];
+      // Leaves compare without building their path; it is built only for a difference.
+      if (child === null || typeof child !== "object") {
+        if (child === actualChild) continue;
+        if (typeof child === "string" && typeof actualChild === "string") {
+          if (!sameString(childKey, child, actualChild)) out.push(childPath(path, childKey));
+          continue;
+        }
+        out.push(childPath(path, childKey));
+        continue;
+      }
+      collect(child, actualChild, childPath(path, childKey), childKey, out);
     }
     return;
   }

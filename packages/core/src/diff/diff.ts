@@ -282,23 +282,41 @@ export function diff(
   const steps: PlanStep[] = nodes.map((node) => {
     const actual = actualOf(node);
     const verdict = verdicts.get(node.address)!;
-    return {
-      address: node.address,
-      kind: node.kind,
-      action: verdict.action,
-      identity: node.identity as unknown as Record<string, unknown>,
-      before: actual.exists ? actual.properties : null,
-      after: node.properties as unknown as Record<string, unknown>,
-      changedPaths: verdict.changedPaths,
-      reason: verdict.reason,
-      dependsOn: [...node.dependsOn],
-      ...(node.lane === undefined ? {} : { lane: node.lane }),
-      guard: true,
-    };
+    const before = actual.exists ? actual.properties : null;
+    const identity = node.identity as unknown as Record<string, unknown>;
+    const after = node.properties as unknown as Record<string, unknown>;
+    // Two literals rather than a spread: same keys in the same order, built without copies.
+    return node.lane === undefined
+      ? {
+          address: node.address,
+          kind: node.kind,
+          action: verdict.action,
+          identity,
+          before,
+          after,
+          changedPaths: verdict.changedPaths,
+          reason: verdict.reason,
+          dependsOn: node.dependsOn.slice(),
+          guard: true,
+        }
+      : {
+          address: node.address,
+          kind: node.kind,
+          action: verdict.action,
+          identity,
+          before,
+          after,
+          changedPaths: verdict.changedPaths,
+          reason: verdict.reason,
+          dependsOn: node.dependsOn.slice(),
+          lane: node.lane,
+          guard: true,
+        };
   });
 
   // Unlisted resources: delete user-defined rules only when the workspace asks for it.
-  const known = new Set(nodes.map((node) => node.address));
+  // Built only when something was discovered (usually nothing is).
+  const known = read.discovered.length > 0 ? new Set(nodes.map((node) => node.address)) : new Set<string>();
   const unmanaged: DiscoveredResource[] = [];
   for (const found of [...read.discovered].sort((a, b) =>
     a.address < b.address ? -1 : a.address > b.address ? 1 : 0,

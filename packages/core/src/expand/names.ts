@@ -59,19 +59,36 @@ function computeFitName(raw: string): string {
   return `${name.slice(0, MAX_NAME - 7).replace(/[-_]+$/, "")}-${suffix}`;
 }
 
+/** A bounded memo of a pure naming function, keyed by the spec's own strings. */
+function memoByInput(derive: (input: string) => string): (input: string) => string {
+  const names = new Map<string, string>();
+  return (input) => {
+    let name = names.get(input);
+    if (name === undefined) {
+      name = derive(input);
+      if (names.size > 10_000) names.clear();
+      names.set(input, name);
+    }
+    return name;
+  };
+}
+
 /** Outbound rule name for a private endpoint to a declared service. */
-export const privateEndpointRuleName = (service: string) => fitName(`pe-${service}`);
+export const privateEndpointRuleName = memoByInput((service) => fitName(`pe-${service}`));
 
 /** Split `host[:port]` into its parts (port undefined when absent or not a number). */
 export function parseHost(entry: string): { fqdn: string; port?: number } {
+  // Most hosts have no port: skip the regular expression for them.
+  if (!entry.includes(":")) return { fqdn: entry.trim().toLowerCase() };
   const match = /^(.*?):(\d+)$/.exec(entry.trim());
   if (!match) return { fqdn: entry.trim().toLowerCase() };
   return { fqdn: match[1]!.toLowerCase(), port: Number(match[2]) };
 }
 
 /** Outbound rule name for an outside host. */
-export const fqdnRuleName = (host: string) =>
-  fitName(`fqdn-${parseHost(host).fqdn.replace(/^\*\./, "wildcard-")}`);
+export const fqdnRuleName = memoByInput((host) =>
+  fitName(`fqdn-${parseHost(host).fqdn.replace(/^\*\./, "wildcard-")}`),
+);
 
 /** Outbound rule name for a service tag (explicit name wins). */
 export const serviceTagRuleName = (tag: string, explicit?: string) => explicit ?? fitName(`tag-${tag}`);

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { isPfnetError } from "../errors.js";
 import { Graph, MinHeap } from "./graph.js";
@@ -93,5 +94,57 @@ describe("MinHeap", () => {
     const out: number[] = [];
     while (heap.size > 0) out.push(heap.pop()!);
     expect(out).toEqual([1, 1, 2, 4, 5, 6, 9]);
+  });
+});
+
+describe("Graph.orderOf", () => {
+  const outcome = (run: () => string[]) => {
+    try {
+      return { order: run() };
+    } catch (error) {
+      return isPfnetError(error) ? { code: error.code, message: error.message } : { thrown: String(error) };
+    }
+  };
+
+  it("gives the order and errors of fromDependencies + topologicalOrder on any item list", () => {
+    // Anything: unknown dependencies, self-loops, cycles, repeated addresses and dependencies.
+    const id = fc.constantFrom("a", "b", "c", "d", "e", "f", "a.x", "b/y", "A");
+    const anything = fc.array(fc.record({ address: id, dependsOn: fc.array(id, { maxLength: 4 }) }), {
+      maxLength: 10,
+    });
+    // Acyclic: distinct addresses (insertion order unlike lexical order), dependencies on earlier items.
+    const acyclic = fc
+      .uniqueArray(fc.string({ minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 30 })
+      .chain((addresses) =>
+        fc.tuple(
+          fc.constant(addresses),
+          fc.array(fc.array(fc.nat(), { maxLength: 3 }), {
+            minLength: addresses.length,
+            maxLength: addresses.length,
+          }),
+        ),
+      )
+      .map(([addresses, picks]) =>
+        addresses.map((address, index) => ({
+          address,
+          dependsOn: index === 0 ? [] : picks[index]!.map((pick) => addresses[pick % index]!),
+        })),
+      );
+    fc.assert(
+      fc.property(fc.oneof(anything, acyclic), (items) => {
+        expect(outcome(() => Graph.orderOf(items))).toEqual(
+          outcome(() => Graph.fromDependencies(items).topologicalOrder()),
+        );
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("orders a wide graph like the graph does", () => {
+    const items = Array.from({ length: 300 }, (_, index) => ({
+      address: `node-${(index * 37) % 300}`,
+      dependsOn: index === 0 ? [] : [`node-${(((index - 1) >> 1) * 37) % 300}`],
+    }));
+    expect(Graph.orderOf(items)).toEqual(Graph.fromDependencies(items).topologicalOrder());
   });
 });

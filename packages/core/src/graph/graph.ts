@@ -19,6 +19,72 @@ export class Graph {
     return graph;
   }
 
+  /**
+   * `Graph.fromDependencies(items).topologicalOrder()` without building the graph: the same
+   * order and the same errors (unknown node, cycle), on index arrays. For one-shot ordering of
+   * large plans; build the graph when its queries are needed.
+   */
+  static orderOf(items: readonly { address: string; dependsOn: readonly string[] }[]): string[] {
+    const count = items.length;
+    const indexOf = new Map<string, number>();
+    for (let index = 0; index < count; index++) indexOf.set(items[index]!.address, index);
+    // Repeated addresses merge into one node: leave that rare case to the graph.
+    if (indexOf.size !== count) return Graph.fromDependencies(items).topologicalOrder();
+    // Edges as a CSR adjacency (dependents of each node); `seenBy` drops repeated dependencies.
+    const remaining = new Int32Array(count);
+    const dependentCount = new Int32Array(count + 1);
+    const seenBy = new Int32Array(count).fill(-1);
+    const edgeFrom: number[] = [];
+    const edgeTo: number[] = [];
+    for (let to = 0; to < count; to++) {
+      const item = items[to]!;
+      for (const dependency of item.dependsOn) {
+        const from = indexOf.get(dependency);
+        if (from === undefined) {
+          throw new PfnetError(
+            "GRAPH_UNKNOWN_NODE",
+            `Edge ${dependency} -> ${item.address} names an unknown node: ${dependency}.`,
+            { details: { from: dependency, to: item.address, missing: dependency } },
+          );
+        }
+        if (seenBy[from] === to) continue;
+        seenBy[from] = to;
+        edgeFrom.push(from);
+        edgeTo.push(to);
+        remaining[to]!++;
+        dependentCount[from + 1]!++;
+      }
+    }
+    for (let index = 0; index < count; index++) dependentCount[index + 1]! += dependentCount[index]!;
+    const dependents = new Int32Array(edgeFrom.length);
+    const fill = dependentCount.slice(0, count);
+    for (let edge = 0; edge < edgeFrom.length; edge++) dependents[fill[edgeFrom[edge]!]!++] = edgeTo[edge]!;
+
+    // Lexical ranks, then Kahn's algorithm over ranks with a min-heap (as `topologicalOrder`).
+    // The default sort (code units, no comparator call) is the fastest here; addresses are unique.
+    const sorted = items.map((item) => item.address).sort();
+    const byRank = new Int32Array(count);
+    const rankOf = new Int32Array(count);
+    for (let rank = 0; rank < count; rank++) {
+      const index = indexOf.get(sorted[rank]!)!;
+      byRank[rank] = index;
+      rankOf[index] = rank;
+    }
+    const heap = new RankHeap(count);
+    for (let rank = 0; rank < count; rank++) if (remaining[byRank[rank]!] === 0) heap.push(rank);
+    const order: string[] = [];
+    while (heap.size > 0) {
+      const index = byRank[heap.pop()]!;
+      order.push(items[index]!.address);
+      for (let edge = dependentCount[index]!; edge < dependentCount[index + 1]!; edge++) {
+        const dependent = dependents[edge]!;
+        if (--remaining[dependent]! === 0) heap.push(rankOf[dependent]!);
+      }
+    }
+    if (order.length !== count) Graph.fromDependencies(items).assertAcyclic();
+    return order;
+  }
+
   addNode(id: string): this {
     if (!this.#dependencies.has(id)) {
       this.#dependencies.set(id, new Set());
@@ -160,26 +226,70 @@ export class Graph {
   topologicalOrder(): string[] {
     // Rank ids lexically once, so the heap compares numbers.
     const ids = [...this.#dependencies.keys()].sort();
+    const count = ids.length;
     const rank = new Map<string, number>();
-    for (let index = 0; index < ids.length; index++) rank.set(ids[index]!, index);
-    const remaining = new Map<string, number>();
-    const ready = new MinHeap<number>((a, b) => a - b);
-    for (const [id, dependencies] of this.#dependencies) {
-      remaining.set(id, dependencies.size);
-      if (dependencies.size === 0) ready.push(rank.get(id)!);
+    for (let index = 0; index < count; index++) rank.set(ids[index]!, index);
+    const remaining = new Int32Array(count);
+    const ready = new RankHeap(count);
+    for (let index = 0; index < count; index++) {
+      const size = this.#dependencies.get(ids[index]!)!.size;
+      remaining[index] = size;
+      if (size === 0) ready.push(index);
     }
     const order: string[] = [];
     while (ready.size > 0) {
-      const id = ids[ready.pop()!]!;
+      const id = ids[ready.pop()]!;
       order.push(id);
       for (const dependent of this.#dependents.get(id)!) {
-        const left = remaining.get(dependent)! - 1;
-        remaining.set(dependent, left);
-        if (left === 0) ready.push(rank.get(dependent)!);
+        const dependentRank = rank.get(dependent)!;
+        if (--remaining[dependentRank]! === 0) ready.push(dependentRank);
       }
     }
-    if (order.length !== this.#dependencies.size) this.assertAcyclic();
+    if (order.length !== count) this.assertAcyclic();
     return order;
+  }
+}
+
+/** A min-heap of distinct small integers (ranks) with a fixed capacity. */
+class RankHeap {
+  readonly #items: Int32Array;
+  size = 0;
+  constructor(capacity: number) {
+    this.#items = new Int32Array(capacity);
+  }
+
+  push(rank: number): void {
+    const items = this.#items;
+    let index = this.size++;
+    while (index > 0) {
+      const parent = (index - 1) >> 1;
+      if (items[parent]! <= rank) break;
+      items[index] = items[parent]!;
+      index = parent;
+    }
+    items[index] = rank;
+  }
+
+  /** The smallest rank; the heap must not be empty. */
+  pop(): number {
+    const items = this.#items;
+    const top = items[0]!;
+    const size = --this.size;
+    if (size > 0) {
+      const last = items[size]!;
+      let index = 0;
+      for (;;) {
+        const left = index * 2 + 1;
+        if (left >= size) break;
+        const right = left + 1;
+        const child = right < size && items[right]! < items[left]! ? right : left;
+        if (items[child]! >= last) break;
+        items[index] = items[child]!;
+        index = child;
+      }
+      items[index] = last;
+    }
+    return top;
   }
 }
 
@@ -194,14 +304,15 @@ export class MinHeap<T> {
 
   push(item: T): void {
     const items = this.#items;
+    let index = items.length;
     items.push(item);
-    let index = items.length - 1;
     while (index > 0) {
       const parent = (index - 1) >> 1;
-      if (this.compare(items[index]!, items[parent]!) >= 0) break;
-      [items[index], items[parent]] = [items[parent]!, items[index]!];
+      if (this.compare(item, items[parent]!) >= 0) break;
+      items[index] = items[parent]!;
       index = parent;
     }
+    items[index] = item;
   }
 
   peek(): T | undefined {
@@ -213,19 +324,19 @@ export class MinHeap<T> {
     if (items.length === 0) return undefined;
     const top = items[0]!;
     const last = items.pop()!;
-    if (items.length > 0) {
-      items[0] = last;
+    const size = items.length;
+    if (size > 0) {
       let index = 0;
       for (;;) {
         const left = index * 2 + 1;
+        if (left >= size) break;
         const right = left + 1;
-        let smallest = index;
-        if (left < items.length && this.compare(items[left]!, items[smallest]!) < 0) smallest = left;
-        if (right < items.length && this.compare(items[right]!, items[smallest]!) < 0) smallest = right;
-        if (smallest === index) break;
-        [items[index], items[smallest]] = [items[smallest]!, items[index]!];
-        index = smallest;
+        const child = right < size && this.compare(items[right]!, items[left]!) < 0 ? right : left;
+        if (this.compare(items[child]!, last) >= 0) break;
+        items[index] = items[child]!;
+        index = child;
       }
+      items[index] = last;
     }
     return top;
   }

@@ -43,16 +43,19 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
 }
 
 /** Estimated duration range and waits of a step (Azure time, before any emulator scale). */
-function estimateStep(
-  step: PlanStep,
-  actual: ActualResource | undefined,
-): Pick<PlanStep, "estimatedSeconds" | "waits"> {
-  const range = (min: number, max: number) => ({ estimatedSeconds: { min, max } });
-  // A step that is mostly one wait: it takes at least `min`, at most the whole wait.
-  const oneWait = (min: number, wait: PlanWait) => ({
-    estimatedSeconds: { min, max: wait.expectedSeconds },
-    waits: [wait],
-  });
+type Estimate = Pick<PlanStep, "estimatedSeconds" | "waits">;
+
+// Module-level (not per call): plans estimate thousands of steps.
+function range(min: number, max: number): Estimate {
+  return { estimatedSeconds: { min, max } };
+}
+
+/** A step that is mostly one wait: it takes at least `min`, at most the whole wait. */
+function oneWait(min: number, wait: PlanWait): Estimate {
+  return { estimatedSeconds: { min, max: wait.expectedSeconds }, waits: [wait] };
+}
+
+function estimateStep(step: PlanStep, actual: ActualResource | undefined): Estimate {
   switch (step.action) {
     case "noop":
       return {};
@@ -146,13 +149,20 @@ function changesResourceOf(dependency: PlanStep, step: PlanStep): boolean {
   return false;
 }
 
-/** Set `guard` on every step: false when a transitive dependency changes its resource. */
-function assignGuards(steps: PlanStep[], graph: Graph): void {
-  const byAddress = new Map(steps.map((step) => [step.address, step]));
+/**
+ * Set `guard` on every step: false when a transitive dependency changes its resource. The graph
+ * is built only when some step changes something (otherwise every guard is true).
+ */
+function assignGuards(steps: PlanStep[], buildGraph: () => Graph): void {
   const changing = steps.some((step) => step.action !== "noop");
+  if (!changing) {
+    for (const step of steps) step.guard = true;
+    return;
+  }
+  const graph = buildGraph();
+  const byAddress = new Map(steps.map((step) => [step.address, step]));
   for (const step of steps) {
     step.guard = true;
-    if (!changing) continue;
     for (const dependencyAddress of graph.transitiveDependencies(step.address)) {
       const dependency = byAddress.get(dependencyAddress);
       if (dependency && changesResourceOf(dependency, step)) {
@@ -163,13 +173,17 @@ function assignGuards(steps: PlanStep[], graph: Graph): void {
   }
 }
 
+const strings = (value: unknown) =>
+  Array.isArray(value) ? value.filter((item) => typeof item === "string") : undefined;
+
 function stateView(nodes: readonly ResourceNode[], read: ReadResult): StateView {
   const workspaces: StateView["workspaces"] = {};
   // User-defined rules in Azure that no node describes, by workspace key.
-  const desired = new Set(nodes.map((node) => node.address));
+  // Built only when something was discovered (usually nothing is).
+  const desired = read.discovered.length > 0 ? new Set(nodes.map((node) => node.address)) : undefined;
   const unlisted = new Map<string, string[]>();
   for (const found of read.discovered) {
-    if (found.kind !== "outboundRule" || desired.has(found.address) || isServiceOwnedRule(found)) continue;
+    if (found.kind !== "outboundRule" || desired?.has(found.address) || isServiceOwnedRule(found)) continue;
     const key = workspaceKeyOf(found.identity, found.address);
     if (key === undefined) continue;
     const ruleName = found.identity.ruleName;
@@ -187,8 +201,6 @@ function stateView(nodes: readonly ResourceNode[], read: ReadResult): StateView 
       continue;
     }
     const facts = actual.facts ?? {};
-    const strings = (value: unknown) =>
-      Array.isArray(value) ? value.filter((item) => typeof item === "string") : undefined;
     const computes = strings(facts.computes);
     const onlineEndpoints = strings(facts.onlineEndpoints);
     const unlistedRules = unlisted.get(key)?.sort();
@@ -222,9 +234,8 @@ export async function plan(
   const resolved = resolveSpec(spec);
   const { topology } = resolved;
   const nodes = expand(topology);
-  // Cycle check before any read: topologicalOrder throws GRAPH_CYCLE naming the cycle.
-  const nodeGraph = Graph.fromDependencies(nodes);
-  const nodeOrder = nodeGraph.topologicalOrder();
+  // Cycle check before any read: ordering throws GRAPH_CYCLE naming the cycle.
+  const nodeOrder = Graph.orderOf(nodes);
   emit({ type: "plan.started", nodes: nodes.length });
 
   const context: ProviderContext = { signal: signal ?? new AbortController().signal, emit };
@@ -263,14 +274,14 @@ export async function plan(
 
   // Order: topological with a lexical tie-break, over nodes plus the planned deletes.
   // Deletes add steps and edges (provisioning after the deletes); otherwise the node graph is it.
-  const stepGraph = result.steps.length === nodes.length ? nodeGraph : Graph.fromDependencies(result.steps);
-  const order = stepGraph === nodeGraph ? nodeOrder : stepGraph.topologicalOrder();
+  const sameGraph = result.steps.length === nodes.length;
+  const order = sameGraph ? nodeOrder : Graph.orderOf(result.steps);
   const byAddress = new Map(result.steps.map((step) => [step.address, step]));
   const steps = order.map((addr) => byAddress.get(addr)!);
   for (const step of steps) {
-    Object.assign(step, estimateStep(step, read.resources[step.address]));
+    if (step.action !== "noop") Object.assign(step, estimateStep(step, read.resources[step.address]));
   }
-  assignGuards(steps, stepGraph);
+  assignGuards(steps, () => Graph.fromDependencies(sameGraph ? nodes : result.steps));
 
   const fingerprints: Record<string, string> = {};
   for (const node of nodes) {

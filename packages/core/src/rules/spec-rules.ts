@@ -248,10 +248,11 @@ const outboundRules: WorkspaceRule = ({ workspace, label, inWorkspace, path, at 
     }
   }
   hosts.forEach((entry, index) => {
-    const entryPath = at("reach", "hosts", index);
     const problem = hostProblem(entry);
     if (problem) {
-      out.push(diagnostic("PFN109", entryPath, `Host "${entry}" in ${inWorkspace} ${problem}.`));
+      out.push(
+        diagnostic("PFN109", at("reach", "hosts", index), `Host "${entry}" in ${inWorkspace} ${problem}.`),
+      );
       return;
     }
     const { fqdn, port } = parseHost(entry);
@@ -259,7 +260,7 @@ const outboundRules: WorkspaceRule = ({ workspace, label, inWorkspace, path, at 
       out.push(
         diagnostic(
           "PFN108",
-          entryPath,
+          at("reach", "hosts", index),
           `Host "${entry}" in ${inWorkspace} uses port ${port}; FQDN outbound rules allow only ports 80 and 443.`,
         ),
       );
@@ -268,7 +269,7 @@ const outboundRules: WorkspaceRule = ({ workspace, label, inWorkspace, path, at 
       out.push(
         diagnostic(
           "PFN110",
-          entryPath,
+          at("reach", "hosts", index),
           `Host "${entry}" in ${inWorkspace} is an Azure Storage endpoint; storage must be reached through a private endpoint, not an FQDN rule.`,
         ),
       );
@@ -327,15 +328,23 @@ const names: WorkspaceRule = ({ topology, key, workspace, label, path, at }) => 
     );
   }
   const declared = topology.services ?? {};
-  const rules: Array<{ name: string; path: string; what: string; raw: string }> = [];
-  (workspace.reach?.services ?? []).forEach((service, index) => {
-    const entryPath = at("reach", "services", index);
+  // Per entry only its rule name; paths and labels are built for a duplicate (most specs have none).
+  interface RuleEntry {
+    name: string;
+    from: "services" | "hosts" | "serviceTags";
+    index: number;
+  }
+  const rules: RuleEntry[] = [];
+  const services = workspace.reach?.services ?? [];
+  const hosts = isManaged(workspace) ? (workspace.reach?.hosts ?? []) : [];
+  const serviceTags = isManaged(workspace) ? (workspace.reach?.serviceTags ?? []) : [];
+  services.forEach((service, index) => {
     if (!Object.hasOwn(declared, service)) {
       const known = Object.keys(declared);
       out.push(
         diagnostic(
           "PFN112",
-          entryPath,
+          at("reach", "services", index),
           `${label} reaches service "${service}", which is not declared under \`services\`.`,
           known.length > 0
             ? `Declare "${service}" under \`services\`, or use one of: ${known.join(", ")}.`
@@ -343,55 +352,67 @@ const names: WorkspaceRule = ({ topology, key, workspace, label, path, at }) => 
         ),
       );
     }
-    rules.push({
-      name: privateEndpointRuleName(service),
-      path: entryPath,
-      what: `service "${service}"`,
-      raw: `s:${service}`,
-    });
+    rules.push({ name: privateEndpointRuleName(service), from: "services", index });
   });
-  if (isManaged(workspace)) {
-    (workspace.reach?.hosts ?? []).forEach((host, index) => {
-      rules.push({
-        name: fqdnRuleName(host),
-        path: at("reach", "hosts", index),
-        what: `host "${host}"`,
-        raw: `h:${parseHost(host).fqdn}`,
-      });
-    });
-    (workspace.reach?.serviceTags ?? []).forEach((tag, index) => {
-      const explicit = tag.name !== undefined;
-      const name = serviceTagRuleName(tag.serviceTag, tag.name);
-      const entryPath = explicit
-        ? at("reach", "serviceTags", index, "name")
-        : at("reach", "serviceTags", index);
-      if (explicit && !AZURE_NAME_PATTERN.test(name)) {
-        out.push(
-          diagnostic(
-            "PFN116",
-            entryPath,
-            `${label}: the outbound rule name "${name}" does not match ${AZURE_NAME_PATTERN.source}.`,
-          ),
-        );
+  hosts.forEach((host, index) => {
+    rules.push({ name: fqdnRuleName(host), from: "hosts", index });
+  });
+  const tagSegments = (index: number) =>
+    serviceTags[index]!.name !== undefined
+      ? ["reach", "serviceTags", index, "name"]
+      : ["reach", "serviceTags", index];
+  serviceTags.forEach((tag, index) => {
+    const name = serviceTagRuleName(tag.serviceTag, tag.name);
+    if (tag.name !== undefined && !AZURE_NAME_PATTERN.test(name)) {
+      out.push(
+        diagnostic(
+          "PFN116",
+          at(...tagSegments(index)),
+          `${label}: the outbound rule name "${name}" does not match ${AZURE_NAME_PATTERN.source}.`,
+        ),
+      );
+    }
+    rules.push({ name, from: "serviceTags", index });
+  });
+  const describeEntry = ({ name, from, index }: RuleEntry) => {
+    switch (from) {
+      case "services": {
+        const service = services[index]!;
+        return { path: at("reach", "services", index), what: `service "${service}"`, raw: `s:${service}` };
       }
-      rules.push({ name, path: entryPath, what: `service tag "${tag.serviceTag}"`, raw: `t:${name}` });
-    });
-  }
-  const first = new Map<string, (typeof rules)[number]>();
-  for (const rule of rules) {
-    const id = rule.name.toLowerCase();
-    const earlier = first.get(id);
-    if (!earlier) {
-      first.set(id, rule);
+      case "hosts": {
+        const host = hosts[index]!;
+        return {
+          path: at("reach", "hosts", index),
+          what: `host "${host}"`,
+          raw: `h:${parseHost(host).fqdn}`,
+        };
+      }
+      default:
+        return {
+          path: at(...tagSegments(index)),
+          what: `service tag "${serviceTags[index]!.serviceTag}"`,
+          raw: `t:${name}`,
+        };
+    }
+  };
+  const first = new Map<string, RuleEntry>();
+  for (const entry of rules) {
+    const id = entry.name.toLowerCase();
+    const earlierEntry = first.get(id);
+    if (!earlierEntry) {
+      first.set(id, entry);
       continue;
     }
+    const earlier = describeEntry(earlierEntry);
+    const rule = describeEntry(entry);
     out.push(
       diagnostic(
         "PFN115",
         rule.path,
         earlier.raw === rule.raw
           ? `${label} lists ${rule.what} twice.`
-          : `${label}: ${rule.what} gets the outbound rule name "${rule.name}", which ${earlier.what} already has.`,
+          : `${label}: ${rule.what} gets the outbound rule name "${entry.name}", which ${earlier.what} already has.`,
         earlier.raw === rule.raw ? "Remove the duplicate entry." : undefined,
       ),
     );

@@ -1,14 +1,18 @@
 /** JSON pointers (RFC 6901): the `path` of every diagnostic. */
 
 /** Escape one reference token (`~` → `~0`, `/` → `~1`). */
-export const escapeToken = (token: string): string => token.replace(/~/g, "~0").replace(/\//g, "~1");
+export const escapeToken = (token: string): string =>
+  token.includes("~") || token.includes("/") ? token.replace(/~/g, "~0").replace(/\//g, "~1") : token;
 
 /** Unescape one reference token. */
 export const unescapeToken = (token: string): string => token.replace(/~1/g, "/").replace(/~0/g, "~");
 
 /** Build a pointer from raw segments: `pointer("workspaces", "pf", "egress")` → `/workspaces/pf/egress`. */
-export const pointer = (...segments: ReadonlyArray<string | number>): string =>
-  segments.map((segment) => `/${escapeToken(String(segment))}`).join("");
+export const pointer = (...segments: ReadonlyArray<string | number>): string => {
+  let path = "";
+  for (const segment of segments) path += `/${escapeToken(String(segment))}`;
+  return path;
+};
 
 /** Split a pointer into raw segments (`""` → `[]`). */
 export function splitPointer(path: string): string[] {

@@ -169,8 +169,10 @@ const copyDestination = (destination: unknown) =>
 const workspaceKey = (ref: Pick<WorkspaceRef, "subscriptionId" | "resourceGroup" | "name">) =>
   `${ref.subscriptionId}/${ref.resourceGroup}/${ref.name}`.toLowerCase();
 /** Index key of a connection: target plus its owner (the workspace for managed rules, else the private endpoint). */
-const connectionKey = (targetId: string, source: string) =>
-  `${lower(targetId)}|${source.split("/outboundrules/")[0]}`;
+const connectionKey = (targetId: string, source: string) => {
+  const cut = source.indexOf("/outboundrules/");
+  return `${lower(targetId)}|${cut < 0 ? source : source.slice(0, cut)}`;
+};
 const guidOf = (id: string) => lower(/([0-9a-f-]{36})\/?$/i.exec(id)?.[1] ?? id);
 /**
  * Content hash of a stored resource (objects are built in a fixed key order, so JSON is stable).
@@ -438,7 +440,21 @@ export class MemoryProvider implements Provider {
   #findWorkspace(
     ref: Pick<WorkspaceRef, "subscriptionId" | "resourceGroup" | "name">,
   ): MemoryWorkspace | undefined {
-    return this.#index().workspaces.get(workspaceKey(ref));
+    return this.#index().workspaces.get(this.#workspaceKeyOf(ref));
+  }
+
+  /** Workspace keys by ref object, only while one `read` runs (its nodes share their refs). */
+  #readKeys: Map<object, string> | undefined;
+
+  #workspaceKeyOf(ref: Pick<WorkspaceRef, "subscriptionId" | "resourceGroup" | "name">): string {
+    const keys = this.#readKeys;
+    if (!keys) return workspaceKey(ref);
+    let key = keys.get(ref);
+    if (key === undefined) {
+      key = workspaceKey(ref);
+      keys.set(ref, key);
+    }
+    return key;
   }
 
   #requireWorkspace(ref: WorkspaceRef, address: string): MemoryWorkspace {
@@ -473,8 +489,18 @@ export class MemoryProvider implements Provider {
         }),
       );
     }
-    return lower(workspaceArmId(ref));
+    const sources = this.#readSources;
+    if (!sources) return lower(workspaceArmId(ref));
+    let source = sources.get(ref);
+    if (source === undefined) {
+      source = lower(workspaceArmId(ref));
+      sources.set(ref, source);
+    }
+    return source;
   }
+
+  /** Connection sources by ref object, only while one `read` runs. */
+  #readSources: Map<object, string> | undefined;
 
   #findConnection(identity: Identity): MemoryConnection | undefined {
     const source = this.#connectionSource(identity);
@@ -580,9 +606,17 @@ export class MemoryProvider implements Provider {
       case "managedNetwork": {
         const ws = this.#findWorkspace(refOf(identity));
         if (!ws) return ABSENT;
-        const ruleStatuses = Object.fromEntries(
-          Object.entries(ws.rules).map(([name, rule]) => [name, rule.status]),
-        );
+        const ruleStatuses: Record<string, RuleStatus> = {};
+        for (const name of Object.keys(ws.rules)) {
+          if (name === "__proto__")
+            Object.defineProperty(ruleStatuses, name, {
+              value: ws.rules[name]!.status,
+              enumerable: true,
+              writable: true,
+              configurable: true,
+            });
+          else ruleStatuses[name] = ws.rules[name]!.status;
+        }
         const properties = { status: ws.networkStatus, hasFqdnRules: ws.firewall };
         return {
           exists: true,
@@ -674,18 +708,18 @@ export class MemoryProvider implements Provider {
     return this.#readNow(kind, identity);
   }
 
-  async read(nodes: readonly ResourceNode[], context: ProviderContext): Promise<ReadResult> {
-    this.calls.read++;
-    if (context.signal.aborted) throw new PfnetError("ABORTED", "Read aborted.");
-    const resources: Record<string, ActualResource> = {};
-    const requestedRules = new Map<string, Set<string>>();
-    const workspaces = new Map<string, WorkspaceRef>();
+  #readNodes(
+    nodes: readonly ResourceNode[],
+    resources: Record<string, ActualResource>,
+    requestedRules: Map<string, Set<string>>,
+    workspaces: Map<string, WorkspaceRef>,
+  ): void {
     for (const node of nodes) {
       const identity = node.identity as unknown as Identity;
       resources[node.address] = this.#read(node.kind, identity);
       const ref = identity.workspace as WorkspaceRef | undefined;
       if (ref && node.kind !== "privateEndpoint") {
-        const id = workspaceKey(ref);
+        const id = this.#workspaceKeyOf(ref);
         workspaces.set(id, ref);
         if (node.kind === "outboundRule") {
           const names = requestedRules.get(id) ?? new Set<string>();
@@ -693,6 +727,22 @@ export class MemoryProvider implements Provider {
           requestedRules.set(id, names);
         }
       }
+    }
+  }
+
+  async read(nodes: readonly ResourceNode[], context: ProviderContext): Promise<ReadResult> {
+    this.calls.read++;
+    if (context.signal.aborted) throw new PfnetError("ABORTED", "Read aborted.");
+    const resources: Record<string, ActualResource> = {};
+    const requestedRules = new Map<string, Set<string>>();
+    const workspaces = new Map<string, WorkspaceRef>();
+    this.#readKeys = new Map();
+    this.#readSources = new Map();
+    try {
+      this.#readNodes(nodes, resources, requestedRules, workspaces);
+    } finally {
+      this.#readKeys = undefined;
+      this.#readSources = undefined;
     }
     const discovered: DiscoveredResource[] = [];
     for (const [id, ref] of workspaces) {
