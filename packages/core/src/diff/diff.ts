@@ -285,33 +285,19 @@ export function diff(
     const before = actual.exists ? actual.properties : null;
     const identity = node.identity as unknown as Record<string, unknown>;
     const after = node.properties as unknown as Record<string, unknown>;
-    // Two literals rather than a spread: same keys in the same order, built without copies.
-    return node.lane === undefined
-      ? {
-          address: node.address,
-          kind: node.kind,
-          action: verdict.action,
-          identity,
-          before,
-          after,
-          changedPaths: verdict.changedPaths,
-          reason: verdict.reason,
-          dependsOn: node.dependsOn.slice(),
-          guard: true,
-        }
-      : {
-          address: node.address,
-          kind: node.kind,
-          action: verdict.action,
-          identity,
-          before,
-          after,
-          changedPaths: verdict.changedPaths,
-          reason: verdict.reason,
-          dependsOn: node.dependsOn.slice(),
-          lane: node.lane,
-          guard: true,
-        };
+    return {
+      address: node.address,
+      kind: node.kind,
+      action: verdict.action,
+      identity,
+      before,
+      after,
+      changedPaths: verdict.changedPaths,
+      reason: verdict.reason,
+      dependsOn: node.dependsOn.slice(),
+      ...(node.lane === undefined ? {} : { lane: node.lane }),
+      guard: true,
+    };
   });
 
   // Unlisted resources: delete user-defined rules only when the workspace asks for it.
