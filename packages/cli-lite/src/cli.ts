@@ -165,7 +165,10 @@ function reportPfnetError(error: PfnetError, io: CliIo, style: Style): void {
     return;
   }
   write(`${style.red("Error:")} ${error.message}${style.dim(` [${error.code}]`)}`);
-  if (error.address) write(`  at ${error.address}`);
+  const location = details.location as { file?: string; line?: number; column?: number } | undefined;
+  if (error.path && location?.line !== undefined)
+    write(`  at ${location.file ?? "spec"}:${location.line}:${location.column ?? 1} (${error.path})`);
+  else if (error.address) write(`  at ${error.address}`);
   if (error.hint) write(`  hint: ${error.hint}`);
 }
 

@@ -236,6 +236,18 @@ describe("plan", () => {
     expect(provider.calls.read).toBe(0);
   });
 
+  it("a workspace that does not exist (and has no create block) is pointed at in the spec file", async () => {
+    const provider = seededProvider();
+    const dir = tempDir({ "s.yaml": managedSpec().replace("  pf-ws:", "  pf-nope:") });
+    const result = await run(["plan", "s.yaml"], { cwd: dir, internals: inject(provider) });
+    expect(result.code).toBe(1);
+    // The memory provider's read finds no workspace: the PFN203 state rule, located in the file.
+    expect(result.stderr).toMatch(/^s\.yaml:9:3: error PFN203: Workspace "pf-nope" does not exist/m);
+    expect(result.stderr).toContain("create");
+    expect(result.stderr).not.toMatch(STACK);
+    expect(provider.calls.apply).toBe(0);
+  });
+
   it("a change Azure cannot make (isolation modes are one-way) is refused with its diagnostics", async () => {
     const provider = seededProvider();
     provider.update((state) => {
@@ -244,7 +256,7 @@ describe("plan", () => {
     const dir = tempDir({ "s.yaml": managedSpec({ egress: "public" }) });
     const result = await run(["plan", "s.yaml"], { cwd: dir, internals: inject(provider) });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/error PFN2\d\d/);
+    expect(result.stderr).toMatch(/^s\.yaml:\d+:\d+: error PFN2\d\d/m);
     expect(result.stderr).toContain("Nothing was changed.");
     expect(provider.calls.apply).toBe(0);
   });
@@ -364,7 +376,9 @@ describe("apply", () => {
       internals: inject(seededProvider()),
     });
     expect(damaged.code).toBe(1);
-    expect(damaged.stderr).toContain("not a usable pfnet plan");
+    expect(damaged.stderr).toContain(
+      "old.json is not a usable pfnet plan: it has format version 99 and this pfnet reads version 1. Nothing was read or changed.",
+    );
     expect(damaged.stderr).not.toMatch(STACK);
     const sub = await run(["apply", "old.json", "--subscription", SUBSCRIPTION], { cwd: dir });
     expect(sub.code).toBe(1);

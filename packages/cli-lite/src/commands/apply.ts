@@ -2,7 +2,7 @@
  * `pfnet apply <spec | saved plan>`: plan (or load the saved plan), show it, confirm, apply,
  * report. A saved plan is recognised by its content (JSON with `formatVersion` and `steps`).
  */
-import { apply, type PfnetEvent, parsePlan, planHasChanges } from "@pfnet/core";
+import { apply, isPfnetError, type PfnetEvent, type Plan, parsePlan, planHasChanges } from "@pfnet/core";
 import { CliError, CliUsageError, EXIT } from "../errors.js";
 import { confirm } from "../prompt.js";
 import { renderPlan } from "../render/plan.js";
@@ -27,6 +27,20 @@ export function looksLikeSavedPlan(text: string): boolean {
   }
 }
 
+/** Parse a saved plan; a damaged or edited one is a user mistake that names the file. */
+function parseSavedPlan(text: string, file: string): Plan {
+  try {
+    return parsePlan(text);
+  } catch (error) {
+    const reason = isPfnetError(error) && error.code === "PLAN_INVALID" ? error.details?.reason : undefined;
+    if (typeof reason !== "string") throw error;
+    throw new CliError(
+      `${file} is not a usable pfnet plan: ${reason}. Nothing was read or changed.`,
+      "Make a new plan with `pfnet plan <spec> --out FILE`, review it, and apply that file.",
+    );
+  }
+}
+
 export async function runApply(ctx: CommandContext): Promise<number> {
   const { flags, io } = ctx;
   if (flags.json && !flags.autoApprove) {
@@ -47,7 +61,7 @@ export async function runApply(ctx: CommandContext): Promise<number> {
     provider,
     notes,
   }: PlannedSpec = saved
-    ? { plan: parsePlan(text), provider: await providerFor(ctx), notes: [] }
+    ? { plan: parseSavedPlan(text, ctx.input), provider: await providerFor(ctx), notes: [] }
     : await planSpecText(ctx, text, flags.json ? json : planProgress(ctx));
 
   if (!flags.json) io.stdout.write(renderPlan(thePlan, ctx.out, { notes }));

@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import { isAbsolute, resolve } from "node:path";
 import {
   type Diagnostic,
+  isPfnetError,
   type LoadedSpec,
   loadSpec,
   PfnetError,
@@ -122,13 +123,50 @@ export async function planSpecText(
 ): Promise<PlannedSpec> {
   const { spec, specSubscription } = loadValidSpec(text, ctx);
   const provider = await providerFor(ctx);
-  const thePlan = await plan(spec, provider, { signal: ctx.signal, ...(onEvent ? { onEvent } : {}) });
+  const thePlan = await plan(spec, provider, { signal: ctx.signal, ...(onEvent ? { onEvent } : {}) }).catch(
+    (error: unknown) => {
+      throw locatedInSpec(error, spec);
+    },
+  );
   const { subscription } = ctx.flags;
   const notes =
     subscription !== undefined && specSubscription !== undefined && specSubscription !== subscription
       ? [`Subscription ${subscription} (from --subscription; the spec says ${specSubscription}).`]
       : [];
   return { plan: thePlan, provider, notes };
+}
+
+/**
+ * Point plan-time spec mistakes at the spec file: the diagnostics of a change Azure cannot make,
+ * and a missing workspace.
+ */
+function locatedInSpec(error: unknown, spec: LoadedSpec): unknown {
+  if (!isPfnetError(error)) return error;
+  const diagnostics = error.details?.diagnostics;
+  if (error.code === "PLAN_FORBIDDEN" && Array.isArray(diagnostics)) {
+    const located = (diagnostics as Diagnostic[]).map((d) => {
+      const location = d.location ?? (d.path ? spec.locate(d.path) : undefined);
+      return location ? { ...d, location } : d;
+    });
+    return new PfnetError(error.code, error.message, {
+      ...(error.address ? { address: error.address } : {}),
+      ...(error.hint ? { hint: error.hint } : {}),
+      details: { ...error.details, diagnostics: located },
+      cause: error,
+    });
+  }
+  if (error.code !== "WORKSPACE_NOT_FOUND" || !error.address) return error;
+  const key = error.address.split(".")[1];
+  if (!key || !spec.topology?.workspaces[key]) return error;
+  const path = `/workspaces/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+  const location = spec.locate(path);
+  return new PfnetError(error.code, error.message, {
+    address: error.address,
+    path,
+    ...(error.hint ? { hint: error.hint } : {}),
+    details: { ...error.details, ...(location ? { location } : {}) },
+    cause: error,
+  });
 }
 
 /** stderr lines while planning, so a slow read does not look like a hang. */

@@ -16,7 +16,7 @@ export function serializePlan(plan: Plan): string {
 function invalid(reason: string, details?: Record<string, unknown>): PfnetError {
   return new PfnetError("PLAN_INVALID", `The plan file is not usable: ${reason}. ${AGAIN}`, {
     hint: AGAIN,
-    ...(details ? { details } : {}),
+    details: { reason, ...details },
   });
 }
 

@@ -35,6 +35,30 @@ describe("loadSpec: locations", () => {
     expect(first?.location?.line).toBeGreaterThanOrEqual(6);
   });
 
+  it("many YAML syntax errors: the first ones in source order, then one note for the rest, last", () => {
+    // An unclosed flow list in a mis-indented line: the parser reports its errors out of order.
+    const text = `${HEADER}workspaces:
+  pf-ws:
+    network: managed # workspace managed virtual network (recommended)
+    ingress: private
+   bad: [unclosed
+    egress: private
+    firewallSku: Basic
+    provision: now # provision the managed network now (about 30 min) instead of on first compute
+    authoring: [serverless]
+    inference: managedOnlineEndpoint
+    reach:
+      services: [aoai, search, safety]
+      hosts: [serpapi.com]
+    endpoints:
+      pf-chat: { ingress: private }
+`;
+    const loaded = loadSpec(text, { file: "bad.yaml" });
+    const last = loaded.diagnostics.at(-1);
+    expect(last?.message).toMatch(/^\d+ more YAML syntax errors? not shown\.$/);
+    expect(loaded.diagnostics.filter((d) => /not shown/.test(d.message))).toHaveLength(1);
+  });
+
   it("unknown field, wrong type, bad enum: path, line and column of the entry", () => {
     const text = `${HEADER}workspaces:
   pf-ws:
@@ -111,6 +135,20 @@ describe("loadSpec: JSON", () => {
     expect(loaded.diagnostics).toHaveLength(1);
     expect(loaded.diagnostics[0]?.message).toMatch(/^JSON syntax error: /);
     expect(loaded.diagnostics[0]?.location).toMatchObject({ file: "spec.json", line: 4, column: 1 });
+  });
+
+  it("a trailing comma in a list is located at the bracket V8 names without a position", () => {
+    const text = `{\n  "version": 1,\n  "workspaces": { "pf-ws": { "reach": { "hosts": ["serpapi.com", ] } } }\n}\n`;
+    const loaded = loadSpec(text, { file: "spec.json" });
+    const column = text.split("\n")[2]!.indexOf("]") + 1;
+    expect(loaded.diagnostics.map((d) => [d.message, d.location])).toEqual([
+      ["JSON syntax error: Unexpected token ']'.", { file: "spec.json", line: 3, column }],
+    ]);
+    expect(loadSpec("[1,]", { file: "s.json" }).diagnostics[0]?.location).toEqual({
+      file: "s.json",
+      line: 1,
+      column: 4,
+    });
   });
 
   it("JSON schema errors are located", () => {

@@ -139,11 +139,12 @@ function load(text: string, format: "yaml" | "json", file: string | undefined): 
       const at = /at position (\d+)/.exec(message);
       const clean = message
         .replace(/\s*in JSON at position \d+.*$/s, "")
-        .replace(/\s*\(line \d+ column \d+\)$/, "");
+        .replace(/\s*\(line \d+ column \d+\)$/, "")
+        .replace(/^(Unexpected token '.+?'), .* is not valid JSON$/s, "$1");
       diagnostics.push(
         parseDiagnostic(
           `JSON syntax error: ${clean}.`,
-          position(at ? Number(at[1]) : text.length),
+          position(at ? Number(at[1]) : unexpectedTokenOffset(message, text)),
           "Fix the JSON at the reported position (check commas, quotes and brackets).",
         ),
       );
@@ -152,7 +153,9 @@ function load(text: string, format: "yaml" | "json", file: string | undefined): 
   }
 
   let parseErrors = 0;
-  for (const error of document.errors) {
+  // In source order, so the ones shown are the first ones and the "more" note comes after them.
+  const parseProblems = [...document.errors].sort((a, b) => a.pos[0] - b.pos[0]);
+  for (const error of parseProblems) {
     if (format === "json" && error.code !== "DUPLICATE_KEY") continue; // JSON.parse accepted it
     parseErrors++;
     if (parseErrors > MAX_PARSE_DIAGNOSTICS) continue;
@@ -174,7 +177,7 @@ function load(text: string, format: "yaml" | "json", file: string | undefined): 
   if (parseErrors > MAX_PARSE_DIAGNOSTICS) {
     diagnostics.push(
       parseDiagnostic(
-        `${parseErrors - MAX_PARSE_DIAGNOSTICS} more ${kind} syntax errors not shown.`,
+        `${parseErrors - MAX_PARSE_DIAGNOSTICS} more ${kind} syntax error${parseErrors - MAX_PARSE_DIAGNOSTICS === 1 ? "" : "s"} not shown.`,
         diagnostics.at(-1)?.location ?? position(0),
       ),
     );
@@ -261,6 +264,23 @@ function parseDiagnostic(message: string, location: SourceLocation | undefined, 
     hint: hint ?? ruleInfo("PFN000").hint,
     ...(location ? { location } : {}),
   };
+}
+
+/**
+ * Where V8's "Unexpected token 'x', "…context…" is not valid JSON" points (it gives no position):
+ * for texts of 21+ characters the context is up to 10 characters either side of the token, with
+ * "..." where it was cut. Falls back to the end of the text.
+ */
+function unexpectedTokenOffset(message: string, text: string): number {
+  const match = /^Unexpected token '(.+?)', (\.\.\.)?"(.*)"(\.\.\.)? is not valid JSON$/s.exec(message);
+  if (!match) return text.length;
+  const [, token = "", cutStart, context = ""] = match;
+  const start = text.indexOf(context);
+  if (start < 0) return text.length;
+  if (cutStart) return start + 10;
+  // Not cut at the start: the whole (short) text, or its first characters up to 10 past the token.
+  const inContext = context === text ? context.indexOf(token) : context.length - 10;
+  return inContext < 0 ? text.length : start + inContext;
 }
 
 function withFile(location: { line: number; column: number }, file: string | undefined): SourceLocation {
