@@ -177,16 +177,23 @@ describe("private-endpoint approval", () => {
 });
 
 describe("workspace existence", () => {
-  it("fails planning with WORKSPACE_NOT_FOUND when the workspace is absent and there is no create block", async () => {
+  it("refuses to plan (PFN203) when the workspace is absent and there is no create block", async () => {
     const em = await startTestEmulator();
     try {
       const spec = rowSpec(ROWS[0]!);
       spec.workspaces["pf-deploy"] = spec.workspaces["pf-ws"]!;
       delete spec.workspaces["pf-ws"];
       await expect(plan(spec, providerFor(em))).rejects.toMatchObject({
-        code: "WORKSPACE_NOT_FOUND",
-        address: "workspace.pf-deploy",
-        hint: expect.stringContaining("create"),
+        code: "PLAN_FORBIDDEN",
+        details: {
+          diagnostics: [
+            expect.objectContaining({
+              code: "PFN203",
+              path: "/workspaces/pf-deploy",
+              hint: expect.stringContaining("create"),
+            }),
+          ],
+        },
       });
       expect(writes(em)).toEqual([]);
     } finally {

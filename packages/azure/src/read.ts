@@ -392,10 +392,9 @@ export class ReadSession {
   private async readWorkspace(node: ResourceNode<"workspace">): Promise<ActualResource> {
     const identity = node.identity as WorkspaceIdentity;
     const response = await this.workspace(identity.workspace);
-    if (!response) {
-      if (!identity.create) throw workspaceNotFound(identity.workspace, node.address);
-      return { exists: false, fingerprint: absentFingerprint(node.address) };
-    }
+    // Absent with or without a `create` block: core's plan-time rule PFN203 refuses the second
+    // case with the spec's file, line and column, before anything is written.
+    if (!response) return { exists: false, fingerprint: absentFingerprint(node.address) };
     const ws = response.body;
     const properties = normaliseWorkspace(ws);
     const facts: Record<string, unknown> = { ...workspaceFacts(ws) };
