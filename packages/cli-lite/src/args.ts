@@ -5,8 +5,8 @@
 import { parseArgs } from "node:util";
 import { CliUsageError } from "./errors.js";
 
-export type CommandName = "validate" | "plan" | "apply" | "graph";
-export const COMMANDS: CommandName[] = ["validate", "plan", "apply", "graph"];
+export type CommandName = "validate" | "plan" | "apply" | "graph" | "show";
+export const COMMANDS: CommandName[] = ["validate", "plan", "apply", "graph", "show"];
 
 type OptionSpec = { type: "string" | "boolean"; short?: string };
 
@@ -23,6 +23,7 @@ const PER_COMMAND: Record<CommandName, Record<string, OptionSpec>> = {
   plan: { out: { type: "string" }, json: { type: "boolean" }, "detailed-exitcode": { type: "boolean" } },
   apply: { "auto-approve": { type: "boolean" }, concurrency: { type: "string" }, json: { type: "boolean" } },
   graph: { format: { type: "string" }, offline: { type: "boolean" } },
+  show: { json: { type: "boolean" } },
 };
 
 /** The options (names without `--`) a command accepts; the CLI reference documents each. */
@@ -71,6 +72,7 @@ Commands:
   plan <spec>               Read Azure and show what apply would change
   apply <spec | plan file>  Make Azure match the spec (asks first unless --auto-approve)
   graph <spec>              Print the dependency graph of the plan (Mermaid or DOT)
+  show <plan file>          Print a saved plan as \`plan\` printed it (or its JSON), without reading Azure
 
 ${SHARED_HELP}
   --version           Print the version
@@ -113,6 +115,15 @@ Options:
 ${SHARED_HELP}
 
 ${EXIT_HELP}`,
+  show: `Usage: pfnet show <plan file> [options]
+
+Print a plan saved by \`pfnet plan --out\`: the same text \`pfnet plan\` printed when it made the
+file. Nothing is read from Azure and nothing is changed; a damaged or edited file is refused.
+
+Options:
+  --json              Print the plan JSON (docs/plan-format.md) instead of text
+
+${SHARED_HELP}`,
   graph: `Usage: pfnet graph <spec> [options]
 
 Print the dependency graph of the plan: one node per step (with its action), an edge from

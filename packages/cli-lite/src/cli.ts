@@ -10,6 +10,7 @@ import { runApply } from "./commands/apply.js";
 import type { CommandContext } from "./commands/context.js";
 import { runGraph } from "./commands/graph.js";
 import { runPlan } from "./commands/plan.js";
+import { runShow } from "./commands/show.js";
 import { runValidate } from "./commands/validate.js";
 import { CliError, CliUsageError, EXIT } from "./errors.js";
 import { type CliInternals, type CliIo, ttyFlags } from "./io.js";
@@ -23,6 +24,16 @@ const RUNNERS: Record<CommandName, (ctx: CommandContext) => Promise<number>> = {
   plan: runPlan,
   apply: runApply,
   graph: runGraph,
+  show: runShow,
+};
+
+/** What the one positional argument of each command is, for the "needs a ..." message. */
+const INPUT_OF: Record<CommandName, string> = {
+  validate: "spec",
+  plan: "spec",
+  apply: "spec or saved plan",
+  graph: "spec",
+  show: "saved plan",
 };
 
 export async function runCli(
@@ -64,7 +75,7 @@ export async function runCli(
     if (parsed.positionals.length !== 1) {
       throw new CliUsageError(
         parsed.positionals.length === 0
-          ? `pfnet ${command} needs a ${command === "apply" ? "spec or saved plan" : "spec"} file`
+          ? `pfnet ${command} needs a ${INPUT_OF[command]} file`
           : `pfnet ${command} takes one file, got ${parsed.positionals.length}: ${parsed.positionals.join(" ")}`,
       );
     }

@@ -2,7 +2,7 @@
  * `pfnet apply <spec | saved plan>`: plan (or load the saved plan), show it, confirm, apply,
  * report. A saved plan is recognised by its content (JSON with `formatVersion` and `steps`).
  */
-import { apply, isPfnetError, type PfnetEvent, type Plan, parsePlan, planHasChanges } from "@pfnet/core";
+import { apply, type PfnetEvent, planHasChanges } from "@pfnet/core";
 import { CliError, CliUsageError, EXIT } from "../errors.js";
 import { confirm } from "../prompt.js";
 import { renderPlan } from "../render/plan.js";
@@ -16,30 +16,7 @@ import {
   providerFor,
   readInput,
 } from "./context.js";
-
-/** True when the text is a plan saved by `pfnet plan --out` rather than a spec. */
-export function looksLikeSavedPlan(text: string): boolean {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === "object" && value !== null && "formatVersion" in value && "steps" in value;
-  } catch {
-    return false;
-  }
-}
-
-/** Parse a saved plan; a damaged or edited one is a user mistake that names the file. */
-function parseSavedPlan(text: string, file: string): Plan {
-  try {
-    return parsePlan(text);
-  } catch (error) {
-    const reason = isPfnetError(error) && error.code === "PLAN_INVALID" ? error.details?.reason : undefined;
-    if (typeof reason !== "string") throw error;
-    throw new CliError(
-      `${file} is not a usable pfnet plan: ${reason}. Nothing was read or changed.`,
-      "Make a new plan with `pfnet plan <spec> --out FILE`, review it, and apply that file.",
-    );
-  }
-}
+import { looksLikeSavedPlan, parseSavedPlan } from "./saved-plan.js";
 
 export async function runApply(ctx: CommandContext): Promise<number> {
   const { flags, io } = ctx;

@@ -1,0 +1,22 @@
+/**
+ * `pfnet show <plan file>`: a saved plan as `pfnet plan` printed it, or its JSON. Offline: the
+ * file is checked (checksum, format) and rendered; Azure is not read.
+ */
+import { serializePlan } from "@pfnet/core";
+import { CliError, EXIT } from "../errors.js";
+import { renderPlan } from "../render/plan.js";
+import { type CommandContext, readInput } from "./context.js";
+import { looksLikeSavedPlan, parseSavedPlan } from "./saved-plan.js";
+
+export async function runShow(ctx: CommandContext): Promise<number> {
+  const text = await readInput(ctx);
+  if (!looksLikeSavedPlan(text)) {
+    throw new CliError(
+      `${ctx.input} is not a saved plan (no JSON with formatVersion and steps).`,
+      `Save one with \`pfnet plan <spec> --out FILE\`, then \`pfnet show FILE\`. To see what a spec would change, run \`pfnet plan ${ctx.input}\`.`,
+    );
+  }
+  const saved = parseSavedPlan(text, ctx.input);
+  ctx.io.stdout.write(ctx.flags.json ? serializePlan(saved) : renderPlan(saved, ctx.out));
+  return EXIT.ok;
+}

@@ -1,0 +1,84 @@
+/** Lifecycle commands beside plan and apply (show, output, import, destroy), in-process, against the in-memory provider. */
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parsePlan, serializePlan } from "@pfnet/core";
+import { describe, expect, it } from "vitest";
+import { run, tempDir } from "./helpers.js";
+import { inject, seededProvider } from "./memory.js";
+
+const DEMO = "examples/managed-private-private.yaml";
+/** A JavaScript stack frame: a user mistake must never print one. */
+const STACK = /\n\s+at .+:\d+:\d+\)?/;
+const SAVED_TRAILER = /\nSaved the plan to [^\n]+\n {2}pfnet apply [^\n]+\n$/;
+
+describe("show", () => {
+  it("prints a saved plan exactly as plan printed it, without reading Azure", async () => {
+    const dir = tempDir();
+    const planned = await run(["plan", join(process.cwd(), DEMO), "--out", "p.json"], {
+      cwd: dir,
+      internals: inject(seededProvider()),
+    });
+    expect(planned.code).toBe(0);
+    expect(planned.stdout).toMatch(SAVED_TRAILER);
+    const noProvider = {
+      createProvider: () => {
+        throw new Error("show must not build a provider");
+      },
+    };
+    const shown = await run(["show", "p.json"], { cwd: dir, internals: noProvider });
+    expect(shown.stderr).toBe("");
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toBe(planned.stdout.replace(SAVED_TRAILER, ""));
+    expect(shown.stdout).toContain("Plan: ");
+
+    // Colours follow the terminal as in plan.
+    const coloured = await run(["show", "p.json"], { cwd: dir, isTTY: true, internals: noProvider });
+    const colouredPlan = await run(["plan", join(process.cwd(), DEMO)], {
+      cwd: dir,
+      isTTY: true,
+      internals: inject(seededProvider()),
+    });
+    expect(coloured.stdout).toBe(colouredPlan.stdout);
+  });
+
+  it("--json prints the saved plan's JSON (as plan --json does)", async () => {
+    const dir = tempDir();
+    await run(["plan", join(process.cwd(), DEMO), "--out", "p.json"], {
+      cwd: dir,
+      internals: inject(seededProvider()),
+    });
+    const shown = await run(["show", "p.json", "--json"], { cwd: dir });
+    expect(shown.code).toBe(0);
+    const saved = parsePlan(readFileSync(join(dir, "p.json"), "utf8"));
+    expect(parsePlan(shown.stdout)).toEqual(saved);
+    expect(shown.stdout).toBe(serializePlan(saved));
+  });
+
+  it("refuses a spec, a damaged plan and a missing file with a message and exit 1", async () => {
+    const dir = tempDir();
+    await run(["plan", join(process.cwd(), DEMO), "--out", "p.json"], {
+      cwd: dir,
+      internals: inject(seededProvider()),
+    });
+    const edited = readFileSync(join(dir, "p.json"), "utf8").replace('"noop"', '"delete"');
+    writeFileSync(join(dir, "edited.json"), edited);
+
+    const spec = await run(["show", join(process.cwd(), DEMO)], { cwd: dir });
+    expect(spec.code).toBe(1);
+    expect(spec.stderr).toContain("is not a saved plan");
+    expect(spec.stderr).toContain("pfnet plan <spec> --out FILE");
+
+    const damaged = await run(["show", "edited.json"], { cwd: dir });
+    expect(damaged.code).toBe(1);
+    expect(damaged.stderr).toContain("edited.json is not a usable pfnet plan");
+
+    const missing = await run(["show", "nope.json"], { cwd: dir });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("Cannot read 'nope.json'");
+
+    const none = await run(["show"], { cwd: dir });
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain("pfnet show needs a saved plan file");
+    for (const result of [spec, damaged, missing, none]) expect(result.stderr).not.toMatch(STACK);
+  });
+});
