@@ -1,14 +1,22 @@
 /**
- * Command-line grammar: one `node:util` parseArgs definition per command (strict: an unknown
- * flag is a usage error), and the help texts.
+ * Command-line grammar: the options every command shares, one strict `node:util` parseArgs run
+ * per command (an unknown flag is a usage error) over the shared options and the command's own
+ * (commands/registry.ts), and the help texts built from the registry.
  */
 import { parseArgs } from "node:util";
+import { COMMAND_SPECS, COMMANDS, type CommandName, commandSpec } from "./commands/registry.js";
 import { CliUsageError } from "./errors.js";
 
-export type CommandName = "validate" | "plan" | "apply" | "graph" | "show";
-export const COMMANDS: CommandName[] = ["validate", "plan", "apply", "graph", "show"];
+export { COMMANDS, type CommandName } from "./commands/registry.js";
 
-type OptionSpec = { type: "string" | "boolean"; short?: string };
+export interface OptionSpec {
+  type: "string" | "boolean";
+  short?: string;
+  /** String options: the only values accepted (a mistake lists them). */
+  choices?: readonly string[];
+  /** String options: the flag's value from the text; throws CliUsageError for a bad one. */
+  parse?: (value: string) => unknown;
+}
 
 const SHARED: Record<string, OptionSpec> = {
   subscription: { type: "string" },
@@ -18,32 +26,31 @@ const SHARED: Record<string, OptionSpec> = {
   help: { type: "boolean", short: "h" },
 };
 
-const PER_COMMAND: Record<CommandName, Record<string, OptionSpec>> = {
-  validate: { json: { type: "boolean" } },
-  plan: { out: { type: "string" }, json: { type: "boolean" }, "detailed-exitcode": { type: "boolean" } },
-  apply: { "auto-approve": { type: "boolean" }, concurrency: { type: "string" }, json: { type: "boolean" } },
-  graph: { format: { type: "string" }, offline: { type: "boolean" } },
-  show: { json: { type: "boolean" } },
-};
-
 /** The options (names without `--`) a command accepts; the CLI reference documents each. */
 export function optionNames(command: CommandName): string[] {
-  return Object.keys({ ...SHARED, ...PER_COMMAND[command] });
+  return Object.keys({ ...SHARED, ...commandSpec(command).options });
 }
 
+/**
+ * Every option of every command, by its camelCase name (`--ca-cert` -> `caCert`): a boolean the
+ * command takes is `true` or `false`, a string option is its (parsed) value when given. Options
+ * the command does not take are absent.
+ */
 export interface Flags {
+  // Shared.
   subscription?: string;
   endpoint?: string;
   caCert?: string;
   noColor: boolean;
   help: boolean;
-  json: boolean;
+  // Per command (commands/registry.ts).
+  json?: boolean;
   out?: string;
-  detailedExitcode: boolean;
-  autoApprove: boolean;
+  detailedExitcode?: boolean;
+  autoApprove?: boolean;
   concurrency?: number;
-  format: "mermaid" | "dot";
-  offline: boolean;
+  format?: string;
+  offline?: boolean;
 }
 
 export interface ParsedCommand {
@@ -62,87 +69,49 @@ const SHARED_HELP = `Options for every command:
 const EXIT_HELP = `Exit codes: 0 success or no changes, 1 error, 2 changes present (with --detailed-exitcode),
             3 apply finished but private endpoints wait for approval.`;
 
-export const USAGE: Record<CommandName | "main", string> = {
-  main: `pfnet: declarative network isolation for Azure Machine Learning prompt flow.
+function mainUsage(): string {
+  const width = Math.max(...COMMANDS.map((name) => COMMAND_SPECS[name].synopsis.length)) + 2;
+  const list = COMMANDS.map((name) => {
+    const { synopsis, summary } = COMMAND_SPECS[name];
+    return `  ${synopsis.padEnd(width)}${summary}`;
+  }).join("\n");
+  return `pfnet: declarative network isolation for Azure Machine Learning prompt flow.
 
 Usage: pfnet <command> <spec | plan file> [options]
 
 Commands:
-  validate <spec>           Check a spec offline: every problem with file:line:column, code and hint
-  plan <spec>               Read Azure and show what apply would change
-  apply <spec | plan file>  Make Azure match the spec (asks first unless --auto-approve)
-  graph <spec>              Print the dependency graph of the plan (Mermaid or DOT)
-  show <plan file>          Print a saved plan as \`plan\` printed it (or its JSON), without reading Azure
+${list}
 
 ${SHARED_HELP}
   --version           Print the version
 
 ${EXIT_HELP}
-Run \`pfnet <command> --help\` for the options of a command. Docs: docs/cli.md`,
-  validate: `Usage: pfnet validate <spec> [options]
+Run \`pfnet <command> --help\` for the options of a command. Docs: docs/cli.md`;
+}
 
-Check a spec without calling Azure: the schema, then every rule (what Azure supports for
-prompt flow). Prints every diagnostic as file:line:column, severity, code, message and hint.
-Exits 0 when there is no error (warnings allowed), 1 otherwise.
+function commandUsage(name: CommandName): string {
+  const spec = commandSpec(name);
+  return `${spec.help}\n\n${SHARED_HELP}${spec.exitCodesInHelp ? `\n\n${EXIT_HELP}` : ""}`;
+}
 
-Options:
-  --json              Print {"valid": boolean, "diagnostics": [...]} instead of text
-
-${SHARED_HELP}`,
-  plan: `Usage: pfnet plan <spec> [options]
-
-Read what exists in Azure and print what apply would do: each step with its action symbol,
-the changed properties as before -> after, the reason, warnings and the expected waits.
-Nothing is changed.
-
-Options:
-  --out FILE          Save the plan as JSON; apply it later with \`pfnet apply FILE\`
-  --json              Print the plan JSON (docs/plan-format.md) instead of text
-  --detailed-exitcode Exit 0 when there are no changes, 2 when there are, 1 on error
-
-${SHARED_HELP}`,
-  apply: `Usage: pfnet apply <spec | plan file> [options]
-
-Plan (or load a saved plan), show it, ask for confirmation, then apply it. A saved plan whose
-resources changed in Azure since it was made is refused, and nothing is written.
-Progress goes to stderr; the summary to stdout.
-
-Options:
-  --auto-approve      Do not ask; needed when stdin is not a terminal (CI) and with --json
-  --concurrency N     Steps run at the same time, 1-64 (default 10; writes to one workspace never overlap)
-  --json              Stream the engine's events as JSON lines on stdout (docs/events.md)
-
-${SHARED_HELP}
-
-${EXIT_HELP}`,
-  show: `Usage: pfnet show <plan file> [options]
-
-Print a plan saved by \`pfnet plan --out\`: the same text \`pfnet plan\` printed when it made the
-file. Nothing is read from Azure and nothing is changed; a damaged or edited file is refused.
-
-Options:
-  --json              Print the plan JSON (docs/plan-format.md) instead of text
-
-${SHARED_HELP}`,
-  graph: `Usage: pfnet graph <spec> [options]
-
-Print the dependency graph of the plan: one node per step (with its action), an edge from
-each step to the steps that wait for it, grouped by workspace.
-
-Options:
-  --format FORMAT     mermaid (default) or dot
-  --offline           Graph the spec alone, without reading Azure (no actions shown)
-
-${SHARED_HELP}`,
+/** `pfnet --help` (`main`) and `pfnet <command> --help`. */
+export const USAGE: Record<CommandName | "main", string> = {
+  main: mainUsage(),
+  ...(Object.fromEntries(COMMANDS.map((name) => [name, commandUsage(name)])) as Record<CommandName, string>),
 };
+
+const camelCase = (name: string) => name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
 
 /** Parse the arguments after the command name. Throws CliUsageError for any mistake. */
 export function parseCommand(command: CommandName, args: string[]): ParsedCommand {
+  const options = { ...SHARED, ...commandSpec(command).options };
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
       args,
-      options: { ...SHARED, ...PER_COMMAND[command] },
+      options: Object.fromEntries(
+        Object.entries(options).map(([name, { type, short }]) => [name, short ? { type, short } : { type }]),
+      ),
       allowPositionals: true,
       strict: true,
     });
@@ -155,45 +124,31 @@ export function parseCommand(command: CommandName, args: string[]): ParsedComman
     throw error;
   }
   const values = parsed.values as Record<string, string | boolean | undefined>;
-  const str = (name: string) => (typeof values[name] === "string" ? (values[name] as string) : undefined);
-  const bool = (name: string) => values[name] === true;
+  const flags: Record<string, unknown> = {};
+  for (const [name, option] of Object.entries(options)) {
+    const value = values[name];
+    if (option.type === "boolean") {
+      flags[camelCase(name)] = value === true;
+      continue;
+    }
+    if (typeof value !== "string") continue;
+    if (value === "") throw new CliUsageError(`--${name} needs a value`);
+    if (option.choices && !option.choices.includes(value)) {
+      throw new CliUsageError(`--${name} must be ${orList(option.choices)}, not '${value}'`);
+    }
+    flags[camelCase(name)] = option.parse ? option.parse(value) : value;
+  }
+  checkConnectionFlags(flags as unknown as Flags);
+  return { command, positionals: parsed.positionals, flags: flags as unknown as Flags };
+}
 
-  const flags: Flags = {
-    noColor: bool("no-color"),
-    help: bool("help"),
-    json: bool("json"),
-    detailedExitcode: bool("detailed-exitcode"),
-    autoApprove: bool("auto-approve"),
-    offline: bool("offline"),
-    format: "mermaid",
-  };
-  for (const [name, key] of [
-    ["subscription", "subscription"],
-    ["endpoint", "endpoint"],
-    ["ca-cert", "caCert"],
-    ["out", "out"],
-  ] as const) {
-    const value = str(name);
-    if (value !== undefined) {
-      if (value === "") throw new CliUsageError(`--${name} needs a value`);
-      flags[key] = value;
-    }
-  }
-  const concurrency = str("concurrency");
-  if (concurrency !== undefined) {
-    const n = Number(concurrency);
-    if (!/^\d+$/.test(concurrency) || !Number.isInteger(n) || n < 1 || n > 64) {
-      throw new CliUsageError(`--concurrency must be a whole number from 1 to 64, not '${concurrency}'`);
-    }
-    flags.concurrency = n;
-  }
-  const format = str("format");
-  if (format !== undefined) {
-    if (format !== "mermaid" && format !== "dot") {
-      throw new CliUsageError(`--format must be mermaid or dot, not '${format}'`);
-    }
-    flags.format = format;
-  }
+/** "a", "a or b", "a, b or c". */
+function orList(values: readonly string[]): string {
+  return values.length <= 1 ? (values[0] ?? "") : `${values.slice(0, -1).join(", ")} or ${values.at(-1)}`;
+}
+
+/** The shared options that only make sense together, or in one form. */
+function checkConnectionFlags(flags: Flags): void {
   if (flags.subscription !== undefined && !/^[0-9a-fA-F-]{36}$/.test(flags.subscription)) {
     throw new CliUsageError(`--subscription must be a subscription id (a GUID), not '${flags.subscription}'`);
   }
@@ -211,5 +166,4 @@ export function parseCommand(command: CommandName, args: string[]): ParsedComman
       throw new CliUsageError(`--endpoint must be an https:// URL, not '${flags.endpoint}'`);
     }
   }
-  return { command, positionals: parsed.positionals, flags };
 }

@@ -24,7 +24,9 @@ export interface CommandContext {
   io: CliIo;
   internals: CliInternals;
   flags: Flags;
-  /** The positional argument: a spec file (or, for apply, a saved plan). */
+  /** The positional arguments, as many as the command's registry entry allows. */
+  positionals: string[];
+  /** The first positional argument: a spec file (or, for apply, a saved plan); "" when none. */
   input: string;
   /** Styles for stdout and stderr (colour decided per stream). */
   out: Style;

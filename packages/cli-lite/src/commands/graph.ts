@@ -20,6 +20,6 @@ export async function runGraph(ctx: CommandContext): Promise<number> {
   } else {
     nodes = (await planSpecText(ctx, text, planProgress(ctx))).plan.steps;
   }
-  ctx.io.stdout.write(renderGraph(nodes, ctx.flags.format));
+  ctx.io.stdout.write(renderGraph(nodes, ctx.flags.format === "dot" ? "dot" : "mermaid"));
   return EXIT.ok;
 }

@@ -1,0 +1,150 @@
+/**
+ * Every command in one table: its line in `pfnet --help`, its own help, its options, what its
+ * argument is, and how to load it. Adding a command is one entry here plus its module.
+ *
+ * The table is read on every start (for `--help`, argument checks and dispatch), so it holds
+ * text and data only: a command's module, and with it `@pfnet/core` or the Azure SDK, is
+ * imported by `load` only when that command runs (`pfnet --version` and `--help` load neither).
+ * Keep it that way: import nothing here but types and `../errors.js`.
+ */
+import type { OptionSpec } from "../args.js";
+import { CliUsageError } from "../errors.js";
+import type { CommandContext } from "./context.js";
+
+export type CommandRunner = (ctx: CommandContext) => Promise<number>;
+
+export interface CommandSpec {
+  /** `pfnet --help`'s command list: the synopsis (`plan <spec>`) and one line after it. */
+  synopsis: string;
+  summary: string;
+  /** `pfnet <command> --help` above the shared options. */
+  help: string;
+  /** Options of this command besides the shared ones (name without `--` -> spec). */
+  options: Record<string, OptionSpec>;
+  /**
+   * The command's one positional argument, as the "needs ..." message names it ("a spec file"),
+   * or `undefined` when it takes none.
+   */
+  input: string | undefined;
+  /** Whether the exit codes block belongs under this command's help. */
+  exitCodesInHelp?: boolean;
+  /** Import the command's module (only when it runs). */
+  load: () => Promise<CommandRunner>;
+}
+
+export const COMMAND_SPECS = {
+  validate: {
+    synopsis: "validate <spec>",
+    summary: "Check a spec offline: every problem with file:line:column, code and hint",
+    input: "a spec file",
+    options: { json: { type: "boolean" } },
+    help: `Usage: pfnet validate <spec> [options]
+
+Check a spec without calling Azure: the schema, then every rule (what Azure supports for
+prompt flow). Prints every diagnostic as file:line:column, severity, code, message and hint.
+Exits 0 when there is no error (warnings allowed), 1 otherwise.
+
+Options:
+  --json              Print {"valid": boolean, "diagnostics": [...]} instead of text`,
+    load: async () => (await import("./validate.js")).runValidate,
+  },
+  plan: {
+    synopsis: "plan <spec>",
+    summary: "Read Azure and show what apply would change",
+    input: "a spec file",
+    options: {
+      out: { type: "string" },
+      json: { type: "boolean" },
+      "detailed-exitcode": { type: "boolean" },
+    },
+    help: `Usage: pfnet plan <spec> [options]
+
+Read what exists in Azure and print what apply would do: each step with its action symbol,
+the changed properties as before -> after, the reason, warnings and the expected waits.
+Nothing is changed.
+
+Options:
+  --out FILE          Save the plan as JSON; apply it later with \`pfnet apply FILE\`
+  --json              Print the plan JSON (docs/plan-format.md) instead of text
+  --detailed-exitcode Exit 0 when there are no changes, 2 when there are, 1 on error`,
+    load: async () => (await import("./plan.js")).runPlan,
+  },
+  apply: {
+    synopsis: "apply <spec | plan file>",
+    summary: "Make Azure match the spec (asks first unless --auto-approve)",
+    input: "a spec or saved plan file",
+    options: {
+      "auto-approve": { type: "boolean" },
+      concurrency: { type: "string", parse: wholeNumber("--concurrency", 1, 64) },
+      json: { type: "boolean" },
+    },
+    exitCodesInHelp: true,
+    help: `Usage: pfnet apply <spec | plan file> [options]
+
+Plan (or load a saved plan), show it, ask for confirmation, then apply it. A saved plan whose
+resources changed in Azure since it was made is refused, and nothing is written.
+Progress goes to stderr; the summary to stdout.
+
+Options:
+  --auto-approve      Do not ask; needed when stdin is not a terminal (CI) and with --json
+  --concurrency N     Steps run at the same time, 1-64 (default 10; writes to one workspace never overlap)
+  --json              Stream the engine's events as JSON lines on stdout (docs/events.md)`,
+    load: async () => (await import("./apply.js")).runApply,
+  },
+  graph: {
+    synopsis: "graph <spec>",
+    summary: "Print the dependency graph of the plan (Mermaid or DOT)",
+    input: "a spec file",
+    options: {
+      format: { type: "string", choices: ["mermaid", "dot"] },
+      offline: { type: "boolean" },
+    },
+    help: `Usage: pfnet graph <spec> [options]
+
+Print the dependency graph of the plan: one node per step (with its action), an edge from
+each step to the steps that wait for it, grouped by workspace.
+
+Options:
+  --format FORMAT     mermaid (default) or dot
+  --offline           Graph the spec alone, without reading Azure (no actions shown)`,
+    load: async () => (await import("./graph.js")).runGraph,
+  },
+  show: {
+    synopsis: "show <plan file>",
+    summary: "Print a saved plan as `plan` printed it (or its JSON), without reading Azure",
+    input: "a saved plan file",
+    options: { json: { type: "boolean" } },
+    help: `Usage: pfnet show <plan file> [options]
+
+Print a plan saved by \`pfnet plan --out\`: the same text \`pfnet plan\` printed when it made the
+file. Nothing is read from Azure and nothing is changed; a damaged or edited file is refused.
+
+Options:
+  --json              Print the plan JSON (docs/plan-format.md) instead of text`,
+    load: async () => (await import("./show.js")).runShow,
+  },
+} satisfies Record<string, CommandSpec>;
+
+export type CommandName = keyof typeof COMMAND_SPECS;
+
+/** The commands in help order. */
+export const COMMANDS = Object.keys(COMMAND_SPECS) as CommandName[];
+
+export function commandSpec(name: CommandName): CommandSpec {
+  return COMMAND_SPECS[name];
+}
+
+export function isCommand(value: string): value is CommandName {
+  return Object.hasOwn(COMMAND_SPECS, value);
+}
+
+/** A `parse` for whole-number options in [min, max]. */
+function wholeNumber(flag: string, min: number, max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max) {
+      throw new CliUsageError(`${flag} must be a whole number from ${min} to ${max}, not '${value}'`);
+    }
+    return n;
+  };
+}

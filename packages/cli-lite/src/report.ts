@@ -1,0 +1,104 @@
+/**
+ * How a failed command is reported: user mistakes and pfnet's typed errors as messages (with
+ * usage, hint, diagnostics or what changed), anything else as a probable bug. Loaded only when a
+ * command fails, so a command that succeeds never loads what the messages need.
+ */
+import { isPfnetError, type PfnetError } from "@pfnet/core";
+import { USAGE } from "./args.js";
+import type { CommandName } from "./commands/registry.js";
+import { CliError, CliUsageError, EXIT } from "./errors.js";
+import type { CliIo } from "./io.js";
+import { renderDiagnostics } from "./render/diagnostics.js";
+import type { Style } from "./style.js";
+
+export function reportError(error: unknown, command: CommandName, io: CliIo, style: Style): number {
+  const write = (text: string) => io.stderr.write(`${text}\n`);
+  if (error instanceof CliUsageError) {
+    // The mistake, the synopsis and where the options are: the whole help would bury the message.
+    write(`${style.red("Error:")} ${error.message}.`);
+    write(`  ${USAGE[command].split("\n")[0]}`);
+    write(`  Run \`pfnet ${command} --help\` for the options.`);
+    return EXIT.error;
+  }
+  if (error instanceof CliError) {
+    write(`${style.red("Error:")} ${error.message}`);
+    if (error.hint) write(`  ${error.hint}`);
+    return EXIT.error;
+  }
+  if (isPfnetError(error)) {
+    reportPfnetError(error, io, style);
+    return EXIT.error;
+  }
+  const name = error instanceof Error ? error.name : "";
+  if (
+    name === "CredentialUnavailableError" ||
+    name === "AggregateAuthenticationError" ||
+    name === "AuthenticationError"
+  ) {
+    write(`${style.red("Error:")} no usable Azure credentials (${name}).`);
+    write("  Sign in with `az login`, or set AZURE_CLIENT_ID / AZURE_TENANT_ID / AZURE_CLIENT_SECRET,");
+    write(
+      "  or run where a managed identity is available. See docs/permissions.md for the roles pfnet needs.",
+    );
+    return EXIT.error;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  write(`${style.red("Error:")} unexpected failure: ${message}`);
+  if (io.env.PFNET_DEBUG && error instanceof Error && error.stack) write(error.stack);
+  else write("  This is likely a bug in pfnet. Run again with PFNET_DEBUG=1 for details and report it.");
+  return EXIT.error;
+}
+
+function reportPfnetError(error: PfnetError, io: CliIo, style: Style): void {
+  const write = (text: string) => io.stderr.write(`${text}\n`);
+  const details = error.details ?? {};
+  const diagnostics = Array.isArray(details.diagnostics) ? details.diagnostics : undefined;
+  if ((error.code === "SPEC_INVALID" || error.code === "PLAN_FORBIDDEN") && diagnostics) {
+    const shown =
+      error.code === "PLAN_FORBIDDEN" ? diagnostics.filter((d) => d.severity === "error") : diagnostics;
+    write(renderDiagnostics(shown, style));
+    write("");
+    write(`${style.red("Error:")} ${error.message}`);
+    write(
+      error.code === "SPEC_INVALID"
+        ? "  Nothing was read or changed. Fix the spec and run the command again."
+        : "  Azure cannot make this change from what exists now. Nothing was changed.",
+    );
+    return;
+  }
+  if (error.code === "PLAN_STALE") {
+    write(`${style.red("Error:")} ${error.message}`);
+    const changed = Array.isArray(details.changed) ? details.changed : [];
+    if (changed.length > 0) {
+      write("  Changed in Azure since the plan was made:");
+      for (const entry of changed) write(`    ${describeChanged(entry)}`);
+    }
+    write("  Run `pfnet plan` again (with --out to save it), review it, and apply the new plan.");
+    return;
+  }
+  if (error.code === "PLAN_INVALID") {
+    write(`${style.red("Error:")} not a usable pfnet plan: ${error.message}`);
+    write(`  ${error.hint ?? "Make a new one with `pfnet plan <spec> --out FILE`."}`);
+    return;
+  }
+  if (error.code === "ABORTED") {
+    write(`${style.red("Interrupted.")} ${error.message}`);
+    write("  Operations already sent to Azure may still finish. Run `pfnet plan` to see where things stand.");
+    return;
+  }
+  write(`${style.red("Error:")} ${error.message}${style.dim(` [${error.code}]`)}`);
+  const location = details.location as { file?: string; line?: number; column?: number } | undefined;
+  if (error.path && location?.line !== undefined)
+    write(`  at ${location.file ?? "spec"}:${location.line}:${location.column ?? 1} (${error.path})`);
+  else if (error.address) write(`  at ${error.address}`);
+  if (error.hint) write(`  hint: ${error.hint}`);
+}
+
+/** One entry of PLAN_STALE's `details.changed`: `{ address, planned, actual }` (actual null: gone). */
+function describeChanged(entry: unknown): string {
+  if (entry === null || typeof entry !== "object") return String(entry);
+  const record = entry as Record<string, unknown>;
+  const address = typeof record.address === "string" ? record.address : JSON.stringify(entry);
+  if ("actual" in record) return `${address} (${record.actual === null ? "no longer exists" : "modified"})`;
+  return address;
+}
