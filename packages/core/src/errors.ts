@@ -19,7 +19,11 @@ export type PfnetErrorCode =
   | "APPROVAL_REQUIRED"
   | "VERIFY_FAILED"
   | "RETRIES_EXHAUSTED"
-  | "AZURE_REQUEST_FAILED";
+  | "AZURE_REQUEST_FAILED"
+  | "LOCKED"
+  | "LOCK_NOT_FOUND"
+  | "LOCK_LOST"
+  | "STATE_UNAVAILABLE";
 
 export interface PfnetErrorOptions {
   address?: string;

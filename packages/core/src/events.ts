@@ -52,6 +52,32 @@ export type PfnetEvent =
       pending?: PendingApproval;
       /** For skipped steps: the failed step that caused the skip. */
       skippedBecause?: string;
+      /** True when an earlier, interrupted apply did the step (journal) and its resource still matches: not redone. */
+      resumed?: boolean;
+    })
+  | (EventBase & {
+      type: "lock.acquired";
+      /** Workspace state key: `subscription/resourceGroup/name`. */
+      key: string;
+      lockId: string;
+      /** Where the state lives (the backend's location). */
+      state: string;
+    })
+  | (EventBase & { type: "lock.released"; key: string; lockId: string })
+  | (EventBase & {
+      type: "apply.resumed";
+      /** Steps an interrupted apply finished whose resources still match: not redone. */
+      finished: string[];
+      /** Steps with a long-running operation the interrupted apply left under way. */
+      unfinished: string[];
+    })
+  | (EventBase & {
+      type: "step.reattached";
+      address: string;
+      /** The operation re-attached to, e.g. `provisionManagedNetwork`. */
+      operation: string;
+      /** `handle`: polled through the journaled operation URL; `status`: found under way in what Azure reports. */
+      via: "handle" | "status";
     })
   | (EventBase & { type: "apply.finished"; outcomes: Record<StepOutcome, number>; durationMs: number });
 

@@ -111,7 +111,14 @@ export {
   serializePlan,
 } from "./plan/index.js";
 export { validate } from "./plan/spec-input.js";
-export type { Provider, ProviderContext, ReadResult, StepResult } from "./provider.js";
+export type {
+  Provider,
+  ProviderContext,
+  ReadResult,
+  StepJournal,
+  StepResult,
+  UnfinishedOperation,
+} from "./provider.js";
 // Rules.
 export {
   checkSpec,
@@ -141,3 +148,24 @@ export type {
   WorkspaceSpec,
 } from "./spec/schema.js";
 export { type ValidationResult, validateTopology } from "./spec/validate.js";
+// State: journal and locks.
+export {
+  currentHolder,
+  DEFAULT_STATE_DIRECTORY,
+  type HeldLock,
+  type JournalOperation,
+  type JournalRecord,
+  LocalStateBackend,
+  type LocalStateBackendOptions,
+  type LockHolder,
+  type LockInfo,
+  lockedError,
+  lockNotFound,
+  parseJournal,
+  planHashOf,
+  processAlive,
+  type StateBackend,
+  type StateCallOptions,
+  stateKeySegments,
+  workspaceStateKey,
+} from "./state/index.js";

@@ -7,6 +7,12 @@
  *   `PfnetError` on failure. A step that throws may have partly happened; the next plan reads
  *   actual state and reconciles.
  * - Every method honours `signal` and reports progress through `emit`.
+ * - When apply runs with a state backend, `context.journal` is the step's journal: before
+ *   sending a request that starts a long-running operation a provider awaits
+ *   `journal.intent(operation)`, once Azure accepted it `journal.started(operation, handle)`; and
+ *   when `journal.unfinished` names an operation an earlier apply started (or was about to) and
+ *   never saw end, it re-attaches to it (polls the handle, or finds it under way in what it
+ *   reads) instead of starting another. Providers without long-running operations ignore it.
  */
 import type { PendingApproval, PfnetEventInput } from "./events.js";
 import type { ActualResource, DiscoveredResource, ResourceNode } from "./model.js";
@@ -16,6 +22,28 @@ export interface ProviderContext {
   signal: AbortSignal;
   /** Emit progress/retry events; `sequence` and `time` are filled in by the engine. */
   emit: (event: PfnetEventInput) => void;
+  /** The step's journal, when apply runs with a state backend (see the contracts above). */
+  journal?: StepJournal;
+}
+
+/** An operation an earlier apply announced or started for this step and never saw end. */
+export interface UnfinishedOperation {
+  /** What the provider called it in `intent`, e.g. `provisionManagedNetwork`. */
+  operation: string;
+  /** ISO time of the intent record. */
+  announcedAt: string;
+  /** The handle (Location / Azure-AsyncOperation URL); absent when the apply died before it came. */
+  url?: string;
+  /** ISO time Azure accepted the operation. */
+  startedAt?: string;
+}
+
+export interface StepJournal {
+  readonly unfinished?: UnfinishedOperation;
+  /** Record, before sending it, that the step is about to start `operation` (write-ahead). */
+  intent(operation: string): Promise<void>;
+  /** Record the handle of the operation Azure accepted. */
+  started(operation: string, handle: { url: string; startedAt?: string }): Promise<void>;
 }
 
 export interface ReadResult {

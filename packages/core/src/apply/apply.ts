@@ -9,11 +9,16 @@
  *    without provider calls.
  * 3. Guarded steps re-read their resource right before the write; a changed fingerprint stops
  *    the step as `RESOURCE_STALE`.
+ * With a state backend (`options.state`) apply first locks every workspace the plan writes
+ * (`LOCKED` at once when another apply holds one) and reads their journals: steps an interrupted
+ * apply of this plan or spec finished are not redone when their resources still match, and
+ * operations it left running are handed to the provider to re-attach to (state/session.ts).
  * 4. A failed step skips its transitive dependents (`skippedBecause` names it); independent
  *    branches finish. A `pendingApproval` step also skips its dependents: what comes after an
  *    approval needs the connection approved, and a human has to act first (the next plan picks
  *    it up). Abort: no new step starts, running steps get the signal, the rest end `cancelled`.
  */
+import { diff } from "../diff/diff.js";
 import { createEmitter } from "../emitter.js";
 import { isPfnetError, PfnetError, type SerializedError, serializeError } from "../errors.js";
 import type { EventListener, PendingApproval, StepOutcome } from "../events.js";
@@ -26,7 +31,9 @@ import {
   type PlanStep,
   planHasChanges,
 } from "../plan/types.js";
-import type { Provider, ProviderContext } from "../provider.js";
+import type { Provider, ProviderContext, ReadResult } from "../provider.js";
+import { StateSession } from "../state/session.js";
+import type { LockHolder, StateBackend } from "../state/types.js";
 
 export interface ApplyOptions {
   /** Steps running at once (default 10). */
@@ -38,6 +45,13 @@ export interface ApplyOptions {
    * steps right before their write). Default true; false skips both checks.
    */
   checkStale?: boolean;
+  /**
+   * Where the journal and the workspace locks live (`LocalStateBackend`, `BlobStateBackend` of
+   * `@pfnet/azure`, or your own). Without it apply keeps no journal and takes no lock.
+   */
+  state?: StateBackend;
+  /** Who the locks name as holder (default: this host, pid and user). */
+  lockHolder?: LockHolder;
 }
 
 export interface AppliedStep {
@@ -49,6 +63,8 @@ export interface AppliedStep {
   pending?: PendingApproval;
   /** For skipped steps: the step (failed or pending approval) that caused the skip. */
   skippedBecause?: string;
+  /** True when an interrupted earlier apply did this step and its resource still matches (not redone). */
+  resumed?: boolean;
 }
 
 export interface ApplyResult {
@@ -126,7 +142,7 @@ export async function apply(
   const started = performance.now();
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const checkStale = options.checkStale ?? true;
-  const signal = options.signal ?? new AbortController().signal;
+  const outer = options.signal ?? new AbortController().signal;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new PfnetError(
       "INVALID_ARGUMENT",
@@ -134,10 +150,77 @@ export async function apply(
     );
   }
   checkPlanShape(plan);
-  if (signal.aborted)
+  if (outer.aborted)
     throw new PfnetError("ABORTED", "Apply was aborted before it started; nothing was changed.");
   const emit = createEmitter(options.onEvent);
+
+  // Locks and journal. A lost lock stops the apply as an abort would.
+  const controller = new AbortController();
+  const forward = () => controller.abort(outer.reason);
+  outer.addEventListener("abort", forward, { once: true });
+  const signal = controller.signal;
+  const session =
+    options.state && planHasChanges(plan)
+      ? await StateSession.open(plan, options.state, {
+          signal,
+          emit,
+          ...(options.lockHolder ? { holder: options.lockHolder } : {}),
+        }).catch((error: unknown) => {
+          outer.removeEventListener("abort", forward);
+          throw error;
+        })
+      : undefined;
+  session?.onLockLost((error) =>
+    controller.abort(
+      new PfnetError("LOCK_LOST", `The workspace lock was lost: ${error.message}`, { cause: error }),
+    ),
+  );
+  let result: ApplyResult | undefined;
+  try {
+    result = await applyWalk(plan, provider, { concurrency, checkStale, signal, emit, session, started });
+    return result;
+  } finally {
+    outer.removeEventListener("abort", forward);
+    if (session) {
+      const outcomes = new Map(result?.steps.map((step) => [step.address, step.outcome]) ?? []);
+      await session.close((address) => outcomes.get(address) === "succeeded");
+    }
+  }
+}
+
+/** Steps an interrupted apply finished whose resources a fresh read still shows as it left them. */
+function stillDone(plan: Plan, read: ReadResult, finished: ReadonlySet<string>): Set<string> {
+  const done = new Set<string>();
+  if (finished.size === 0) return done;
+  const kept = plan.steps.filter((step) => step.action !== "delete");
+  const verdicts = new Map(diff(kept.map(nodeOfStep), read).steps.map((step) => [step.address, step.action]));
+  for (const step of plan.steps) {
+    if (!finished.has(step.address) || step.action === "noop") continue;
+    const matches =
+      step.action === "delete"
+        ? read.resources[step.address]?.exists === false
+        : verdicts.get(step.address) === "noop";
+    if (matches) done.add(step.address);
+  }
+  return done;
+}
+
+interface WalkSettings {
+  concurrency: number;
+  checkStale: boolean;
+  signal: AbortSignal;
+  emit: ReturnType<typeof createEmitter>;
+  session: StateSession | undefined;
+  started: number;
+}
+
+async function applyWalk(
+  plan: Plan,
+  provider: Provider,
+  { concurrency, checkStale, signal, emit, session, started }: WalkSettings,
+): Promise<ApplyResult> {
   const byAddress = new Map(plan.steps.map((step) => [step.address, step]));
+  let done = new Set<string>();
 
   // 1. Stale plan: everything the plan read must still look the same.
   if (checkStale && planHasChanges(plan)) {
@@ -152,10 +235,18 @@ export async function apply(
         });
       throw error;
     }
+    done = stillDone(plan, read, session?.finished ?? new Set());
+    // An unguarded step expects its resource to be changed by the steps before it: once some of
+    // them are done (an interrupted apply of this plan), its planned fingerprint is outdated.
+    const afterDone = new Set<string>();
+    for (const step of plan.steps) {
+      if (step.dependsOn.some((d) => done.has(d) || afterDone.has(d))) afterDone.add(step.address);
+    }
     const changed: Array<{ address: string; planned: string; actual: string | null }> = [];
     for (const step of plan.steps) {
       const planned = plan.fingerprints[step.address];
-      if (planned === undefined) continue;
+      if (planned === undefined || done.has(step.address)) continue;
+      if (!step.guard && afterDone.has(step.address)) continue;
       const actual = read.resources[step.address]?.fingerprint ?? null;
       if (actual !== planned) changed.push({ address: step.address, planned, actual });
     }
@@ -172,6 +263,15 @@ export async function apply(
     }
   }
 
+  const unfinished = session?.unfinishedAddresses ?? [];
+  if (done.size > 0 || unfinished.length > 0) {
+    emit({
+      type: "apply.resumed",
+      finished: plan.steps.filter((step) => done.has(step.address)).map((step) => step.address),
+      unfinished,
+    });
+  }
+
   // 2. The walk.
   const records = new Map<string, AppliedStep>();
   const errors: SerializedError[] = [];
@@ -185,13 +285,15 @@ export async function apply(
       ...(record.error ? { error: record.error } : {}),
       ...(record.pending ? { pending: record.pending } : {}),
       ...(record.skippedBecause ? { skippedBecause: record.skippedBecause } : {}),
+      ...(record.resumed ? { resumed: true } : {}),
     });
   };
 
   const runStep = async (step: PlanStep, stepSignal: AbortSignal): Promise<boolean> => {
     const begin = performance.now();
     emit({ type: "step.started", address: step.address, action: step.action, kind: step.kind });
-    const context: ProviderContext = { signal: stepSignal, emit };
+    const journal = session?.journalFor(step);
+    const context: ProviderContext = { signal: stepSignal, emit, ...(journal ? { journal } : {}) };
     const elapsed = () => Math.round((performance.now() - begin) * 1000) / 1000;
     try {
       if (checkStale && step.guard) {
@@ -211,6 +313,7 @@ export async function apply(
         }
       }
       const result = await provider.apply(step, context);
+      await session?.recordOutcome(step, result.outcome);
       if (result.outcome === "pendingApproval") {
         finish({
           address: step.address,
@@ -223,7 +326,12 @@ export async function apply(
       }
       finish({ address: step.address, action: step.action, outcome: "succeeded", durationMs: elapsed() });
       return true;
-    } catch (caught) {
+    } catch (thrown) {
+      let caught = thrown;
+      const outcome = stepSignal.aborted ? "cancelled" : "failed";
+      await session?.recordOutcome(step, outcome).catch((error: unknown) => {
+        caught = outcome === "failed" ? error : caught;
+      });
       if (stepSignal.aborted) {
         const error =
           isPfnetError(caught) && caught.code === "ABORTED"
@@ -250,7 +358,7 @@ export async function apply(
     dependsOn: step.dependsOn,
     ...(step.lane === undefined ? {} : { lane: step.lane }),
     weight: weightOf(step),
-    instant: step.action === "noop",
+    instant: step.action === "noop" || done.has(step.address),
   }));
   emit({ type: "apply.started", steps: plan.steps.length, concurrency });
   await walk(walkNodes, {
@@ -261,6 +369,10 @@ export async function apply(
       if (step.action === "noop") {
         // Nothing to do: no provider call, no event.
         records.set(id, { address: id, action: "noop", outcome: "succeeded", durationMs: 0 });
+        return true;
+      }
+      if (done.has(id)) {
+        finish({ address: id, action: step.action, outcome: "succeeded", durationMs: 0, resumed: true });
         return true;
       }
       return runStep(step, stepSignal);
