@@ -58,6 +58,7 @@ export async function runCli(
     checkPositionals(command, spec.input, parsed.positionals);
     const color = (isTTY: boolean) => colorWanted({ noColorFlag: parsed.flags.noColor, env: io.env, isTTY });
     const ctx: CommandContext = {
+      command,
       io,
       internals,
       flags: parsed.flags,

@@ -66,6 +66,8 @@ export {
   type WalkSummary,
   walk,
 } from "./graph/index.js";
+// Spec: loading, validation, typed authoring.
+export { describeBytes, jsonTooDeepAt, MAX_NESTING_DEPTH, MAX_SPEC_BYTES } from "./input-limits.js";
 // Model and the provider port.
 export {
   type ActualResource,
@@ -132,7 +134,6 @@ export {
   UNLISTED_RULE_CODE,
   type WorkspaceStateView,
 } from "./rules/index.js";
-// Spec: loading, validation, typed authoring.
 export { defineTopology } from "./spec/define.js";
 export { type LoadedSpec, type LoadSpecOptions, loadSpec, loadSpecFile } from "./spec/load.js";
 export type {

@@ -1,11 +1,13 @@
 /** What every command gets, and the steps they share: read the input, load and check the spec, plan. */
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { isAbsolute, resolve } from "node:path";
 import {
   type Diagnostic,
+  describeBytes,
   isPfnetError,
   type LoadedSpec,
   loadSpec,
+  MAX_SPEC_BYTES,
   PfnetError,
   type PfnetEvent,
   type Plan,
@@ -13,7 +15,7 @@ import {
   plan,
   validate,
 } from "@pfnet/core";
-import type { Flags } from "../args.js";
+import type { CommandName, Flags } from "../args.js";
 import { CliError } from "../errors.js";
 import type { CliInternals, CliIo, TtyFlags } from "../io.js";
 import { createProvider, describeFsError, providerSettings } from "../provider.js";
@@ -21,6 +23,7 @@ import { sortDiagnostics } from "../render/diagnostics.js";
 import type { Style } from "../style.js";
 
 export interface CommandContext {
+  command: CommandName;
   io: CliIo;
   internals: CliInternals;
   flags: Flags;
@@ -35,10 +38,25 @@ export interface CommandContext {
   signal: AbortSignal;
 }
 
+/** A saved plan for a fleet is a few MB; anything this large is not a pfnet file. */
+const MAX_PLAN_BYTES = 100 * 1024 * 1024;
+
 export async function readInput(ctx: CommandContext): Promise<string> {
+  const file = resolve(ctx.io.cwd, ctx.input);
   try {
-    return await readFile(resolve(ctx.io.cwd, ctx.input), "utf8");
+    // Refuse an oversized file before reading it. apply may be given a saved plan, which may be
+    // larger than a spec; the spec loader still applies the spec limit to what it reads.
+    const { size } = await stat(file);
+    const limit = ctx.command === "apply" ? MAX_PLAN_BYTES : MAX_SPEC_BYTES;
+    if (size > limit) {
+      throw new CliError(
+        `'${ctx.input}' is ${describeBytes(size)}; pfnet reads ${ctx.command === "apply" ? "plan files" : "specs"} up to ${describeBytes(limit)}. Nothing was read or changed.`,
+        "Check that this is the right file: a spec for a whole fleet is well under 1 MB.",
+      );
+    }
+    return await readFile(file, "utf8");
   } catch (error) {
+    if (error instanceof CliError) throw error;
     throw new CliError(
       `Cannot read '${ctx.input}': ${describeFsError(error)}.`,
       `Check the path${isAbsolute(ctx.input) ? "" : ` (relative to ${ctx.io.cwd})`}. The examples/ folder has a spec per scenario.`,

@@ -33,14 +33,31 @@ export function renderDiagnostic(diagnostic: Diagnostic, style: Style, fallbackF
   return lines.join("\n");
 }
 
+/** More diagnostics than this are counted, not printed: the first ones are the useful ones. */
+export const MAX_PRINTED_DIAGNOSTICS = 50;
+
+/**
+ * The diagnostics in order, at most `MAX_PRINTED_DIAGNOSTICS` of them, then "... and N more"
+ * (`--json` prints every one).
+ */
 export function renderDiagnostics(
   diagnostics: readonly Diagnostic[],
   style: Style,
   fallbackFile?: string,
 ): string {
-  return sortDiagnostics(diagnostics)
-    .map((diagnostic) => renderDiagnostic(diagnostic, style, fallbackFile))
-    .join("\n");
+  const sorted = sortDiagnostics(diagnostics);
+  const lines = sorted
+    .slice(0, MAX_PRINTED_DIAGNOSTICS)
+    .map((diagnostic) => renderDiagnostic(diagnostic, style, fallbackFile));
+  const rest = sorted.length - MAX_PRINTED_DIAGNOSTICS;
+  if (rest > 0) {
+    lines.push(
+      style.dim(
+        `... and ${rest} more (${countDiagnostics(sorted.slice(MAX_PRINTED_DIAGNOSTICS))}); run with --json to see all of them.`,
+      ),
+    );
+  }
+  return lines.join("\n");
 }
 
 /** "2 errors, 1 warning" (only the severities present; "no problems" when none). */

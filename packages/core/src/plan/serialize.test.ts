@@ -24,6 +24,13 @@ describe("serializePlan / parsePlan", async () => {
   };
 
   it("rejects a truncated file", () => rejects(text.slice(0, text.length / 2), /not valid JSON/));
+  it("rejects 100,000 nested brackets with PLAN_INVALID, not a stack overflow", () => {
+    rejects(
+      `${"[".repeat(100_000)}${"]".repeat(100_000)}`,
+      /nests more than 64 levels deep \(at line 1, column 65\)/,
+    );
+    rejects(`{"steps":\n${'{"a":'.repeat(100_000)}1${"}".repeat(100_000)}}`, /at line 2, column /);
+  });
   it("rejects a hand-edited file", () =>
     rejects(text.replace('"action": "provision"', '"action": "noop"'), /checksum does not match/));
   it("rejects a file without a checksum", () => {

@@ -3,6 +3,7 @@
  * else). `parsePlan` rejects truncated, hand-edited and wrong-version files with `PLAN_INVALID`.
  */
 import { PfnetError } from "../errors.js";
+import { jsonTooDeepAt, MAX_NESTING_DEPTH } from "../input-limits.js";
 import { hashJson } from "./canonical.js";
 import { PLAN_FORMAT_VERSION, type Plan } from "./types.js";
 
@@ -38,8 +39,26 @@ const STEP_FIELDS: Array<[string, (value: unknown) => boolean]> = [
   ["guard", (v) => typeof v === "boolean"],
 ];
 
+/**
+ * Before JSON.parse: the checks after it walk the value recursively, and a file of 100,000
+ * nested brackets would overflow the stack instead of being refused.
+ */
+function refuseOverDeep(text: string): void {
+  if (typeof text !== "string") return;
+  const at = jsonTooDeepAt(text, MAX_NESTING_DEPTH);
+  if (at === undefined) return;
+  const before = text.slice(0, at);
+  const line = before.split("\n").length;
+  const column = at - before.lastIndexOf("\n");
+  throw invalid(
+    `it nests more than ${MAX_NESTING_DEPTH} levels deep (at line ${line}, column ${column}); pfnet writes plans about 10 levels deep`,
+    { line, column },
+  );
+}
+
 /** Parse a plan file written by `serializePlan`. Throws `PLAN_INVALID` with a clear message. */
 export function parsePlan(text: string): Plan {
+  refuseOverDeep(text);
   let value: unknown;
   try {
     value = JSON.parse(text);

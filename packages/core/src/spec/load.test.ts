@@ -275,3 +275,147 @@ describe("loadSpecFile", () => {
     expect(isPfnetError(error) && error.code).toBe("ABORTED");
   });
 });
+
+describe("loadSpec: input at any size", () => {
+  const WORKSPACE = `${HEADER}workspaces:\n  pf-ws:\n    network: managed\n    ingress: private\n    egress: private\n`;
+
+  it("20,000 unknown keys: every one reported once, at its own line (linear; the bench times 100,000)", () => {
+    const count = 20_000;
+    let text = WORKSPACE;
+    for (let i = 0; i < count; i++) text += `    unknown${i}: x\n`;
+    const loaded = loadSpec(text, { file: "big.yaml" });
+    expect(loaded.topology).toBeUndefined();
+    expect(loaded.diagnostics).toHaveLength(count);
+    expect(loaded.diagnostics.every((d) => d.code === "PFN001")).toBe(true);
+    const last = loaded.diagnostics.at(-1);
+    expect(last).toMatchObject({
+      path: `/workspaces/pf-ws/unknown${count - 1}`,
+      location: { file: "big.yaml", line: 9 + count - 1, column: 5 },
+    });
+  }, 60_000);
+
+  it("duplicate keys among many keys are still found, each at its second occurrence", () => {
+    let text = `${HEADER}services:\n`;
+    for (let i = 0; i < 500; i++)
+      text += `  s${i}: { kind: storage, id: /subscriptions/s/resourceGroups/rg/providers/M/t/n${i} }\n`;
+    text += "  s7: { kind: storage, id: /subscriptions/s/resourceGroups/rg/providers/M/t/again }\n";
+    const loaded = loadSpec(`${text}workspaces: {}\n`, { file: "dup.yaml" });
+    expect(loaded.diagnostics.filter((d) => d.code === "PFN006")).toEqual([
+      expect.objectContaining({
+        message: expect.stringContaining("`s7`"),
+        location: { file: "dup.yaml", line: 505, column: 3 },
+      }),
+    ]);
+  });
+
+  it("a spec over 10 MB is refused before parsing, with its size", () => {
+    const text = `${WORKSPACE}# ${"x".repeat(10 * 1024 * 1024)}\n`;
+    const loaded = loadSpec(text, { file: "huge.yaml" });
+    expect(loaded.topology).toBeUndefined();
+    expect(loaded.diagnostics).toEqual([
+      expect.objectContaining({
+        code: "PFN000",
+        severity: "error",
+        message: "The spec is 10 MB; pfnet reads specs up to 10 MB.".replace(
+          "10 MB;",
+          `${(text.length / 1048576).toFixed(1)} MB;`,
+        ),
+        location: { file: "huge.yaml", line: 1, column: 1 },
+      }),
+    ]);
+  });
+
+  it("loadSpecFile refuses an oversized file without reading it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pfnet-size-"));
+    const file = join(dir, "huge.yaml");
+    writeFileSync(file, `# ${"x".repeat(20 * 1024 * 1024)}\n`);
+    const loaded = await loadSpecFile(file);
+    expect(loaded.diagnostics).toHaveLength(1);
+    expect(loaded.diagnostics[0]?.message).toBe("The spec is 20.0 MB; pfnet reads specs up to 10 MB.");
+  });
+
+  it("multi-document YAML is refused at the second document", () => {
+    const loaded = loadSpec(`${WORKSPACE}---\nversion: 2\n`, { file: "two.yaml" });
+    expect(loaded.topology).toBeUndefined();
+    expect(loaded.diagnostics).toEqual([
+      expect.objectContaining({
+        code: "PFN000",
+        message: "The file holds 2 YAML documents; a spec is one document.",
+        location: { file: "two.yaml", line: 9, column: 1 },
+      }),
+    ]);
+    // A leading `---` (one document) is fine.
+    expect(loadSpec(`---\n${WORKSPACE}`).diagnostics).toEqual([]);
+  });
+
+  it("unknown tags such as !!js/function are errors, not warnings", () => {
+    for (const tag of ["!!js/function", "!include", "!!python/object"]) {
+      const loaded = loadSpec(`${WORKSPACE.replace("egress: private", `egress: ${tag} 'private'`)}`, {
+        file: "tag.yaml",
+      });
+      expect(loaded.topology).toBeUndefined();
+      expect(loaded.diagnostics[0]).toMatchObject({
+        code: "PFN000",
+        severity: "error",
+        message: expect.stringContaining(`Unknown YAML tag \`${tag}\``),
+        location: { file: "tag.yaml", line: 8, column: 13 },
+      });
+    }
+  });
+
+  it("over-deep nesting (YAML flow, YAML block, compact lists, JSON) is refused, never a stack overflow", () => {
+    const n = 100_000;
+    const cases: Array<[string, string]> = [
+      [`${HEADER}workspaces: ${"[".repeat(n)}${"]".repeat(n)}\n`, "flow.yaml"],
+      [
+        `${HEADER}${Array.from({ length: 100 }, (_, i) => `${" ".repeat(i)}a:`).join("\n")} 1\n`,
+        "block.yaml",
+      ],
+      [`${HEADER}workspaces:\n${"- ".repeat(n)}a\n`, "seq.yaml"],
+      [`${"[".repeat(n)}${"]".repeat(n)}`, "deep.json"],
+      [`{"workspaces": ${'{"a":'.repeat(n)}1${"}".repeat(n)}}`, "deep2.json"],
+    ];
+    for (const [text, file] of cases) {
+      const loaded = loadSpec(text, { file });
+      expect(loaded.topology).toBeUndefined();
+      expect(loaded.diagnostics).toEqual([
+        expect.objectContaining({
+          code: "PFN000",
+          message: "The spec nests more than 64 levels deep; pfnet stops reading here.",
+          location: expect.objectContaining({ file }),
+        }),
+      ]);
+    }
+  });
+
+  it("ARM ids with `.`, `..` or empty segments are refused with the reason", () => {
+    const id = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st";
+    const flaws: Array<[string, RegExp]> = [
+      [id.replace("/st", "/../other"), /has a `\.` or `\.\.` segment/],
+      [id.replace("/rg/", "/./"), /has a `\.` or `\.\.` segment/],
+      [id.replace("/rg/", "/../"), /has a `\.` or `\.\.` segment/],
+      [`${id}/`, /has an empty segment/],
+      [id.replace("/storageAccounts/", "/storageAccounts//"), /has an empty segment/],
+    ];
+    for (const [bad, reason] of flaws) {
+      const loaded = loadSpec(
+        `${HEADER}services:\n  st:\n    kind: storage\n    id: "${bad}"\nworkspaces: {}\n`,
+        {
+          file: "ids.yaml",
+        },
+      );
+      expect(loaded.diagnostics).toEqual([
+        expect.objectContaining({
+          code: "PFN005",
+          path: "/services/st/id",
+          message: expect.stringMatching(reason),
+          location: { file: "ids.yaml", line: 7, column: 5 },
+        }),
+      ]);
+    }
+    const fine = loadSpec(
+      `${HEADER}services:\n  st:\n    kind: storage\n    id: "${id.replace("/st", "/st.v2..x")}"\nworkspaces: {}\n`,
+    );
+    expect(fine.diagnostics).toEqual([]);
+  });
+});

@@ -4,21 +4,29 @@
  *
  * Diagnostics come back in source order (line, column), parse problems first.
  */
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import {
-  type Document,
+  Document,
   isAlias,
   isMap,
   isPair,
   isScalar,
   isSeq,
   LineCounter,
-  parseDocument,
+  parseAllDocuments,
   visit,
+  type YAMLMap,
   type Node as YamlNode,
 } from "yaml";
 import type { Diagnostic, SourceLocation } from "../diagnostics.js";
 import { PfnetError } from "../errors.js";
+import {
+  describeBytes,
+  jsonTooDeepAt,
+  MAX_NESTING_DEPTH,
+  MAX_SPEC_BYTES,
+  yamlTooDeepAt,
+} from "../input-limits.js";
 import { ruleInfo } from "../rules/catalogue.js";
 import { splitPointer } from "./pointer.js";
 import type { Topology } from "./schema.js";
@@ -80,6 +88,10 @@ export async function loadSpecFile(
     throw new PfnetError("ABORTED", "Loading the spec was cancelled.", { cause: signal.reason });
   let text: string;
   try {
+    // Refuse an oversized file before reading it.
+    const { size } = await stat(file);
+    if (size > MAX_SPEC_BYTES)
+      return result(file, [tooLarge(size, withFile({ line: 1, column: 1 }, file))], () => undefined);
     text = await readFile(file, { encoding: "utf8", ...(signal ? { signal } : {}) });
   } catch (error) {
     if (signal?.aborted)
@@ -111,23 +123,57 @@ export async function loadSpecFile(
 }
 
 function load(text: string, format: "yaml" | "json", file: string | undefined): LoadedSpec {
+  const kind = format === "json" ? "JSON" : "YAML";
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, {
+  const position = (offset: number): SourceLocation => {
+    const { line, col } = lineCounter.linePos(Math.max(0, Math.min(offset, text.length)));
+    return withFile({ line, column: col }, file);
+  };
+  // Limits first: no parser sees an oversized or over-deep text.
+  const bytes = text.length > MAX_SPEC_BYTES / 4 ? Buffer.byteLength(text, "utf8") : text.length;
+  if (bytes > MAX_SPEC_BYTES)
+    return result(file, [tooLarge(bytes, withFile({ line: 1, column: 1 }, file))], () => undefined);
+  const deepAt = format === "json" ? jsonTooDeepAt(text) : yamlTooDeepAt(text);
+  if (deepAt !== undefined) {
+    countLines(text, lineCounter);
+    return result(
+      file,
+      [
+        parseDiagnostic(
+          `The spec nests more than ${MAX_NESTING_DEPTH} levels deep; pfnet stops reading here.`,
+          position(deepAt),
+          "A pfnet spec is a few levels deep (workspaces, a workspace, reach, a list). Remove the extra nesting.",
+        ),
+      ],
+      () => undefined,
+    );
+  }
+
+  const documents = parseAllDocuments(text, {
     lineCounter,
     prettyErrors: false,
-    uniqueKeys: true,
+    // Duplicate keys are found below, in linear time (yaml's own check compares every key pair).
+    uniqueKeys: false,
     strict: true,
     schema: "core",
     // The library never writes to the console: yaml's own warnings would go to process warnings.
     logLevel: "silent",
   });
-  const position = (offset: number): SourceLocation => {
-    const { line, col } = lineCounter.linePos(Math.max(0, Math.min(offset, text.length)));
-    return withFile({ line, column: col }, file);
-  };
+  const all = Array.isArray(documents) ? documents : [];
+  const document = all[0] ?? new Document(null);
   const locate = (path: string): SourceLocation | undefined => position(offsetOf(document, path));
-  const kind = format === "json" ? "JSON" : "YAML";
   const diagnostics: Diagnostic[] = [];
+  if (all.length > 1) {
+    const second = all[1]!;
+    diagnostics.push(
+      parseDiagnostic(
+        `The file holds ${all.length} ${kind} documents; a spec is one document.`,
+        position(second.range[0]),
+        "Remove the `---` line and what follows it, or put each spec in its own file.",
+      ),
+    );
+    return result(file, diagnostics, locate);
+  }
 
   // JSON gets JSON's own error messages; the YAML parser still provides positions and duplicate keys.
   let jsonValue: { value: unknown } | undefined;
@@ -156,22 +202,21 @@ function load(text: string, format: "yaml" | "json", file: string | undefined): 
   // In source order, so the ones shown are the first ones and the "more" note comes after them.
   const parseProblems = [...document.errors].sort((a, b) => a.pos[0] - b.pos[0]);
   for (const error of parseProblems) {
-    if (format === "json" && error.code !== "DUPLICATE_KEY") continue; // JSON.parse accepted it
+    if (format === "json") continue; // JSON.parse accepted it
     parseErrors++;
     if (parseErrors > MAX_PARSE_DIAGNOSTICS) continue;
-    const at = position(error.pos[0]);
-    if (error.code === "DUPLICATE_KEY") {
-      const key = keyAt(document, error.pos[0]) ?? text.slice(error.pos[0], error.pos[1]);
+    diagnostics.push(parseDiagnostic(`${kind} syntax error: ${error.message}.`, position(error.pos[0])));
+  }
+  if (parseProblems.length === 0 || format === "json") {
+    for (const { key, offset } of duplicateKeys(document)) {
       diagnostics.push({
         code: "PFN006",
         severity: "error",
         path: "",
         message: `Duplicate key \`${key}\`: the same key appears earlier in this mapping.`,
         hint: ruleInfo("PFN006").hint,
-        location: at,
+        location: position(offset),
       });
-    } else {
-      diagnostics.push(parseDiagnostic(`${kind} syntax error: ${error.message}.`, at));
     }
   }
   if (parseErrors > MAX_PARSE_DIAGNOSTICS) {
@@ -183,14 +228,19 @@ function load(text: string, format: "yaml" | "json", file: string | undefined): 
     );
   }
   for (const warning of document.warnings) {
-    diagnostics.push({
-      ...parseDiagnostic(
-        `${kind}: ${warning.message}.`,
-        position(warning.pos[0]),
-        "Remove the tag or value YAML cannot resolve.",
-      ),
-      severity: "warning",
-    });
+    // A spec is plain data: a tag pfnet does not know (`!!js/function`, `!include`) is refused,
+    // not read as the text after it.
+    const tag = warning.code === "TAG_RESOLVE_FAILED" || warning.code === "BAD_COLLECTION_TYPE";
+    const diagnostic = parseDiagnostic(
+      tag
+        ? `Unknown ${kind} tag \`${/^!\S*/.exec(text.slice(warning.pos[0], warning.pos[0] + 200))?.[0] ?? warning.message}\`: a spec holds plain values only (text, numbers, true/false, lists, mappings).`
+        : `${kind}: ${warning.message}.`,
+      position(warning.pos[0]),
+      tag
+        ? "Remove the tag (the `!`-word before the value)."
+        : "Remove the tag or value YAML cannot resolve.",
+    );
+    diagnostics.push(tag ? diagnostic : { ...diagnostic, severity: "warning" });
   }
   const syntaxBroken = diagnostics.some((d) => d.code === "PFN000" && d.severity === "error");
   if (syntaxBroken) return result(file, diagnostics, locate);
@@ -297,8 +347,7 @@ function offsetOf(document: Document, path: string): number {
   for (const segment of splitPointer(path)) {
     if (isAlias(node)) node = node.resolve(document);
     if (isMap(node)) {
-      // The last matching key wins, as in the parsed value.
-      const pair = node.items.findLast((item) => isPair(item) && keyText(item.key) === segment);
+      const pair = keyIndex(node).get(segment);
       if (!pair) break;
       offset = startOf(pair.key) ?? startOf(pair.value) ?? offset;
       node = pair.value;
@@ -315,6 +364,25 @@ function offsetOf(document: Document, path: string): number {
   return offset;
 }
 
+type MapEntry = YAMLMap["items"][number];
+const keyIndexes = new WeakMap<YAMLMap, Map<string, MapEntry>>();
+
+/** A mapping's entries by key text, built once: locating every diagnostic stays linear. */
+function keyIndex(map: YAMLMap): Map<string, MapEntry> {
+  let index = keyIndexes.get(map);
+  if (!index) {
+    index = new Map();
+    // The last matching key wins, as in the parsed value.
+    for (const item of map.items) {
+      if (!isPair(item)) continue;
+      const key = keyText(item.key);
+      if (key !== undefined) index.set(key, item);
+    }
+    keyIndexes.set(map, index);
+  }
+  return index;
+}
+
 function startOf(node: unknown): number | undefined {
   const range = (node as YamlNode | null | undefined)?.range;
   return Array.isArray(range) ? range[0] : undefined;
@@ -326,19 +394,36 @@ function keyText(key: unknown): string | undefined {
   return String(key);
 }
 
-/** Text of the mapping key that starts at `offset`, if any. */
-function keyAt(document: Document, offset: number): string | undefined {
-  let found: string | undefined;
+/** Keys that repeat an earlier key of the same mapping, in one pass (a set per mapping). */
+function duplicateKeys(document: Document): Array<{ key: string; offset: number }> {
+  const found: Array<{ key: string; offset: number }> = [];
   visit(document, {
-    Pair(_, pair) {
-      if (startOf(pair.key) === offset) {
-        found = keyText(pair.key);
-        return visit.BREAK;
+    Map(_, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        const key = String(pair.key.value);
+        if (seen.has(key)) found.push({ key, offset: startOf(pair.key) ?? 0 });
+        else seen.add(key);
       }
       return undefined;
     },
   });
   return found;
+}
+
+/** Fill a line counter without parsing (the parser fills it otherwise). */
+function countLines(text: string, lineCounter: LineCounter): void {
+  lineCounter.addNewLine(0);
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) lineCounter.addNewLine(i + 1);
+}
+
+function tooLarge(bytes: number, location: SourceLocation): Diagnostic {
+  return parseDiagnostic(
+    `The spec is ${describeBytes(bytes)}; pfnet reads specs up to ${describeBytes(MAX_SPEC_BYTES)}.`,
+    location,
+    "A spec for a whole fleet is well under 1 MB: check that this is the right file.",
+  );
 }
 
 function unresolvedAliasOffset(document: Document): number | undefined {

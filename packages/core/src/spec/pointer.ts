@@ -25,8 +25,11 @@ export function splitPointer(path: string): string[] {
 
 /** Compare pointers segment by segment, numeric segments as numbers (so `/a/2` < `/a/10`). */
 export function comparePointers(a: string, b: string): number {
-  const left = splitPointer(a);
-  const right = splitPointer(b);
+  return compareSegments(splitPointer(a), splitPointer(b));
+}
+
+/** `comparePointers` on pointers already split. */
+export function compareSegments(left: readonly string[], right: readonly string[]): number {
   const length = Math.min(left.length, right.length);
   for (let i = 0; i < length; i++) {
     const x = left[i]!;

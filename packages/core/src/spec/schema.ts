@@ -8,8 +8,16 @@
  */
 import { type Static, Type } from "@sinclair/typebox";
 
+/**
+ * One ARM id segment: not empty, not `.` or `..` (a URL would resolve those to another resource).
+ * The look-ahead is per segment, so the pattern still starts with `^/subscriptions/`.
+ */
+const SEGMENT = "(?!\\.\\.?(?:/|$))[^/]+";
 const ArmId = (description: string) =>
-  Type.String({ pattern: "^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/.+$", description });
+  Type.String({
+    pattern: `^/subscriptions/${SEGMENT}/resourceGroups/${SEGMENT}/providers(?:/${SEGMENT})+$`,
+    description,
+  });
 
 export const ServiceKind = Type.Union(
   [

@@ -10,7 +10,7 @@ import { Value } from "@sinclair/typebox/value";
 import type { Diagnostic } from "../diagnostics.js";
 import { ruleInfo } from "../rules/catalogue.js";
 import { checkSpec } from "../rules/spec-rules.js";
-import { comparePointers, splitPointer } from "./pointer.js";
+import { compareSegments, splitPointer } from "./pointer.js";
 import { Topology } from "./schema.js";
 
 export interface ValidationResult {
@@ -34,9 +34,10 @@ export function validateTopology(input: unknown): ValidationResult {
 
 /** Sort by path (segment-wise, numeric segments as numbers); stable for equal paths. */
 export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  // Each path is split once, not once per comparison.
   return diagnostics
-    .map((diagnostic, index) => ({ diagnostic, index }))
-    .sort((a, b) => comparePointers(a.diagnostic.path, b.diagnostic.path) || a.index - b.index)
+    .map((diagnostic, index) => ({ diagnostic, index, segments: splitPointer(diagnostic.path) }))
+    .sort((a, b) => compareSegments(a.segments, b.segments) || a.index - b.index)
     .map(({ diagnostic }) => diagnostic);
 }
 
@@ -75,14 +76,14 @@ function toDiagnostic(error: ValueError): Diagnostic {
   const schema = error.schema as TSchema & Record<string, unknown>;
   switch (error.type) {
     case ValueErrorType.ObjectAdditionalProperties: {
-      const allowed = Object.keys((schema.properties as Record<string, unknown> | undefined) ?? {});
+      const { fields, list } = allowedFields(schema);
       const name = segments.at(-1) ?? "";
-      const guess = closest(name, allowed);
+      const guess = closest(name, fields);
       return make(
         "PFN001",
         error.path,
         `Unknown field \`${name}\` in ${where}.`,
-        `${guess ? `Did you mean \`${guess}\`? ` : ""}Allowed fields here: ${allowed.join(", ")}.`,
+        `${guess ? `Did you mean \`${guess}\`? ` : ""}Allowed fields here: ${list}.`,
       );
     }
     case ValueErrorType.ObjectRequiredProperty: {
@@ -143,13 +144,15 @@ function toDiagnostic(error: ValueError): Diagnostic {
           )
         : wrongType(error, field, where, "a mapping (`field: value` pairs)");
     case ValueErrorType.StringPattern:
-    case ValueErrorType.StringFormat:
+    case ValueErrorType.StringFormat: {
+      const flaw = isArmIdSchema(schema) ? armIdFlaw(error.value) : undefined;
       return make(
         "PFN005",
         error.path,
-        `${capital(field)} in ${where} must be ${formatDescription(schema, segments)}; got ${describeValue(error.value)}.`,
+        `${capital(field)} in ${where} must be ${formatDescription(schema, segments)}; got ${describeValue(error.value)}${flaw ? `, which ${flaw}` : ""}.`,
         formatHint(schema, segments),
       );
+    }
     case ValueErrorType.StringMinLength: {
       const min = Number(schema.minLength);
       return make(
@@ -193,6 +196,19 @@ function make(code: string, path: string, message: string, hint?: string): Diagn
   return { code, severity: info.severity, path, message, hint: hint ?? info.hint };
 }
 
+const fieldsOfSchema = new WeakMap<object, { fields: string[]; list: string }>();
+
+/** The fields an object schema allows, computed once per schema (a spec may have 100,000 unknown keys). */
+function allowedFields(schema: Record<string, unknown>): { fields: string[]; list: string } {
+  let entry = fieldsOfSchema.get(schema);
+  if (!entry) {
+    const fields = Object.keys((schema.properties as Record<string, unknown> | undefined) ?? {});
+    entry = { fields, list: fields.join(", ") };
+    fieldsOfSchema.set(schema, entry);
+  }
+  return entry;
+}
+
 /** The literal values a union of literals (or a literal) allows; undefined for other schemas. */
 function allowedValues(schema: Record<string, unknown>): unknown[] | undefined {
   if ("const" in schema) return [schema.const];
@@ -210,7 +226,7 @@ function formatDescription(schema: Record<string, unknown>, segments: string[]):
   const last = segments.at(-1);
   if (last === "subscriptionId")
     return "a subscription id (a GUID such as 11111111-2222-3333-4444-555555555555)";
-  if (typeof schema.pattern === "string" && schema.pattern.startsWith("^/subscriptions/")) {
+  if (isArmIdSchema(schema)) {
     return "an ARM resource id (`/subscriptions/<id>/resourceGroups/<group>/providers/<namespace>/<type>/<name>`)";
   }
   return `text matching \`${String(schema.pattern ?? schema.format)}\``;
@@ -219,10 +235,23 @@ function formatDescription(schema: Record<string, unknown>, segments: string[]):
 function formatHint(schema: Record<string, unknown>, segments: string[]): string {
   if (segments.at(-1) === "subscriptionId")
     return "Copy the subscription id from `az account show --query id`.";
-  if (typeof schema.pattern === "string" && schema.pattern.startsWith("^/subscriptions/")) {
+  if (isArmIdSchema(schema)) {
     return "Copy the resource id from the resource's Properties page or `az resource show --query id`.";
   }
   return ruleInfo("PFN005").hint;
+}
+
+const isArmIdSchema = (schema: Record<string, unknown>): boolean =>
+  typeof schema.pattern === "string" && schema.pattern.startsWith("^/subscriptions/");
+
+/** What makes a value that looks like an ARM id unusable, in words; undefined when nothing specific. */
+function armIdFlaw(value: unknown): string | undefined {
+  if (typeof value !== "string" || !value.startsWith("/subscriptions/")) return undefined;
+  const segments = value.split("/").slice(1);
+  if (segments.some((segment) => segment === "." || segment === ".."))
+    return "has a `.` or `..` segment (it would name a different resource)";
+  if (segments.some((segment) => segment === "")) return "has an empty segment (`//` or a trailing `/`)";
+  return undefined;
 }
 
 function quoteHint(value: unknown): string | undefined {
@@ -271,29 +300,63 @@ function errorText(error: unknown): string {
 
 /** The candidate closest to `word` (edit distance at most a third of its length, min 2), if any. */
 function closest(word: string, candidates: readonly string[]): string | undefined {
+  // No field name is that long: a guess would cost time and help no one.
+  if (word.length > 100) return undefined;
   let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
+  let limit = Math.max(2, Math.floor(word.length / 3));
   const lower = word.toLowerCase();
   for (const candidate of candidates) {
-    const distance = editDistance(lower, candidate.toLowerCase());
-    if (distance < bestDistance) {
+    const distance = boundedEditDistance(lower, candidate.toLowerCase(), limit);
+    if (distance <= limit) {
       best = candidate;
-      bestDistance = distance;
+      // Later candidates must be strictly closer.
+      limit = distance - 1;
+      if (limit < 0) break;
     }
   }
   return best;
 }
 
-function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 10 || a.length > 100 || b.length > 100) return Number.POSITIVE_INFINITY;
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost));
-    }
-    previous = current;
+/** Two rows of the edit-distance table, reused: a spec may have 100,000 unknown keys to guess for. */
+let rowA = new Int32Array(128);
+let rowB = new Int32Array(128);
+
+/**
+ * Levenshtein distance, or `limit + 1` as soon as it must exceed `limit`: only a band of width
+ * 2 * limit + 1 around the diagonal is computed, so each call costs O(length * limit).
+ */
+function boundedEditDistance(a: string, b: string, limit: number): number {
+  const far = limit + 1;
+  if (Math.abs(a.length - b.length) > limit) return far;
+  const width = b.length + 1;
+  if (rowA.length < width + 1) {
+    rowA = new Int32Array(width * 2);
+    rowB = new Int32Array(width * 2);
   }
-  return previous[b.length]!;
+  let previous = rowA;
+  let current = rowB;
+  for (let j = 0; j < width; j++) previous[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    const from = Math.max(1, i - limit);
+    const to = Math.min(b.length, i + limit);
+    const ai = a.charCodeAt(i - 1);
+    current[0] = i;
+    if (from > 1) current[from - 1] = far;
+    let rowMin = from === 1 ? i : far;
+    for (let j = from; j <= to; j++) {
+      const cost = ai === b.charCodeAt(j - 1) ? 0 : 1;
+      const up = j <= i - 1 + limit ? previous[j]! + 1 : far;
+      const left = current[j - 1]! + 1;
+      const diagonal = previous[j - 1]! + cost;
+      const value = Math.min(up, left, diagonal);
+      current[j] = value;
+      if (value < rowMin) rowMin = value;
+    }
+    if (to < b.length) current[to + 1] = far;
+    if (rowMin > limit) return far;
+    const swap = previous;
+    previous = current;
+    current = swap;
+  }
+  return Math.min(previous[b.length]!, far);
 }
