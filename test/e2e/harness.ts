@@ -82,6 +82,10 @@ export async function expectRowState(
   }
 
   // The online endpoint's public access follows the row's ingress.
-  const endpoint = await provider.clients.machineLearning(SUB).onlineEndpoints.get(RG, "pf-ws", "pf-chat");
+  const endpoint = await (await provider.clients.machineLearning(SUB)).onlineEndpoints.get(
+    RG,
+    "pf-ws",
+    "pf-chat",
+  );
   expect(endpoint.properties.publicNetworkAccess).toBe(row.ingress === "private" ? "Disabled" : "Enabled");
 }

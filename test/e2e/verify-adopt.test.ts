@@ -41,7 +41,7 @@ describe("verification and idempotency", () => {
       };
       const scope = ws.properties.storageAccount;
       const otherName = randomUUID();
-      await provider.clients.authorization(SUB).roleAssignments.create(scope.slice(1), otherName, {
+      await (await provider.clients.authorization(SUB)).roleAssignments.create(scope.slice(1), otherName, {
         roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${STORAGE_ROLE}`,
         principalId: ws.identity.principalId,
         principalType: "ServicePrincipal",

@@ -3,11 +3,15 @@
  * trusted CA (`tlsOptions.ca`, the pipeline's public TLS option), the credential and its scope,
  * and the pipeline's retry back-off expressed in Azure time (Retry-After stays the server's). The ML client is never given `apiVersion`
  * (that would rewrite the api-version of raw requests as well).
+ *
+ * Each SDK client package is imported on the first request of its kind: loading them all costs
+ * more than a small plan (`@azure/arm-network` alone ~0.4 s), and a plan without an own VNet
+ * never needs arm-network.
  */
-import { AuthorizationManagementClient } from "@azure/arm-authorization";
-import { AzureMachineLearningWorkspaces } from "@azure/arm-machinelearning";
-import { NetworkManagementClient } from "@azure/arm-network";
-import { StorageManagementClient } from "@azure/arm-storage";
+import type { AuthorizationManagementClient } from "@azure/arm-authorization";
+import type { AzureMachineLearningWorkspaces } from "@azure/arm-machinelearning";
+import type { NetworkManagementClient } from "@azure/arm-network";
+import type { StorageManagementClient } from "@azure/arm-storage";
 import type { TokenCredential } from "@azure/core-auth";
 import { getClient } from "@azure-rest/core-client";
 import { type ResolvedWaits, wallMs } from "./options.js";
@@ -27,13 +31,24 @@ export interface ClientSettings {
   defaultSubscriptionId?: string;
 }
 
+/** The SDK client class of each package, loaded on first use. */
+const SDK_CLASSES = {
+  machineLearning: async () => (await import("@azure/arm-machinelearning")).AzureMachineLearningWorkspaces,
+  authorization: async () => (await import("@azure/arm-authorization")).AuthorizationManagementClient,
+  storage: async () => (await import("@azure/arm-storage")).StorageManagementClient,
+  network: async () => (await import("@azure/arm-network")).NetworkManagementClient,
+};
+type SdkName = keyof typeof SDK_CLASSES;
+type SdkClient<N extends SdkName> = InstanceType<Awaited<ReturnType<(typeof SDK_CLASSES)[N]>>>;
+type SdkClass<C> = new (credential: TokenCredential, subscriptionId: string, options: object) => C;
+
 export class AzureClients {
   readonly limiter: Semaphore;
   readonly arm: ArmRest;
   readonly ml: MachineLearningRest;
   readonly connections: PrivateEndpointConnections;
-  /** SDK clients by client class, then by subscription. */
-  private readonly sdkClients = new Map<unknown, Map<string, unknown>>();
+  /** SDK clients by package, then by subscription (promises: the package loads once). */
+  private readonly sdkClients = new Map<SdkName, Map<string, Promise<unknown>>>();
 
   constructor(private readonly settings: ClientSettings) {
     this.limiter = new Semaphore(settings.concurrency);
@@ -74,40 +89,40 @@ export class AzureClients {
   }
 
   /** `@azure/arm-machinelearning` 2.1.1 (api-version 2022-10-01): computes and online endpoints. */
-  machineLearning(subscriptionId: string = this.defaultSubscription()): AzureMachineLearningWorkspaces {
-    return this.sdkClient(AzureMachineLearningWorkspaces, subscriptionId);
+  machineLearning(
+    subscriptionId: string = this.defaultSubscription(),
+  ): Promise<AzureMachineLearningWorkspaces> {
+    return this.sdkClient("machineLearning", subscriptionId);
   }
 
   /** `@azure/arm-authorization` (role assignments, api-version 2022-04-01). */
-  authorization(subscriptionId: string = this.defaultSubscription()): AuthorizationManagementClient {
-    return this.sdkClient(AuthorizationManagementClient, subscriptionId);
+  authorization(subscriptionId: string = this.defaultSubscription()): Promise<AuthorizationManagementClient> {
+    return this.sdkClient("authorization", subscriptionId);
   }
 
   /** `@azure/arm-storage` (the workspace storage account). */
-  storage(subscriptionId: string = this.defaultSubscription()): StorageManagementClient {
-    return this.sdkClient(StorageManagementClient, subscriptionId);
+  storage(subscriptionId: string = this.defaultSubscription()): Promise<StorageManagementClient> {
+    return this.sdkClient("storage", subscriptionId);
   }
 
   /** `@azure/arm-network` (own VNet: private endpoints, DNS zone groups, NSG rules). */
-  network(subscriptionId: string = this.defaultSubscription()): NetworkManagementClient {
-    return this.sdkClient(NetworkManagementClient, subscriptionId);
+  network(subscriptionId: string = this.defaultSubscription()): Promise<NetworkManagementClient> {
+    return this.sdkClient("network", subscriptionId);
   }
 
-  /** One SDK client per (client class, subscription), built on the shared pipeline options. */
-  private sdkClient<C>(
-    Client: new (
-      credential: TokenCredential,
-      subscriptionId: string,
-      options: ReturnType<AzureClients["sdkOptions"]>,
-    ) => C,
-    subscriptionId: string,
-  ): C {
-    const bySubscription = this.sdkClients.get(Client) ?? new Map<string, unknown>();
-    this.sdkClients.set(Client, bySubscription);
-    let client = bySubscription.get(subscriptionId) as C | undefined;
+  /** One SDK client per (package, subscription), built on the shared pipeline options. */
+  private sdkClient<N extends SdkName>(name: N, subscriptionId: string): Promise<SdkClient<N>> {
+    const bySubscription = this.sdkClients.get(name) ?? new Map<string, Promise<unknown>>();
+    this.sdkClients.set(name, bySubscription);
+    let client = bySubscription.get(subscriptionId) as Promise<SdkClient<N>> | undefined;
     if (!client) {
-      client = new Client(this.settings.credential, subscriptionId, this.sdkOptions());
+      client = SDK_CLASSES[name]().then(
+        (Client) =>
+          new (Client as SdkClass<SdkClient<N>>)(this.settings.credential, subscriptionId, this.sdkOptions()),
+      );
       bySubscription.set(subscriptionId, client);
+      // A failed import is not cached: the next request tries again.
+      client.catch(() => bySubscription.delete(subscriptionId));
     }
     return client;
   }

@@ -44,7 +44,7 @@ async function deleteStep(env: StepEnv, step: PlanStep, removal: Removal): Promi
 
 export async function applyPrivateEndpoint(env: StepEnv, step: PlanStep): Promise<StepResult> {
   const identity = step.identity as unknown as PrivateEndpointIdentity;
-  const client = env.clients.network(identity.subscriptionId);
+  const client = await env.clients.network(identity.subscriptionId);
   const removal: Removal = {
     operation: "privateEndpointDelete",
     label: `deleting private endpoint ${identity.name}`,
@@ -102,7 +102,7 @@ export async function applyPrivateEndpoint(env: StepEnv, step: PlanStep): Promis
 
 export async function applyDnsZoneGroup(env: StepEnv, step: PlanStep): Promise<StepResult> {
   const pe = (step.identity as unknown as PrivateDnsZoneGroupIdentity).privateEndpoint;
-  const client = env.clients.network(pe.subscriptionId);
+  const client = await env.clients.network(pe.subscriptionId);
   if (step.action === "delete") {
     return deleteStep(env, step, {
       operation: "dnsZoneGroupWrite",
@@ -152,7 +152,7 @@ export async function applyDnsZoneGroup(env: StepEnv, step: PlanStep): Promise<S
 export async function applyNsgRule(env: StepEnv, step: PlanStep): Promise<StepResult> {
   const identity = step.identity as unknown as NsgRuleIdentity;
   const nsg = parseArmId(identity.nsgId);
-  const client = env.clients.network(nsg.subscriptionId);
+  const client = await env.clients.network(nsg.subscriptionId);
   if (step.action === "delete") {
     return deleteStep(env, step, {
       operation: "nsgRuleWrite",

@@ -1,8 +1,7 @@
 /**
  * AzureProvider: the core Provider port against Azure Resource Manager.
  */
-import type { TokenCredential } from "@azure/core-auth";
-import { DefaultAzureCredential } from "@azure/identity";
+import type { GetTokenOptions, TokenCredential } from "@azure/core-auth";
 import type {
   OutboundRuleIdentity,
   OutboundRuleProperties,
@@ -70,10 +69,10 @@ export class AzureProvider implements Provider {
     this.retry = resolveRetry(options.retry);
   }
 
-  /** Clients are built on first use (DefaultAzureCredential only when no credential is given). */
+  /** Clients are built on first use (DefaultAzureCredential only when no credential is given, on the first token request). */
   get clients(): AzureClients {
     if (!this.clientsValue) {
-      const credential: TokenCredential = this.options.credential ?? new DefaultAzureCredential();
+      const credential: TokenCredential = this.options.credential ?? new DefaultCredentialOnDemand();
       this.clientsValue = new AzureClients({
         credential,
         endpoint: this.endpoint,
@@ -144,5 +143,25 @@ export class AzureProvider implements Provider {
       if (context.signal.aborted) throw abortError(context.signal);
       throw toAzureError(error, step.address);
     }
+  }
+}
+
+/**
+ * DefaultAzureCredential, created (and `@azure/identity` loaded, ~0.3 s) on the first token
+ * request: a provider that is given its own credential, or never sends a request, never loads it.
+ */
+export class DefaultCredentialOnDemand implements TokenCredential {
+  private credential: Promise<TokenCredential> | undefined;
+
+  /** The DefaultAzureCredential behind this one. */
+  resolve(): Promise<TokenCredential> {
+    this.credential ??= import("@azure/identity").then(
+      ({ DefaultAzureCredential }) => new DefaultAzureCredential(),
+    );
+    return this.credential;
+  }
+
+  async getToken(scopes: string | string[], options?: GetTokenOptions) {
+    return (await this.resolve()).getToken(scopes, options);
   }
 }

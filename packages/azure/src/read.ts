@@ -118,7 +118,7 @@ export class ReadSession {
 
   computeNames(ws: WorkspaceRef): Promise<string[]> {
     return this.memo(this.computes, wsKey(ws), async () => {
-      const client = this.clients.machineLearning(ws.subscriptionId);
+      const client = await this.clients.machineLearning(ws.subscriptionId);
       const names: string[] = [];
       await this.clients.sdk(async () => {
         for await (const compute of client.computeOperations.list(ws.resourceGroup, ws.name, {
@@ -133,7 +133,7 @@ export class ReadSession {
 
   onlineEndpoints(ws: WorkspaceRef): Promise<Map<string, { publicNetworkAccess: string; id?: string }>> {
     return this.memo(this.endpoints, wsKey(ws), async () => {
-      const client = this.clients.machineLearning(ws.subscriptionId);
+      const client = await this.clients.machineLearning(ws.subscriptionId);
       const found = new Map<string, { publicNetworkAccess: string; id?: string }>();
       await this.clients.sdk(async () => {
         for await (const endpoint of client.onlineEndpoints.list(ws.resourceGroup, ws.name, {
@@ -157,7 +157,7 @@ export class ReadSession {
     principalId: string,
   ): Promise<RoleAssignmentFound[]> {
     return this.memo(this.roles, `${scope}|${principalId}`.toLowerCase(), async () => {
-      const client = this.clients.authorization(subscriptionId);
+      const client = await this.clients.authorization(subscriptionId);
       const found: RoleAssignmentFound[] = [];
       await this.clients.sdk(async () => {
         for await (const ra of client.roleAssignments.listForScope(sdkScope(scope), {
@@ -240,7 +240,7 @@ export class ReadSession {
       this.privateEndpoints,
       `${subscriptionId}/${resourceGroup}/${name}`.toLowerCase(),
       async () => {
-        const client = this.clients.network(subscriptionId);
+        const client = await this.clients.network(subscriptionId);
         try {
           const pe = await this.clients.sdk(() =>
             client.privateEndpoints.get(resourceGroup, name, { abortSignal: this.signal }),
@@ -272,7 +272,7 @@ export class ReadSession {
       this.zoneGroups,
       `${subscriptionId}/${resourceGroup}/${peName}`.toLowerCase(),
       async () => {
-        const client = this.clients.network(subscriptionId);
+        const client = await this.clients.network(subscriptionId);
         const groups: { name: string; zoneIds: string[] }[] = [];
         try {
           await this.clients.sdk(async () => {
@@ -298,7 +298,7 @@ export class ReadSession {
   nsgRules(nsgId: string): Promise<Map<string, NsgRuleFound>> {
     return this.memo(this.securityRules, nsgId.toLowerCase(), async () => {
       const nsg = parseArmId(nsgId);
-      const client = this.clients.network(nsg.subscriptionId);
+      const client = await this.clients.network(nsg.subscriptionId);
       const found = new Map<string, NsgRuleFound>();
       await this.clients.sdk(async () => {
         for await (const r of client.securityRules.list(nsg.resourceGroup, nsg.name, {

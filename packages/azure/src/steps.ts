@@ -473,7 +473,7 @@ function parseStorageId(scope: string): { resourceGroup: string; name: string } 
 export async function applyRoleAssignment(env: StepEnv, step: PlanStep): Promise<StepResult> {
   const identity = step.identity as unknown as RoleAssignmentIdentity;
   const ref = identity.workspace;
-  const auth = env.clients.authorization(ref.subscriptionId);
+  const auth = await env.clients.authorization(ref.subscriptionId);
   if (step.action === "delete") {
     const before = step.before as { roleDefinitionId?: string } | null;
     const found = await newSession(env, step).findStorageAssignment(identity, before?.roleDefinitionId ?? "");
@@ -508,10 +508,12 @@ export async function applyRoleAssignment(env: StepEnv, step: PlanStep): Promise
   const storage = parseStorageId(scope);
   if (storage) {
     const account = await retrying(env, step, () =>
-      env.clients.sdk(() =>
-        env.clients
-          .storage(ref.subscriptionId)
-          .storageAccounts.getProperties(storage.resourceGroup, storage.name, { abortSignal: env.signal }),
+      env.clients.sdk(async () =>
+        (await env.clients.storage(ref.subscriptionId)).storageAccounts.getProperties(
+          storage.resourceGroup,
+          storage.name,
+          { abortSignal: env.signal },
+        ),
       ),
     );
     if (account.id) scope = account.id;
@@ -560,7 +562,7 @@ export async function applyRoleAssignment(env: StepEnv, step: PlanStep): Promise
 async function readinessGate(
   env: StepEnv,
   step: PlanStep,
-  auth: ReturnType<AzureClients["authorization"]>,
+  auth: Awaited<ReturnType<AzureClients["authorization"]>>,
   assignment: { scope: string; name: string },
   grant: { principalId: string; roleDefinitionId: string; scope: string },
 ): Promise<void> {
@@ -687,7 +689,7 @@ export async function applyOnlineEndpoint(env: StepEnv, step: PlanStep): Promise
     });
   }
   const after = step.after as unknown as { publicNetworkAccess: "Enabled" | "Disabled" };
-  const client = env.clients.machineLearning(ref.subscriptionId);
+  const client = await env.clients.machineLearning(ref.subscriptionId);
   await retrying(env, step, async () => {
     let existing: Awaited<ReturnType<typeof client.onlineEndpoints.get>> | undefined;
     try {

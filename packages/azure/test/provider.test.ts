@@ -1,3 +1,4 @@
+import { AzureMachineLearningWorkspaces } from "@azure/arm-machinelearning";
 import { DefaultAzureCredential } from "@azure/identity";
 import {
   AzureProvider,
@@ -7,6 +8,7 @@ import {
   PRIVATE_ENDPOINT_CONNECTION_API_VERSIONS,
 } from "@pfnet/azure";
 import { describe, expect, it } from "vitest";
+import { DefaultCredentialOnDemand } from "../src/provider.js";
 
 describe("AzureProvider options", () => {
   it("is named azure and defaults to public Azure, real time and the documented budgets", () => {
@@ -19,15 +21,17 @@ describe("AzureProvider options", () => {
     expect(provider.retry.propagation.budgetSeconds).toBe(600);
   });
 
-  it("builds clients lazily, with DefaultAzureCredential when none is given (no request is sent)", () => {
+  it("builds clients lazily, with DefaultAzureCredential when none is given (no request is sent)", async () => {
     const provider = new AzureProvider({ endpoint: "https://management.usgovcloudapi.net/" });
     expect(provider.endpoint).toBe("https://management.usgovcloudapi.net");
     const clients = provider.clients;
     expect(clients.machineLearning("sub")).toBe(clients.machineLearning("sub"));
-    expect(
-      (clients as unknown as { settings: { credential: unknown; credentialScope: string } }).settings
-        .credential,
-    ).toBeInstanceOf(DefaultAzureCredential);
+    expect(await clients.machineLearning("sub")).toBeInstanceOf(AzureMachineLearningWorkspaces);
+    expect(await clients.machineLearning("other")).not.toBe(await clients.machineLearning("sub"));
+    // The credential loads @azure/identity on the first token request and then is DefaultAzureCredential.
+    const credential = (clients as unknown as { settings: { credential: unknown } }).settings.credential;
+    expect(credential).toBeInstanceOf(DefaultCredentialOnDemand);
+    expect(await (credential as DefaultCredentialOnDemand).resolve()).toBeInstanceOf(DefaultAzureCredential);
     expect((clients as unknown as { settings: { credentialScope: string } }).settings.credentialScope).toBe(
       "https://management.usgovcloudapi.net/.default",
     );

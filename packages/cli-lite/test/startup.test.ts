@@ -6,7 +6,8 @@ import { execFileSync, spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { beforeAll, describe, expect, it } from "vitest";
+import { type Emulator, startEmulator } from "@pfnet/arm-emulator";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT, tempDir } from "./helpers.js";
 
 const BIN = join(REPO_ROOT, "packages/cli-lite/bin/pfnet.js");
@@ -70,6 +71,33 @@ describe("start-up: each command loads only what it uses", () => {
         args.join(" "),
       ).toEqual([]);
     }
+  });
+
+  describe("plan loads the Azure SDK packages of the plan's kinds only", () => {
+    let emulator: Emulator;
+    let target: string[];
+    beforeAll(async () => {
+      emulator = await startEmulator({ timeScale: 5 });
+      const ca = join(tempDir({ "ca.pem": emulator.caCert }), "ca.pem");
+      target = ["--endpoint", emulator.endpoint, "--ca-cert", ca];
+    });
+    afterAll(() => emulator.close());
+
+    it("a managed network: no @azure/arm-network, and no @azure/identity with the emulator's token", async () => {
+      const run = await pfnetLoading(["plan", "examples/managed-private-private.yaml", ...target]);
+      expect(run.code, run.output).toBe(0);
+      expect(run.output).toMatch(/Plan: \d+ to create/);
+      expect(run.packages.has("@pfnet/azure")).toBe(true);
+      expect(run.packages.has("@azure/arm-machinelearning")).toBe(true);
+      expect(run.packages.has("@azure/arm-network")).toBe(false);
+      expect(run.packages.has("@azure/identity")).toBe(false);
+    });
+
+    it("an own VNet: @azure/arm-network is loaded for its private endpoints and NSG rules", async () => {
+      const run = await pfnetLoading(["plan", "examples/byo-private-public.yaml", ...target]);
+      expect(run.code, run.output).toBe(0);
+      expect(run.packages.has("@azure/arm-network")).toBe(true);
+    });
   });
 
   it("validate loads @pfnet/core but not @pfnet/azure or any Azure SDK package", async () => {
