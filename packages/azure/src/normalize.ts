@@ -120,6 +120,26 @@ export function workspaceFacts(ws: Workspace): WorkspaceFacts {
   return facts;
 }
 
+/**
+ * Facts only outputs read (`pfnet output`): the firewall's public IP and the workspace's inbound
+ * connections. Kept out of the fingerprint: they change as Azure finishes work or as clients
+ * connect, which is no reason to call a plan stale.
+ */
+export function workspaceOutputFacts(ws: Workspace): WorkspaceFacts {
+  const p = ws.properties ?? {};
+  const facts: WorkspaceFacts = {};
+  if (p.managedNetwork?.firewallPublicIpAddress)
+    facts.firewallPublicIpAddress = p.managedNetwork.firewallPublicIpAddress;
+  if (p.privateEndpointConnections) {
+    facts.privateEndpointConnections = p.privateEndpointConnections.map((c) => ({
+      id: c.id ?? "",
+      status: c.properties?.privateLinkServiceConnectionState?.status ?? "Pending",
+      ...(c.properties?.privateEndpoint?.id ? { privateEndpointId: c.properties.privateEndpoint.id } : {}),
+    }));
+  }
+  return facts;
+}
+
 /** Trailing GUID of a role definition id (tenant- and subscription-scoped forms compare equal). */
 export function roleGuid(roleDefinitionId: string): string {
   return (roleDefinitionId.split("/").pop() ?? roleDefinitionId).toLowerCase();

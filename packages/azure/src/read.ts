@@ -32,6 +32,7 @@ import {
   roleGuid,
   sameId,
   workspaceFacts,
+  workspaceOutputFacts,
 } from "./normalize.js";
 import type { ArmResponse } from "./rest/arm.js";
 import type { OutboundRuleBasicResource, PrivateEndpointConnection, Workspace } from "./rest/types.js";
@@ -397,7 +398,7 @@ export class ReadSession {
     if (!response) return { exists: false, fingerprint: absentFingerprint(node.address) };
     const ws = response.body;
     const properties = normaliseWorkspace(ws);
-    const facts: Record<string, unknown> = { ...workspaceFacts(ws) };
+    const facts: Record<string, unknown> = { ...workspaceFacts(ws), ...workspaceOutputFacts(ws) };
     const desired = node.properties as WorkspaceProperties;
     // Computes and endpoints matter only when the isolation mode changes (plan-time rule).
     if (desired.isolationMode !== properties.isolationMode) {

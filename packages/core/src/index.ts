@@ -97,6 +97,15 @@ export {
   type WorkspaceProperties,
   type WorkspaceRef,
 } from "./model.js";
+// Outputs: what users need after apply.
+export {
+  type ConnectionOutput,
+  type Outputs,
+  type OutputsOptions,
+  readOutputs,
+  type ServiceEndpointOutput,
+  type WorkspaceOutputs,
+} from "./outputs/index.js";
 // Plan.
 export {
   canonicalJson,

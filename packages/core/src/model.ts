@@ -63,6 +63,10 @@ export interface WorkspaceFacts {
   onlineEndpoints?: string[];
   /** Workspace kind as Azure reports it (`Default`, `Hub`, `Project`); plan-time rule PFN204. */
   kind?: string;
+  /** Public IP of the managed network's Azure Firewall (`managedNetwork.firewallPublicIpAddress`), once it exists. */
+  firewallPublicIpAddress?: string;
+  /** The workspace's own (inbound) private-endpoint connections. */
+  privateEndpointConnections?: Array<{ id: string; status: string; privateEndpointId?: string }>;
 }
 
 export interface OutboundRuleIdentity {

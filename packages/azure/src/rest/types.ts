@@ -94,6 +94,8 @@ export interface ManagedNetworkSettings {
   firewallSku?: FirewallSku;
   /** read-only list of modes the workspace may still switch to (present in newer responses). */
   changeableIsolationModes?: IsolationMode[];
+  /** Public IP address assigned to the Azure Firewall. */
+  firewallPublicIpAddress?: string;
 }
 
 /** `#/definitions/ServerlessComputeSettings` */
@@ -116,6 +118,8 @@ export interface WorkspaceProperties {
   serverlessComputeSettings?: ServerlessComputeSettings;
   /** create-only */
   provisionNetworkNow?: boolean;
+  /** read-only: the workspace's own (inbound) private-endpoint connections. */
+  privateEndpointConnections?: PrivateEndpointConnection[];
 }
 
 /** `common-types/.../v3/managedidentity.json#/definitions/ManagedServiceIdentity` (subset) */

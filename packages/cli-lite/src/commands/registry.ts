@@ -123,6 +123,22 @@ Options:
   --json              Print the plan JSON (docs/plan-format.md) instead of text`,
     load: async () => (await import("./show.js")).runShow,
   },
+  output: {
+    synopsis: "output <spec>",
+    summary: "After apply: the firewall's public IP, private endpoints, how clients get in",
+    input: "a spec file",
+    options: { json: { type: "boolean" } },
+    help: `Usage: pfnet output <spec> [options]
+
+Read Azure for the workspaces of the spec and print what you need after apply: the managed
+network's Azure Firewall public IP (allow-list it at outside hosts), each reached service's
+private endpoint and connection status, and, when ingress is private, the private endpoint
+clients need to reach the workspace. Nothing is changed.
+
+Options:
+  --json              Print the outputs as JSON (docs/cli.md#output)`,
+    load: async () => (await import("./output.js")).runOutput,
+  },
 } satisfies Record<string, CommandSpec>;
 
 export type CommandName = keyof typeof COMMAND_SPECS;

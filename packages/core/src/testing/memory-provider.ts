@@ -54,6 +54,8 @@ export interface MemoryWorkspace {
   networkStatus: "Inactive" | "Active";
   /** An Azure Firewall exists (created with the first FQDN rule at provisioning). */
   firewall: boolean;
+  /** The firewall's public IP, reported (as a workspace fact) while `firewall` is true. Seed it to test outputs. */
+  firewallPublicIpAddress?: string;
   rules: Record<string, MemoryRule>;
   computes: string[];
   onlineEndpoints: Record<string, { publicNetworkAccess: "Enabled" | "Disabled" }>;
@@ -587,6 +589,9 @@ export class MemoryProvider implements Provider {
           computes: [...ws.computes],
           onlineEndpoints: Object.keys(ws.onlineEndpoints).sort(),
           kind: ws.kind,
+          ...(ws.firewall && ws.firewallPublicIpAddress !== undefined
+            ? { firewallPublicIpAddress: ws.firewallPublicIpAddress }
+            : {}),
         };
         return {
           exists: true,

@@ -3,6 +3,7 @@
  * provisionManagedNetwork, computes, online endpoints/deployments and the workspace's own
  * private-endpoint connections.
  */
+import { createHash } from "node:crypto";
 import type { Ctx, Reply, Route } from "../http.js";
 import { acceptedAsync, acceptedLocation } from "../http.js";
 import type { IsolationMode } from "../seed.js";
@@ -89,6 +90,17 @@ function ruleJson(ws: WorkspaceState, rule: RuleState): JsonObject {
   };
 }
 
+/**
+ * `managedNetwork.firewallPublicIpAddress` ("Public IP address assigned to the Azure Firewall",
+ * ManagedNetworkSettings in the 2025-12-01 spec). Azure assigns a real public address; the emulator
+ * assumes one from the documentation range 203.0.113.0/24 (RFC 5737), derived from the network id
+ * so it is stable for the workspace's life and uses no random draw (see README "Assumptions").
+ */
+export function firewallPublicIpAddress(networkId: string): string {
+  const octet = 1 + (createHash("sha256").update(networkId).digest()[0]! % 254);
+  return `203.0.113.${octet}`;
+}
+
 export function workspaceJson(model: Model, ws: WorkspaceState, apiVersion = "2025-12-01"): JsonObject {
   const mn = ws.managedNetwork;
   const rules: JsonObject = {};
@@ -123,6 +135,7 @@ export function workspaceJson(model: Model, ws: WorkspaceState, apiVersion = "20
       outboundRules: rules,
       status: { status: mn.status, sparkReady: mn.sparkReady },
       ...(mn.firewallSku ? { firewallSku: mn.firewallSku } : {}),
+      ...(mn.firewall ? { firewallPublicIpAddress: firewallPublicIpAddress(mn.networkId) } : {}),
       ...(mn.managedNetworkKind ? { managedNetworkKind: mn.managedNetworkKind } : {}),
       enableFirewallLog: mn.enableFirewallLog ?? false,
       enableNetworkMonitor: mn.enableNetworkMonitor ?? false,

@@ -1,0 +1,8 @@
+export {
+  type ConnectionOutput,
+  type Outputs,
+  type OutputsOptions,
+  readOutputs,
+  type ServiceEndpointOutput,
+  type WorkspaceOutputs,
+} from "./outputs.js";
