@@ -2,11 +2,16 @@
  * pfnet as a library: load a spec, plan against Azure, show the plan, apply it.
  *
  *   node --import tsx examples/typescript/plan-and-apply.ts [spec.yaml]
+ *   node --import tsx examples/typescript/plan-and-apply.ts [spec.yaml] --endpoint URL --ca-cert FILE
  *
- * Run it from the repository root (tsx resolves `@pfnet/*` through tsconfig paths). It uses
- * DefaultAzureCredential (az login, environment, managed identity). Ctrl-C stops it cleanly.
+ * Run it from the repository root (tsx resolves `@pfnet/*` through tsconfig paths). Against
+ * Azure it uses DefaultAzureCredential (az login, environment, managed identity). Against the
+ * local ARM emulator (`pnpm -s emulator` prints its endpoint and caCertPath), pass both flags:
+ * the emulator accepts any token, so the script sends a fixed one. Ctrl-C stops it cleanly.
  */
+import { readFile } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
 import { AzureProvider } from "@pfnet/azure";
 import {
   type ApplyResult,
@@ -71,13 +76,43 @@ export async function planAndApply(
   return result;
 }
 
-// Run as a script: real Azure through DefaultAzureCredential.
+/** Azure (DefaultAzureCredential), or the emulator when its endpoint and CA certificate are given. */
+export async function providerFromArgs(args: {
+  endpoint?: string;
+  caCert?: string;
+  /** Milliseconds per Azure minute, as the emulator's `--time-scale`. Default 100 (its default). */
+  timeScale?: number;
+}): Promise<AzureProvider> {
+  if (args.endpoint === undefined) return new AzureProvider({});
+  if (args.caCert === undefined) return new AzureProvider({ endpoint: args.endpoint });
+  return new AzureProvider({
+    endpoint: args.endpoint,
+    tlsCa: await readFile(args.caCert, "utf8"),
+    // The emulator accepts any bearer token; never use this credential against Azure.
+    credential: {
+      getToken: async () => ({ token: "emulator", expiresOnTimestamp: Date.now() + 3_600_000 }),
+    },
+    // The emulator runs a minute of Azure time in 100 ms unless started with another --time-scale.
+    waits: { timeScale: args.timeScale ?? 100 },
+  });
+}
+
+// Run as a script.
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const controller = new AbortController();
   process.once("SIGINT", () => controller.abort());
-  const specFile = process.argv[2] ?? "examples/managed-private-private.yaml";
+  const { values, positionals } = parseArgs({
+    options: { endpoint: { type: "string" }, "ca-cert": { type: "string" } },
+    allowPositionals: true,
+  });
+  const specFile = positionals[0] ?? "examples/managed-private-private.yaml";
   try {
-    const result = await planAndApply(specFile, new AzureProvider({}), { signal: controller.signal });
+    const provider = await providerFromArgs({
+      ...(values.endpoint === undefined ? {} : { endpoint: values.endpoint }),
+      ...(values["ca-cert"] === undefined ? {} : { caCert: values["ca-cert"] }),
+      ...(process.env.PFNET_TIME_SCALE ? { timeScale: Number(process.env.PFNET_TIME_SCALE) } : {}),
+    });
+    const result = await planAndApply(specFile, provider, { signal: controller.signal });
     process.exitCode = result && (result.outcomes.failed > 0 || result.outcomes.cancelled > 0) ? 1 : 0;
   } catch (error) {
     // Branch on the stable code; a PfnetError's message (and hint) is meant for people, not a stack trace.

@@ -89,9 +89,50 @@ interface RestErrorLike {
   details?: unknown;
 }
 
+/**
+ * What @azure/identity throws when no credential of the chain yields a token, by class name (the
+ * error's type, not its text; identity is not imported here for it).
+ */
+const CREDENTIAL_ERROR_NAMES = new Set([
+  "CredentialUnavailableError",
+  "AggregateAuthenticationError",
+  "AuthenticationError",
+  "AuthenticationRequiredError",
+]);
+
+/** What to do about missing credentials, in one line. */
+export const CREDENTIALS_ADVICE =
+  "run `az login`, or set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET; for the local ARM emulator, pass its CA certificate (`--ca-cert` with `--endpoint`; in code, `tlsCa` and any `credential`)";
+
+/**
+ * No credential could sign the request: one line saying what to do. The chain's own report (one
+ * line per credential tried) stays in `cause` for debugging.
+ */
+export function credentialsError(error: unknown, address?: string): PfnetError {
+  return new PfnetError(
+    "AZURE_CREDENTIALS_UNAVAILABLE",
+    `No usable Azure credentials: ${CREDENTIALS_ADVICE}.`,
+    {
+      ...(address === undefined ? {} : { address }),
+      details: { credentialError: (error as { name?: string }).name ?? "unknown" },
+      cause: error,
+    },
+  );
+}
+
+/** True for an error @azure/identity raised (or one that wraps it as its cause). */
+export function isCredentialError(error: unknown): boolean {
+  for (let e = error, depth = 0; e && typeof e === "object" && depth < 5; depth++) {
+    if (CREDENTIAL_ERROR_NAMES.has((e as { name?: string }).name ?? "")) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 /** Whatever an SDK client or the pipeline threw, as an AzureRequestError (PfnetErrors pass through). */
 export function toAzureError(error: unknown, address?: string): PfnetError {
   if (isPfnetError(error)) return error;
+  if (isCredentialError(error)) return credentialsError(error, address);
   if (typeof error === "object" && error !== null && (error as { name?: string }).name === "AbortError") {
     return new PfnetError("ABORTED", "The operation was aborted.", {
       ...(address === undefined ? {} : { address }),

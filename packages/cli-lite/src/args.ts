@@ -26,6 +26,34 @@ const SHARED: Record<string, OptionSpec> = {
   help: { type: "boolean", short: "h" },
 };
 
+/** `--name` of every option that takes a value, in any command: its value follows it. */
+const VALUE_OPTIONS = new Set(
+  [SHARED, ...COMMANDS.map((name) => COMMAND_SPECS[name].options as Record<string, OptionSpec>)].flatMap(
+    (options) =>
+      Object.entries(options)
+        .filter(([, option]) => option.type === "string")
+        .map(([name]) => `--${name}`),
+  ),
+);
+
+/** Words that stand in the command's place: `pfnet --no-color --version` prints the version. */
+const COMMAND_WORDS = new Set(["--version", "-v", "--help", "-h"]);
+
+/**
+ * Options may come before the command (`pfnet --no-color validate x.yaml`): move them (and the
+ * values of those that take one) after it, where each command's parser reads them.
+ */
+export function commandFirst(argv: readonly string[]): string[] {
+  let i = 0;
+  while (i < argv.length) {
+    const arg = argv[i]!;
+    if (!arg.startsWith("-") || arg === "-" || arg === "--" || COMMAND_WORDS.has(arg)) break;
+    i += VALUE_OPTIONS.has(arg) ? 2 : 1;
+  }
+  if (i === 0 || i >= argv.length) return [...argv];
+  return [argv[i]!, ...argv.slice(0, i), ...argv.slice(i + 1)];
+}
+
 /** The options (names without `--`) a command accepts; the CLI reference documents each. */
 export function optionNames(command: CommandName): string[] {
   return Object.keys({ ...SHARED, ...commandSpec(command).options });

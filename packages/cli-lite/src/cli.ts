@@ -9,7 +9,7 @@
  * error report when something failed.
  */
 import pkg from "../package.json" with { type: "json" };
-import { parseCommand, USAGE } from "./args.js";
+import { commandFirst, parseCommand, USAGE } from "./args.js";
 import type { CommandContext } from "./commands/context.js";
 import { type CommandName, commandSpec, isCommand } from "./commands/registry.js";
 import { CliUsageError, EXIT } from "./errors.js";
@@ -24,7 +24,7 @@ export async function runCli(
   internals: CliInternals = {},
 ): Promise<number> {
   const tty = ttyFlags(io);
-  const args = [...argv];
+  const args = commandFirst(argv);
   const first = args[0];
   const noColorAnywhere = args.includes("--no-color");
   const err = createStyle(colorWanted({ noColorFlag: noColorAnywhere, env: io.env, isTTY: tty.stderr }));
@@ -43,7 +43,8 @@ export async function runCli(
     return EXIT.ok;
   }
   if (!isCommand(first)) {
-    io.stderr.write(`${err.red("Error:")} unknown command '${first}'.\n\n${USAGE.main}\n`);
+    const { unknownCommand } = await import("./report.js");
+    io.stderr.write(`${err.red("Error:")} ${unknownCommand(first)}\n\n${USAGE.main}\n`);
     return EXIT.error;
   }
 

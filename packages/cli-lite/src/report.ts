@@ -3,13 +3,24 @@
  * usage, hint, diagnostics or what changed), anything else as a probable bug. Loaded only when a
  * command fails, so a command that succeeds never loads what the messages need.
  */
-import { isPfnetError, type PfnetError } from "@pfnet/core";
+import { closestName, isPfnetError, type PfnetError } from "@pfnet/core";
 import { USAGE } from "./args.js";
-import type { CommandName } from "./commands/registry.js";
+import { COMMANDS, type CommandName } from "./commands/registry.js";
 import { CliError, CliUsageError, EXIT } from "./errors.js";
 import type { CliIo } from "./io.js";
 import { renderDiagnostics } from "./render/diagnostics.js";
 import type { Style } from "./style.js";
+
+/** The first line for a word that is not a command: a guess when one is close, else the commands. */
+export function unknownCommand(word: string): string {
+  if (word.startsWith("-")) {
+    return `'${word}' is an option; options go with a command (${COMMANDS.join(", ")}), e.g. \`pfnet validate spec.yaml ${word}\`.`;
+  }
+  const guess = closestName(word, COMMANDS);
+  return guess
+    ? `unknown command '${word}'. Did you mean \`pfnet ${guess}\`?`
+    : `unknown command '${word}'. The commands are ${COMMANDS.join(", ")}.`;
+}
 
 export function reportError(error: unknown, command: CommandName, io: CliIo, style: Style): number {
   const write = (text: string) => io.stderr.write(`${text}\n`);
@@ -25,21 +36,15 @@ export function reportError(error: unknown, command: CommandName, io: CliIo, sty
     if (error.hint) write(`  ${error.hint}`);
     return EXIT.error;
   }
-  if (isPfnetError(error)) {
-    reportPfnetError(error, io, style);
+  if (isCredentialsFailure(error)) {
+    // One line: the credential chain's own report (a line per credential tried) helps no one here.
+    write(
+      `${style.red("Error:")} no usable Azure credentials: run \`az login\`, or set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET; for the local emulator pass --ca-cert with --endpoint.`,
+    );
     return EXIT.error;
   }
-  const name = error instanceof Error ? error.name : "";
-  if (
-    name === "CredentialUnavailableError" ||
-    name === "AggregateAuthenticationError" ||
-    name === "AuthenticationError"
-  ) {
-    write(`${style.red("Error:")} no usable Azure credentials (${name}).`);
-    write("  Sign in with `az login`, or set AZURE_CLIENT_ID / AZURE_TENANT_ID / AZURE_CLIENT_SECRET,");
-    write(
-      "  or run where a managed identity is available. See docs/permissions.md for the roles pfnet needs.",
-    );
+  if (isPfnetError(error)) {
+    reportPfnetError(error, io, style);
     return EXIT.error;
   }
   const message = error instanceof Error ? error.message : String(error);
@@ -47,6 +52,17 @@ export function reportError(error: unknown, command: CommandName, io: CliIo, sty
   if (io.env.PFNET_DEBUG && error instanceof Error && error.stack) write(error.stack);
   else write("  This is likely a bug in pfnet. Run again with PFNET_DEBUG=1 for details and report it.");
   return EXIT.error;
+}
+
+/** The provider's typed error, or an @azure/identity error (by class name) from a custom provider. */
+function isCredentialsFailure(error: unknown): boolean {
+  if (isPfnetError(error)) return error.code === "AZURE_CREDENTIALS_UNAVAILABLE";
+  const name = error instanceof Error ? error.name : "";
+  return (
+    name === "CredentialUnavailableError" ||
+    name === "AggregateAuthenticationError" ||
+    name === "AuthenticationError"
+  );
 }
 
 function reportPfnetError(error: PfnetError, io: CliIo, style: Style): void {

@@ -2,10 +2,9 @@
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Emulator, fakeCredential, startEmulator } from "@pfnet/arm-emulator";
-import { AzureProvider } from "@pfnet/azure";
+import { type Emulator, startEmulator } from "@pfnet/arm-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { planAndApply } from "../../../examples/typescript/plan-and-apply.js";
+import { planAndApply, providerFromArgs } from "../../../examples/typescript/plan-and-apply.js";
 import { renderReadmePlan } from "../scripts/docs.js";
 import { EXAMPLES, REPO_ROOT, run, tempDir } from "./helpers.js";
 
@@ -129,23 +128,20 @@ describe("examples against the ARM emulator", () => {
     }
   });
 
-  it("examples/typescript/plan-and-apply.ts plans and applies with AzureProvider", async () => {
-    const { emulator } = await emulatorWithCa();
+  it("examples/typescript/plan-and-apply.ts plans and applies against the emulator, as its --endpoint/--ca-cert say", async () => {
+    const { emulator, target } = await emulatorWithCa();
     try {
+      // The script's own provider for --endpoint and --ca-cert, as a user runs it.
       const provider = () =>
-        new AzureProvider({
-          endpoint: emulator.endpoint,
-          tlsCa: emulator.caCert,
-          credential: fakeCredential,
-          waits: { timeScale: TIME_SCALE },
-        });
+        providerFromArgs({ endpoint: emulator.endpoint, caCert: target[3]!, timeScale: TIME_SCALE });
+      expect((await provider()).waits.timeScale).toBe(TIME_SCALE);
       const lines: string[] = [];
       const spec = join(EXAMPLES, "managed-public-private.yaml");
-      const result = await planAndApply(spec, provider(), { log: (line) => lines.push(line) });
+      const result = await planAndApply(spec, await provider(), { log: (line) => lines.push(line) });
       expect(result?.outcomes.failed, lines.join("\n")).toBe(0);
       expect(result?.outcomes.succeeded).toBeGreaterThan(0);
       expect(lines.some((line) => line.startsWith("provision"))).toBe(true);
-      const second = await planAndApply(spec, provider(), { log: (line) => lines.push(line) });
+      const second = await planAndApply(spec, await provider(), { log: (line) => lines.push(line) });
       expect(second).toBeUndefined();
       expect(lines.at(-1)).toBe("No changes. Your network isolation matches the spec.");
     } finally {

@@ -157,7 +157,7 @@ export type {
   Topology,
   WorkspaceSpec,
 } from "./spec/schema.js";
-export { type ValidationResult, validateTopology } from "./spec/validate.js";
+export { closest as closestName, type ValidationResult, validateTopology } from "./spec/validate.js";
 // State: journal and locks.
 export {
   currentHolder,

@@ -1,15 +1,20 @@
 /** `pfnet plan <spec>`: read Azure, print what apply would do; optionally save it. */
-import { writeFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { stat, writeFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import { planHasChanges, serializePlan } from "@pfnet/core";
 import { CliError, EXIT } from "../errors.js";
 import { describeFsError } from "../provider.js";
 import { renderPlan } from "../render/plan.js";
 import { type CommandContext, planProgress, planSpecText, readInput } from "./context.js";
+import { refuseSavedPlan } from "./saved-plan.js";
 
 export async function runPlan(ctx: CommandContext): Promise<number> {
   const { flags, io } = ctx;
-  const planned = await planSpecText(ctx, await readInput(ctx), flags.json ? undefined : planProgress(ctx));
+  // Where the plan goes is checked before Azure is read: a typo must not cost a whole plan.
+  if (flags.out !== undefined) await checkOutFile(resolve(io.cwd, flags.out), flags.out);
+  const text = await readInput(ctx);
+  refuseSavedPlan(text, ctx.input, "plan");
+  const planned = await planSpecText(ctx, text, flags.json ? undefined : planProgress(ctx));
   const thePlan = planned.plan;
 
   if (flags.out !== undefined) {
@@ -30,4 +35,29 @@ export async function runPlan(ctx: CommandContext): Promise<number> {
     }
   }
   return flags.detailedExitcode && planHasChanges(thePlan) ? EXIT.changes : EXIT.ok;
+}
+
+/** The folder of `--out` exists and `--out` itself is not a folder. */
+async function checkOutFile(file: string, given: string): Promise<void> {
+  const folder = dirname(file);
+  const kind = async (path: string) => {
+    try {
+      return (await stat(path)).isDirectory() ? "folder" : "file";
+    } catch {
+      return "missing";
+    }
+  };
+  const folderKind = await kind(folder);
+  if (folderKind !== "folder") {
+    throw new CliError(
+      `Cannot write the plan to '${given}': ${folderKind === "missing" ? `the folder '${dirname(given)}' does not exist` : `'${dirname(given)}' is a file, not a folder`}. Nothing was read or changed.`,
+      "Create the folder first, or pass --out a path in an existing folder.",
+    );
+  }
+  if ((await kind(file)) === "folder") {
+    throw new CliError(
+      `Cannot write the plan to '${given}': it is a folder. Nothing was read or changed.`,
+      "Pass --out a file name, e.g. --out plan.json.",
+    );
+  }
 }

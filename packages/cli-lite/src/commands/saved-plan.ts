@@ -12,6 +12,18 @@ export function looksLikeSavedPlan(text: string): boolean {
   }
 }
 
+/**
+ * A saved plan given where a spec belongs (`pfnet validate plan.json`): say what it is and which
+ * commands take it, instead of listing every way it is not a spec.
+ */
+export function refuseSavedPlan(text: string, file: string, command: string): void {
+  if (!looksLikeSavedPlan(text)) return;
+  throw new CliError(
+    `${file} is a saved plan, not a spec; \`pfnet ${command}\` reads specs. Nothing was read or changed.`,
+    `Apply it with \`pfnet apply ${file}\` (or print it with \`pfnet show ${file}\`); to check the spec it was made from, run \`pfnet ${command} <spec>\`.`,
+  );
+}
+
 /** Parse a saved plan; a damaged or edited one is a user mistake that names the file. */
 export function parseSavedPlan(text: string, file: string): Plan {
   try {

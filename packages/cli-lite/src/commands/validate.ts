@@ -2,9 +2,11 @@
 import { EXIT } from "../errors.js";
 import { countDiagnostics, renderDiagnostics } from "../render/diagnostics.js";
 import { type CommandContext, loadAndCheck, readInput } from "./context.js";
+import { refuseSavedPlan } from "./saved-plan.js";
 
 export async function runValidate(ctx: CommandContext): Promise<number> {
   const text = await readInput(ctx);
+  refuseSavedPlan(text, ctx.input, "validate");
   const loaded = loadAndCheck(text, ctx.input, ctx.flags.subscription).spec;
   const valid = loaded.topology !== undefined && !loaded.diagnostics.some((d) => d.severity === "error");
   if (ctx.flags.json) {

@@ -298,8 +298,11 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** The candidate closest to `word` (edit distance at most a third of its length, min 2), if any. */
-function closest(word: string, candidates: readonly string[]): string | undefined {
+/**
+ * The candidate closest to `word` (edit distance at most a third of its length, min 2), if any:
+ * the "did you mean" of unknown fields, and of the CLI's unknown commands.
+ */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
   // No field name is that long: a guess would cost time and help no one.
   if (word.length > 100) return undefined;
   let best: string | undefined;
