@@ -5,22 +5,17 @@
  * 2. scheduler overhead for 2,000 zero-latency steps (target < 100 ms).
  * 3. apply wall time / critical-path lower bound for random step latencies at concurrency 10
  *    (target <= 1.05).
+ * 4. fleet size, each in its own process (peak RSS of that size alone): settled-plan µs per step
+ *    and peak RSS at 50 / 1,000 / 5,000 workspaces x 40 rules (target: 5,000 within 1.5x of 50,
+ *    RSS < 1.2 GB), and a first in-memory apply of 1,000 workspaces x 40 rules (target < 10 s).
  */
-import {
-  apply,
-  diff,
-  expand,
-  type Plan,
-  type PlanStep,
-  type Provider,
-  plan,
-  type Topology,
-  validate,
-} from "@pfnet/core";
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { apply, diff, expand, type Plan, type PlanStep, type Provider, plan, validate } from "@pfnet/core";
 import { MemoryProvider, memoryWorkspace, seededRandom } from "@pfnet/core/testing";
+import { fleetTopology, RG, SUB } from "./fleet/topology.js";
 
-const SUB = "11111111-2222-3333-4444-555555555555";
-const RG = "rg-bench";
+const here = fileURLToPath(new URL(".", import.meta.url));
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -38,36 +33,11 @@ async function time(runs: number, body: () => unknown): Promise<number> {
   return median(samples);
 }
 
-/** 50 managed workspaces, each with 10 private-endpoint rules and 30 FQDN rules. */
-function syntheticTopology(): Topology {
-  const services: NonNullable<Topology["services"]> = {};
-  for (let i = 0; i < 10; i++) {
-    services[`svc${i}`] = {
-      kind: "azureOpenAI",
-      id: `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.CognitiveServices/accounts/aoai-${i}`,
-    };
-  }
-  const workspaces: Topology["workspaces"] = {};
-  for (let w = 0; w < 50; w++) {
-    workspaces[`ws-${String(w).padStart(2, "0")}`] = {
-      network: "managed",
-      ingress: "private",
-      egress: "private",
-      firewallSku: "Basic",
-      reach: {
-        services: Object.keys(services),
-        hosts: Array.from({ length: 30 }, (_, h) => `host-${h}.example.com`),
-      },
-    };
-  }
-  return { version: 1, subscriptionId: SUB, resourceGroup: RG, location: "eastus", services, workspaces };
-}
-
 type Row = [string, string, string];
 const rows: Row[] = [];
 
 async function planFigures(): Promise<void> {
-  const topology = syntheticTopology();
+  const topology = fleetTopology(50);
   const provider = new MemoryProvider({
     state: {
       workspaces: Object.keys(topology.workspaces).map((name) =>
@@ -237,11 +207,52 @@ function workspaceShaped(seed: number): Scenario {
   return { steps, latency };
 }
 
+/** One measurement of test/bench/fleet/core-child.ts in a fresh process. */
+function fleetChild(
+  mode: "plan" | "apply",
+  workspaces: number,
+): {
+  steps: number;
+  ms: number;
+  usPerStep: number;
+  maxRssMb: number;
+} {
+  const output = execFileSync(
+    process.execPath,
+    ["--import", "tsx", `${here}fleet/core-child.ts`, mode, String(workspaces)],
+    { encoding: "utf8", maxBuffer: 1 << 20 },
+  );
+  return JSON.parse(output.trim().split("\n").pop()!);
+}
+
+function fleetFigures(): void {
+  const sizes = [50, 1000, 5000];
+  const plans = sizes.map((size) => ({ size, ...fleetChild("plan", size) }));
+  const base = plans[0]!.usPerStep;
+  for (const p of plans) {
+    const ratio = p.usPerStep / base;
+    rows.push([
+      `plan per step, ${p.size.toLocaleString("en")} workspaces x 40 rules (${p.steps.toLocaleString("en")} steps)`,
+      `${p.usPerStep.toFixed(1)} µs/step (${ratio.toFixed(2)}x of 50), ${p.ms.toFixed(0)} ms, peak RSS ${p.maxRssMb.toFixed(0)} MB`,
+      p.size === 5000
+        ? `target <= 1.5x, < 1200 MB${ratio <= 1.5 && p.maxRssMb < 1200 ? "" : "  (MISSED)"}`
+        : "",
+    ]);
+  }
+  const applied = fleetChild("apply", 1000);
+  rows.push([
+    `MemoryProvider first apply, 1,000 workspaces x 40 rules (${applied.steps.toLocaleString("en")} steps)`,
+    `${(applied.ms / 1000).toFixed(2)} s (${applied.usPerStep.toFixed(0)} µs/step), peak RSS ${applied.maxRssMb.toFixed(0)} MB`,
+    `target < 10 s${applied.ms < 10_000 ? "" : "  (MISSED)"}`,
+  ]);
+}
+
 export async function run(): Promise<void> {
   await planFigures();
   await schedulerOverhead();
   await wallVsBound("apply/bound: random DAG, 300 steps, 10-100 ms, concurrency 10", randomDag(7), 10);
   await wallVsBound("apply/bound: 12 workspaces with lanes, concurrency 10", workspaceShaped(11), 10);
+  fleetFigures();
   const width = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i]!.length)));
   for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(width[i]!)).join("  |  "));
 }

@@ -3,7 +3,14 @@
  * so `pnpm bench` can load it): an emulator, an AzureProvider wired to it, specs for the seed
  * table's managed rows, an event recorder and the emulator's write log.
  */
-import { type Emulator, type EmulatorOptions, fakeCredential, startEmulator } from "@pfnet/arm-emulator";
+import {
+  defaultSeed,
+  type Emulator,
+  type EmulatorOptions,
+  fakeCredential,
+  type SeedEnvironment,
+  startEmulator,
+} from "@pfnet/arm-emulator";
 import { AzureProvider, type AzureProviderOptions } from "@pfnet/azure";
 import type { PfnetEvent, Topology } from "@pfnet/core";
 
@@ -98,4 +105,51 @@ export function recorder(): { events: PfnetEvent[]; onEvent: (e: PfnetEvent) => 
 /** Requests that change something (the emulator's log). */
 export function writes(em: Emulator): { method: string; path: string }[] {
   return em.requests.entries.filter((r) => r.method !== "GET" && r.method !== "HEAD");
+}
+
+/** Workspace names of a fleet: fleet-000, fleet-001, … */
+export const fleetWorkspaceName = (index: number) => `fleet-${String(index).padStart(3, "0")}`;
+
+/**
+ * The default seed plus `count` fleet workspaces (isolation Disabled, public, sharing the default
+ * workspace's storage account and key vault, so every target the row specs reach exists).
+ */
+export function fleetSeed(count: number): SeedEnvironment {
+  const seed = defaultSeed();
+  for (let index = 0; index < count; index++) {
+    seed.workspaces.push({
+      name: fleetWorkspaceName(index),
+      publicNetworkAccess: "Enabled",
+      isolationMode: "Disabled",
+      storageAccount: "stpfws",
+      keyVault: "kv-pf-ws",
+    });
+  }
+  return seed;
+}
+
+/**
+ * A fleet spec: `count` managed workspaces of one row, each with `rules` outbound rules (the
+ * three private-endpoint services, then FQDN rules to serpapi.com and host-N.example.com when
+ * egress is private), no online endpoint.
+ */
+export function fleetSpec(count: number, rules: number, row: Row = ROWS[3]!): Topology {
+  const template = rowSpec(row, { endpoints: false }).workspaces["pf-ws"]!;
+  const services = ["aoai", "search", "safety"].slice(0, Math.min(3, rules));
+  const hosts =
+    row.egress === "private"
+      ? ["serpapi.com", ...Array.from({ length: rules }, (_, i) => `host-${i + 1}.example.com`)].slice(
+          0,
+          rules - services.length,
+        )
+      : [];
+  const workspaces: Topology["workspaces"] = {};
+  for (let index = 0; index < count; index++) {
+    workspaces[fleetWorkspaceName(index)] = {
+      ...template,
+      ...(hosts.length > 0 ? { firewallSku: "Basic" as const } : {}),
+      reach: { services, ...(hosts.length > 0 ? { hosts } : {}) },
+    };
+  }
+  return { ...rowSpec(row), workspaces };
 }

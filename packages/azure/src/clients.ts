@@ -1,7 +1,7 @@
 /**
  * Client construction. Every client shares: the ARM endpoint (sovereign clouds, emulator), the
  * trusted CA (`tlsOptions.ca`, the pipeline's public TLS option), the credential and its scope,
- * and the pipeline's retry back-off expressed in Azure time (Retry-After stays the server's). The ML client is never given `apiVersion`
+ * and no pipeline retries (src/retry.ts is the only retry layer). The ML client is never given `apiVersion`
  * (that would rewrite the api-version of raw requests as well).
  *
  * Each SDK client package is imported on the first request of its kind: loading them all costs
@@ -14,8 +14,10 @@ import type { NetworkManagementClient } from "@azure/arm-network";
 import type { StorageManagementClient } from "@azure/arm-storage";
 import type { TokenCredential } from "@azure/core-auth";
 import { getClient } from "@azure-rest/core-client";
-import { type ResolvedWaits, wallMs } from "./options.js";
-import { ArmRest, Semaphore } from "./rest/arm.js";
+import { Limiter } from "@pfnet/core";
+import type { ResolvedWaits } from "./options.js";
+import { Pacer, pacingPolicy, type ResolvedPacing, resolvePacing } from "./pacing.js";
+import { ArmRest } from "./rest/arm.js";
 import { PrivateEndpointConnections } from "./rest/connections.js";
 import { MachineLearningRest } from "./rest/ml.js";
 
@@ -26,6 +28,8 @@ export interface ClientSettings {
   tlsCa?: string | string[];
   waits: ResolvedWaits;
   concurrency: number;
+  /** Default: ARM's published buckets. */
+  pacing?: ResolvedPacing;
   privateEndpointConnectionApiVersions?: Record<string, string>;
   /** Subscription of the SDK accessors when none is passed (nodes always name theirs). */
   defaultSubscriptionId?: string;
@@ -43,7 +47,10 @@ type SdkClient<N extends SdkName> = InstanceType<Awaited<ReturnType<(typeof SDK_
 type SdkClass<C> = new (credential: TokenCredential, subscriptionId: string, options: object) => C;
 
 export class AzureClients {
-  readonly limiter: Semaphore;
+  /** Requests in flight, SDK and REST alike (core's counting semaphore). */
+  readonly limiter: Limiter;
+  /** Token buckets and shared 429 back-off of every client's requests (src/pacing.ts). */
+  readonly pacer: Pacer;
   readonly arm: ArmRest;
   readonly ml: MachineLearningRest;
   readonly connections: PrivateEndpointConnections;
@@ -51,7 +58,8 @@ export class AzureClients {
   private readonly sdkClients = new Map<SdkName, Map<string, Promise<unknown>>>();
 
   constructor(private readonly settings: ClientSettings) {
-    this.limiter = new Semaphore(settings.concurrency);
+    this.limiter = new Limiter(settings.concurrency);
+    this.pacer = new Pacer(settings.pacing ?? resolvePacing(), settings.waits);
     const rest = getClient(settings.endpoint, settings.credential, {
       ...this.pipelineOptions(),
       credentials: { scopes: [settings.credentialScope] },
@@ -66,15 +74,13 @@ export class AzureClients {
 
   /** Options every client's pipeline shares (public pipeline options only). */
   private pipelineOptions() {
-    const { tlsCa, waits } = this.settings;
+    const { tlsCa } = this.settings;
     return {
       ...(tlsCa === undefined ? {} : { tlsOptions: { ca: tlsCa } }),
-      // The pipeline's exponential back-off (1 s base, 64 s cap) in Azure time.
-      retryOptions: {
-        maxRetries: 3,
-        retryDelayInMs: Math.max(1, wallMs(1, waits)),
-        maxRetryDelayInMs: Math.max(1, wallMs(64, waits)),
-      },
+      // Exactly one retry layer (src/retry.ts): the pipeline's own retry policy (429, 5xx,
+      // resets) would multiply pfnet's budget (a 500 once went out 28 times for a budget of 6).
+      retryOptions: { maxRetries: 0 },
+      additionalPolicies: [{ policy: pacingPolicy(this.pacer), position: "perCall" as const }],
     };
   }
 

@@ -16,6 +16,14 @@ export {
   scaleFactor,
   type WaitOptions,
 } from "./options.js";
+export {
+  type BucketLimits,
+  DEFAULT_PACING,
+  type OperationType,
+  type PacingOptions,
+  type ResolvedPacing,
+  resolvePacing,
+} from "./pacing.js";
 export { AzureProvider } from "./provider.js";
 export { endpointBelongsToWorkspace } from "./read.js";
 export { PRIVATE_ENDPOINT_CONNECTION_API_VERSIONS } from "./rest/connections.js";

@@ -4,6 +4,7 @@
  * that the emulator (1 minute = 100 ms) and real Azure (scale 1) run the same code.
  */
 import type { TokenCredential } from "@azure/core-auth";
+import type { PacingOptions } from "./pacing.js";
 
 /** One retry class: how many retries, and the back-off (Azure seconds) when Azure gives no Retry-After. */
 export interface RetryBudget {
@@ -68,6 +69,11 @@ export interface AzureProviderOptions {
   concurrency?: number;
   waits?: WaitOptions;
   retry?: RetryOptions;
+  /**
+   * Client-side token buckets per subscription and operation type (Azure time), default ARM's:
+   * reads 250 burst / 25 per s, writes 200 / 10, deletes 200 / 10 (src/pacing.ts).
+   */
+  pacing?: PacingOptions;
   /** Override the api-version used for `privateEndpointConnections` on targets, by provider namespace (lower case). */
   privateEndpointConnectionApiVersions?: Record<string, string>;
 }
@@ -98,7 +104,7 @@ export const DEFAULT_WAITS: ResolvedWaits = {
   connectionAppearSeconds: 10 * 60,
 };
 
-/** Budgets per retry class (Azure time). The SDK pipeline retries 429-with-header, 5xx and resets 3 times first. */
+/** Budgets per retry class (Azure time). The only retries: the SDK pipeline's retry policy is off. */
 export const DEFAULT_RETRY: ResolvedRetry = {
   throttled: { maxRetries: 8, baseDelaySeconds: 5, maxDelaySeconds: 60 },
   server: { maxRetries: 6, baseDelaySeconds: 2, maxDelaySeconds: 30 },

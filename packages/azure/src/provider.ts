@@ -25,8 +25,9 @@ import {
   resolveWaits,
 } from "./options.js";
 import { applyDnsZoneGroup, applyNsgRule, applyPrivateEndpoint } from "./ownVnet.js";
+import { type ResolvedPacing, resolvePacing } from "./pacing.js";
 import { ReadSession } from "./read.js";
-import { abortError } from "./retry.js";
+import { abortError, withStepIdle } from "./retry.js";
 import {
   applyApproval,
   applyNetwork,
@@ -58,6 +59,7 @@ export class AzureProvider implements Provider {
   readonly endpoint: string;
   readonly waits: ResolvedWaits;
   readonly retry: ResolvedRetry;
+  readonly pacing: ResolvedPacing;
   private readonly options: AzureProviderOptions;
   private clientsValue: AzureClients | undefined;
   private readonly memory: ProviderMemory = { expectedRules: new Map(), grants: new Map() };
@@ -67,6 +69,7 @@ export class AzureProvider implements Provider {
     this.endpoint = (options.endpoint ?? DEFAULT_ENDPOINT).replace(/\/+$/, "");
     this.waits = resolveWaits(options.waits);
     this.retry = resolveRetry(options.retry);
+    this.pacing = resolvePacing(options.pacing);
   }
 
   /** Clients are built on first use (DefaultAzureCredential only when no credential is given, on the first token request). */
@@ -80,6 +83,7 @@ export class AzureProvider implements Provider {
         ...(this.options.tlsCa === undefined ? {} : { tlsCa: this.options.tlsCa }),
         waits: this.waits,
         concurrency: this.options.concurrency ?? 10,
+        pacing: this.pacing,
         ...(this.options.subscriptionId ? { defaultSubscriptionId: this.options.subscriptionId } : {}),
         ...(this.options.privateEndpointConnectionApiVersions
           ? { privateEndpointConnectionApiVersions: this.options.privateEndpointConnectionApiVersions }
@@ -138,7 +142,8 @@ export class AzureProvider implements Provider {
       if (step.action === "noop") return { outcome: "succeeded" };
       const run = STEPS[step.kind as ResourceKind];
       if (!run) throw new NotSupportedError(step.kind, step.address);
-      return await run(env, step);
+      // Sleeps inside the step (polls, back-offs, pacing) free its slot: see retry.ts `sleep`.
+      return await withStepIdle(context.idle, () => run(env, step));
     } catch (error) {
       if (context.signal.aborted) throw abortError(context.signal);
       throw toAzureError(error, step.address);

@@ -2,11 +2,11 @@
  * The one place pfnet retries Azure requests. p-retry drives the loop (abortable); this module
  * decides, per failure, whether it is retryable and how long to wait, by HTTP status and ARM
  * error code only. Each class has its own budget (src/options.ts). The SDK pipeline's own retry
- * (3 retries of 429-with-Retry-After, 5xx and resets) stays on underneath; this layer catches
- * what it leaves: 429 without Retry-After, exhausted pipeline retries, 409 in progress,
- * propagation 403 and PrincipalNotFound.
+ * policy is off (clients.ts: `maxRetries: 0`), so a request that always fails is sent exactly
+ * 1 + `maxRetries` times: the first attempt and its class's retries.
  */
 
+import { AsyncLocalStorage } from "node:async_hooks";
 import { setTimeout as delay } from "node:timers/promises";
 import type { PfnetEventInput } from "@pfnet/core";
 import { PfnetError } from "@pfnet/core";
@@ -80,30 +80,64 @@ export interface RetryContext {
   address: string;
   retry: ResolvedRetry;
   waits: ResolvedWaits;
+  /** Source of the back-off jitter, numbers in [0, 1] (default Math.random; tests fix it). */
+  random?: () => number;
 }
 
 /**
- * Delay before retry number `n` (1-based) of a class, in wall and Azure milliseconds. The
- * server's Retry-After wins and is honoured as given (real Azure speaks wall time; the emulator
- * scales it); otherwise exponential back-off without jitter (deterministic), in Azure time.
+ * Delay before retry number `n` (1-based) of a class. The server's Retry-After wins and is
+ * honoured as given (real Azure speaks wall time; the emulator scales it); otherwise exponential
+ * back-off with full jitter, in Azure time: a random delay between 0 and min(max, base × 2^(n-1)),
+ * so that requests failed together do not retry together. `budgetAzureMs` is what the retry
+ * counts against its class's time budget: the back-off ceiling (not the jittered delay), so the
+ * number of retries before giving up does not depend on chance.
  */
 export function retryDelay(
   error: AzureRequestError,
   budget: { baseDelaySeconds: number; maxDelaySeconds: number },
   n: number,
   waits: ResolvedWaits,
-): { wallMs: number; azureMs: number } {
+  random: () => number = Math.random,
+): { wallMs: number; azureMs: number; budgetAzureMs: number } {
   const factor = scaleFactor(waits);
-  if (error.retryAfterMs !== undefined)
-    return { wallMs: error.retryAfterMs, azureMs: error.retryAfterMs / factor };
-  const azureSeconds = Math.min(budget.maxDelaySeconds, budget.baseDelaySeconds * 2 ** (n - 1));
-  return { wallMs: wallMs(azureSeconds, waits), azureMs: azureSeconds * 1000 };
+  if (error.retryAfterMs !== undefined) {
+    const azureMs = error.retryAfterMs / factor;
+    return { wallMs: error.retryAfterMs, azureMs, budgetAzureMs: azureMs };
+  }
+  const ceilingSeconds = Math.min(budget.maxDelaySeconds, budget.baseDelaySeconds * 2 ** (n - 1));
+  const azureSeconds = random() * ceilingSeconds;
+  return {
+    wallMs: wallMs(azureSeconds, waits),
+    azureMs: azureSeconds * 1000,
+    budgetAzureMs: ceilingSeconds * 1000,
+  };
 }
 
-/** Abortable sleep in wall milliseconds: an abort ends it at once with ABORTED. */
+/**
+ * The `idle` of the step being applied (core's `ProviderContext.idle`). Every wait that sends
+ * nothing — between polls, retry back-offs, pacing — goes through `sleep` below, deep inside the
+ * REST layer, the SDK pollers and the retry loop; carrying it in async context (set once per step
+ * by `AzureProvider.apply`) spares threading it through every request signature.
+ */
+const stepIdle = new AsyncLocalStorage<<T>(wait: () => Promise<T>) => Promise<T>>();
+
+/** Run `body` with `idle` as the step's way to wait without holding a concurrency slot. */
+export function withStepIdle<T>(
+  idle: (<R>(wait: () => Promise<R>) => Promise<R>) | undefined,
+  body: () => Promise<T>,
+): Promise<T> {
+  return idle ? stepIdle.run(idle, body) : body();
+}
+
+/**
+ * Abortable sleep in wall milliseconds: an abort ends it at once with ABORTED. Inside a step it
+ * releases the step's concurrency slot while it sleeps (waits do not hold slots).
+ */
 export async function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  const wait = () => delay(ms, undefined, { signal });
+  const idle = stepIdle.getStore();
   try {
-    await delay(ms, undefined, { signal });
+    await (idle && ms > 0 ? idle(wait) : wait());
   } catch (error) {
     if (signal.aborted) throw abortError(signal);
     throw error;
@@ -147,8 +181,8 @@ export async function withRetry<T>(
           if (!verdict || !(error instanceof AzureRequestError)) return false;
           const budget = context.retry[verdict.retryClass];
           const spent = used[verdict.retryClass] ?? { count: 0, waitedAzureMs: 0 };
-          const delay = retryDelay(error, budget, spent.count + 1, context.waits);
-          const delayAzureMs = delay.azureMs;
+          const delay = retryDelay(error, budget, spent.count + 1, context.waits, context.random);
+          const delayAzureMs = delay.budgetAzureMs;
           const overBudget =
             budget.budgetSeconds !== undefined &&
             spent.waitedAzureMs + delayAzureMs > budget.budgetSeconds * 1000;

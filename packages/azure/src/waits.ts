@@ -119,16 +119,15 @@ export function awaitSdkOperation<T>(
   label: string,
   begin: (options: ReturnType<typeof sdkLroOptions>) => Promise<SdkPoller<T>>,
 ): Promise<T> {
-  return trackOperation(env, step, operation, label, (onPoll) =>
-    env.clients.sdk(async () => {
-      const options = sdkLroOptions(env);
-      const poller = await begin(options);
-      while (!poller.isDone()) {
-        await sleep(options.updateIntervalInMs, env.signal);
-        await poller.poll({ abortSignal: env.signal });
-        onPoll();
-      }
-      return poller.pollUntilDone({ abortSignal: env.signal });
-    }),
-  );
+  // Each request holds a request slot; the sleeps between polls hold none.
+  return trackOperation(env, step, operation, label, async (onPoll) => {
+    const options = sdkLroOptions(env);
+    const poller = await env.clients.sdk(() => begin(options));
+    while (!poller.isDone()) {
+      await sleep(options.updateIntervalInMs, env.signal);
+      await env.clients.sdk(() => poller.poll({ abortSignal: env.signal }));
+      onPoll();
+    }
+    return poller.pollUntilDone({ abortSignal: env.signal });
+  });
 }

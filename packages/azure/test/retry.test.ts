@@ -22,6 +22,8 @@ function ctx(events: PfnetEventInput[], signal = new AbortController().signal) {
     address: "workspace.pf",
     retry: resolveRetry(),
     waits,
+    // The top of the jitter range: delays are their back-off ceilings.
+    random: () => 1,
   };
 }
 
@@ -84,6 +86,27 @@ describe("withRetry", () => {
     expect((retries[0] as { delayMs: number }).delayMs).toBe(7);
     expect((retries[3] as { delayMs: number }).delayMs).toBe(2);
     expect(retries.map((e) => (e as { attempt: number }).attempt)).toEqual([1, 2, 3, 4]);
+  });
+
+  it("backs off with full jitter when Azure gives no Retry-After; Retry-After is honoured as given", async () => {
+    const delays = async (random: () => number, failure: AzureRequestError) => {
+      const events: PfnetEventInput[] = [];
+      const failures = [failure, failure, failure];
+      await withRetry(
+        async () => {
+          const next = failures.shift();
+          if (next) throw next;
+        },
+        { ...ctx(events), waits: resolveWaits({ timeScale: 60_000 }), random },
+      );
+      return events.flatMap((e) => (e.type === "step.retrying" ? [e.delayMs] : []));
+    };
+    // server class: base 2 s, so ceilings 2, 4, 8 s; a draw of r waits r × ceiling.
+    expect(await delays(() => 0.5, err(500))).toEqual([1000, 2000, 4000]);
+    expect(await delays(() => 0, err(500))).toEqual([0, 0, 0]);
+    const draws = [0.1, 0.9, 0.3];
+    expect(await delays(() => draws.shift()!, err(500))).toEqual([200, 3600, 2400]);
+    expect(await delays(() => 0, err(429, undefined, 1234))).toEqual([1234, 1234, 1234]);
   });
 
   it("fails at once on a non-retryable error", async () => {

@@ -63,6 +63,7 @@ export {
   MinHeap,
   type WalkNode,
   type WalkOptions,
+  type WalkSlot,
   type WalkSummary,
   walk,
 } from "./graph/index.js";

@@ -13,6 +13,8 @@
  *   when `journal.unfinished` names an operation an earlier apply started (or was about to) and
  *   never saw end, it re-attaches to it (polls the handle, or finds it under way in what it
  *   reads) instead of starting another. Providers without long-running operations ignore it.
+ * - `apply` runs waits that send nothing (sleeps between polls, back-offs) through
+ *   `context.idle` when given, so that a step waiting on Azure does not hold a slot.
  */
 import type { PendingApproval, PfnetEventInput } from "./events.js";
 import type { ActualResource, DiscoveredResource, ResourceNode } from "./model.js";
@@ -24,6 +26,14 @@ export interface ProviderContext {
   emit: (event: PfnetEventInput) => void;
   /** The step's journal, when apply runs with a state backend (see the contracts above). */
   journal?: StepJournal;
+  /**
+   * Run an Azure-side wait — a sleep between polls of an operation, a back-off, waiting out role
+   * propagation or an approval — without holding one of apply's concurrency slots; the step
+   * keeps its lane, and gets a slot back before `idle` resolves. Concurrency bounds work in
+   * flight, not waits. Absent outside `apply` (e.g. a read, or a test calling the provider
+   * directly): then just run `wait`.
+   */
+  idle?: <T>(wait: () => Promise<T>) => Promise<T>;
 }
 
 /** An operation an earlier apply announced or started for this step and never saw end. */

@@ -13,6 +13,7 @@ import {
   type RunningOperation,
 } from "@azure/core-lro";
 import type { Client, PathUncheckedResponse } from "@azure-rest/core-client";
+import type { Limiter } from "@pfnet/core";
 import { AzureRequestError, armCodeFromBody, armMessageFromBody, parseRetryAfter } from "../errors.js";
 import type { ResolvedWaits } from "../options.js";
 import { wallMs } from "../options.js";
@@ -39,54 +40,41 @@ export interface RequestCounter {
   count(method: HttpMethod, url: string): void;
 }
 
-/** Bounded concurrency for outgoing requests. */
-export class Semaphore {
-  private active = 0;
-  private readonly queue: (() => void)[] = [];
-  constructor(private readonly limit: number) {}
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active >= this.limit) await new Promise<void>((resolve) => this.queue.push(resolve));
-    this.active += 1;
-    try {
-      return await task();
-    } finally {
-      this.active -= 1;
-      this.queue.shift()?.();
-    }
-  }
-}
-
 export class ArmRest {
   constructor(
     private readonly client: Client,
     private readonly waits: ResolvedWaits,
-    private readonly limiter: Semaphore,
+    /** Bounds the requests in flight (core's Limiter, shared with the SDK clients). */
+    private readonly limiter: Limiter,
   ) {}
 
   /** One request; statuses ≥ 400 throw AzureRequestError. */
   async send<T>(method: HttpMethod, pathOrUrl: string, options: RequestOptions): Promise<ArmResponse<T>> {
     const url = withApiVersion(pathOrUrl, options.apiVersion);
-    const response = await this.limiter.run(async (): Promise<PathUncheckedResponse> => {
-      const resource = this.client.pathUnchecked(url);
-      const params = {
-        abortSignal: options.signal,
-        skipUrlEncoding: true,
-        ...(options.headers ? { headers: options.headers } : {}),
-        ...(options.body === undefined ? {} : { body: options.body, contentType: "application/json" }),
-      };
-      switch (method) {
-        case "GET":
-          return await resource.get(params);
-        case "PUT":
-          return await resource.put(params);
-        case "PATCH":
-          return await resource.patch(params);
-        case "POST":
-          return await resource.post(params);
-        case "DELETE":
-          return await resource.delete(params);
-      }
-    });
+    const response = await this.limiter.run(
+      async (): Promise<PathUncheckedResponse> => {
+        const resource = this.client.pathUnchecked(url);
+        const params = {
+          abortSignal: options.signal,
+          skipUrlEncoding: true,
+          ...(options.headers ? { headers: options.headers } : {}),
+          ...(options.body === undefined ? {} : { body: options.body, contentType: "application/json" }),
+        };
+        switch (method) {
+          case "GET":
+            return await resource.get(params);
+          case "PUT":
+            return await resource.put(params);
+          case "PATCH":
+            return await resource.patch(params);
+          case "POST":
+            return await resource.post(params);
+          case "DELETE":
+            return await resource.delete(params);
+        }
+      },
+      { signal: options.signal },
+    );
     const status = Number(response.status);
     const headers = response.headers as Record<string, string>;
     if (status >= 400) {

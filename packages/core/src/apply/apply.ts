@@ -22,7 +22,7 @@ import { diff } from "../diff/diff.js";
 import { createEmitter } from "../emitter.js";
 import { isPfnetError, PfnetError, type SerializedError, serializeError } from "../errors.js";
 import type { EventListener, PendingApproval, StepOutcome } from "../events.js";
-import { type WalkNode, walk } from "../graph/walk.js";
+import { type WalkNode, type WalkSlot, walk } from "../graph/walk.js";
 import type { ResourceKind, ResourceNode } from "../model.js";
 import {
   PLAN_FORMAT_VERSION,
@@ -36,7 +36,10 @@ import { StateSession } from "../state/session.js";
 import type { LockHolder, StateBackend } from "../state/types.js";
 
 export interface ApplyOptions {
-  /** Steps running at once (default 10). */
+  /**
+   * Steps working at once (default 10). A step waiting on Azure through `ProviderContext.idle`
+   * (polls, back-offs, propagation, approvals) frees its slot while it waits.
+   */
   concurrency?: number;
   signal?: AbortSignal;
   onEvent?: EventListener;
@@ -289,11 +292,16 @@ async function applyWalk(
     });
   };
 
-  const runStep = async (step: PlanStep, stepSignal: AbortSignal): Promise<boolean> => {
+  const runStep = async (step: PlanStep, stepSignal: AbortSignal, slot: WalkSlot): Promise<boolean> => {
     const begin = performance.now();
     emit({ type: "step.started", address: step.address, action: step.action, kind: step.kind });
     const journal = session?.journalFor(step);
-    const context: ProviderContext = { signal: stepSignal, emit, ...(journal ? { journal } : {}) };
+    const context: ProviderContext = {
+      signal: stepSignal,
+      emit,
+      idle: slot.idle,
+      ...(journal ? { journal } : {}),
+    };
     const elapsed = () => Math.round((performance.now() - begin) * 1000) / 1000;
     try {
       if (checkStale && step.guard) {
@@ -364,7 +372,7 @@ async function applyWalk(
   await walk(walkNodes, {
     concurrency,
     signal,
-    visit: (id, stepSignal) => {
+    visit: (id, stepSignal, slot) => {
       const step = byAddress.get(id)!;
       if (step.action === "noop") {
         // Nothing to do: no provider call, no event.
@@ -375,7 +383,7 @@ async function applyWalk(
         finish({ address: id, action: step.action, outcome: "succeeded", durationMs: 0, resumed: true });
         return true;
       }
-      return runStep(step, stepSignal);
+      return runStep(step, stepSignal, slot);
     },
     onSkipped: (id, blockedBy) => {
       const step = byAddress.get(id)!;

@@ -37,6 +37,76 @@ describe("walk", () => {
     expect(peak).toBe(2);
   });
 
+  it("a node waiting in slot.idle frees its slot but keeps its lane, and resumes before new nodes start", async () => {
+    // Concurrency 1: w waits (idle) while x, y run one after the other in the freed slot; l shares
+    // w's lane and must wait for w however free the slot is.
+    const nodes: WalkNode[] = [
+      { id: "w", dependsOn: [], lane: "L", weight: 10 },
+      { id: "l", dependsOn: [], lane: "L" },
+      { id: "x", dependsOn: [] },
+      { id: "y", dependsOn: [] },
+      { id: "z", dependsOn: [] },
+    ];
+    const log: string[] = [];
+    let working = 0;
+    let peak = 0;
+    let releaseWait: () => void = () => {};
+    const waitGate = new Promise<void>((resolve) => {
+      releaseWait = resolve;
+    });
+    await walk(nodes, {
+      concurrency: 1,
+      visit: async (id, _signal, slot) => {
+        working++;
+        peak = Math.max(peak, working);
+        log.push(`start ${id}`);
+        if (id === "w") {
+          working--;
+          await slot.idle(() => waitGate);
+          working++;
+          peak = Math.max(peak, working);
+          log.push("w resumed");
+        } else {
+          await delay(2);
+          // The second node in the freed slot ends w's wait: w must resume before z starts.
+          if (id === "y") releaseWait();
+        }
+        working--;
+        log.push(`end ${id}`);
+        return true;
+      },
+    });
+    expect(peak).toBe(1);
+    expect(log.slice(0, 6)).toEqual(["start w", "start x", "end x", "start y", "end y", "w resumed"]);
+    expect(log.indexOf("start l")).toBeGreaterThan(log.indexOf("end w"));
+    expect(log.indexOf("start z")).toBeGreaterThan(log.indexOf("w resumed"));
+  });
+
+  it("an abort during slot.idle ends the walk once the idle node returns", async () => {
+    const controller = new AbortController();
+    const cancelled: string[] = [];
+    const summary = await walk(
+      [
+        { id: "a", dependsOn: [] },
+        { id: "b", dependsOn: ["a"] },
+      ],
+      {
+        concurrency: 1,
+        signal: controller.signal,
+        visit: async (_id, signal, slot) => {
+          await slot.idle(async () => {
+            controller.abort();
+            expect(signal.aborted).toBe(true);
+          });
+          return true;
+        },
+        onCancelled: (id) => cancelled.push(id),
+      },
+    );
+    expect(summary).toEqual({ visited: 1, skipped: 0, cancelled: 1 });
+    expect(cancelled).toEqual(["b"]);
+  });
+
   it("skips transitive dependents of a node that returns false, finishes the rest", async () => {
     const skipped: Array<[string, string]> = [];
     const visited: string[] = [];

@@ -60,6 +60,16 @@ export class Limiter {
     const next = this.#waiters.shift();
     if (next) next();
   }
+
+  /** Run `task` holding a slot (waiting for one first); the slot is released however it ends. */
+  async run<T>(task: () => Promise<T>, options: { signal?: AbortSignal } = {}): Promise<T> {
+    await this.acquire(options);
+    try {
+      return await task();
+    } finally {
+      this.release();
+    }
+  }
 }
 
 export interface WalkNode {
@@ -73,14 +83,26 @@ export interface WalkNode {
   instant?: boolean;
 }
 
+/** What a running node may do with its concurrency slot. */
+export interface WalkSlot {
+  /**
+   * Run `wait` without holding the slot: it is released (another node may start) and taken again
+   * when `wait` settles, before this resolves. The node keeps its lane. For waiting that sends
+   * nothing (a sleep between polls, a back-off): concurrency bounds work in flight, not waits.
+   * A node resuming from a wait gets the next free slot before any node not yet started.
+   */
+  idle<T>(wait: () => Promise<T>): Promise<T>;
+}
+
 export interface WalkOptions {
+  /** Nodes working at once (a node inside `slot.idle` does not count). */
   concurrency: number;
   signal?: AbortSignal;
   /**
    * Run one node. Resolve true when its dependents may run, false to skip them. A rejection
    * counts as false. `signal` fires when the walk is aborted.
    */
-  visit: (id: string, signal: AbortSignal) => Promise<boolean> | boolean;
+  visit: (id: string, signal: AbortSignal, slot: WalkSlot) => Promise<boolean> | boolean;
   /** A node not run because `blockedBy` (a node whose visit returned false) is upstream. */
   onSkipped?: (id: string, blockedBy: string) => void;
   /** A node not started because the walk was aborted. */
@@ -93,28 +115,36 @@ export interface WalkSummary {
   cancelled: number;
 }
 
-type NodeState = "waiting" | "ready" | "running" | "done" | "skipped" | "cancelled";
+const WAITING = 0;
+const READY = 1;
+const RUNNING = 2;
+const DONE = 3;
+const SKIPPED = 4;
+const CANCELLED = 5;
 
 /** Walk `nodes` in dependency order. Resolves when every node is done, skipped or cancelled. */
 export function walk(nodes: readonly WalkNode[], options: WalkOptions): Promise<WalkSummary> {
   const graph = Graph.fromDependencies(
     nodes.map((node) => ({ address: node.id, dependsOn: node.dependsOn })),
   );
+  // Internally a node is its topological position: arrays instead of maps keyed by id, and a
+  // ready queue ordered by two numbers (the comparator runs O(n log n) times on big plans).
   const order = graph.topologicalOrder();
+  const count = order.length;
   const byId = new Map(nodes.map((node) => [node.id, node]));
   const position = new Map(order.map((id, index) => [id, index]));
+  const nodeAt = order.map((id) => byId.get(id)!);
+  const dependentsAt = order.map((id) => [...graph.dependentsView(id)].map((d) => position.get(d)!));
 
   // Critical-path priority: a node's weight plus the heaviest chain of dependents after it.
-  const priority = new Map<string, number>();
-  for (let index = order.length - 1; index >= 0; index--) {
-    const id = order[index]!;
-    const node = byId.get(id)!;
+  const priority = new Float64Array(count);
+  for (let index = count - 1; index >= 0; index--) {
+    const node = nodeAt[index]!;
     let tail = 0;
-    for (const dependent of graph.dependentsView(id)) tail = Math.max(tail, priority.get(dependent)!);
-    priority.set(id, (node.instant ? 0 : (node.weight ?? 1)) + tail);
+    for (const dependent of dependentsAt[index]!) tail = Math.max(tail, priority[dependent]!);
+    priority[index] = (node.instant ? 0 : (node.weight ?? 1)) + tail;
   }
-  const before = (a: string, b: string) =>
-    priority.get(b)! - priority.get(a)! || position.get(a)! - position.get(b)!;
+  const before = (a: number, b: number) => priority[b]! - priority[a]! || a - b;
 
   const limiter = new Limiter(options.concurrency);
   const controller = new AbortController();
@@ -122,30 +152,32 @@ export function walk(nodes: readonly WalkNode[], options: WalkOptions): Promise<
   // that exceeds Node's default of 10 listeners, which is expected here, not a leak.
   setMaxListeners(0, controller.signal);
   const outer = options.signal;
-  const state = new Map<string, NodeState>();
-  const remaining = new Map<string, number>();
-  const ready = new MinHeap<string>(before);
+  const state = new Uint8Array(count);
+  const remaining = new Int32Array(count);
+  const ready = new MinHeap<number>(before);
   const busyLanes = new Set<string>();
-  const laneQueues = new Map<string, MinHeap<string>>();
+  const laneQueues = new Map<string, MinHeap<number>>();
   const summary: WalkSummary = { visited: 0, skipped: 0, cancelled: 0 };
   let settled = 0;
+  // Started and not finished, idle or not (an abort waits for all of them).
+  let running = 0;
 
   return new Promise<WalkSummary>((resolve) => {
     let finished = false;
     const finishIfDone = () => {
       if (finished) return;
-      if (controller.signal.aborted && limiter.active === 0) {
-        for (const id of order) {
-          const current = state.get(id);
-          if (current === "waiting" || current === "ready") {
-            state.set(id, "cancelled");
+      if (controller.signal.aborted && running === 0) {
+        for (let index = 0; index < count; index++) {
+          const current = state[index];
+          if (current === WAITING || current === READY) {
+            state[index] = CANCELLED;
             settled++;
             summary.cancelled++;
-            options.onCancelled?.(id);
+            options.onCancelled?.(order[index]!);
           }
         }
       }
-      if (settled === order.length) {
+      if (settled === count) {
         finished = true;
         outer?.removeEventListener("abort", onAbort);
         resolve(summary);
@@ -156,123 +188,146 @@ export function walk(nodes: readonly WalkNode[], options: WalkOptions): Promise<
       finishIfDone();
     };
 
-    const skipDependents = (id: string) => {
-      for (const dependent of [...graph.transitiveDependents(id)].sort(
-        (a, b) => position.get(a)! - position.get(b)!,
-      )) {
-        const current = state.get(dependent);
-        if (current !== "waiting" && current !== "ready") continue;
-        state.set(dependent, "skipped");
+    const skipDependents = (index: number) => {
+      const id = order[index]!;
+      for (const dependent of [...graph.transitiveDependents(id)]
+        .map((d) => position.get(d)!)
+        .sort((a, b) => a - b)) {
+        const current = state[dependent];
+        if (current !== WAITING && current !== READY) continue;
+        state[dependent] = SKIPPED;
         settled++;
         summary.skipped++;
-        options.onSkipped?.(dependent, id);
+        options.onSkipped?.(order[dependent]!, id);
       }
     };
 
-    const complete = (id: string, ok: boolean) => {
-      state.set(id, "done");
+    const complete = (index: number, ok: boolean) => {
+      state[index] = DONE;
       settled++;
       summary.visited++;
       if (!ok) {
-        skipDependents(id);
+        skipDependents(index);
         return;
       }
-      for (const dependent of graph.dependentsView(id)) {
-        const left = remaining.get(dependent)! - 1;
-        remaining.set(dependent, left);
-        if (left === 0 && state.get(dependent) === "waiting") makeReady(dependent);
+      for (const dependent of dependentsAt[index]!) {
+        const left = --remaining[dependent]!;
+        if (left === 0 && state[dependent] === WAITING) makeReady(dependent);
       }
     };
 
-    const makeReady = (id: string) => {
+    const makeReady = (index: number) => {
       if (controller.signal.aborted) return;
-      if (byId.get(id)!.instant) {
-        instantQueue.push(id);
+      if (nodeAt[index]!.instant) {
+        instantQueue.push(index);
         finishInstant();
         return;
       }
-      state.set(id, "ready");
-      ready.push(id);
+      state[index] = READY;
+      ready.push(index);
     };
 
     // Instant nodes complete in a loop, not by recursion: a long chain of them (a plan of noops)
     // would otherwise overflow the stack.
-    let instantQueue: string[] = [];
+    let instantQueue: number[] = [];
     let finishingInstant = false;
+    const noSlot: WalkSlot = { idle: (wait) => wait() };
     const finishInstant = () => {
       if (finishingInstant) return;
       finishingInstant = true;
-      for (let index = 0; index < instantQueue.length && !controller.signal.aborted; index++) {
-        const id = instantQueue[index]!;
+      for (let at = 0; at < instantQueue.length && !controller.signal.aborted; at++) {
+        const index = instantQueue[at]!;
         let ok = false;
         try {
-          const result = options.visit(id, controller.signal);
+          const result = options.visit(order[index]!, controller.signal, noSlot);
           // An instant node must answer synchronously; a promise counts as success once settled.
           ok = typeof result === "boolean" ? result : true;
         } catch {
           ok = false;
         }
-        complete(id, ok);
+        complete(index, ok);
       }
       // Left over only after an abort: those stay waiting and end cancelled.
       instantQueue = [];
       finishingInstant = false;
     };
 
-    const start = (id: string) => {
-      const node = byId.get(id)!;
-      state.set(id, "running");
+    const start = (index: number) => {
+      const node = nodeAt[index]!;
+      state[index] = RUNNING;
+      running++;
       if (node.lane !== undefined) busyLanes.add(node.lane);
+      // The slot this node holds: released while it idles, taken again before it goes on.
+      let holding = true;
+      let idling = 0;
+      const slot: WalkSlot = {
+        idle: async (wait) => {
+          // Nested or parallel idles of one node share one release.
+          if (idling++ === 0 && holding) {
+            holding = false;
+            limiter.release();
+            pump();
+          }
+          try {
+            return await wait();
+          } finally {
+            if (--idling === 0) {
+              await limiter.acquire({ signal: controller.signal });
+              holding = true;
+            }
+          }
+        },
+      };
       let outcome: Promise<boolean>;
       try {
-        outcome = Promise.resolve(options.visit(id, controller.signal));
+        outcome = Promise.resolve(options.visit(node.id, controller.signal, slot));
       } catch (error) {
         outcome = Promise.reject(error);
       }
       outcome.then(
-        (ok) => onVisited(node, ok === true),
-        () => onVisited(node, false),
+        (ok) => onVisited(index, ok === true, holding),
+        () => onVisited(index, false, holding),
       );
     };
 
-    const onVisited = (node: WalkNode, ok: boolean) => {
-      limiter.release();
-      if (node.lane !== undefined) {
-        busyLanes.delete(node.lane);
-        const queue = laneQueues.get(node.lane);
+    const onVisited = (index: number, ok: boolean, holding: boolean) => {
+      running--;
+      if (holding) limiter.release();
+      const lane = nodeAt[index]!.lane;
+      if (lane !== undefined) {
+        busyLanes.delete(lane);
+        const queue = laneQueues.get(lane);
         const next = queue?.pop();
         if (next !== undefined) ready.push(next);
       }
-      complete(node.id, ok);
+      complete(index, ok);
       pump();
       finishIfDone();
     };
 
     const pump = () => {
       while (!controller.signal.aborted && ready.size > 0 && limiter.active < limiter.limit) {
-        const id = ready.pop()!;
-        const lane = byId.get(id)!.lane;
+        const index = ready.pop()!;
+        const lane = nodeAt[index]!.lane;
         if (lane !== undefined && busyLanes.has(lane)) {
           let queue = laneQueues.get(lane);
           if (!queue) {
-            queue = new MinHeap<string>(before);
+            queue = new MinHeap<number>(before);
             laneQueues.set(lane, queue);
           }
-          queue.push(id);
+          queue.push(index);
           continue;
         }
         limiter.tryAcquire();
-        start(id);
+        start(index);
       }
     };
 
-    for (const id of order) {
-      state.set(id, "waiting");
-      remaining.set(id, graph.dependencyCount(id));
-    }
+    for (let index = 0; index < count; index++) remaining[index] = graph.dependencyCount(order[index]!);
     if (outer?.aborted) controller.abort(outer.reason);
     else outer?.addEventListener("abort", onAbort, { once: true });
-    for (const id of order) if (remaining.get(id) === 0 && state.get(id) === "waiting") makeReady(id);
+    for (let index = 0; index < count; index++)
+      if (remaining[index] === 0 && state[index] === WAITING) makeReady(index);
     pump();
     finishIfDone();
   });

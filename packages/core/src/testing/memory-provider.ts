@@ -510,21 +510,24 @@ export class MemoryProvider implements Provider {
   }
 
   #ensureConnection(targetId: string, source: string): void {
-    const existing = this.#state.connections.find(
-      (c) => lower(c.targetId) === lower(targetId) && c.source === source,
-    );
-    if (existing) return;
+    const key = connectionKey(targetId, source);
+    const sameOwner = this.#index().connections.get(key);
+    if (sameOwner?.some((c) => c.source === source)) return;
     const pending = (this.#options.pendingApprovalTargets ?? []).some(
       (target) => lower(target) === lower(targetId),
     );
     const name = hashJson([targetId, source]).slice(0, 12);
-    this.#state.connections.push({
+    const connection: MemoryConnection = {
       targetId,
       id: `${targetId}/privateEndpointConnections/pfnet-${name}`,
       status: pending ? "Pending" : "Approved",
       source,
-    });
-    this.#dropIndexes();
+    };
+    this.#state.connections.push(connection);
+    // Keep the index current rather than dropping it: rebuilding it after every write made an
+    // apply quadratic in the number of workspaces.
+    if (sameOwner) sameOwner.push(connection);
+    else this.#index().connections.set(key, [connection]);
   }
 
   // ------------------------------------------------------------------ read
@@ -860,12 +863,34 @@ export class MemoryProvider implements Provider {
     if (target) this.#ensureConnection(target, `${lower(workspaceArmId(ws))}/outboundrules/${lower(name)}`);
   }
 
+  /**
+   * One write. The lookup indexes are kept current by the writes themselves, and only the etags
+   * of what the step can have changed are forgotten (its workspace with its rules and endpoints,
+   * the connection it approves): a write costs O(its workspace), not O(the whole state), so an
+   * apply is linear in the number of workspaces (dropping every index per write made it quadratic).
+   */
   #execute(step: PlanStep): StepResult {
-    this.#dropIndexes();
     try {
       return this.#executeStep(step);
     } finally {
-      this.#dropIndexes();
+      this.#forgetEtagsOf(step);
+    }
+  }
+
+  #forgetEtagsOf(step: PlanStep): void {
+    const identity = step.identity as Identity;
+    const ref = identity.workspace as WorkspaceRef | undefined;
+    const ws = ref ? this.#findWorkspace(ref) : undefined;
+    if (ws) {
+      this.#etags.delete(ws);
+      // Rule and endpoint writes store new objects (no etag yet); only provisioning (and a
+      // workspace create that provisions) changes the statuses of the existing rules.
+      if (step.kind === "managedNetwork" || step.kind === "workspace")
+        for (const rule of Object.values(ws.rules)) this.#etags.delete(rule);
+    }
+    if (step.kind === "privateEndpointApproval") {
+      const connection = this.#findConnection(identity);
+      if (connection) this.#etags.delete(connection);
     }
   }
 
@@ -908,7 +933,7 @@ export class MemoryProvider implements Provider {
             ...(after as Partial<MemoryWorkspace>),
           });
           this.#state.workspaces.push(created);
-          this.#dropIndexes();
+          this.#indexes?.workspaces.set(workspaceKey(created), created);
           if (create.provisionNetworkNow === true && created.isolationMode !== "Disabled")
             this.#provision(created, ref);
           return ok;
