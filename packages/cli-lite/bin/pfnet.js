@@ -1,5 +1,10 @@
 #!/usr/bin/env node
 // Thin launcher: the CLI lives in dist/main.js, built by `pnpm install` (root prepare script).
+import module from "node:module";
+
+// Start-up: Node 22.1+ keeps compiled code between runs (in the OS temp folder; NODE_DISABLE_COMPILE_CACHE=1
+// turns it off). Node 20 has no such API.
+module.enableCompileCache?.();
 import("../dist/main.js").catch((error) => {
   if (error && error.code === "ERR_MODULE_NOT_FOUND") {
     process.stderr.write(

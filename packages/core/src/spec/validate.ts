@@ -5,8 +5,9 @@
  * values), PFN004 missing required field, PFN005 wrong format or length. See `rules/catalogue.ts`.
  */
 import type { TSchema } from "@sinclair/typebox";
-import { type ValueError, ValueErrorType } from "@sinclair/typebox/errors";
-import { Value } from "@sinclair/typebox/value";
+import { Errors, type ValueError, ValueErrorType } from "@sinclair/typebox/errors";
+// The one function, not the `Value` namespace: that pulls every value operation into the bundle.
+import { Check } from "@sinclair/typebox/value";
 import type { Diagnostic } from "../diagnostics.js";
 import { ruleInfo } from "../rules/catalogue.js";
 import { checkSpec } from "../rules/spec-rules.js";
@@ -46,8 +47,8 @@ export function checkSchema(input: unknown): Diagnostic[] {
   let errors: ValueError[];
   try {
     // The plain check is much cheaper than collecting errors; valid specs need only it.
-    if (Value.Check(Topology, input)) return [];
-    errors = [...Value.Errors(Topology, input)];
+    if (Check(Topology, input)) return [];
+    errors = [...Errors(Topology, input)];
   } catch (error) {
     // Exotic JS input (getters that throw, proxies): report instead of throwing.
     return [make("PFN002", "", `The topology cannot be inspected: ${errorText(error)}.`)];
