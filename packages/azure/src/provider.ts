@@ -3,12 +3,14 @@
  */
 import type { GetTokenOptions, TokenCredential } from "@azure/core-auth";
 import type {
+  Inventory,
   OutboundRuleIdentity,
   OutboundRuleProperties,
   PlanStep,
   Provider,
   ProviderContext,
   ReadResult,
+  ResourceGroupScope,
   ResourceKind,
   ResourceNode,
   StepResult,
@@ -16,6 +18,7 @@ import type {
 } from "@pfnet/core";
 import { AzureClients } from "./clients.js";
 import { NotSupportedError, toAzureError } from "./errors.js";
+import { readInventory } from "./inventory.js";
 import {
   type AzureProviderOptions,
   DEFAULT_ENDPOINT,
@@ -122,6 +125,23 @@ export class AzureProvider implements Provider {
     });
     try {
       return await session.readNodes(nodes);
+    } catch (error) {
+      if (context.signal.aborted) throw abortError(context.signal);
+      throw toAzureError(error);
+    }
+  }
+
+  /** What a resource group holds that a spec can describe (for `importTopology`). Reads only. */
+  async inventory(scope: ResourceGroupScope, context: ProviderContext): Promise<Inventory> {
+    const retry = {
+      signal: context.signal,
+      emit: context.emit,
+      address: "inventory",
+      retry: this.retry,
+      waits: this.waits,
+    };
+    try {
+      return await readInventory(this.clients, scope, retry);
     } catch (error) {
       if (context.signal.aborted) throw abortError(context.signal);
       throw toAzureError(error);

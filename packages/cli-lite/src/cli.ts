@@ -56,7 +56,7 @@ export async function runCli(
       io.stdout.write(`${USAGE[command]}\n`);
       return EXIT.ok;
     }
-    checkPositionals(command, spec.input, parsed.positionals);
+    checkPositionals(command, spec.input, parsed.positionals, spec.manyInputs === true);
     const color = (isTTY: boolean) => colorWanted({ noColorFlag: parsed.flags.noColor, env: io.env, isTTY });
     const ctx: CommandContext = {
       command,
@@ -78,15 +78,20 @@ export async function runCli(
   }
 }
 
-/** A command takes exactly its one argument (`input`), or none. */
-function checkPositionals(command: CommandName, input: string | undefined, positionals: string[]): void {
+/** A command takes exactly its one argument (`input`), one or more of them (`many`), or none. */
+function checkPositionals(
+  command: CommandName,
+  input: string | undefined,
+  positionals: string[],
+  many: boolean,
+): void {
   if (input === undefined) {
     if (positionals.length > 0)
       throw new CliUsageError(`pfnet ${command} takes no arguments, got: ${positionals.join(" ")}`);
     return;
   }
   if (positionals.length === 0) throw new CliUsageError(`pfnet ${command} needs ${input}`);
-  if (positionals.length > 1) {
+  if (positionals.length > 1 && !many) {
     throw new CliUsageError(
       `pfnet ${command} takes one file, got ${positionals.length}: ${positionals.join(" ")}`,
     );

@@ -2,11 +2,12 @@
  * The lifecycle commands end to end: the real AzureProvider against the ARM emulator, through
  * `runCli` — apply an example, then `output`, `import`, `destroy`.
  */
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Emulator, startEmulator } from "@pfnet/arm-emulator";
 import type { Outputs } from "@pfnet/core";
 import { describe, expect, it } from "vitest";
-import { run, tempDir } from "./helpers.js";
+import { REPO_ROOT, run, tempDir } from "./helpers.js";
 
 /** Milliseconds per Azure minute: provisioning (30 min) takes 150 ms. */
 const TIME_SCALE = 5;
@@ -101,6 +102,127 @@ describe("pfnet output", () => {
       const text = await run(["output", spec, ...target], { env });
       expect(text.stdout).toContain("private endpoint pe-pf-byo-aoai, connection Approved");
       expect(text.stdout).not.toContain("Firewall");
+    });
+  });
+});
+
+const EXAMPLES = readdirSync(join(REPO_ROOT, "examples")).filter((file) => file.endsWith(".yaml"));
+
+/** Workspace ARM ids of a spec file (its workspaces' names in its resource group). */
+function workspaceIds(specText: string): string[] {
+  const subscription = /^subscriptionId: (\S+)/m.exec(specText)![1]!;
+  const group = /^resourceGroup: (\S+)/m.exec(specText)![1]!;
+  const names = [...specText.matchAll(/^ {2}([a-z0-9-]+):\s*$/gm)]
+    .map((m) => m[1]!)
+    .filter((name) => name.startsWith("pf-"));
+  return names.map(
+    (name) =>
+      `/subscriptions/${subscription}/resourceGroups/${group}/providers/Microsoft.MachineLearningServices/workspaces/${name}`,
+  );
+}
+
+async function expectImportRoundTrip(ids: string[], target: string[]): Promise<string> {
+  const dir = tempDir();
+  const imported = await run(["import", ...ids, "--out", "imported.yaml", ...target], { cwd: dir, env });
+  expect(imported.code, imported.stdout + imported.stderr).toBe(0);
+  expect(imported.stdout).toContain("Wrote imported.yaml");
+  const validated = await run(["validate", "imported.yaml"], { cwd: dir });
+  expect(validated.code, validated.stdout).toBe(0);
+  const planned = await run(["plan", "imported.yaml", "--detailed-exitcode", ...target], { cwd: dir, env });
+  expect(planned.code, planned.stdout + planned.stderr).toBe(0);
+  expect(planned.stdout).toContain("No changes.");
+  return readFileSync(join(dir, "imported.yaml"), "utf8");
+}
+
+describe("pfnet import", () => {
+  it.each(EXAMPLES)(
+    "round-trips the applied state of %s: the written spec validates and plans empty",
+    async (example) => {
+      await withEmulator(async (em, target) => {
+        const spec = `examples/${example}`;
+        await applied(spec, target);
+        const writesBefore = em.requests.entries.filter((r) => r.method !== "GET").length;
+        const written = await expectImportRoundTrip(
+          workspaceIds(readFileSync(join(REPO_ROOT, spec), "utf8")),
+          target,
+        );
+        expect(written).toContain("# Written by `pfnet import`");
+        // Import and the plans after it read only.
+        expect(em.requests.entries.filter((r) => r.method !== "GET").length).toBe(writesBefore);
+      });
+    },
+  );
+
+  it("describes a workspace configured behind pfnet's back, and marks what it cannot say", async () => {
+    await withEmulator(async (em, target) => {
+      const aoai = `/subscriptions/${em.subscriptionId}/resourceGroups/rg-promptflow/providers/Microsoft.CognitiveServices/accounts/aoai-pf`;
+      em.state.patchWorkspace("pf-ws", {
+        publicNetworkAccess: "Disabled",
+        isolationMode: "AllowOnlyApprovedOutbound",
+        networkStatus: "Active",
+      });
+      em.state.setRule("pf-ws", "pe-aoai", {
+        type: "PrivateEndpoint",
+        category: "UserDefined",
+        destination: { serviceResourceId: aoai, subresourceTarget: "account", sparkEnabled: false },
+      });
+      em.state.setRule("pf-ws", "fqdn-pypi-org", {
+        type: "FQDN",
+        category: "UserDefined",
+        destination: "pypi.org",
+      });
+      em.state.setRule("pf-ws", "monitor", {
+        type: "ServiceTag",
+        category: "UserDefined",
+        destination: { serviceTag: "AzureMonitor", protocol: "TCP", portRanges: "443", action: "Allow" },
+      });
+      em.state.setRule("pf-ws", "hand-made", {
+        type: "FQDN",
+        category: "UserDefined",
+        destination: "example.org",
+      });
+      em.state.provisionNow("pf-ws");
+      em.state.addOnlineEndpoint("pf-ws", "pf-score", "Disabled");
+
+      const group = `/subscriptions/${em.subscriptionId}/resourceGroups/rg-promptflow`;
+      const written = await expectImportRoundTrip([group], target);
+      expect(written).toMatch(/services:\n\s+aoai:\n\s+kind: aiServices/);
+      expect(written).toMatch(/pf-ws:[\s\S]*network: managed[\s\S]*ingress: private[\s\S]*egress: private/);
+      expect(written).toContain("- pypi.org");
+      expect(written).toContain("serviceTag: AzureMonitor");
+      expect(written).toContain("name: monitor");
+      expect(written).toContain("pf-score:");
+      expect(written).toContain("storageRole: false");
+      expect(written).toMatch(/# pfnet import: Outbound rule hand-made is left out/);
+
+      const json = await run(["import", group, "--json", ...target], { env });
+      const result = JSON.parse(json.stdout) as {
+        topology: { workspaces: Record<string, unknown> };
+        notes: unknown[];
+      };
+      expect(Object.keys(result.topology.workspaces).sort()).toEqual(["pf-byo", "pf-ws"]);
+    });
+  });
+
+  it("refuses a bad id, and an --out file that exists", async () => {
+    await withEmulator(async (_em, target) => {
+      const bad = await run(["import", "pf-ws", ...target], { env });
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toContain("is neither a workspace nor a resource group ARM id");
+      const dir = tempDir({ "taken.yaml": "keep me" });
+      const taken = await run(
+        [
+          "import",
+          "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-promptflow",
+          "--out",
+          "taken.yaml",
+          ...target,
+        ],
+        { cwd: dir, env },
+      );
+      expect(taken.code).toBe(1);
+      expect(taken.stderr).toContain("the file exists");
+      expect(readFileSync(join(dir, "taken.yaml"), "utf8")).toBe("keep me");
     });
   });
 });

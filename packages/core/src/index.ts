@@ -67,6 +67,15 @@ export {
   type WalkSummary,
   walk,
 } from "./graph/index.js";
+// Import: the spec of existing workspaces.
+export {
+  type FormatImportOptions,
+  formatImportedSpec,
+  type ImportNote,
+  type ImportOptions,
+  type ImportResult,
+  importTopology,
+} from "./import/index.js";
 // Spec: loading, validation, typed authoring.
 export { describeBytes, jsonTooDeepAt, MAX_NESTING_DEPTH, MAX_SPEC_BYTES } from "./input-limits.js";
 // Model and the provider port.
@@ -124,9 +133,11 @@ export {
 } from "./plan/index.js";
 export { validate } from "./plan/spec-input.js";
 export type {
+  Inventory,
   Provider,
   ProviderContext,
   ReadResult,
+  ResourceGroupScope,
   StepJournal,
   StepResult,
   UnfinishedOperation,

@@ -65,9 +65,30 @@ export interface ReadResult {
 
 export type StepResult = { outcome: "succeeded" } | { outcome: "pendingApproval"; pending: PendingApproval };
 
+/** A resource group, the scope `inventory` lists. */
+export interface ResourceGroupScope {
+  subscriptionId: string;
+  resourceGroup: string;
+}
+
+/**
+ * What exists in one resource group that a spec can describe (`importTopology`). Read-only, like
+ * `read`; everything else import needs it reads through `read` with nodes it builds.
+ */
+export interface Inventory {
+  /** The Machine Learning workspaces of the group, with their region and online endpoint names. */
+  workspaces: Array<{ name: string; location?: string; onlineEndpoints: string[] }>;
+  /** The private endpoints of the group (own-VNet workspaces reach services through them). */
+  privateEndpoints: Array<{ name: string; id: string; subnetId: string; targetId: string; groupId: string }>;
+  /** The network security groups of the group, with the names of their security rules. */
+  networkSecurityGroups: Array<{ id: string; ruleNames: string[] }>;
+}
+
 export interface Provider {
   /** Short name recorded in plans, e.g. `azure` or `memory`. */
   readonly name: string;
   read(nodes: readonly ResourceNode[], context: ProviderContext): Promise<ReadResult>;
   apply(step: PlanStep, context: ProviderContext): Promise<StepResult>;
+  /** Optional, for `importTopology`: list what exists in a resource group. Never writes. */
+  inventory?(scope: ResourceGroupScope, context: ProviderContext): Promise<Inventory>;
 }

@@ -27,6 +27,14 @@ export class MachineLearningRest {
     return this.arm.getOptional<Workspace>(workspacePath(ws), { apiVersion: ML_API_VERSION, signal });
   }
 
+  /** `Workspaces_ListByResourceGroup`: GET …/resourceGroups/{rg}/providers/…/workspaces, every page. */
+  listWorkspaces(subscriptionId: string, resourceGroup: string, signal: AbortSignal): Promise<Workspace[]> {
+    return this.arm.listAll<Workspace>(
+      `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces`,
+      { apiVersion: ML_API_VERSION, signal },
+    );
+  }
+
   /** `Workspaces_CreateOrUpdate`: PUT …/workspaces/{ws} (LRO). */
   createWorkspace(
     ws: WorkspaceRef,

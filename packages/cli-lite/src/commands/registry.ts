@@ -26,6 +26,8 @@ export interface CommandSpec {
    * or `undefined` when it takes none.
    */
   input: string | undefined;
+  /** True when the command takes one or more such arguments (`pfnet import ID...`). */
+  manyInputs?: boolean;
   /** Whether the exit codes block belongs under this command's help. */
   exitCodesInHelp?: boolean;
   /** Import the command's module (only when it runs). */
@@ -138,6 +140,27 @@ clients need to reach the workspace. Nothing is changed.
 Options:
   --json              Print the outputs as JSON (docs/cli.md#output)`,
     load: async () => (await import("./output.js")).runOutput,
+  },
+  import: {
+    synopsis: "import <ARM id>...",
+    summary: "Write the spec that describes existing workspaces (by id, or all in a resource group)",
+    input: "a workspace or resource group ARM id",
+    manyInputs: true,
+    options: { out: { type: "string" }, json: { type: "boolean" } },
+    help: `Usage: pfnet import <ARM id>... [options]
+
+Read existing workspaces and write the spec that describes them: network, ingress, egress,
+firewall SKU, outbound rules as services / hosts / service tags (with the services declared),
+online endpoints, the storage role. Give workspace ids
+(/subscriptions/SUB/resourceGroups/RG/providers/Microsoft.MachineLearningServices/workspaces/NAME)
+or resource group ids (/subscriptions/SUB/resourceGroups/RG: every workspace in it). What the spec
+cannot say is left out and marked with a \`# pfnet import:\` comment; \`pfnet plan\` of the written
+spec shows no changes. Nothing is changed in Azure.
+
+Options:
+  --out FILE          Write the spec to FILE (refused when FILE exists) instead of stdout
+  --json              Print {"topology": {...}, "notes": [...]} instead of YAML`,
+    load: async () => (await import("./import.js")).runImport,
   },
 } satisfies Record<string, CommandSpec>;
 

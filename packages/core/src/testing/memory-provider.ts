@@ -25,7 +25,14 @@ import {
 } from "../model.js";
 import { hashJson } from "../plan/canonical.js";
 import type { PlanStep } from "../plan/types.js";
-import type { Provider, ProviderContext, ReadResult, StepResult } from "../provider.js";
+import type {
+  Inventory,
+  Provider,
+  ProviderContext,
+  ReadResult,
+  ResourceGroupScope,
+  StepResult,
+} from "../provider.js";
 
 export type RuleStatus = "Inactive" | "Active" | "Provisioning" | "Deleting" | "Failed";
 
@@ -769,6 +776,38 @@ export class MemoryProvider implements Provider {
       }
     }
     return { resources, discovered };
+  }
+
+  /** What exists in a resource group (for `importTopology`). */
+  async inventory(scope: ResourceGroupScope, context: ProviderContext): Promise<Inventory> {
+    this.calls.read++;
+    if (context.signal.aborted) throw new PfnetError("ABORTED", "Read aborted.");
+    const inGroup = (item: { subscriptionId: string; resourceGroup: string }) =>
+      lower(item.subscriptionId) === lower(scope.subscriptionId) &&
+      lower(item.resourceGroup) === lower(scope.resourceGroup);
+    const groupPrefix = lower(
+      `/subscriptions/${scope.subscriptionId}/resourceGroups/${scope.resourceGroup}/`,
+    );
+    const nsgRules = new Map<string, string[]>();
+    for (const rule of this.#state.nsgRules) {
+      if (!lower(rule.nsgId).startsWith(groupPrefix)) continue;
+      nsgRules.set(rule.nsgId, [...(nsgRules.get(rule.nsgId) ?? []), rule.name]);
+    }
+    return {
+      workspaces: this.#state.workspaces.filter(inGroup).map((ws) => ({
+        name: ws.name,
+        ...(ws.location === undefined ? {} : { location: ws.location }),
+        onlineEndpoints: Object.keys(ws.onlineEndpoints).sort(),
+      })),
+      privateEndpoints: this.#state.privateEndpoints.filter(inGroup).map((pe) => ({
+        name: pe.name,
+        id: privateEndpointArmId(pe),
+        subnetId: pe.subnetId,
+        targetId: pe.targetId,
+        groupId: pe.groupId,
+      })),
+      networkSecurityGroups: [...nsgRules].map(([id, ruleNames]) => ({ id, ruleNames })),
+    };
   }
 
   // ------------------------------------------------------------------ apply
