@@ -11,8 +11,11 @@
  */
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { apply, diff, expand, type Plan, type PlanStep, type Provider, plan, validate } from "@pfnet/core";
+import { apply, diff, expand, type PlanStep, type Provider, plan, validate } from "@pfnet/core";
 import { MemoryProvider, memoryWorkspace, seededRandom } from "@pfnet/core/testing";
+// The walk alone, for synthetic graphs no spec makes (not exported from the package).
+import { applyVerified } from "../../packages/core/src/apply/apply.js";
+import { syntheticPlan } from "../../packages/core/test/support.js";
 import { fleetTopology, RG, SUB } from "./fleet/topology.js";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -85,18 +88,8 @@ function step(address: string, dependsOn: string[], extra: Partial<PlanStep> = {
   };
 }
 
-function planOf(steps: PlanStep[]): Plan {
-  return {
-    formatVersion: 1,
-    specHash: "bench",
-    provider: "bench",
-    steps,
-    diagnostics: [],
-    fingerprints: {},
-    unmanaged: [],
-    summary: { create: 0, update: steps.length, delete: 0, replace: 0, provision: 0, approve: 0, noop: 0 },
-  };
-}
+/** Synthetic graphs no spec makes: driven through the walk without re-derivation. */
+const planOf = (steps: PlanStep[]) => syntheticPlan(steps, "bench");
 
 async function schedulerOverhead(): Promise<void> {
   // Seeded: every run measures the same graphs.
@@ -115,7 +108,7 @@ async function schedulerOverhead(): Promise<void> {
     apply: async () => ({ outcome: "succeeded" }),
   };
   const planned = planOf(steps);
-  const ms = await time(10, () => apply(planned, instant, { concurrency: 10, checkStale: false }));
+  const ms = await time(10, () => applyVerified(planned, instant, { concurrency: 10, checkStale: false }));
   rows.push([
     "scheduler: 2,000 zero-latency steps (random DAG, 30% in 50 lanes)",
     `${ms.toFixed(1)} ms`,
@@ -153,7 +146,7 @@ async function wallVsBound(name: string, scenario: Scenario, concurrency: number
   };
   const planned = planOf(scenario.steps);
   const start = performance.now();
-  await apply(planned, sleeper, { concurrency, checkStale: false });
+  await applyVerified(planned, sleeper, { concurrency, checkStale: false });
   const wall = performance.now() - start;
   const bound = lowerBound(scenario, concurrency);
   const ratio = wall / bound;

@@ -28,9 +28,10 @@ function step(partial: Partial<PlanStep> & Pick<PlanStep, "address" | "kind" | "
 }
 
 const plan: Plan = {
-  formatVersion: 1,
+  formatVersion: 2,
   specHash: "abc",
   provider: "memory",
+  origin: { mode: "apply", topology: { version: 1, subscriptionId: "s", resourceGroup: "rg", workspaces: {} } },
   fingerprints: {},
   unmanaged: [
     {

@@ -119,17 +119,29 @@ export {
 // Plan.
 export {
   canonicalJson,
+  checkProvenance,
   ESTIMATES,
   PLAN_FORMAT_VERSION,
   type Plan,
   type PlanAction,
+  type PlanKey,
+  type PlanMode,
   type PlanOptions,
+  type PlanOrigin,
   type PlanStep,
   type PlanWait,
+  type PlanWitness,
+  PlanSchema,
+  type ProvenanceOptions,
   parsePlan,
   plan,
   planHasChanges,
+  planSignature,
+  type SerializePlanOptions,
   serializePlan,
+  signPlan,
+  verifyPlan,
+  verifyPlanSignature,
 } from "./plan/index.js";
 export { validate } from "./plan/spec-input.js";
 export type {

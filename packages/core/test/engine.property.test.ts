@@ -4,15 +4,16 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { apply } from "../src/apply/apply.js";
+import { apply, applyVerified } from "../src/apply/apply.js";
 import { PfnetError } from "../src/errors.js";
 import { Graph } from "../src/graph/graph.js";
 import { plan } from "../src/plan/plan.js";
 import { parsePlan, serializePlan } from "../src/plan/serialize.js";
-import { type Plan, type PlanStep, planHasChanges } from "../src/plan/types.js";
+import { PLAN_FORMAT_VERSION, type PlanStep, planHasChanges } from "../src/plan/types.js";
 import type { Provider, ReadResult, StepResult } from "../src/provider.js";
 import { MemoryProvider } from "../src/testing/index.js";
 import { actualStateFor, choicesArbitrary, topologyArbitrary } from "./arbitraries.js";
+import { syntheticPlan } from "./support.js";
 
 describe("convergence", () => {
   it("apply(plan) on random topologies and actual states, then plan again: no changes", async () => {
@@ -89,7 +90,7 @@ describe("convergence", () => {
         choicesArbitrary,
         fc.double({ min: 0, max: 0.9999, noNaN: true }),
         fc.nat(),
-        fc.integer().filter((version) => version !== 1),
+        fc.integer().filter((version) => version !== PLAN_FORMAT_VERSION),
         async (topology, choices, cut, stepIndex, version) => {
           const provider = new MemoryProvider({ state: actualStateFor(topology, choices) });
           const text = serializePlan(await plan(topology, provider));
@@ -156,18 +157,8 @@ const graphArbitrary: fc.Arbitrary<GraphSpec> = fc
     };
   });
 
-function planOf(steps: PlanStep[]): Plan {
-  return {
-    formatVersion: 1,
-    specHash: "x",
-    provider: "recording",
-    steps,
-    diagnostics: [],
-    fingerprints: {},
-    unmanaged: [],
-    summary: { create: 0, update: steps.length, delete: 0, replace: 0, provision: 0, approve: 0, noop: 0 },
-  };
-}
+/** Synthetic graphs no spec makes: driven through the walk without re-derivation. */
+const planOf = (steps: PlanStep[]) => syntheticPlan(steps, "recording");
 
 /** A provider that checks the scheduler's invariants at every start. */
 class RecordingProvider implements Provider {
@@ -234,7 +225,7 @@ describe("scheduler", () => {
     await fc.assert(
       fc.asyncProperty(graphArbitrary, fc.integer({ min: 1, max: 5 }), async (spec, concurrency) => {
         const provider = new RecordingProvider(spec, concurrency);
-        const result = await apply(planOf(spec.steps), provider, { concurrency, checkStale: false });
+        const result = await applyVerified(planOf(spec.steps), provider, { concurrency, checkStale: false });
         expect(provider.violations).toEqual([]);
         expect(result.outcomes.succeeded).toBe(spec.steps.length);
         expect(provider.started.length).toBe(spec.steps.filter((step) => step.action !== "noop").length);
@@ -254,7 +245,7 @@ describe("scheduler", () => {
           fc.pre(candidates.length > 0);
           const failing = new Set(picks.map((pick) => candidates[pick % candidates.length]!));
           const provider = new RecordingProvider(spec, concurrency, failing);
-          const result = await apply(planOf(spec.steps), provider, { concurrency, checkStale: false });
+          const result = await applyVerified(planOf(spec.steps), provider, { concurrency, checkStale: false });
           const graph = Graph.fromDependencies(spec.steps);
           const outcome = Object.fromEntries(result.steps.map((step) => [step.address, step]));
           const doomed = new Set<string>();
@@ -298,7 +289,7 @@ describe("scheduler", () => {
           provider.onStart = () => {
             if (provider.started.length === abortAfter) controller.abort();
           };
-          const result = await apply(planOf(spec.steps), provider, {
+          const result = await applyVerified(planOf(spec.steps), provider, {
             concurrency,
             checkStale: false,
             signal: controller.signal,

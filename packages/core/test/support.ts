@@ -1,4 +1,5 @@
 /** Shared builders for core tests: the emulator's default names, small topologies, a seeded provider. */
+import { PLAN_ACTIONS, PLAN_FORMAT_VERSION, type Plan, type PlanStep } from "../src/plan/types.js";
 import type { Topology, WorkspaceSpec } from "../src/spec/schema.js";
 import { MemoryProvider, type MemoryProviderOptions, memoryWorkspace } from "../src/testing/index.js";
 
@@ -79,4 +80,24 @@ export function seededProvider(options: MemoryProviderOptions = {}): MemoryProvi
       ...options.state,
     },
   });
+}
+
+/**
+ * A plan around synthetic steps no spec makes (any graph the scheduler tests need). It does not
+ * re-derive, so only `applyVerified` (the walk without re-derivation) runs it.
+ */
+export function syntheticPlan(steps: PlanStep[], provider = "synthetic"): Plan {
+  const summary = Object.fromEntries(PLAN_ACTIONS.map((action) => [action, 0])) as Plan["summary"];
+  for (const step of steps) summary[step.action]++;
+  return {
+    formatVersion: PLAN_FORMAT_VERSION,
+    specHash: "0".repeat(64),
+    provider,
+    origin: { mode: "apply", topology: { version: 1, subscriptionId: SUB, resourceGroup: RG, workspaces: {} } },
+    steps,
+    diagnostics: [],
+    fingerprints: {},
+    unmanaged: [],
+    summary,
+  };
 }

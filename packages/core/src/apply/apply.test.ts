@@ -6,6 +6,7 @@ import {
   managedPrivate,
   SEARCH,
   seededProvider,
+  syntheticPlan,
   topology,
 } from "../../test/support.js";
 import type { PfnetEvent } from "../events.js";
@@ -14,7 +15,7 @@ import { parsePlan, serializePlan } from "../plan/serialize.js";
 import type { Plan, PlanStep } from "../plan/types.js";
 import { planHasChanges } from "../plan/types.js";
 import type { Provider } from "../provider.js";
-import { apply, nodeOfStep } from "./apply.js";
+import { apply, applyVerified, nodeOfStep } from "./apply.js";
 
 const spec = () => topology({ "pf-ws": managedPrivate() });
 
@@ -177,16 +178,8 @@ describe("apply", () => {
       guard: false,
     });
     const steps = [step("a", []), step("b", ["a"]), step("c", [])];
-    const planned: Plan = {
-      formatVersion: 1,
-      specHash: "x",
-      provider: "p",
-      steps,
-      diagnostics: [],
-      fingerprints: {},
-      unmanaged: [],
-      summary: { create: 0, update: 0, delete: 0, replace: 0, provision: 0, approve: 3, noop: 0 },
-    };
+    // A synthetic graph no spec makes: the walk alone, without re-derivation.
+    const planned = syntheticPlan(steps, "p");
     const provider: Provider = {
       name: "p",
       read: async () => ({ resources: {}, discovered: [] }),
@@ -198,7 +191,7 @@ describe("apply", () => {
             }
           : { outcome: "succeeded" },
     };
-    const result = await apply(planned, provider);
+    const result = await applyVerified(planned, provider);
     expect(result.steps.map((s) => [s.address, s.outcome, s.skippedBecause])).toEqual([
       ["a", "pendingApproval", undefined],
       ["b", "skipped", "a"],
@@ -318,7 +311,7 @@ describe("apply", () => {
     const broken = structuredClone(planned);
     broken.steps[1]!.dependsOn.push("workspace.nowhere");
     await expect(apply(broken, provider)).rejects.toMatchObject({ code: "PLAN_INVALID" });
-    await expect(apply({ ...planned, formatVersion: 9 as 1 }, provider)).rejects.toMatchObject({
+    await expect(apply({ ...planned, formatVersion: 9 as 2 }, provider)).rejects.toMatchObject({
       code: "PLAN_INVALID",
     });
   });

@@ -2,6 +2,9 @@
  * `apply`: execute a plan with a provider. Nothing but the plan steers it (reasons are display
  * only).
  *
+ * 0. Re-derivation (plan/verify.ts): the plan must be one pfnet makes from the topology it
+ *    embeds (`PLAN_TAMPERED`, `SPEC_INVALID`); with `planKey` or `spec`, provenance
+ *    (plan/sign.ts). Nothing is read before these pass.
  * 1. Stale check: read every step's resource and compare fingerprints with the plan; any
  *    mismatch throws `PLAN_STALE` before anything is written.
  * 2. Dependency walk (graph/walk.ts): a step starts when its dependencies succeeded, a slot of
@@ -31,7 +34,12 @@ import {
   type PlanStep,
   planHasChanges,
 } from "../plan/types.js";
+import { checkProvenance, type PlanKey } from "../plan/sign.js";
+import { resolveSpec } from "../plan/spec-input.js";
+import { verifyPlan } from "../plan/verify.js";
 import type { Provider, ProviderContext, ReadResult } from "../provider.js";
+import type { LoadedSpec } from "../spec/load.js";
+import type { Topology } from "../spec/schema.js";
 import { StateSession } from "../state/session.js";
 import type { LockHolder, StateBackend } from "../state/types.js";
 
@@ -55,6 +63,16 @@ export interface ApplyOptions {
   state?: StateBackend;
   /** Who the locks name as holder (default: this host, pid and user). */
   lockHolder?: LockHolder;
+  /**
+   * A plan key: the plan must carry a valid signature under it (`PLAN_SIGNATURE`). For plans
+   * read from files; see docs/security.md.
+   */
+  planKey?: PlanKey;
+  /**
+   * The reviewed spec as a witness: its topology must be the one embedded in the plan
+   * (`PLAN_TAMPERED`). For plans read from files.
+   */
+  spec?: Topology | LoadedSpec;
 }
 
 export interface AppliedStep {
@@ -106,13 +124,16 @@ export function nodeOfStep(step: PlanStep): ResourceNode {
   };
 }
 
-function checkPlanShape(plan: Plan): void {
+function checkVersion(plan: Plan): void {
   if (plan.formatVersion !== PLAN_FORMAT_VERSION) {
     throw new PfnetError(
       "PLAN_INVALID",
       `The plan has format version ${String(plan.formatVersion)}; this pfnet applies version ${PLAN_FORMAT_VERSION}. Run \`pfnet plan\` again.`,
     );
   }
+}
+
+function checkPlanShape(plan: Plan): void {
   const addresses = new Set<string>();
   for (const step of plan.steps) {
     if (addresses.has(step.address))
@@ -142,17 +163,46 @@ export async function apply(
   provider: Provider,
   options: ApplyOptions = {},
 ): Promise<ApplyResult> {
-  const started = performance.now();
+  checkOptions(options);
+  checkVersion(plan);
+  checkPlanShape(plan);
+  // Before any read: the plan must be one pfnet makes from its embedded (valid) spec, and, when
+  // the caller names a witness, the witness must vouch for that spec.
+  verifyPlan(plan);
+  if (options.planKey !== undefined || options.spec !== undefined) {
+    checkProvenance(plan, {
+      ...(options.planKey === undefined ? {} : { planKey: options.planKey }),
+      ...(options.spec === undefined ? {} : { specTopology: resolveSpec(options.spec).topology }),
+    });
+  }
+  return applyVerified(plan, provider, options);
+}
+
+function checkOptions(options: ApplyOptions): void {
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-  const checkStale = options.checkStale ?? true;
-  const outer = options.signal ?? new AbortController().signal;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new PfnetError(
       "INVALID_ARGUMENT",
       `concurrency must be a positive integer, got ${String(concurrency)}.`,
     );
   }
+}
+
+/**
+ * The stale check and the walk, for a plan that `apply` has verified. Not exported from the
+ * package: the scheduler's own tests and benchmarks drive it with synthetic graphs no spec makes.
+ */
+export async function applyVerified(
+  plan: Plan,
+  provider: Provider,
+  options: ApplyOptions = {},
+): Promise<ApplyResult> {
+  checkOptions(options);
   checkPlanShape(plan);
+  const started = performance.now();
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  const checkStale = options.checkStale ?? true;
+  const outer = options.signal ?? new AbortController().signal;
   if (outer.aborted)
     throw new PfnetError("ABORTED", "Apply was aborted before it started; nothing was changed.");
   const emit = createEmitter(options.onEvent);

@@ -35,7 +35,7 @@ describe("plan", () => {
         expect(order.indexOf(dependency)).toBeLessThan(order.indexOf(step.address));
       expect(step.reason.length).toBeGreaterThan(10);
     }
-    expect(planned.formatVersion).toBe(1);
+    expect(planned.formatVersion).toBe(2);
     expect(planned.provider).toBe("memory");
     expect(planned.summary).toEqual({
       create: 6,

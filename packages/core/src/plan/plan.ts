@@ -16,12 +16,19 @@ import { checkState, type StateView } from "../rules/index.js";
 import type { LoadedSpec } from "../spec/load.js";
 import type { Topology } from "../spec/schema.js";
 import { hashJson } from "./canonical.js";
+import { applyOrigin } from "./origin.js";
 import { hasErrors, resolveSpec } from "./spec-input.js";
 import { PLAN_FORMAT_VERSION, type Plan, type PlanAction, type PlanStep, type PlanWait } from "./types.js";
 
 export interface PlanOptions {
   signal?: AbortSignal;
   onEvent?: EventListener;
+  /**
+   * The spec file's path relative to the working directory, recorded in the plan's origin so
+   * that `pfnet apply` can find the spec as a witness (see docs/security.md). Default: the
+   * `file` of a `LoadedSpec` when it is a relative path, else none.
+   */
+  specPath?: string;
 }
 
 /** Azure-time estimates (seconds) used in plans. */
@@ -218,6 +225,12 @@ function stateView(nodes: readonly ResourceNode[], read: ReadResult): StateView 
   return { workspaces };
 }
 
+/** A spec path as the origin records it: relative, with `/` separators; none when absolute. */
+function recordedSpecPath(file: string | undefined): string | undefined {
+  if (file === undefined || file === "" || file.startsWith("/") || /^[a-zA-Z]:[\\/]/.test(file)) return undefined;
+  return file.replace(/\\/g, "/");
+}
+
 /**
  * Make a plan: what apply would do to reach the spec. Throws `SPEC_INVALID` on spec errors,
  * `PLAN_FORBIDDEN` when actual state makes the spec impossible (e.g. loosening isolation),
@@ -293,10 +306,12 @@ export async function plan(
   const summary = emptySummary();
   for (const step of steps) summary[step.action]++;
 
+  const origin = applyOrigin(topology, recordedSpecPath(options.specPath ?? resolved.file));
   const planned: Plan = {
     formatVersion: PLAN_FORMAT_VERSION,
-    specHash: hashJson(topology),
+    specHash: hashJson(origin.topology),
     provider: provider.name,
+    origin,
     steps,
     diagnostics: [...resolved.diagnostics, ...stateDiagnostics],
     fingerprints,

@@ -1,16 +1,27 @@
 /**
  * Plan files: the plan as JSON plus a `checksum` (sha256 over the canonical JSON of everything
- * else). `parsePlan` rejects truncated, hand-edited and wrong-version files with `PLAN_INVALID`.
+ * else), and a `signature` when written with a plan key. `parsePlan` rejects truncated,
+ * damaged, wrong-version and wrongly shaped files with `PLAN_INVALID` (the shape is the TypeBox
+ * plan schema, schema.ts). The checksum is not a security check: anyone can recompute it;
+ * re-derivation and provenance (verify.ts, sign.ts) are.
  */
+import { Value } from "@sinclair/typebox/value";
 import { PfnetError } from "../errors.js";
 import { jsonTooDeepAt, MAX_NESTING_DEPTH } from "../input-limits.js";
 import { hashJson } from "./canonical.js";
-import { PLAN_FORMAT_VERSION, type Plan } from "./types.js";
+import { type Plan, PLAN_FORMAT_VERSION, PlanSchema } from "./schema.js";
+import { type PlanKey, signPlan } from "./sign.js";
 
 const AGAIN = "Run `pfnet plan` again to make a new plan file.";
 
-export function serializePlan(plan: Plan): string {
-  const { checksum: _ignored, ...rest } = plan as Plan & { checksum?: string };
+export interface SerializePlanOptions {
+  /** Sign the plan with this key (HMAC-SHA256); see docs/security.md. */
+  planKey?: PlanKey;
+}
+
+export function serializePlan(plan: Plan, options: SerializePlanOptions = {}): string {
+  const { checksum: _ignored, ...unsigned } = plan as Plan & { checksum?: string };
+  const rest = options.planKey === undefined ? unsigned : signPlan(unsigned, options.planKey);
   return `${JSON.stringify({ ...rest, checksum: hashJson(rest) }, null, 2)}\n`;
 }
 
@@ -24,20 +35,14 @@ function invalid(reason: string, details?: Record<string, unknown>): PfnetError 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
-const STEP_FIELDS: Array<[string, (value: unknown) => boolean]> = [
-  ["address", (v) => typeof v === "string"],
-  ["kind", (v) => typeof v === "string"],
-  [
-    "action",
-    (v) =>
-      typeof v === "string" &&
-      ["create", "update", "delete", "replace", "provision", "approve", "noop"].includes(v),
-  ],
-  ["identity", isRecord],
-  ["changedPaths", Array.isArray],
-  ["dependsOn", (v) => Array.isArray(v) && v.every((item) => typeof item === "string")],
-  ["guard", (v) => typeof v === "boolean"],
-];
+/** Where in the plan a schema error is, in words: `step 3 (workspace.pf): /guard`. */
+function placeOf(path: string, value: Record<string, unknown>): string {
+  const match = /^\/steps\/(\d+)(.*)$/.exec(path);
+  if (!match) return path || "/";
+  const step = (value.steps as unknown[])[Number(match[1])];
+  const address = isRecord(step) && typeof step.address === "string" ? ` (${step.address})` : "";
+  return `step ${match[1]}${address}${match[2] ? `: ${match[2]}` : ""}`;
+}
 
 /**
  * Before JSON.parse: the checks after it walk the value recursively, and a file of 100,000
@@ -76,24 +81,12 @@ export function parsePlan(text: string): Plan {
   if (typeof checksum !== "string") throw invalid("it has no checksum (was it written by pfnet?)");
   if (hashJson(rest) !== checksum)
     throw invalid("its checksum does not match its content (it was edited or damaged)");
-  // The checksum proves pfnet wrote it; the shape check guards against other versions' bugs.
-  if (typeof rest.specHash !== "string" || typeof rest.provider !== "string")
-    throw invalid("it lacks specHash or provider");
-  if (!Array.isArray(rest.steps)) throw invalid("it has no steps list");
-  if (
-    !isRecord(rest.fingerprints) ||
-    !isRecord(rest.summary) ||
-    !Array.isArray(rest.diagnostics) ||
-    !Array.isArray(rest.unmanaged)
-  ) {
-    throw invalid("it lacks fingerprints, summary, diagnostics or unmanaged");
+  if (!Value.Check(PlanSchema, rest)) {
+    const first = Value.Errors(PlanSchema, rest).First();
+    const where = first ? placeOf(first.path, rest) : "/";
+    throw invalid(`it is not shaped like a plan at ${where}: ${first?.message ?? "unexpected content"}`, {
+      path: first?.path ?? "",
+    });
   }
-  rest.steps.forEach((step, index) => {
-    if (!isRecord(step)) throw invalid(`step ${index} is not an object`);
-    for (const [field, ok] of STEP_FIELDS) {
-      if (!ok(step[field]))
-        throw invalid(`step ${index} (${String(step.address)}) has a missing or wrong \`${field}\``);
-    }
-  });
-  return rest as unknown as Plan;
+  return rest;
 }

@@ -1,0 +1,143 @@
+/**
+ * Plan modes: what each mode makes from a topology, so that apply can re-derive a saved plan's
+ * steps (verify.ts) without reading anything.
+ *
+ * To add a mode (e.g. `destroy`, or `targets` that restrict a mode): add its literal and fields
+ * to `PlanOriginSchema` (schema.ts), write a `derive…` function below and add it to
+ * `DERIVE_BY_MODE`. A derivation returns every step the mode makes, with the fields that do not
+ * depend on what exists in Azure (address, kind, identity, desired `after`, dependencies, lane)
+ * and the actions the step may have; `accept` decides about the plan's other steps (today only
+ * the deletes the diff adds for unlisted rules), returning why a step is not one the mode makes.
+ */
+import { workspaceDefaults, workspaceRef } from "../expand/expand.js";
+import { expand } from "../expand/index.js";
+import { address } from "../expand/names.js";
+import type { ResourceKind } from "../model.js";
+import type { Topology } from "../spec/schema.js";
+import { canonicalJson } from "./canonical.js";
+import type { Plan, PlanAction, PlanMode, PlanOrigin, PlanStep } from "./schema.js";
+
+/** A step as its mode makes it, before the diff (which decides the action from what exists). */
+export interface DerivedStep {
+  address: string;
+  kind: ResourceKind;
+  identity: unknown;
+  after: unknown;
+  dependsOn: readonly string[];
+  lane: string | undefined;
+  /** Actions the diff can give this step. */
+  actions: readonly PlanAction[];
+}
+
+export interface Derivation {
+  /** Every step the mode makes, in any order. */
+  steps: DerivedStep[];
+}
+
+type Derive<M extends PlanMode> = (
+  origin: Extract<PlanOrigin, { mode: M }>,
+  topology: Topology,
+  plan: Plan,
+) => Derivation | { rejected: { address: string; why: string } };
+
+/** What the diff can do to each kind of node (deletes come only as extra steps). */
+const ACTIONS_OF_KIND: Record<ResourceKind, readonly PlanAction[]> = {
+  workspace: ["create", "update", "noop"],
+  outboundRule: ["create", "update", "replace", "noop"],
+  managedNetwork: ["provision", "noop"],
+  roleAssignment: ["create", "replace", "noop"],
+  privateEndpointApproval: ["approve", "noop"],
+  onlineEndpoint: ["create", "update", "noop"],
+  privateEndpoint: ["create", "replace", "noop"],
+  privateDnsZoneGroup: ["create", "update", "noop"],
+  nsgRule: ["create", "update", "noop"],
+};
+
+/**
+ * Why a plan step that no node describes is not a delete the diff would plan for the topology
+ * (undefined when it is one): an outbound rule the provider discovered (user-defined, not in the
+ * spec) of a workspace whose spec says `unlistedRules: delete`.
+ */
+function unlistedRuleDeleteProblem(topology: Topology, step: PlanStep): string | undefined {
+  if (step.action !== "delete") return `the spec makes no step ${step.address}`;
+  if (step.kind !== "outboundRule") return "pfnet deletes nothing but unlisted outbound rules";
+  const identity = step.identity as { workspace?: { key?: unknown }; ruleName?: unknown };
+  const key = identity.workspace?.key;
+  const ws = typeof key === "string" ? topology.workspaces[key] : undefined;
+  if (ws === undefined || typeof key !== "string") return "it names no workspace of the spec";
+  if (workspaceDefaults(ws).unlistedRules !== "delete")
+    return `workspace ${key} keeps unlisted rules (unlistedRules is not delete)`;
+  if (typeof identity.ruleName !== "string" || step.address !== address.rule(key, identity.ruleName))
+    return "its address and rule name do not match";
+  if (step.before?.category !== "UserDefined") return "only user-defined rules are ever deleted";
+  return undefined;
+}
+
+/** `apply`: the expansion of the topology, plus deletes of unlisted rules where the spec asks. */
+const deriveApply: Derive<"apply"> = (_origin, topology, plan) => {
+  const nodes = expand(topology);
+  const steps: DerivedStep[] = nodes.map((node) => ({
+    address: node.address,
+    kind: node.kind,
+    identity: node.identity,
+    after: node.properties,
+    dependsOn: node.dependsOn,
+    lane: node.lane,
+    actions: ACTIONS_OF_KIND[node.kind],
+  }));
+  const known = new Set(nodes.map((node) => node.address));
+  const deletesByWorkspace = new Map<string, string[]>();
+  for (const step of plan.steps) {
+    if (known.has(step.address)) continue;
+    const why = unlistedRuleDeleteProblem(topology, step);
+    if (why !== undefined) return { rejected: { address: step.address, why } };
+    const key = (step.identity as { workspace: { key: string } }).workspace.key;
+    steps.push({
+      address: step.address,
+      kind: "outboundRule",
+      identity: {
+        workspace: workspaceRef(topology, key, topology.workspaces[key]!),
+        ruleName: (step.identity as { ruleName: string }).ruleName,
+      },
+      after: null,
+      dependsOn: [address.workspace(key)],
+      lane: address.lane(key),
+      actions: ["delete"],
+    });
+    deletesByWorkspace.set(key, [...(deletesByWorkspace.get(key) ?? []), step.address]);
+  }
+  // The diff makes provisioning wait for the deletes of its workspace.
+  if (deletesByWorkspace.size > 0) {
+    for (const derived of steps) {
+      if (derived.kind !== "managedNetwork") continue;
+      const key = (derived.identity as { workspace: { key: string } }).workspace.key;
+      const deletes = deletesByWorkspace.get(key);
+      if (deletes) derived.dependsOn = [...derived.dependsOn, ...deletes];
+    }
+  }
+  return { steps };
+};
+
+/** The derivation of each plan mode. A new mode adds one entry (see the module comment). */
+const DERIVE_BY_MODE: { [M in PlanMode]: Derive<M> } = {
+  apply: deriveApply,
+};
+
+/** Re-make the steps of a plan from its origin, dispatching on the recorded mode. */
+export function deriveSteps(
+  origin: PlanOrigin,
+  plan: Plan,
+): Derivation | { rejected: { address: string; why: string } } {
+  const derive = DERIVE_BY_MODE[origin.mode] as Derive<PlanMode> | undefined;
+  if (derive === undefined) return { rejected: { address: "", why: `unknown plan mode ${String(origin.mode)}` } };
+  return derive(origin, origin.topology, plan);
+}
+
+/** The origin `plan()` records: the mode, the topology as canonical JSON, the spec path. */
+export function applyOrigin(topology: Topology, specPath: string | undefined): PlanOrigin {
+  return {
+    mode: "apply",
+    topology: JSON.parse(canonicalJson(topology)) as Topology,
+    ...(specPath === undefined ? {} : { specPath }),
+  };
+}
