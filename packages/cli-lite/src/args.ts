@@ -77,6 +77,12 @@ export interface Flags {
   detailedExitcode?: boolean;
   autoApprove?: boolean;
   concurrency?: number;
+  /** apply: the reviewed spec a saved plan must come from. */
+  spec?: string;
+  /** plan, apply: the file holding the plan key (else PFNET_PLAN_KEY). */
+  planKeyFile?: string;
+  /** apply: accept a saved plan nothing vouches for. */
+  trustPlanFile?: boolean;
   format?: string;
   offline?: boolean;
 }

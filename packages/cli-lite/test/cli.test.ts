@@ -377,7 +377,7 @@ describe("apply", () => {
     });
     expect(damaged.code).toBe(1);
     expect(damaged.stderr).toContain(
-      "old.json is not a usable pfnet plan: it has format version 99 and this pfnet reads version 1. Nothing was read or changed.",
+      "old.json is not a usable pfnet plan: it has format version 99 and this pfnet reads version 2. Nothing was read or changed.",
     );
     expect(damaged.stderr).not.toMatch(STACK);
     const sub = await run(["apply", "old.json", "--subscription", SUBSCRIPTION], { cwd: dir });

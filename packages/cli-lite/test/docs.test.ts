@@ -4,6 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { PLAN_ACTIONS, PLAN_FORMAT_VERSION, PlanSchema } from "@pfnet/core";
 import { describe, expect, it } from "vitest";
 import { renderReadmeValidate, renderScenarioPage, SCENARIOS } from "../scripts/docs.js";
 import { COMMANDS, optionNames, USAGE } from "../src/args.js";
@@ -119,11 +120,34 @@ describe("the CLI reference (docs/cli.md)", () => {
   });
 });
 
-describe("the plan format (docs/plan-format.md) matches packages/core/src/plan/types.ts", () => {
+describe("the plan format (docs/plan-format.md) matches the plan file schema (packages/core/src/plan/schema.ts)", () => {
   const doc = read("docs/plan-format.md");
-  const TYPES = "packages/core/src/plan/types.ts";
-  const actions = literalsOfType(TYPES, "PlanAction");
+  const stepSchema = PlanSchema.properties.steps.items;
+  const actions = [...PLAN_ACTIONS];
 
+  type TObject = { properties: Record<string, unknown>; required?: string[] };
+  type TSchema = unknown;
+  /** The fields of a TypeBox object schema, in order; optional when not required. */
+  const fieldsOf = (schema: TObject) =>
+    Object.keys(schema.properties).map((name) => ({
+      name,
+      optional: !(schema.required ?? []).includes(name),
+    }));
+  /** The string literals of a TypeBox union of literals. */
+  const literalsOf = (schema: TSchema) =>
+    ((schema as { anyOf?: Array<{ const: string }> }).anyOf ?? []).map((s) => s.const);
+
+  /** Every field of the schema has a row, in order; a field is optional exactly when its type ends in `?`. */
+  function expectSchemaRows(heading: string, schema: TObject, extra: string[] = []) {
+    const rows = table(doc, heading);
+    const members = fieldsOf(schema);
+    expect(names(rows)).toEqual([...members.map((member) => member.name), ...extra]);
+    for (const member of members) {
+      const row = rows.find((cells) => ticks(cells[0]!)[0] === member.name)!;
+      expect(row[1]!.endsWith("?"), `${heading} ${member.name}`).toBe(member.optional);
+    }
+    return rows;
+  }
   /** Every field of the type has a row, in order; a field is optional exactly when its type ends in `?`. */
   function expectRows(heading: string, file: string, type: string, extra: string[] = []) {
     const rows = table(doc, heading);
@@ -139,22 +163,33 @@ describe("the plan format (docs/plan-format.md) matches packages/core/src/plan/t
     rows.find((cells) => ticks(cells[0]!)[0] === name)!.join(" ");
 
   it("top level: every field of Plan, and the file's checksum", () => {
-    const rows = expectRows("## Top level", TYPES, "Plan", ["checksum"]);
+    const rows = expectSchemaRows("## Top level", PlanSchema, ["checksum"]);
     const summary = /\{ ([a-z, ]+) \}/.exec(rowOf(rows, "summary"))?.[1]?.split(", ");
     expect(summary?.sort()).toEqual([...actions].sort());
+    expect(rowOf(rows, "formatVersion")).toContain(`\`${PLAN_FORMAT_VERSION}\``);
+  });
+
+  it("origin: every field, every mode", () => {
+    const origin = PlanSchema.properties.origin;
+    const rows = expectSchemaRows("## Origin", origin);
+    const modes = [origin.properties.mode.const];
+    expect(ticks(rowOf(rows, "mode")).filter((t) => /^[a-z]+$/.test(t))).toEqual(
+      expect.arrayContaining(modes),
+    );
   });
 
   it("steps: every field of PlanStep, every kind, action and wait", () => {
-    const rows = expectRows("## Steps", TYPES, "PlanStep");
+    const rows = expectSchemaRows("## Steps", stepSchema);
     const kinds = literalsOfType("packages/core/src/model.ts", "ResourceKind");
     const listed = (name: string) => ticks(rows.find((cells) => cells[0] === `\`${name}\``)![2]!).sort();
     expect(listed("kind")).toEqual([...kinds].sort());
     expect(listed("action")).toEqual([...actions].sort());
     const waits = rowOf(rows, "waits");
-    for (const member of membersOf(TYPES, "PlanWait")) {
-      expect(waits).toContain(member.name);
-      for (const literal of member.literals ?? []) expect(waits).toContain(`"${literal}"`);
-    }
+    const waitSchema = stepSchema.properties.waits.items;
+    for (const member of fieldsOf(waitSchema)) expect(waits).toContain(member.name);
+    const waitKinds = literalsOf(waitSchema.properties.kind);
+    expect(waitKinds.length).toBeGreaterThan(0);
+    for (const literal of waitKinds) expect(waits).toContain(`"${literal}"`);
   });
 
   it("diagnostics and unmanaged resources: every field", () => {

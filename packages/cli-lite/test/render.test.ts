@@ -31,7 +31,10 @@ const plan: Plan = {
   formatVersion: 2,
   specHash: "abc",
   provider: "memory",
-  origin: { mode: "apply", topology: { version: 1, subscriptionId: "s", resourceGroup: "rg", workspaces: {} } },
+  origin: {
+    mode: "apply",
+    topology: { version: 1, subscriptionId: "s", resourceGroup: "rg", workspaces: {} },
+  },
   fingerprints: {},
   unmanaged: [
     {

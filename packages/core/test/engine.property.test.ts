@@ -245,7 +245,10 @@ describe("scheduler", () => {
           fc.pre(candidates.length > 0);
           const failing = new Set(picks.map((pick) => candidates[pick % candidates.length]!));
           const provider = new RecordingProvider(spec, concurrency, failing);
-          const result = await applyVerified(planOf(spec.steps), provider, { concurrency, checkStale: false });
+          const result = await applyVerified(planOf(spec.steps), provider, {
+            concurrency,
+            checkStale: false,
+          });
           const graph = Graph.fromDependencies(spec.steps);
           const outcome = Object.fromEntries(result.steps.map((step) => [step.address, step]));
           const doomed = new Set<string>();

@@ -93,7 +93,10 @@ export function syntheticPlan(steps: PlanStep[], provider = "synthetic"): Plan {
     formatVersion: PLAN_FORMAT_VERSION,
     specHash: "0".repeat(64),
     provider,
-    origin: { mode: "apply", topology: { version: 1, subscriptionId: SUB, resourceGroup: RG, workspaces: {} } },
+    origin: {
+      mode: "apply",
+      topology: { version: 1, subscriptionId: SUB, resourceGroup: RG, workspaces: {} },
+    },
     steps,
     diagnostics: [],
     fingerprints: {},

@@ -16,7 +16,14 @@ import {
   providerFor,
   readInput,
 } from "./context.js";
-import { looksLikeSavedPlan, parseSavedPlan } from "./saved-plan.js";
+import { checkSavedPlan, looksLikeSavedPlan, parseSavedPlan } from "./saved-plan.js";
+
+/** A saved plan, parsed and verified before anything else: a refused file needs no credentials. */
+async function loadSavedPlan(ctx: CommandContext, text: string): Promise<PlannedSpec> {
+  const plan = parseSavedPlan(text, ctx.input);
+  const note = await checkSavedPlan(ctx, plan);
+  return { plan, provider: await providerFor(ctx), notes: [note] };
+}
 
 export async function runApply(ctx: CommandContext): Promise<number> {
   const { flags, io } = ctx;
@@ -26,9 +33,14 @@ export async function runApply(ctx: CommandContext): Promise<number> {
   const json = (event: PfnetEvent) => io.stdout.write(`${JSON.stringify(event)}\n`);
   const text = await readInput(ctx);
   const saved = looksLikeSavedPlan(text);
-  if (saved && flags.subscription !== undefined) {
+  if (saved && flags.subscription !== undefined && flags.spec === undefined) {
     throw new CliUsageError(
-      "--subscription applies to specs only; a saved plan already names the subscription of every resource",
+      "--subscription applies to specs only; a saved plan already names the subscription of every resource (with --spec, it says how the plan was made from that spec)",
+    );
+  }
+  if (!saved && (flags.spec !== undefined || flags.trustPlanFile || flags.planKeyFile !== undefined)) {
+    throw new CliUsageError(
+      "--spec, --plan-key-file and --trust-plan-file apply to saved plans only; a spec is planned and applied in one go",
     );
   }
 
@@ -38,7 +50,7 @@ export async function runApply(ctx: CommandContext): Promise<number> {
     provider,
     notes,
   }: PlannedSpec = saved
-    ? { plan: parseSavedPlan(text, ctx.input), provider: await providerFor(ctx), notes: [] }
+    ? await loadSavedPlan(ctx, text)
     : await planSpecText(ctx, text, flags.json ? json : planProgress(ctx));
 
   if (!flags.json) io.stdout.write(renderPlan(thePlan, ctx.out, { notes }));

@@ -1,6 +1,6 @@
 /** What every command gets, and the steps they share: read the input, load and check the spec, plan. */
 import { readFile, stat } from "node:fs/promises";
-import { isAbsolute, resolve } from "node:path";
+import { isAbsolute, relative, resolve, sep } from "node:path";
 import {
   type Diagnostic,
   describeBytes,
@@ -132,6 +132,11 @@ export interface PlannedSpec {
   notes: string[];
 }
 
+/** The spec file relative to the working directory, with `/` separators (recorded in plans). */
+export function specPathOf(ctx: CommandContext): string {
+  return relative(ctx.io.cwd, resolve(ctx.io.cwd, ctx.input)).split(sep).join("/");
+}
+
 /**
  * The shared path of plan, apply and graph: check the spec text (stop on errors, before any
  * Azure call), build the provider, read Azure and plan.
@@ -143,11 +148,13 @@ export async function planSpecText(
 ): Promise<PlannedSpec> {
   const { spec, specSubscription } = loadValidSpec(text, ctx);
   const provider = await providerFor(ctx);
-  const thePlan = await plan(spec, provider, { signal: ctx.signal, ...(onEvent ? { onEvent } : {}) }).catch(
-    (error: unknown) => {
-      throw locatedInSpec(error, spec);
-    },
-  );
+  const thePlan = await plan(spec, provider, {
+    signal: ctx.signal,
+    specPath: specPathOf(ctx),
+    ...(onEvent ? { onEvent } : {}),
+  }).catch((error: unknown) => {
+    throw locatedInSpec(error, spec);
+  });
   const { subscription } = ctx.flags;
   const notes =
     subscription !== undefined && specSubscription !== undefined && specSubscription !== subscription

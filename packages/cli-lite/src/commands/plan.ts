@@ -6,6 +6,7 @@ import { CliError, EXIT } from "../errors.js";
 import { describeFsError } from "../provider.js";
 import { renderPlan } from "../render/plan.js";
 import { type CommandContext, planProgress, planSpecText, readInput } from "./context.js";
+import { planKeyOf } from "./plan-key.js";
 import { refuseSavedPlan } from "./saved-plan.js";
 
 export async function runPlan(ctx: CommandContext): Promise<number> {
@@ -14,23 +15,26 @@ export async function runPlan(ctx: CommandContext): Promise<number> {
   if (flags.out !== undefined) await checkOutFile(resolve(io.cwd, flags.out), flags.out);
   const text = await readInput(ctx);
   refuseSavedPlan(text, ctx.input, "plan");
+  // A missing key file, too, fails before Azure is read.
+  const planKey = await planKeyOf(ctx);
   const planned = await planSpecText(ctx, text, flags.json ? undefined : planProgress(ctx));
   const thePlan = planned.plan;
+  const fileText = serializePlan(thePlan, planKey === undefined ? {} : { planKey });
 
   if (flags.out !== undefined) {
     try {
-      await writeFile(resolve(io.cwd, flags.out), serializePlan(thePlan), "utf8");
+      await writeFile(resolve(io.cwd, flags.out), fileText, "utf8");
     } catch (error) {
       throw new CliError(`Cannot write the plan to '${flags.out}': ${describeFsError(error)}.`);
     }
   }
   if (flags.json) {
-    io.stdout.write(serializePlan(thePlan));
+    io.stdout.write(fileText);
   } else {
     io.stdout.write(renderPlan(thePlan, ctx.out, { notes: planned.notes }));
     if (flags.out !== undefined) {
       io.stdout.write(
-        `\nSaved the plan to ${flags.out}. To perform exactly these actions, run:\n  pfnet apply ${flags.out}\n`,
+        `\nSaved the plan to ${flags.out}${planKey === undefined ? "" : " (signed)"}. To perform exactly these actions, run:\n  pfnet apply ${flags.out}\n`,
       );
     }
   }

@@ -58,6 +58,7 @@ Options:
       out: { type: "string" },
       json: { type: "boolean" },
       "detailed-exitcode": { type: "boolean" },
+      "plan-key-file": { type: "string" },
     },
     help: `Usage: pfnet plan <spec> [options]
 
@@ -68,7 +69,8 @@ Nothing is changed.
 Options:
   --out FILE          Save the plan as JSON; apply it later with \`pfnet apply FILE\`
   --json              Print the plan JSON (docs/plan-format.md) instead of text
-  --detailed-exitcode Exit 0 when there are no changes, 2 when there are, 1 on error`,
+  --detailed-exitcode Exit 0 when there are no changes, 2 when there are, 1 on error
+  --plan-key-file F   Sign the saved plan with the key in file F (default: PFNET_PLAN_KEY, if set)`,
     load: async () => (await import("./plan.js")).runPlan,
   },
   apply: {
@@ -79,18 +81,27 @@ Options:
       "auto-approve": { type: "boolean" },
       concurrency: { type: "string", parse: wholeNumber("--concurrency", 1, 64) },
       json: { type: "boolean" },
+      spec: { type: "string" },
+      "plan-key-file": { type: "string" },
+      "trust-plan-file": { type: "boolean" },
     },
     exitCodesInHelp: true,
     help: `Usage: pfnet apply <spec | plan file> [options]
 
-Plan (or load a saved plan), show it, ask for confirmation, then apply it. A saved plan whose
-resources changed in Azure since it was made is refused, and nothing is written.
+Plan (or load a saved plan), show it, ask for confirmation, then apply it. A saved plan is
+applied only when it is one pfnet makes from the spec it embeds and a witness vouches for that
+spec (the spec file, or a signature); one whose resources changed in Azure since it was made is
+refused. Refused plans write nothing.
 Progress goes to stderr; the summary to stdout.
 
 Options:
   --auto-approve      Do not ask; needed when stdin is not a terminal (CI) and with --json
   --concurrency N     Steps run at the same time, 1-64 (default 10; writes to one workspace never overlap)
-  --json              Stream the engine's events as JSON lines on stdout (docs/events.md)`,
+  --json              Stream the engine's events as JSON lines on stdout (docs/events.md)
+  --spec FILE         A saved plan must have been made from this spec (default: the spec at the
+                      path the plan records, when it is there)
+  --plan-key-file F   A saved plan must be signed with the key in file F (default: PFNET_PLAN_KEY)
+  --trust-plan-file   Apply a saved plan that no spec or signature vouches for (docs/security.md)`,
     load: async () => (await import("./apply.js")).runApply,
   },
   graph: {

@@ -12,7 +12,7 @@ import {
 import type { PfnetEvent } from "../events.js";
 import { plan } from "../plan/plan.js";
 import { parsePlan, serializePlan } from "../plan/serialize.js";
-import type { Plan, PlanStep } from "../plan/types.js";
+import type { PlanStep } from "../plan/types.js";
 import { planHasChanges } from "../plan/types.js";
 import type { Provider } from "../provider.js";
 import { apply, applyVerified, nodeOfStep } from "./apply.js";

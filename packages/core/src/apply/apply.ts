@@ -27,6 +27,8 @@ import { isPfnetError, PfnetError, type SerializedError, serializeError } from "
 import type { EventListener, PendingApproval, StepOutcome } from "../events.js";
 import { type WalkNode, type WalkSlot, walk } from "../graph/walk.js";
 import type { ResourceKind, ResourceNode } from "../model.js";
+import { checkProvenance, type PlanKey } from "../plan/sign.js";
+import { resolveSpec } from "../plan/spec-input.js";
 import {
   PLAN_FORMAT_VERSION,
   type Plan,
@@ -34,8 +36,6 @@ import {
   type PlanStep,
   planHasChanges,
 } from "../plan/types.js";
-import { checkProvenance, type PlanKey } from "../plan/sign.js";
-import { resolveSpec } from "../plan/spec-input.js";
 import { verifyPlan } from "../plan/verify.js";
 import type { Provider, ProviderContext, ReadResult } from "../provider.js";
 import type { LoadedSpec } from "../spec/load.js";

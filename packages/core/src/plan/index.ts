@@ -7,8 +7,8 @@ export {
   checkProvenance,
   type PlanKey,
   type PlanWitness,
-  planSignature,
   type ProvenanceOptions,
+  planSignature,
   signPlan,
   verifyPlanSignature,
 } from "./sign.js";

@@ -129,7 +129,8 @@ export function deriveSteps(
   plan: Plan,
 ): Derivation | { rejected: { address: string; why: string } } {
   const derive = DERIVE_BY_MODE[origin.mode] as Derive<PlanMode> | undefined;
-  if (derive === undefined) return { rejected: { address: "", why: `unknown plan mode ${String(origin.mode)}` } };
+  if (derive === undefined)
+    return { rejected: { address: "", why: `unknown plan mode ${String(origin.mode)}` } };
   return derive(origin, origin.topology, plan);
 }
 

@@ -227,7 +227,8 @@ function stateView(nodes: readonly ResourceNode[], read: ReadResult): StateView 
 
 /** A spec path as the origin records it: relative, with `/` separators; none when absolute. */
 function recordedSpecPath(file: string | undefined): string | undefined {
-  if (file === undefined || file === "" || file.startsWith("/") || /^[a-zA-Z]:[\\/]/.test(file)) return undefined;
+  if (file === undefined || file === "" || file.startsWith("/") || /^[a-zA-Z]:[\\/]/.test(file))
+    return undefined;
   return file.replace(/\\/g, "/");
 }
 

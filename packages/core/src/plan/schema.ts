@@ -18,11 +18,21 @@ export const PLAN_FORMAT_VERSION = 2;
 
 const closed = { additionalProperties: false } as const;
 /** A union of string literals (TypeBox names the allowed values in its errors). */
-function literals<const T extends readonly string[]>(values: T): TUnion<{ -readonly [K in keyof T]: TLiteral<T[K]> }> {
+function literals<const T extends readonly string[]>(
+  values: T,
+): TUnion<{ -readonly [K in keyof T]: TLiteral<T[K]> }> {
   return Type.Union(values.map((value) => Type.Literal(value))) as never;
 }
 
-export const PLAN_ACTIONS = ["create", "update", "delete", "replace", "provision", "approve", "noop"] as const;
+export const PLAN_ACTIONS = [
+  "create",
+  "update",
+  "delete",
+  "replace",
+  "provision",
+  "approve",
+  "noop",
+] as const;
 export const PlanActionSchema = literals(PLAN_ACTIONS);
 
 const RESOURCE_KINDS = [

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { managedPrivate, seededProvider, topology } from "../../test/support.js";
-import { plan } from "./plan.js";
 import { hashJson } from "./canonical.js";
+import { plan } from "./plan.js";
 import { parsePlan, serializePlan } from "./serialize.js";
 
 describe("serializePlan / parsePlan", async () => {
@@ -45,11 +45,15 @@ describe("serializePlan / parsePlan", async () => {
     rejects(JSON.stringify(rest), /no checksum/);
   });
   it("rejects another format version", () => {
-    rejects(text.replace('"formatVersion": 2', '"formatVersion": 1'), /format version 1 and this pfnet reads version 2/);
+    rejects(
+      text.replace('"formatVersion": 2', '"formatVersion": 1'),
+      /format version 1 and this pfnet reads version 2/,
+    );
     rejects(text.replace('"formatVersion": 2', '"formatVersion": 3'), /format version 3/);
   });
   // Re-checksummed with serializePlan (as a forger would): the schema check still applies.
-  const reshaped = (edit: (plan: Record<string, any>) => void) => {
+  // biome-ignore lint/suspicious/noExplicitAny: a forger edits the JSON freely
+  const reshaped = (edit: (plan: any) => void) => {
     const value = JSON.parse(text);
     edit(value);
     return serializePlan(value);

@@ -9,7 +9,7 @@ import { Value } from "@sinclair/typebox/value";
 import { PfnetError } from "../errors.js";
 import { jsonTooDeepAt, MAX_NESTING_DEPTH } from "../input-limits.js";
 import { hashJson } from "./canonical.js";
-import { type Plan, PLAN_FORMAT_VERSION, PlanSchema } from "./schema.js";
+import { PLAN_FORMAT_VERSION, type Plan, PlanSchema } from "./schema.js";
 import { type PlanKey, signPlan } from "./sign.js";
 
 const AGAIN = "Run `pfnet plan` again to make a new plan file.";

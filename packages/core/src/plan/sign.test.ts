@@ -57,7 +57,9 @@ describe("plan signatures and provenance", async () => {
   it("apply() with planKey or spec checks provenance before reading", async () => {
     const provider = seededProvider();
     const unsigned = parsePlan(serializePlan(planned));
-    await expect(apply(unsigned, provider, { planKey: KEY })).rejects.toMatchObject({ code: "PLAN_SIGNATURE" });
+    await expect(apply(unsigned, provider, { planKey: KEY })).rejects.toMatchObject({
+      code: "PLAN_SIGNATURE",
+    });
     const other = structuredClone(spec);
     other.workspaces["pf-ws"]!.egress = "public";
     delete other.workspaces["pf-ws"]!.firewallSku;

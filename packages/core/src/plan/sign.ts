@@ -49,7 +49,9 @@ export function verifyPlanSignature(plan: Plan, key: PlanKey): void {
     throw new PfnetError(
       "PLAN_SIGNATURE",
       "The plan is not signed, and a plan key is set: only signed plans are applied. Nothing was read or changed.",
-      { hint: "Make the plan with the same plan key set (PFNET_PLAN_KEY or --plan-key-file) and apply that file." },
+      {
+        hint: "Make the plan with the same plan key set (PFNET_PLAN_KEY or --plan-key-file) and apply that file.",
+      },
     );
   }
   const expected = Buffer.from(planSignature(plan, key));
@@ -95,7 +97,7 @@ export function checkProvenance(plan: Plan, options: ProvenanceOptions): PlanWit
         "PLAN_TAMPERED",
         `The plan was not made from ${source}: its topology differs from the one in the plan (the spec changed since, or the plan was edited). Nothing was read or changed.`,
         {
-          hint: `Make a new plan from ${source} and apply that file (a plan made with --subscription needs the same --subscription here).`,
+          hint: `Make a new plan from ${source} and apply that file (a plan made with --subscription needs --spec FILE with the same --subscription).`,
           details: { field: "specHash", witness: source },
         },
       );

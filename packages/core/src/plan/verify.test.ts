@@ -69,15 +69,19 @@ describe("verifyPlan: re-derivation from the embedded topology", async () => {
     [
       "another subscription in one identity",
       (p) => {
-        (step(p, "workspace.pf-ws.rule.pe-aoai").identity.workspace as { subscriptionId: string }).subscriptionId =
-          "99999999-2222-3333-4444-555555555555";
+        (
+          step(p, "workspace.pf-ws.rule.pe-aoai").identity.workspace as { subscriptionId: string }
+        ).subscriptionId = "99999999-2222-3333-4444-555555555555";
       },
       /rule\.pe-aoai differs .*\/identity\/workspace\/subscriptionId is "99999999/,
     ],
     [
       "an added step",
       (p) => {
-        p.steps.push({ ...structuredClone(step(p, "workspace.pf-ws.rule.fqdn-serpapi-com")), address: "workspace.pf-ws.rule.extra" });
+        p.steps.push({
+          ...structuredClone(step(p, "workspace.pf-ws.rule.fqdn-serpapi-com")),
+          address: "workspace.pf-ws.rule.extra",
+        });
       },
       /Step workspace\.pf-ws\.rule\.extra is not one the apply mode makes/,
     ],
@@ -132,7 +136,12 @@ describe("verifyPlan: re-derivation from the embedded topology", async () => {
     [
       "a delete of another kind",
       (p) => {
-        p.steps.push({ ...structuredClone(step(p, "workspace.pf-ws")), address: "workspace.other", action: "delete", after: null });
+        p.steps.push({
+          ...structuredClone(step(p, "workspace.pf-ws")),
+          address: "workspace.other",
+          action: "delete",
+          after: null,
+        });
       },
       /workspace\.other is not one the apply mode makes: pfnet deletes nothing but unlisted outbound rules/,
     ],
@@ -188,7 +197,9 @@ describe("verifyPlan: re-derivation from the embedded topology", async () => {
 describe("verifyPlan: deletes the apply mode makes", () => {
   it("accepts the delete of an unlisted rule under unlistedRules: delete, refuses a service-owned one", async () => {
     const ws = memoryWorkspace({ subscriptionId: SUB, resourceGroup: "rg-promptflow", name: "pf-ws" });
-    ws.rules = { theirs: { type: "FQDN", category: "UserDefined", destination: "x.example.com", status: "Active" } };
+    ws.rules = {
+      theirs: { type: "FQDN", category: "UserDefined", destination: "x.example.com", status: "Active" },
+    };
     const provider = seededProvider({ state: { workspaces: [ws] } });
     const planned = await plan(topology({ "pf-ws": managedPrivate({ unlistedRules: "delete" }) }), provider);
     expect(step(planned, "workspace.pf-ws.rule.theirs").action).toBe("delete");
@@ -201,7 +212,9 @@ describe("verifyPlan: deletes the apply mode makes", () => {
     const elsewhere = forge(planned, (p) => {
       (step(p, "workspace.pf-ws.rule.theirs").identity.workspace as { name: string }).name = "other-ws";
     });
-    expect(() => verifyPlan(elsewhere)).toThrow(/rule\.theirs differs .*\/identity\/workspace\/name is "other-ws"/);
+    expect(() => verifyPlan(elsewhere)).toThrow(
+      /rule\.theirs differs .*\/identity\/workspace\/name is "other-ws"/,
+    );
   });
 
   it("re-derives a workspace create (the create block is part of the identity)", async () => {

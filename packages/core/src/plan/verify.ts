@@ -13,6 +13,7 @@
  * reading; apply's stale check compares the fingerprints with a fresh read.
  */
 import { PfnetError } from "../errors.js";
+import { escapeToken } from "../spec/pointer.js";
 import { validateTopology } from "../spec/validate.js";
 import { canonicalJson, hashJson } from "./canonical.js";
 import { type DerivedStep, deriveSteps } from "./origin.js";
@@ -21,18 +22,21 @@ import type { Plan, PlanStep } from "./schema.js";
 const AGAIN = "Make a new plan from the reviewed spec (`pfnet plan <spec> --out FILE`) and apply that file.";
 
 function tampered(message: string, details: Record<string, unknown>, address?: string): PfnetError {
-  return new PfnetError("PLAN_TAMPERED", `${message} pfnet would not make this plan; nothing was read or changed.`, {
-    hint: AGAIN,
-    details,
-    ...(address === undefined ? {} : { address }),
-  });
+  return new PfnetError(
+    "PLAN_TAMPERED",
+    `${message} pfnet would not make this plan; nothing was read or changed.`,
+    {
+      hint: AGAIN,
+      details,
+      ...(address === undefined ? {} : { address }),
+    },
+  );
 }
 
 const show = (value: unknown) => {
   const text = value === undefined ? "absent" : JSON.stringify(value);
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 };
-const escape = (segment: string) => segment.replace(/~/g, "~0").replace(/\//g, "~1");
 
 /** The first JSON pointer where two JSON values differ (object keys in sorted order). */
 export function firstDifference(
@@ -57,7 +61,7 @@ export function firstDifference(
   const keys = [...new Set([...Object.keys(a), ...Object.keys(e)])].sort();
   for (const key of keys) {
     if (a[key] === undefined && e[key] === undefined) continue;
-    const found = firstDifference(a[key], e[key], `${path}/${escape(key)}`);
+    const found = firstDifference(a[key], e[key], `${path}/${escapeToken(key)}`);
     if (found) return found;
   }
   return undefined;
@@ -66,7 +70,10 @@ export function firstDifference(
 const sorted = (list: readonly string[]) => [...list].sort();
 
 /** What differs between a plan step and the step its mode makes, or undefined. */
-function stepDifference(step: PlanStep, derived: DerivedStep): { field: string; actual: unknown; expected: unknown } | undefined {
+function stepDifference(
+  step: PlanStep,
+  derived: DerivedStep,
+): { field: string; actual: unknown; expected: unknown } | undefined {
   if (step.kind !== derived.kind) return { field: "kind", actual: step.kind, expected: derived.kind };
   if (!derived.actions.includes(step.action))
     return { field: "action", actual: step.action, expected: derived.actions.join(" | ") };
@@ -112,14 +119,22 @@ export function verifyPlan(plan: Plan): void {
   const derivation = deriveSteps(origin, plan);
   if ("rejected" in derivation) {
     const { address, why } = derivation.rejected;
-    throw tampered(`Step ${address} is not one the ${origin.mode} mode makes: ${why}.`, { address, why }, address);
+    throw tampered(
+      `Step ${address} is not one the ${origin.mode} mode makes: ${why}.`,
+      { address, why },
+      address,
+    );
   }
   const derived = new Map(derivation.steps.map((step) => [step.address, step]));
   const seen = new Set<string>();
   for (const step of plan.steps) {
     const expected = derived.get(step.address);
     if (expected === undefined) {
-      throw tampered(`Step ${step.address} is not one the spec makes.`, { address: step.address }, step.address);
+      throw tampered(
+        `Step ${step.address} is not one the spec makes.`,
+        { address: step.address },
+        step.address,
+      );
     }
     if (seen.has(step.address))
       throw tampered(`The plan lists step ${step.address} twice.`, { address: step.address }, step.address);
@@ -135,7 +150,11 @@ export function verifyPlan(plan: Plan): void {
   }
   for (const step of derivation.steps) {
     if (!seen.has(step.address)) {
-      throw tampered(`The plan lacks step ${step.address}, which the spec makes.`, { address: step.address, field: "steps" }, step.address);
+      throw tampered(
+        `The plan lacks step ${step.address}, which the spec makes.`,
+        { address: step.address, field: "steps" },
+        step.address,
+      );
     }
   }
 }
