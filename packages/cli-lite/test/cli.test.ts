@@ -209,7 +209,7 @@ describe("plan", () => {
     expect(result.code).toBe(0);
     const printed = parsePlan(result.stdout);
     const saved = parsePlan(readFileSync(join(dir, "saved.json"), "utf8"));
-    expect(printed.formatVersion).toBe(1);
+    expect(printed.formatVersion).toBe(2);
     expect(saved.specHash).toBe(printed.specHash);
     expect(saved.steps.map((s) => s.address)).toContain("workspace.pf-ws.network");
   });
