@@ -83,6 +83,8 @@ export interface Flags {
   planKeyFile?: string;
   /** apply: accept a saved plan nothing vouches for. */
   trustPlanFile?: boolean;
+  /** apply: consent to steps that weaken isolation. */
+  allowWeaken?: boolean;
   format?: string;
   offline?: boolean;
 }

@@ -37,6 +37,8 @@ function coherentForgery(plan: Plan): Plan {
   evil.after!.destination = "evil.example.net";
   evil.action = "create";
   evil.before = null;
+  for (const weakening of evil.weakens ?? [])
+    weakening.description = weakening.description.replace("serpapi.com", "evil.example.net");
   p.steps.splice(p.steps.indexOf(serp) + 1, 0, evil);
   p.steps.find((s) => s.address === "workspace.pf-ws.network")!.dependsOn.push(evil.address);
   return p;
@@ -165,5 +167,53 @@ describe("pfnet apply <saved plan>: provenance", () => {
     const result = await run(["apply", join(EXAMPLES, "managed-private-private.yaml"), "--spec", "x.yaml"]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("apply to saved plans only");
+  });
+});
+
+describe("pfnet apply: weakening needs --allow-weaken", () => {
+  it("private -> public ingress: marked in text and JSON plans, refused under --auto-approve with nothing written, applied with --allow-weaken", async () => {
+    const dir = tempDir();
+    const privateSpec = readFileSync(join(EXAMPLES, "managed-private-private.yaml"), "utf8");
+    writeFileSync(join(dir, "spec.yaml"), privateSpec);
+    const provider = seededProvider();
+    const first = await run(["apply", "spec.yaml", "--auto-approve"], {
+      cwd: dir,
+      internals: inject(provider),
+    });
+    expect(first.code, first.stderr).toBe(0);
+
+    writeFileSync(
+      join(dir, "spec.yaml"),
+      privateSpec.replace("    ingress: private\n    egress", "    ingress: public\n    egress"),
+    );
+    const text = await run(["plan", "spec.yaml"], { cwd: dir, internals: inject(provider) });
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain("! weakens isolation: 1 step (apply needs --allow-weaken)");
+    expect(text.stdout).toMatch(/\n! {2}~ workspace pf-ws\n/);
+    expect(text.stdout).toContain(
+      "weakens: ingress private -> public: the workspace becomes reachable from the internet (apply needs --allow-weaken)",
+    );
+    const json = await run(["plan", "spec.yaml", "--json"], { cwd: dir, internals: inject(provider) });
+    const step = parsePlan(json.stdout).steps.find((s) => s.address === "workspace.pf-ws")!;
+    expect(step.weakens).toEqual([
+      { change: "ingressPublic", gated: true, description: expect.stringContaining("private -> public") },
+    ]);
+
+    const writes = provider.calls.apply;
+    const refused = await run(["apply", "spec.yaml", "--auto-approve"], {
+      cwd: dir,
+      internals: inject(provider),
+    });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("[WEAKENING_NOT_ALLOWED]");
+    expect(refused.stderr).toContain("workspace.pf-ws (ingress private -> public");
+    expect(provider.calls.apply).toBe(writes);
+
+    const allowed = await run(["apply", "spec.yaml", "--auto-approve", "--allow-weaken"], {
+      cwd: dir,
+      internals: inject(provider),
+    });
+    expect(allowed.code, allowed.stderr).toBe(0);
+    expect(provider.calls.apply).toBeGreaterThan(writes);
   });
 });

@@ -13,6 +13,7 @@ export type PfnetErrorCode =
   | "PLAN_TAMPERED"
   | "PLAN_SIGNATURE"
   | "PLAN_UNVERIFIED"
+  | "WEAKENING_NOT_ALLOWED"
   | "GRAPH_CYCLE"
   | "ABORTED"
   | "PROVIDER_ERROR"

@@ -78,6 +78,14 @@ export {
 } from "./import/index.js";
 // Spec: loading, validation, typed authoring.
 export { describeBytes, jsonTooDeepAt, MAX_NESTING_DEPTH, MAX_SPEC_BYTES } from "./input-limits.js";
+// Weakening: what each resource kind declares as widening exposure.
+export {
+  refuseUnconsentedWeakening,
+  WEAKENINGS,
+  type Weakening,
+  type WeakeningDeclaration,
+  weakeningsOf,
+} from "./kinds/weakening.js";
 // Model and the provider port.
 export {
   type ActualResource,

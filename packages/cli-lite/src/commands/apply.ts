@@ -2,7 +2,13 @@
  * `pfnet apply <spec | saved plan>`: plan (or load the saved plan), show it, confirm, apply,
  * report. A saved plan is recognised by its content (JSON with `formatVersion` and `steps`).
  */
-import { apply, type PfnetEvent, planHasChanges } from "@pfnet/core";
+import {
+  apply,
+  type PfnetEvent,
+  planHasChanges,
+  refuseUnconsentedWeakening,
+  weakeningsOf,
+} from "@pfnet/core";
 import { CliError, CliUsageError, EXIT } from "../errors.js";
 import { confirm } from "../prompt.js";
 import { renderPlan } from "../render/plan.js";
@@ -55,6 +61,8 @@ export async function runApply(ctx: CommandContext): Promise<number> {
 
   if (!flags.json) io.stdout.write(renderPlan(thePlan, ctx.out, { notes }));
   if (!planHasChanges(thePlan)) return EXIT.ok;
+  // Before the confirmation: consent to weakening is a flag, not a "yes" typed in passing.
+  refuseUnconsentedWeakening(weakeningsOf(thePlan.steps), flags.allowWeaken === true);
 
   if (!flags.autoApprove) {
     if (!io.stdin || !ctx.tty.stdin) {
@@ -90,6 +98,7 @@ export async function runApply(ctx: CommandContext): Promise<number> {
   try {
     result = await apply(thePlan, provider, {
       signal: ctx.signal,
+      allowWeaken: flags.allowWeaken === true,
       ...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),
       onEvent: (event) => (progress ? progress.onEvent(event) : json(event)),
     });

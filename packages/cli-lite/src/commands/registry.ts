@@ -84,6 +84,7 @@ Options:
       spec: { type: "string" },
       "plan-key-file": { type: "string" },
       "trust-plan-file": { type: "boolean" },
+      "allow-weaken": { type: "boolean" },
     },
     exitCodesInHelp: true,
     help: `Usage: pfnet apply <spec | plan file> [options]
@@ -101,7 +102,8 @@ Options:
   --spec FILE         A saved plan must have been made from this spec (default: the spec at the
                       path the plan records, when it is there)
   --plan-key-file F   A saved plan must be signed with the key in file F (default: PFNET_PLAN_KEY)
-  --trust-plan-file   Apply a saved plan that no spec or signature vouches for (docs/security.md)`,
+  --trust-plan-file   Apply a saved plan that no spec or signature vouches for (docs/security.md)
+  --allow-weaken      Consent to steps marked ! that weaken isolation (also needed with --auto-approve)`,
     load: async () => (await import("./apply.js")).runApply,
   },
   graph: {

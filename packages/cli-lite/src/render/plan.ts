@@ -37,6 +37,12 @@ const ACTION_PHRASE: Record<PlanAction, string> = {
   noop: "is unchanged",
 };
 
+/**
+ * Marks a step that weakens isolation (its `weakens`), before its action symbol: `!` needs
+ * consent (`--allow-weaken`), `*` widens egress under approved-only outbound (for review).
+ */
+export const WEAKENS_SYMBOL = { gated: "!", marked: "*" } as const;
+
 /** Order of the summary line. */
 export const ACTION_ORDER: PlanAction[] = ["create", "update", "replace", "delete", "provision", "approve"];
 
@@ -151,11 +157,22 @@ function propertyLines(step: PlanStep, style: Style): string[] {
 }
 
 export function renderStep(step: PlanStep, style: Style): string {
+  const gated = step.weakens?.some((weakening) => weakening.gated) === true;
+  // Only marked steps get the extra column, so every other line stays as it was.
+  const mark = step.weakens
+    ? gated
+      ? style.red(WEAKENS_SYMBOL.gated)
+      : style.yellow(WEAKENS_SYMBOL.marked)
+    : "";
   const symbol = colorAction(step.action, ACTION_SYMBOL[step.action].padStart(3), style);
   const lines = [
     style.dim(`  # ${step.address} ${ACTION_PHRASE[step.action]}`),
-    `${symbol} ${style.bold(describeTarget(step))}`,
+    `${mark}${symbol} ${style.bold(describeTarget(step))}`,
     `      ${style.dim("why:")} ${step.reason}`,
+    ...(step.weakens ?? []).map(
+      (weakening) =>
+        `      ${weakening.gated ? style.red("weakens:") : style.yellow("widens:")} ${weakening.description}${weakening.gated ? " (apply needs --allow-weaken)" : ""}`,
+    ),
     ...propertyLines(step, style),
   ];
   if (step.waits && step.waits.length > 0) {
@@ -198,6 +215,13 @@ export function renderPlan(plan: Plan, style: Style, options: RenderPlanOptions 
     out.push(
       `  ${used.map((action) => `${colorAction(action, ACTION_SYMBOL[action], style)} ${ACTION_LEGEND[action as Exclude<PlanAction, "noop">]}`).join("   ")}`,
     );
+    const weakening = changing.filter((step) => step.weakens);
+    if (weakening.length > 0) {
+      const gated = weakening.filter((step) => step.weakens?.some((w) => w.gated)).length;
+      out.push(
+        `  ${gated > 0 ? `${style.red(WEAKENS_SYMBOL.gated)} weakens isolation: ${plural(gated, "step")} (apply needs --allow-weaken)   ` : ""}${weakening.length > gated ? `${style.yellow(WEAKENS_SYMBOL.marked)} widens egress: ${plural(weakening.length - gated, "step")} (review)` : ""}`.trimEnd(),
+      );
+    }
     out.push("");
     for (const step of changing) {
       out.push(renderStep(step, style));

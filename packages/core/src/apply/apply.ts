@@ -4,7 +4,9 @@
  *
  * 0. Re-derivation (plan/verify.ts): the plan must be one pfnet makes from the topology it
  *    embeds (`PLAN_TAMPERED`, `SPEC_INVALID`); with `planKey` or `spec`, provenance
- *    (plan/sign.ts). Nothing is read before these pass.
+ *    (plan/sign.ts); gated weakening needs `allowWeaken` (`WEAKENING_NOT_ALLOWED`, judged on
+ *    the plan's `before` and again on the stale check's fresh read). Nothing is read before the
+ *    plan-only checks pass, nothing written before all of them do.
  * 1. Stale check: read every step's resource and compare fingerprints with the plan; any
  *    mismatch throws `PLAN_STALE` before anything is written.
  * 2. Dependency walk (graph/walk.ts): a step starts when its dependencies succeeded, a slot of
@@ -26,6 +28,7 @@ import { createEmitter } from "../emitter.js";
 import { isPfnetError, PfnetError, type SerializedError, serializeError } from "../errors.js";
 import type { EventListener, PendingApproval, StepOutcome } from "../events.js";
 import { type WalkNode, type WalkSlot, walk } from "../graph/walk.js";
+import { refuseUnconsentedWeakening, weakeningsOf } from "../kinds/weakening.js";
 import type { ResourceKind, ResourceNode } from "../model.js";
 import { checkProvenance, type PlanKey } from "../plan/sign.js";
 import { resolveSpec } from "../plan/spec-input.js";
@@ -73,6 +76,12 @@ export interface ApplyOptions {
    * (`PLAN_TAMPERED`). For plans read from files.
    */
   spec?: Topology | LoadedSpec;
+  /**
+   * Consent to steps that weaken isolation (their `weakens` has a `gated` entry, e.g. ingress
+   * private -> public). Without it such a plan is refused (`WEAKENING_NOT_ALLOWED`) before any
+   * write. Default false.
+   */
+  allowWeaken?: boolean;
 }
 
 export interface AppliedStep {
@@ -169,6 +178,7 @@ export async function apply(
   // Before any read: the plan must be one pfnet makes from its embedded (valid) spec, and, when
   // the caller names a witness, the witness must vouch for that spec.
   verifyPlan(plan);
+  refuseUnconsentedWeakening(weakeningsOf(plan.steps), options.allowWeaken === true);
   if (options.planKey !== undefined || options.spec !== undefined) {
     checkProvenance(plan, {
       ...(options.planKey === undefined ? {} : { planKey: options.planKey }),
@@ -230,7 +240,15 @@ export async function applyVerified(
   );
   let result: ApplyResult | undefined;
   try {
-    result = await applyWalk(plan, provider, { concurrency, checkStale, signal, emit, session, started });
+    result = await applyWalk(plan, provider, {
+      concurrency,
+      checkStale,
+      signal,
+      emit,
+      session,
+      started,
+      allowWeaken: options.allowWeaken === true,
+    });
     return result;
   } finally {
     outer.removeEventListener("abort", forward);
@@ -265,12 +283,13 @@ interface WalkSettings {
   emit: ReturnType<typeof createEmitter>;
   session: StateSession | undefined;
   started: number;
+  allowWeaken: boolean;
 }
 
 async function applyWalk(
   plan: Plan,
   provider: Provider,
-  { concurrency, checkStale, signal, emit, session, started }: WalkSettings,
+  { concurrency, checkStale, signal, emit, session, started, allowWeaken }: WalkSettings,
 ): Promise<ApplyResult> {
   const byAddress = new Map(plan.steps.map((step) => [step.address, step]));
   let done = new Set<string>();
@@ -314,6 +333,14 @@ async function applyWalk(
         { details: { changed }, hint: "Run `pfnet plan` again and review the new plan." },
       );
     }
+    // Consent is judged on what exists now too, not only on the plan's `before`.
+    const fresh = weakeningsOf(plan.steps, (step) => {
+      const actual = read.resources[step.address];
+      if (actual === undefined) return step.before;
+      return actual.exists ? actual.properties : null;
+    });
+    for (const address of done) fresh.delete(address);
+    refuseUnconsentedWeakening(fresh, allowWeaken);
   }
 
   const unfinished = session?.unfinishedAddresses ?? [];

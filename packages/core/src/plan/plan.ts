@@ -10,6 +10,7 @@ import type { EventListener } from "../events.js";
 import { expand, workspaceDefaults } from "../expand/expand.js";
 import { workspaceKeyOf } from "../expand/names.js";
 import { Graph } from "../graph/graph.js";
+import { weakeningsOf } from "../kinds/weakening.js";
 import type { ActualResource, ResourceNode } from "../model.js";
 import type { Provider, ProviderContext, ReadResult } from "../provider.js";
 import { checkState, type StateView } from "../rules/index.js";
@@ -295,6 +296,7 @@ export async function plan(
   for (const step of steps) {
     if (step.action !== "noop") Object.assign(step, estimateStep(step, read.resources[step.address]));
   }
+  for (const [stepAddress, weakens] of weakeningsOf(steps)) byAddress.get(stepAddress)!.weakens = weakens;
   assignGuards(steps, () => Graph.fromDependencies(sameGraph ? nodes : result.steps));
 
   const fingerprints: Record<string, string> = {};

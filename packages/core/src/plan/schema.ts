@@ -60,6 +60,19 @@ export const PlanWaitSchema = Type.Object(
   closed,
 );
 
+/** A change a step makes that widens exposure (declared per kind, kinds/<kind>.ts). */
+export const WeakeningSchema = Type.Object(
+  {
+    /** Stable name of the change, e.g. `ingressPublic`. */
+    change: Type.String(),
+    /** Apply needs the user's consent (`--allow-weaken`, `allowWeaken`). */
+    gated: Type.Boolean(),
+    /** The change in words. */
+    description: Type.String(),
+  },
+  closed,
+);
+
 export const PlanStepSchema = Type.Object(
   {
     address: Type.String({ minLength: 1 }),
@@ -88,6 +101,8 @@ export const PlanStepSchema = Type.Object(
      * provisioning).
      */
     guard: Type.Boolean(),
+    /** What the step widens (absent when nothing): re-derived from `before` and `after` by apply. */
+    weakens: Type.Optional(Type.Array(WeakeningSchema, { minItems: 1 })),
   },
   closed,
 );
@@ -172,6 +187,7 @@ export type PlanWait = Static<typeof PlanWaitSchema>;
 export type PlanOrigin = Static<typeof PlanOriginSchema>;
 export type PlanMode = PlanOrigin["mode"];
 export type PlanStep = Static<typeof PlanStepSchema>;
+export type Weakening = Static<typeof WeakeningSchema>;
 export type Plan = Static<typeof PlanSchema>;
 
 // The schema and the contracts elsewhere describe the same shapes (compile-time check).

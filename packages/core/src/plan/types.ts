@@ -13,6 +13,7 @@ export {
   type PlanOrigin,
   type PlanStep,
   type PlanWait,
+  type Weakening,
 } from "./schema.js";
 
 /** True when applying the plan would change nothing. */

@@ -187,6 +187,8 @@ describe("verifyPlan: re-derivation from the embedded topology", async () => {
       rule.address = "workspace.pf-ws.rule.fqdn-evil-example-net";
       rule.identity.ruleName = "fqdn-evil-example-net";
       rule.after!.destination = "evil.example.net";
+      for (const weakening of rule.weakens ?? [])
+        weakening.description = weakening.description.replace("serpapi.com", "evil.example.net");
       p.steps.push(rule);
       step(p, "workspace.pf-ws.network").dependsOn.push(rule.address);
     });

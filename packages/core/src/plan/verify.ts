@@ -13,6 +13,7 @@
  * reading; apply's stale check compares the fingerprints with a fresh read.
  */
 import { PfnetError } from "../errors.js";
+import { weakeningsOf } from "../kinds/weakening.js";
 import { escapeToken } from "../spec/pointer.js";
 import { validateTopology } from "../spec/validate.js";
 import { canonicalJson, hashJson } from "./canonical.js";
@@ -126,6 +127,8 @@ export function verifyPlan(plan: Plan): void {
     );
   }
   const derived = new Map(derivation.steps.map((step) => [step.address, step]));
+  // `weakens` steers apply's consent check: it must be what the kinds declare for before -> after.
+  const weakens = weakeningsOf(plan.steps);
   const seen = new Set<string>();
   for (const step of plan.steps) {
     const expected = derived.get(step.address);
@@ -140,6 +143,14 @@ export function verifyPlan(plan: Plan): void {
       throw tampered(`The plan lists step ${step.address} twice.`, { address: step.address }, step.address);
     seen.add(step.address);
     const difference = stepDifference(step, expected);
+    const expectedWeakens = weakens.get(step.address);
+    if (!difference && canonicalJson(step.weakens ?? null) !== canonicalJson(expectedWeakens ?? null)) {
+      throw tampered(
+        `Step ${step.address} is marked as weakening differently from what it changes: weakens is ${show(step.weakens)}, the change gives ${show(expectedWeakens)}.`,
+        { address: step.address, field: "weakens", actual: step.weakens, expected: expectedWeakens },
+        step.address,
+      );
+    }
     if (difference) {
       throw tampered(
         `Step ${step.address} differs from what the spec makes: ${difference.field} is ${show(difference.actual)}, the spec gives ${show(difference.expected)}.`,
