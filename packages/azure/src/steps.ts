@@ -18,7 +18,12 @@ import type {
   WorkspaceProperties,
   WorkspaceRef,
 } from "@pfnet/core";
-import { PfnetError, STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR } from "@pfnet/core";
+import {
+  isAssignableRole,
+  PfnetError,
+  roleDefinitionIdOf,
+  STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR,
+} from "@pfnet/core";
 import type { AzureClients } from "./clients.js";
 import { AzureRequestError } from "./errors.js";
 import {
@@ -131,7 +136,7 @@ async function grantOf(
     if (!principalId || !scope) return undefined;
     return {
       principalId,
-      roleDefinitionId: `/subscriptions/${ref.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR}`,
+      roleDefinitionId: roleDefinitionIdOf(ref.subscriptionId, STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR),
       scope,
     };
   } catch {
@@ -470,9 +475,36 @@ function parseStorageId(scope: string): { resourceGroup: string; name: string } 
   return match ? { resourceGroup: match[1]!, name: match[2]! } : undefined;
 }
 
+/**
+ * Defence in depth, whatever step the provider is handed (core re-derives plans, but a provider
+ * may be driven directly): a role assignment pfnet's expansion cannot produce is refused with
+ * `ROLE_ASSIGNMENT_REFUSED` before anything is written.
+ */
+function refuseRoleAssignment(step: PlanStep, reason: string, details: Record<string, unknown>): PfnetError {
+  return new PfnetError(
+    "ROLE_ASSIGNMENT_REFUSED",
+    `pfnet refuses the role assignment of ${step.address}: ${reason}. Nothing was written.`,
+    {
+      address: step.address,
+      details,
+      hint: "pfnet grants only the roles its expansion derives (Storage File Data Privileged Contributor on the workspace storage account, to the workspace identity). Make a new plan from the spec.",
+    },
+  );
+}
+
+function checkAssignableRole(step: PlanStep, roleDefinitionId: unknown): void {
+  if (typeof roleDefinitionId !== "string" || !isAssignableRole(roleDefinitionId))
+    throw refuseRoleAssignment(step, `role ${String(roleDefinitionId)} is not one pfnet assigns`, {
+      roleDefinitionId,
+    });
+}
+
 export async function applyRoleAssignment(env: StepEnv, step: PlanStep): Promise<StepResult> {
   const identity = step.identity as unknown as RoleAssignmentIdentity;
   const ref = identity.workspace;
+  if (step.action === "delete")
+    checkAssignableRole(step, (step.before as { roleDefinitionId?: unknown } | null)?.roleDefinitionId);
+  else checkAssignableRole(step, (step.after as { roleDefinitionId?: unknown } | null)?.roleDefinitionId);
   const auth = await env.clients.authorization(ref.subscriptionId);
   if (step.action === "delete") {
     const before = step.before as { roleDefinitionId?: string } | null;
@@ -486,6 +518,14 @@ export async function applyRoleAssignment(env: StepEnv, step: PlanStep): Promise
     return { outcome: "succeeded" };
   }
   const after = step.after as unknown as { roleDefinitionId: string; principalType: "ServicePrincipal" };
+  if (after.principalType !== "ServicePrincipal")
+    throw refuseRoleAssignment(
+      step,
+      `principal type ${String(after.principalType)} is not the workspace identity's`,
+      {
+        principalType: after.principalType,
+      },
+    );
   const ws = await retrying(env, step, () => env.clients.ml.getWorkspace(ref, env.signal));
   if (!ws) throw workspaceNotFound(ref, step.address);
   const principalId = ws.body.identity?.principalId;
@@ -499,10 +539,18 @@ export async function applyRoleAssignment(env: StepEnv, step: PlanStep): Promise
       },
     );
   }
-  let scope = identity.scope ?? ws.body.properties?.storageAccount;
+  const workspaceStorage = ws.body.properties?.storageAccount;
+  let scope = identity.scope ?? workspaceStorage;
   if (!scope)
     throw new PfnetError("PROVIDER_ERROR", `Workspace ${ref.name} reports no storage account.`, {
       address: step.address,
+    });
+  // The scope expansion derives: the workspace's own storage account (the create block names it
+  // for a new workspace, which then reports it).
+  if (!parseStorageId(scope) || (workspaceStorage !== undefined && !sameId(scope, workspaceStorage)))
+    throw refuseRoleAssignment(step, `scope ${scope} is not the storage account of workspace ${ref.name}`, {
+      scope,
+      workspaceStorageAccount: workspaceStorage ?? null,
     });
   // The storage account itself (arm-storage): confirms the scope and gives its canonical id.
   const storage = parseStorageId(scope);
@@ -518,6 +566,7 @@ export async function applyRoleAssignment(env: StepEnv, step: PlanStep): Promise
     );
     if (account.id) scope = account.id;
   }
+  // The principal is always the workspace identity just read (a step carries none to swap).
   const grant = { principalId, roleDefinitionId: after.roleDefinitionId, scope };
   env.memory.grants.set(workspaceMemoryKey(ref), grant);
   const guid = roleGuid(after.roleDefinitionId);

@@ -78,6 +78,12 @@ export {
 } from "./import/index.js";
 // Spec: loading, validation, typed authoring.
 export { describeBytes, jsonTooDeepAt, MAX_NESTING_DEPTH, MAX_SPEC_BYTES } from "./input-limits.js";
+// Roles pfnet grants (one list: expansion and the providers' own check).
+export {
+  ASSIGNABLE_ROLES,
+  isAssignableRole,
+  roleDefinitionIdOf,
+} from "./kinds/roleAssignment.js";
 // Weakening: what each resource kind declares as widening exposure.
 export {
   refuseUnconsentedWeakening,

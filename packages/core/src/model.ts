@@ -216,5 +216,4 @@ export interface DiscoveredResource {
   fingerprint: string;
 }
 
-/** Built-in role: Storage File Data Privileged Contributor (prompt flow needs it on the workspace storage). */
-export const STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR = "69566ab7-960f-475b-8e7c-b3118f30c6bd";
+export { STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR } from "./kinds/roleAssignment.js";

@@ -6,15 +6,16 @@
  * provisioning before endpoints and approvals; own VNet: private endpoint before its DNS zone
  * group and its approval.
  */
-import {
-  type ManagedNetworkProperties,
-  type NsgRuleProperties,
-  type OutboundRuleProperties,
-  type ResourceNode,
-  STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR,
-  type WorkspaceIdentity,
-  type WorkspaceProperties,
-  type WorkspaceRef,
+
+import { roleDefinitionIdOf, STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR } from "../kinds/roleAssignment.js";
+import type {
+  ManagedNetworkProperties,
+  NsgRuleProperties,
+  OutboundRuleProperties,
+  ResourceNode,
+  WorkspaceIdentity,
+  WorkspaceProperties,
+  WorkspaceRef,
 } from "../model.js";
 import type { ServiceSpec, Topology, WorkspaceSpec } from "../spec/schema.js";
 import {
@@ -239,7 +240,10 @@ function expandWorkspace(
       kind: "roleAssignment",
       identity: { workspace: ref, ...(ws.create ? { scope: ws.create.storageAccount } : {}) },
       properties: {
-        roleDefinitionId: `/subscriptions/${topology.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR}`,
+        roleDefinitionId: roleDefinitionIdOf(
+          topology.subscriptionId,
+          STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR,
+        ),
         principalType: "ServicePrincipal",
       },
       dependsOn: [workspaceAddress],
