@@ -36,17 +36,23 @@ function forge(text: string, edit: (p: Plan) => void): Plan {
 const FORGERIES: Array<[string, (p: Plan) => void, string]> = [
   [
     "the storage role swapped to Owner",
-    (p) => void (at(p, "workspace.pf-ws.storage-role").after!.roleDefinitionId = ownerRole),
+    (p) => {
+      at(p, "workspace.pf-ws.storage-role").after!.roleDefinitionId = ownerRole;
+    },
     "PLAN_TAMPERED",
   ],
   [
     "the FQDN rule pointed at an attacker's host",
-    (p) => void (at(p, "workspace.pf-ws.rule.fqdn-serpapi-com").after!.destination = "attacker.example.net"),
+    (p) => {
+      at(p, "workspace.pf-ws.rule.fqdn-serpapi-com").after!.destination = "attacker.example.net";
+    },
     "PLAN_TAMPERED",
   ],
   [
     "the online endpoint made public",
-    (p) => void (at(p, "workspace.pf-ws.endpoint.pf-chat").after!.publicNetworkAccess = "Enabled"),
+    (p) => {
+      at(p, "workspace.pf-ws.endpoint.pf-chat").after!.publicNetworkAccess = "Enabled";
+    },
     "PLAN_TAMPERED",
   ],
   [
@@ -60,10 +66,10 @@ const FORGERIES: Array<[string, (p: Plan) => void, string]> = [
   ],
   [
     "another subscription in one step's identity",
-    (p) =>
-      void ((
-        at(p, "workspace.pf-ws.rule.pe-aoai").identity.workspace as { subscriptionId: string }
-      ).subscriptionId = "99999999-9999-9999-9999-999999999999"),
+    (p) => {
+      const ref = at(p, "workspace.pf-ws.rule.pe-aoai").identity.workspace as { subscriptionId: string };
+      ref.subscriptionId = "99999999-9999-9999-9999-999999999999";
+    },
     "PLAN_TAMPERED",
   ],
   [
@@ -79,10 +85,18 @@ const FORGERIES: Array<[string, (p: Plan) => void, string]> = [
   ],
   [
     "a removed dependency",
-    (p) => void (at(p, "workspace.pf-ws.network").dependsOn = ["workspace.pf-ws"]),
+    (p) => {
+      at(p, "workspace.pf-ws.network").dependsOn = ["workspace.pf-ws"];
+    },
     "PLAN_TAMPERED",
   ],
-  ["an edited lane", (p) => void (at(p, "workspace.pf-ws.rule.pe-aoai").lane = "parallel"), "PLAN_TAMPERED"],
+  [
+    "an edited lane",
+    (p) => {
+      at(p, "workspace.pf-ws.rule.pe-aoai").lane = "parallel";
+    },
+    "PLAN_TAMPERED",
+  ],
   [
     "a delete of a rule that is not unmanaged",
     (p) => {
@@ -103,7 +117,9 @@ const FORGERIES: Array<[string, (p: Plan) => void, string]> = [
   ],
   [
     "a specHash that is not the embedded topology's",
-    (p) => void (p.specHash = hashJson("another spec")),
+    (p) => {
+      p.specHash = hashJson("another spec");
+    },
     "PLAN_TAMPERED",
   ],
 ];
