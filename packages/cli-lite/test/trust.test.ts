@@ -189,7 +189,7 @@ describe("pfnet apply: weakening needs --allow-weaken", () => {
     const text = await run(["plan", "spec.yaml"], { cwd: dir, internals: inject(provider) });
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toContain("! weakens isolation: 1 step (apply needs --allow-weaken)");
-    expect(text.stdout).toMatch(/\n! {2}~ workspace pf-ws\n/);
+    expect(text.stdout).toMatch(/\n! ~ workspace pf-ws\n/);
     expect(text.stdout).toContain(
       "weakens: ingress private -> public: the workspace becomes reachable from the internet (apply needs --allow-weaken)",
     );

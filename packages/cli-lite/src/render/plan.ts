@@ -158,16 +158,20 @@ function propertyLines(step: PlanStep, style: Style): string[] {
 
 export function renderStep(step: PlanStep, style: Style): string {
   const gated = step.weakens?.some((weakening) => weakening.gated) === true;
-  // Only marked steps get the extra column, so every other line stays as it was.
   const mark = step.weakens
     ? gated
       ? style.red(WEAKENS_SYMBOL.gated)
       : style.yellow(WEAKENS_SYMBOL.marked)
     : "";
-  const symbol = colorAction(step.action, ACTION_SYMBOL[step.action].padStart(3), style);
+  const padded = ACTION_SYMBOL[step.action].padStart(3);
+  // The mark takes the first column when the symbol leaves it free (`! ~`), else goes before it.
+  const symbol =
+    mark === ""
+      ? colorAction(step.action, padded, style)
+      : `${mark}${colorAction(step.action, padded.startsWith(" ") ? padded.slice(1) : padded, style)}`;
   const lines = [
     style.dim(`  # ${step.address} ${ACTION_PHRASE[step.action]}`),
-    `${mark}${symbol} ${style.bold(describeTarget(step))}`,
+    `${symbol} ${style.bold(describeTarget(step))}`,
     `      ${style.dim("why:")} ${step.reason}`,
     ...(step.weakens ?? []).map(
       (weakening) =>
