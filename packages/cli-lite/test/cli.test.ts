@@ -177,7 +177,7 @@ describe("plan", () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('~ publicNetworkAccess: "Enabled" -> "Disabled"');
     expect(result.stdout).toContain('~ isolationMode: "Disabled" -> "AllowOnlyApprovedOutbound"');
-    expect(result.stdout).toContain("  + outbound rule fqdn-serpapi-com on pf-ws");
+    expect(result.stdout).toContain("* + outbound rule fqdn-serpapi-com on pf-ws");
     expect(result.stdout).toContain("  > managed network of pf-ws");
     expect(result.stdout).toMatch(
       /provisioning the managed network: about \d+ min; .*FQDN.*: about \d+ min more/,

@@ -24,7 +24,11 @@ async function withEmulator(test: (em: Emulator, target: string[]) => Promise<vo
 }
 
 async function applied(spec: string, target: string[], cwd?: string): Promise<void> {
-  const result = await run(["apply", spec, "--auto-approve", ...target], { env, ...(cwd ? { cwd } : {}) });
+  // Some examples turn the emulator's seeded private workspaces public: consent is part of the setup.
+  const result = await run(["apply", spec, "--auto-approve", "--allow-weaken", ...target], {
+    env,
+    ...(cwd ? { cwd } : {}),
+  });
   expect(result.code, result.stdout + result.stderr).toBe(0);
 }
 
