@@ -11,7 +11,21 @@
  */
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { apply, diff, expand, type PlanStep, type Provider, plan, validate } from "@pfnet/core";
+import {
+  apply,
+  checkProvenance,
+  diff,
+  expand,
+  type PlanStep,
+  type Provider,
+  parsePlan,
+  plan,
+  serializePlan,
+  validate,
+  verifyPlan,
+  verifyPlanSignature,
+  weakeningsOf,
+} from "@pfnet/core";
 import { MemoryProvider, memoryWorkspace, seededRandom } from "@pfnet/core/testing";
 // The walk alone, for synthetic graphs no spec makes (not exported from the package).
 import { applyVerified } from "../../packages/core/src/apply/apply.js";
@@ -69,6 +83,30 @@ async function planFigures(): Promise<void> {
     `plan (validate+expand+read+diff+order), ${planned.steps.length} steps`,
     `${planMs.toFixed(1)} ms`,
     `target < 50 ms${planMs < 50 ? "" : "  (MISSED)"}`,
+  ]);
+
+  // The checks apply runs on a saved plan before any read (docs/security.md).
+  const text = serializePlan(planned, { planKey: "bench-plan-key" });
+  const saved = parsePlan(text);
+  const parseMs = await time(20, () => parsePlan(text));
+  const verifyMs = await time(20, () => verifyPlan(saved));
+  const signatureMs = await time(20, () => verifyPlanSignature(saved, "bench-plan-key"));
+  const witnessMs = await time(20, () => checkProvenance(saved, { specTopology: topology }));
+  const weakenMs = await time(20, () => weakeningsOf(saved.steps));
+  const total = verifyMs + signatureMs + witnessMs + weakenMs;
+  rows.push([
+    `plan checks: parsePlan (schema, checksum), ${(text.length / 1e6).toFixed(1)} MB file`,
+    `${parseMs.toFixed(1)} ms`,
+    "",
+  ]);
+  rows.push(["plan checks: re-derivation (verifyPlan)", `${verifyMs.toFixed(1)} ms`, ""]);
+  rows.push(["plan checks: HMAC-SHA256 signature", `${signatureMs.toFixed(1)} ms`, ""]);
+  rows.push(["plan checks: spec witness (topology hash)", `${witnessMs.toFixed(1)} ms`, ""]);
+  rows.push(["plan checks: weakening marks", `${weakenMs.toFixed(1)} ms`, ""]);
+  rows.push([
+    "plan checks after parsing, total",
+    `${total.toFixed(1)} ms`,
+    `${((total / planMs) * 100).toFixed(0)}% of one plan`,
   ]);
 }
 
