@@ -413,7 +413,7 @@ export class ReadSession {
       exists: true,
       properties: properties as unknown as Record<string, unknown>,
       facts,
-      fingerprint: ws.etag ? `etag:${ws.etag}` : contentHash({ properties, facts: workspaceFacts(ws) }),
+      fingerprint: workspaceFingerprint(ws),
     };
   }
 
@@ -550,6 +550,19 @@ export class ReadSession {
     const { name: _name, etag, ...properties } = rule;
     return { exists: true, properties, fingerprint: etag ? `etag:${etag}` : contentHash(properties) };
   }
+}
+
+/**
+ * The workspace's fingerprint: a content hash of what pfnet owns and relies on (the network
+ * settings it writes and the identity, storage, key vault and registry it reads). workspaceRP.json
+ * 2025-12-01 declares no `etag` and its PATCH no `If-Match`, so there is no server-side condition
+ * to lean on; the plan's fingerprint is compared with a fresh read instead (core's stale check and
+ * guarded re-read). The managed network's progress (`networkStatus`) stays out, as in the network
+ * node's fingerprint: Azure finishing work already asked for is not someone else's change.
+ */
+export function workspaceFingerprint(ws: Workspace): string {
+  const { networkStatus: _progress, ...facts } = workspaceFacts(ws);
+  return contentHash({ properties: normaliseWorkspace(ws), facts });
 }
 
 export interface OwnPrivateEndpoint {

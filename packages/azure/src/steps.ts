@@ -242,12 +242,7 @@ export async function applyWorkspace(env: StepEnv, step: PlanStep): Promise<Step
       patch.properties.publicNetworkAccess = after.publicNetworkAccess;
     const modeDiffers = actual.isolationMode !== after.isolationMode;
     const skuDiffers = after.firewallSku !== undefined && actual.firewallSku !== after.firewallSku;
-    if (modeDiffers || skuDiffers) {
-      patch.properties.managedNetwork = {
-        ...(modeDiffers ? { isolationMode: after.isolationMode } : {}),
-        ...(skuDiffers ? { firewallSku: after.firewallSku } : {}),
-      };
-    }
+    if (modeDiffers || skuDiffers) patch.properties.managedNetwork = managedNetworkPatch(after, actual);
     if (
       after.serverlessComputeSettings &&
       canonicalJson(after.serverlessComputeSettings) !==
@@ -257,22 +252,28 @@ export async function applyWorkspace(env: StepEnv, step: PlanStep): Promise<Step
     }
     if (Object.keys(patch.properties).length === 0) return;
     const label = `updating workspace ${ref.name} (${Object.keys(patch.properties).join(", ")})`;
-    try {
-      await trackOperation(env, step, "workspaceUpdate", label, (onPoll) =>
-        env.clients.ml.updateWorkspace(ref, patch, current.body.etag, env.signal, onPoll),
-      );
-    } catch (error) {
-      if (error instanceof AzureRequestError && error.status === 412) {
-        throw new PfnetError("RESOURCE_STALE", `Workspace ${ref.name} changed while pfnet was updating it.`, {
-          address: step.address,
-          hint: "Run plan again and review the changes.",
-          cause: error,
-        });
-      }
-      throw error;
-    }
+    await trackOperation(env, step, "workspaceUpdate", label, (onPoll) =>
+      env.clients.ml.updateWorkspace(ref, patch, env.signal, onPoll),
+    );
   });
   return { outcome: "succeeded" };
+}
+
+/**
+ * The `managedNetwork` of a workspace PATCH: every setting pfnet owns, isolation mode together
+ * with the firewall SKU (whether Azure merges a partial `managedNetwork` or replaces it is
+ * UNCONFIRMED, azure-facts a.2), and never the `outboundRules` map — rules go through their own
+ * route, so a PATCH cannot drop service-owned or unmanaged rules. The SKU is the spec's, else
+ * the one Azure reports, else Standard (the documented default, how-to-managed-network).
+ */
+export function managedNetworkPatch(
+  after: WorkspaceProperties,
+  actual: WorkspaceProperties,
+): { isolationMode: WorkspaceProperties["isolationMode"]; firewallSku: "Standard" | "Basic" } {
+  return {
+    isolationMode: after.isolationMode,
+    firewallSku: after.firewallSku ?? actual.firewallSku ?? "Standard",
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

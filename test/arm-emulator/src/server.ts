@@ -39,6 +39,11 @@ export interface EmulatorOptions {
   lroRetryAfter?: "scaled" | "omit";
   /** HTTP status a Location poll answers for a Failed operation. Default 400. */
   failedLroStatus?: number;
+  /**
+   * Long-running operations: "seeded" (default) answers each in one of the forms its spec allows,
+   * drawn from a PRNG seeded with `randomSeed`; "accepted" always answers asynchronously.
+   */
+  lroForms?: "seeded" | "accepted";
 }
 
 export interface Emulator {
@@ -105,6 +110,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     pageSize: options.pageSize ?? 10,
     lroRetryAfter: options.lroRetryAfter ?? "scaled",
     failedLroStatus: options.failedLroStatus ?? 400,
+    lroForms: options.lroForms ?? "seeded",
+    lroPrng: new Prng(randomSeed ^ 0x5eed10),
   };
   const routes: Route[] = [
     ...authorizationRoutes(),
@@ -145,7 +152,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       }
     }
     let faultKind: string | undefined;
-    const record = (status: number, responseBody: unknown) =>
+    const record = (status: number, responseBody: unknown, headers?: Record<string, string>) => {
+      const lro = Object.fromEntries(
+        Object.entries(headers ?? {}).filter(([name]) =>
+          ["location", "azure-asyncoperation"].includes(name.toLowerCase()),
+        ),
+      );
       requests.add({
         at: new Date(started).toISOString(),
         method,
@@ -156,8 +168,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         requestBody: body ?? null,
         responseBody: responseBody ?? null,
         durationMs: Date.now() - started,
+        ...(Object.keys(lro).length > 0 ? { responseHeaders: lro } : {}),
         ...(faultKind ? { fault: faultKind } : {}),
       });
+    };
     const send = (reply: Reply) => {
       const requestId = `emu-${++requestSeq}`;
       const payload =
@@ -175,7 +189,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         ...(reply.headers ?? {}),
       });
       res.end(payload);
-      if (!path.startsWith(ADMIN_PREFIX)) record(reply.status, reply.body);
+      if (!path.startsWith(ADMIN_PREFIX)) record(reply.status, reply.body, reply.headers);
     };
 
     if (path.startsWith(ADMIN_PREFIX)) {

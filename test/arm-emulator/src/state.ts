@@ -186,12 +186,6 @@ export const TARGET_TYPES: Record<SeedTarget["type"], { type: string; groupIds: 
   appInsights: { type: "Microsoft.Insights/components", groupIds: [] },
 };
 
-const ISOLATION_ORDER: IsolationMode[] = ["Disabled", "AllowInternetOutbound", "AllowOnlyApprovedOutbound"];
-
-export function changeableIsolationModes(mode: IsolationMode): IsolationMode[] {
-  return ISOLATION_ORDER.slice(ISOLATION_ORDER.indexOf(mode));
-}
-
 /** Resource group of the managed network's private endpoints: how a client tells which workspace owns a connection. */
 export function managedNetworkResourceGroup(networkId: string): string {
   return `azureml-managed-network-${networkId}`;
