@@ -51,7 +51,9 @@ describe("long-running operations in every form their specs allow, over five see
     const em = await startTestEmulator({ randomSeed: seed });
     try {
       const provider = providerFor(em);
-      const spec = await loadSpecFile(new URL("../../examples/byo-private-public.yaml", import.meta.url).pathname);
+      const spec = await loadSpecFile(
+        new URL("../../examples/byo-private-public.yaml", import.meta.url).pathname,
+      );
       const result = await apply(await plan(spec, provider), provider);
       expect(result.errors).toEqual([]);
       expect(planHasChanges(await plan(spec, provider))).toBe(false);
@@ -62,7 +64,8 @@ describe("long-running operations in every form their specs allow, over five see
   });
 
   it("the seeds produced both forms of the ML writes and of the CognitiveServices approval", () => {
-    const statuses = (pattern: RegExp) => new Set(seen.filter((s) => pattern.test(s)).map((s) => s.split(" ").pop()));
+    const statuses = (pattern: RegExp) =>
+      new Set(seen.filter((s) => pattern.test(s)).map((s) => s.split(" ").pop()));
     expect(statuses(/^PATCH workspaces\//)).toEqual(new Set(["200", "202"]));
     expect(statuses(/^PUT outboundRules\//)).toEqual(new Set(["200", "202"]));
     expect(statuses(/^PUT privateEndpointConnections\//)).toEqual(new Set(["200", "202"]));

@@ -8,7 +8,8 @@ import { AzureProvider } from "@pfnet/azure";
 import type { PfnetEventInput } from "@pfnet/core";
 import nock from "nock";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { workspaceFingerprint } from "../src/read.js";
+import { workspaceFingerprint as fingerprintOf } from "../src/read.js";
+import type { Workspace } from "../src/rest/types.js";
 import { credentialWith, HOST, step, WS_PATH } from "./nock-fixtures.js";
 
 const provider = () =>
@@ -26,7 +27,7 @@ const workspace = (managedNetwork: Record<string, unknown>, publicNetworkAccess 
       status: { status: "Active", sparkReady: false },
       outboundRules: { "fqdn-a": { type: "FQDN", category: "UserDefined", destination: "a.example.com" } },
       ...managedNetwork,
-    },
+    } as Record<string, unknown>,
   },
 });
 
@@ -39,7 +40,7 @@ const workspaceStep = (after: Record<string, unknown>) =>
   });
 
 /** Serve the GET, capture the PATCH (answered 200: done) and its headers. */
-function patchCapture(current: unknown) {
+function patchCapture(current: Record<string, unknown>) {
   const seen: { body?: unknown; headers?: Record<string, unknown> } = {};
   const scope = nock(HOST)
     .get(WS_PATH)
@@ -72,7 +73,9 @@ describe("workspace PATCH", () => {
   });
 
   it("a change of the isolation mode alone sends the SKU Azure reports (else Standard)", async () => {
-    const reported = patchCapture(workspace({ isolationMode: "AllowInternetOutbound", firewallSku: "Basic" }));
+    const reported = patchCapture(
+      workspace({ isolationMode: "AllowInternetOutbound", firewallSku: "Basic" }),
+    );
     await provider().apply(workspaceStep({}), context());
     expect(reported.seen.body).toEqual({
       properties: { managedNetwork: { isolationMode: "AllowOnlyApprovedOutbound", firewallSku: "Basic" } },
@@ -93,6 +96,8 @@ describe("workspace PATCH", () => {
     expect(seen.body).toEqual({ properties: { publicNetworkAccess: "Disabled" } });
   });
 });
+
+const workspaceFingerprint = (ws: unknown) => fingerprintOf(ws as Workspace);
 
 describe("workspace fingerprint (content hash, no etag)", () => {
   const base = workspace({ isolationMode: "AllowOnlyApprovedOutbound", firewallSku: "Basic" });
