@@ -25,7 +25,12 @@ export {
   resolvePacing,
 } from "./pacing.js";
 export { AzureProvider } from "./provider.js";
-export { endpointBelongsToWorkspace } from "./read.js";
+export {
+  type ConnectionCandidate,
+  type ConnectionMatch,
+  type MatchSignal,
+  matchConnection,
+} from "./approval.js";
 export { PRIVATE_ENDPOINT_CONNECTION_API_VERSIONS } from "./rest/connections.js";
 export type * as AzureRest from "./rest/types.js";
 export { ML_API_VERSION } from "./rest/types.js";

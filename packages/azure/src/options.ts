@@ -74,6 +74,12 @@ export interface AzureProviderOptions {
    * reads 250 burst / 25 per s, writes 200 / 10, deletes 200 / 10 (src/pacing.ts).
    */
   pacing?: PacingOptions;
+  /**
+   * Private-endpoint connections (ARM ids) that are the workspace's, for targets where pfnet
+   * cannot tell which one is (a pending approval lists the candidates); the CLI's
+   * `--approve-connection ID`. Each applies to the target its id is under.
+   */
+  approvalConnections?: readonly string[];
   /** Override the api-version used for `privateEndpointConnections` on targets, by provider namespace (lower case). */
   privateEndpointConnectionApiVersions?: Record<string, string>;
 }

@@ -116,13 +116,11 @@ export class AzureProvider implements Provider {
         );
       }
     }
-    const session = new ReadSession(this.clients, {
-      signal: context.signal,
-      emit: context.emit,
-      address: "read",
-      retry: this.retry,
-      waits: this.waits,
-    });
+    const session = new ReadSession(
+      this.clients,
+      { signal: context.signal, emit: context.emit, address: "read", retry: this.retry, waits: this.waits },
+      this.options.approvalConnections,
+    );
     try {
       return await session.readNodes(nodes);
     } catch (error) {
@@ -157,6 +155,7 @@ export class AzureProvider implements Provider {
       memory: this.memory,
       signal: context.signal,
       emit: context.emit,
+      ...(this.options.approvalConnections ? { approvalConnections: this.options.approvalConnections } : {}),
     };
     try {
       if (step.action === "noop") return { outcome: "succeeded" };

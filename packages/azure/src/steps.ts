@@ -19,6 +19,7 @@ import type {
   WorkspaceRef,
 } from "@pfnet/core";
 import { PfnetError, STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR } from "@pfnet/core";
+import type { ConnectionMatch } from "./approval.js";
 import type { AzureClients } from "./clients.js";
 import { AzureRequestError } from "./errors.js";
 import {
@@ -63,6 +64,8 @@ export interface StepEnv {
   memory: ProviderMemory;
   signal: AbortSignal;
   emit: (event: PfnetEventInput) => void;
+  /** Connections the user named as the workspace's (`--approve-connection`, provider option). */
+  approvalConnections?: readonly string[];
 }
 
 export const workspaceMemoryKey = (ws: Pick<WorkspaceRef, "subscriptionId" | "resourceGroup" | "name">) =>
@@ -161,7 +164,7 @@ function propagationTimeout(
 }
 
 function newSession(env: StepEnv, step: PlanStep): ReadSession {
-  return new ReadSession(env.clients, retryContext(env, step));
+  return new ReadSession(env.clients, retryContext(env, step), env.approvalConnections);
 }
 
 function expectedWallMs(env: StepEnv, step: PlanStep, kinds: string[], fallbackSeconds: number): number {
@@ -605,6 +608,25 @@ function pendingApproval(connectionId: string, targetId: string): PendingApprova
   };
 }
 
+/**
+ * No connection, or several, matched the workspace (approval.ts): pfnet does not guess and does
+ * not wait out the budget — it lists the candidates and how to name the right one.
+ */
+function undecidedApproval(identity: PrivateEndpointApprovalIdentity, match: ConnectionMatch): PendingApproval {
+  const base = pendingApproval("", identity.targetId);
+  const why =
+    match.reason === "chosenMissing"
+      ? `the connection named as the workspace's (${identity.approvalConnection ?? "--approve-connection"}) is not on ${identity.targetId}`
+      : match.reason === "several"
+        ? `${match.candidates.length} connections on ${identity.targetId} match the workspace equally`
+        : `no connection on ${identity.targetId} carries a mark of the workspace's ${identity.via === "byo" ? "private endpoint" : "managed network"}`;
+  return {
+    ...base,
+    action: `pfnet could not tell which connection is the workspace's: ${why}. Pick the one whose private endpoint is the workspace's (candidates below), then set services.${identity.service}.approvalConnection to its id in the spec, or run again with --approve-connection <id>.`,
+    candidates: match.candidates,
+  };
+}
+
 export async function applyApproval(env: StepEnv, step: PlanStep): Promise<StepResult> {
   const identity = step.identity as unknown as PrivateEndpointApprovalIdentity;
   const wait = startWait(env, step, "approval", expectedWallMs(env, step, ["approval"], 120));
@@ -617,8 +639,12 @@ export async function applyApproval(env: StepEnv, step: PlanStep): Promise<StepR
   const budget = new WaitBudget(env, env.waits.connectionAppearSeconds);
   let approvedOnce = false;
   for (;;) {
-    const { workspace, connection } = await newSession(env, step).findConnection(identity);
-    if (!workspace) throw workspaceNotFound(identity.workspace, step.address);
+    const { workspace, match, connection } = await newSession(env, step).findConnection(identity);
+    if (!workspace || !match) throw workspaceNotFound(identity.workspace, step.address);
+    // Connections exist but none (or several) is recognisably the workspace's: waiting cannot help.
+    if (!connection && match.candidates.length > 0) {
+      return { outcome: "pendingApproval", pending: undecidedApproval(identity, match) };
+    }
     const status = connection?.properties?.privateLinkServiceConnectionState?.status;
     if (connection && status === "Approved") {
       if (waited) report(`${connection.id} Approved`);
@@ -637,7 +663,7 @@ export async function applyApproval(env: StepEnv, step: PlanStep): Promise<StepR
     if (connection?.id && !approvedOnce) {
       if (!identity.approve)
         return { outcome: "pendingApproval", pending: pendingApproval(connection.id, identity.targetId) };
-      report(`approving ${connection.id}`);
+      report(`approving ${connection.id} (matched on ${match.signal})`);
       try {
         const connectionId = connection.id;
         await retrying(env, step, () =>

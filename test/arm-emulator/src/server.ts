@@ -14,7 +14,7 @@ import { mlRoutes } from "./routes/ml.js";
 import { networkRoutes } from "./routes/network.js";
 import { targetRoutes } from "./routes/targets.js";
 import { defaultSeed, loadSeedFile, type SeedEnvironment, validateSeed } from "./seed.js";
-import { Model } from "./state.js";
+import { type EndpointIdShape, Model } from "./state.js";
 import { EmulatorState } from "./stateApi.js";
 import { ArmError, isObject, Prng } from "./util.js";
 
@@ -39,6 +39,12 @@ export interface EmulatorOptions {
   lroRetryAfter?: "scaled" | "omit";
   /** HTTP status a Location poll answers for a Failed operation. Default 400. */
   failedLroStatus?: number;
+  /**
+   * Shape of the private-endpoint ids a managed network creates on targets (Azure's is
+   * UNCONFIRMED): "seeded" (default) draws one of `ENDPOINT_ID_SHAPES` per workspace from a PRNG
+   * seeded with `randomSeed`, or one fixed shape.
+   */
+  managedEndpointIds?: EndpointIdShape | "seeded";
   /**
    * Long-running operations: "seeded" (default) answers each in one of the forms its spec allows,
    * drawn from a PRNG seeded with `randomSeed`; "accepted" always answers asynchronously.
@@ -102,6 +108,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const randomSeed = options.randomSeed ?? 1;
   const clock = new Clock(timeScale, { ...DEFAULT_DELAYS, ...(options.delays ?? {}) });
   const model = new Model(clock, new Prng(randomSeed), seed);
+  model.endpointIds = { shape: options.managedEndpointIds ?? "seeded", prng: new Prng(randomSeed ^ 0x7e57) };
   const faults = new Faults(randomSeed, options.faults ?? []);
   const requests = new RequestLog();
   const state = new EmulatorState(model, clock);
