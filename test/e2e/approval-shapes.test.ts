@@ -18,29 +18,37 @@ type Connection = {
 const connections = (em: Awaited<ReturnType<typeof startTestEmulator>>) =>
   em.state.connections(TARGETS.aoai) as unknown as Connection[];
 const SHAPE_PATTERN: Record<(typeof ENDPOINT_ID_SHAPES)[number], RegExp> = {
-  managedResourceGroup: /\/resourceGroups\/azureml-managed-network-[0-9a-f-]+\/providers\/Microsoft\.Network\/privateEndpoints\/pf-ws-pe-aoai$/,
-  workspaceResourceGroup: /\/resourceGroups\/azureml-rg-[0-9a-f-]+\/providers\/Microsoft\.Network\/privateEndpoints\/pe-aoai-[0-9a-f]+$/,
-  opaque: /\/resourceGroups\/rg-managedvnet-[0-9a-f]+\/providers\/Microsoft\.Network\/privateEndpoints\/pf-ws-pe-aoai-[0-9a-f]+$/,
+  managedResourceGroup:
+    /\/resourceGroups\/azureml-managed-network-[0-9a-f-]+\/providers\/Microsoft\.Network\/privateEndpoints\/pf-ws-pe-aoai$/,
+  workspaceResourceGroup:
+    /\/resourceGroups\/azureml-rg-[0-9a-f-]+\/providers\/Microsoft\.Network\/privateEndpoints\/pe-aoai-[0-9a-f]+$/,
+  opaque:
+    /\/resourceGroups\/rg-managedvnet-[0-9a-f]+\/providers\/Microsoft\.Network\/privateEndpoints\/pf-ws-pe-aoai-[0-9a-f]+$/,
 };
 
 describe("private-endpoint approval across endpoint id shapes", () => {
-  it.each(ENDPOINT_ID_SHAPES)("shape %s: the workspace's Pending connection is found and approved", async (shape) => {
-    const em = await startTestEmulator({ managedEndpointIds: shape });
-    try {
-      em.state.setTargetFlags(TARGETS.aoai, { autoApprove: false });
-      const provider = providerFor(em);
-      const spec = rowSpec(ROWS[0]!, { services: ["aoai"] });
-      const result = await apply(await plan(spec, provider), provider);
-      expect(result.errors).toEqual([]);
-      expect(result.steps.find((s) => s.address === "workspace.pf-ws.approval.aoai")?.outcome).toBe("succeeded");
-      const [mine] = connections(em);
-      expect(mine?.properties.privateEndpoint.id).toMatch(SHAPE_PATTERN[shape]);
-      expect(mine?.properties.privateLinkServiceConnectionState.status).toBe("Approved");
-      expect(planHasChanges(await plan(spec, provider))).toBe(false);
-    } finally {
-      await em.close();
-    }
-  });
+  it.each(ENDPOINT_ID_SHAPES)(
+    "shape %s: the workspace's Pending connection is found and approved",
+    async (shape) => {
+      const em = await startTestEmulator({ managedEndpointIds: shape });
+      try {
+        em.state.setTargetFlags(TARGETS.aoai, { autoApprove: false });
+        const provider = providerFor(em);
+        const spec = rowSpec(ROWS[0]!, { services: ["aoai"] });
+        const result = await apply(await plan(spec, provider), provider);
+        expect(result.errors).toEqual([]);
+        expect(result.steps.find((s) => s.address === "workspace.pf-ws.approval.aoai")?.outcome).toBe(
+          "succeeded",
+        );
+        const [mine] = connections(em);
+        expect(mine?.properties.privateEndpoint.id).toMatch(SHAPE_PATTERN[shape]);
+        expect(mine?.properties.privateLinkServiceConnectionState.status).toBe("Approved");
+        expect(planHasChanges(await plan(spec, provider))).toBe(false);
+      } finally {
+        await em.close();
+      }
+    },
+  );
 
   it("two equally likely connections: pendingApproval at once listing both; naming one completes it", async () => {
     const em = await startTestEmulator({ managedEndpointIds: "opaque" });
@@ -49,7 +57,10 @@ describe("private-endpoint approval across endpoint id shapes", () => {
       // Another endpoint whose name carries the same workspace and rule names (e.g. a workspace
       // of the same name in another subscription), waiting on the same target.
       const twinEndpoint = `/subscriptions/${MICROSOFT_MANAGED_SUBSCRIPTION}/resourceGroups/rg-managedvnet-ffff0000/providers/Microsoft.Network/privateEndpoints/pf-ws-pe-aoai-ffff`;
-      const twin = em.state.addConnection(TARGETS.aoai, { privateEndpointId: twinEndpoint, groupIds: ["account"] });
+      const twin = em.state.addConnection(TARGETS.aoai, {
+        privateEndpointId: twinEndpoint,
+        groupIds: ["account"],
+      });
       const spec = rowSpec(ROWS[0]!, { services: ["aoai"] });
       const provider = providerFor(em);
       const first = await plan(spec, provider);
@@ -71,7 +82,8 @@ describe("private-endpoint approval across endpoint id shapes", () => {
       expect(step?.pending?.action).toContain("services.aoai.approvalConnection");
       expect(step?.pending?.action).toContain("--approve-connection");
       // No waiting out the budget: the approval step read the target's connections once.
-      const listsDuringApply = em.requests.find("GET", "/accounts/aoai-pf/privateEndpointConnections$").length - listsBefore;
+      const listsDuringApply =
+        em.requests.find("GET", "/accounts/aoai-pf/privateEndpointConnections$").length - listsBefore;
       expect(listsDuringApply).toBeLessThanOrEqual(2);
       // Nothing was approved on a guess.
       expect(connections(em).map((c) => c.properties.privateLinkServiceConnectionState.status)).toEqual([

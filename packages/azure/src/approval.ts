@@ -70,7 +70,10 @@ export function candidateOf(c: PrivateEndpointConnection): ConnectionCandidate {
 
 const ENDED = new Set(["rejected", "disconnected"]);
 
-export function matchConnection(connections: readonly PrivateEndpointConnection[], input: MatchInput): ConnectionMatch {
+export function matchConnection(
+  connections: readonly PrivateEndpointConnection[],
+  input: MatchInput,
+): ConnectionMatch {
   // 1. The group filter (documented fields); a connection that names no group is kept.
   const group = input.groupId?.toLowerCase();
   const pool = connections.filter((c) => {
@@ -80,7 +83,9 @@ export function matchConnection(connections: readonly PrivateEndpointConnection[
   const candidates = pool.map(candidateOf);
   if (input.chosen) {
     const chosen = connections.find((c) => sameId(c.id, input.chosen));
-    return chosen ? { connection: chosen, signal: "chosen", candidates } : { reason: "chosenMissing", candidates };
+    return chosen
+      ? { connection: chosen, signal: "chosen", candidates }
+      : { reason: "chosenMissing", candidates };
   }
   const pe = (c: PrivateEndpointConnection) => (c.properties?.privateEndpoint?.id ?? "").toLowerCase();
   const peName = (c: PrivateEndpointConnection) => pe(c).split("/").pop() ?? "";

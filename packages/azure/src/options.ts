@@ -75,6 +75,11 @@ export interface AzureProviderOptions {
    */
   pacing?: PacingOptions;
   /**
+   * A JSON-lines record of every HTTP exchange, redacted (no tokens, keys, secrets or SAS
+   * signatures): a file path (emptied first), or a function that receives each record.
+   */
+  trace?: string | ((record: import("./trace.js").TraceRecord) => void);
+  /**
    * Private-endpoint connections (ARM ids) that are the workspace's, for targets where pfnet
    * cannot tell which one is (a pending approval lists the candidates); the CLI's
    * `--approve-connection ID`. Each applies to the target its id is under.

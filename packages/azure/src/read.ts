@@ -21,6 +21,7 @@ import type {
   WorkspaceRef,
 } from "@pfnet/core";
 import { PfnetError, privateEndpointName } from "@pfnet/core";
+import { type ConnectionMatch, chosenFor, matchConnection } from "./approval.js";
 import type { AzureClients } from "./clients.js";
 import { NotSupportedError } from "./errors.js";
 import {
@@ -34,7 +35,6 @@ import {
   workspaceFacts,
   workspaceOutputFacts,
 } from "./normalize.js";
-import { type ConnectionMatch, chosenFor, matchConnection } from "./approval.js";
 import type { ArmResponse } from "./rest/arm.js";
 import type { OutboundRuleBasicResource, PrivateEndpointConnection, Workspace } from "./rest/types.js";
 import { type RetryContext, withRetry } from "./retry.js";
@@ -606,9 +606,14 @@ export function peRuleFor(
   const rules = ws.properties?.managedNetwork?.outboundRules ?? {};
   for (const [name, rule] of Object.entries(rules)) {
     if (rule?.type !== "PrivateEndpoint" || rule.category !== "UserDefined") continue;
-    const destination = rule.destination as { serviceResourceId?: string; subresourceTarget?: string } | undefined;
+    const destination = rule.destination as
+      | { serviceResourceId?: string; subresourceTarget?: string }
+      | undefined;
     if (sameId(destination?.serviceResourceId, targetId)) {
-      return { name, ...(destination?.subresourceTarget ? { subresourceTarget: destination.subresourceTarget } : {}) };
+      return {
+        name,
+        ...(destination?.subresourceTarget ? { subresourceTarget: destination.subresourceTarget } : {}),
+      };
     }
   }
   return undefined;

@@ -612,7 +612,10 @@ function pendingApproval(connectionId: string, targetId: string): PendingApprova
  * No connection, or several, matched the workspace (approval.ts): pfnet does not guess and does
  * not wait out the budget — it lists the candidates and how to name the right one.
  */
-function undecidedApproval(identity: PrivateEndpointApprovalIdentity, match: ConnectionMatch): PendingApproval {
+function undecidedApproval(
+  identity: PrivateEndpointApprovalIdentity,
+  match: ConnectionMatch,
+): PendingApproval {
   const base = pendingApproval("", identity.targetId);
   const why =
     match.reason === "chosenMissing"

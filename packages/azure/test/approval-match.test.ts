@@ -44,7 +44,10 @@ describe("matchConnection", () => {
 
   it("shape workspaceResourceGroup: recognised by the workspace's internal id", () => {
     const mine = connection("b", pe("msft", `azureml-rg-${WORKSPACE_ID}`, "pe-aoai-1a2b3c4d"));
-    expect(matchConnection([foreign, mine], input)).toMatchObject({ connection: mine, signal: "workspaceId" });
+    expect(matchConnection([foreign, mine], input)).toMatchObject({
+      connection: mine,
+      signal: "workspaceId",
+    });
   });
 
   it("shape opaque: recognised by the workspace and rule names in the endpoint's name", () => {
@@ -53,8 +56,12 @@ describe("matchConnection", () => {
   });
 
   it("reads a single groupId (search.json) as well as groupIds, and filters on it", () => {
-    const wrongGroup = connection("g1", pe("msft", "rg-1", "pf-ws-pe-aoai-0001"), "Pending", { groupIds: ["blob"] });
-    const mine = connection("g2", pe("msft", "rg-2", "pf-ws-pe-aoai-0002"), "Pending", { groupId: "account" });
+    const wrongGroup = connection("g1", pe("msft", "rg-1", "pf-ws-pe-aoai-0001"), "Pending", {
+      groupIds: ["blob"],
+    });
+    const mine = connection("g2", pe("msft", "rg-2", "pf-ws-pe-aoai-0002"), "Pending", {
+      groupId: "account",
+    });
     const match = matchConnection([wrongGroup, mine], input);
     expect(match).toMatchObject({ connection: mine, signal: "names" });
     expect(match.candidates.map((c) => c.id)).toEqual([mine.id]);
@@ -90,7 +97,9 @@ describe("matchConnection", () => {
     const mine = connection("a", pe("sub", `azureml-managed-network-${NETWORK_ID}`, "pf-ws-pe-aoai"));
     const chosen = matchConnection([mine, foreign], { ...input, chosen: foreign.id!.toUpperCase() });
     expect(chosen).toMatchObject({ connection: foreign, signal: "chosen" });
-    expect(matchConnection([mine], { ...input, chosen: `${TARGET}/privateEndpointConnections/gone` })).toMatchObject({
+    expect(
+      matchConnection([mine], { ...input, chosen: `${TARGET}/privateEndpointConnections/gone` }),
+    ).toMatchObject({
       reason: "chosenMissing",
     });
   });

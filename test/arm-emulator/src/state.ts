@@ -796,11 +796,19 @@ export class Model {
       `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.Network/privateEndpoints/${name}`;
     switch (shape) {
       case "managedResourceGroup":
-        return pe(this.subscriptionId, managedNetworkResourceGroup(ws.managedNetwork.networkId), `${ws.name}-${ruleName}`);
+        return pe(
+          this.subscriptionId,
+          managedNetworkResourceGroup(ws.managedNetwork.networkId),
+          `${ws.name}-${ruleName}`,
+        );
       case "workspaceResourceGroup":
         return pe(MICROSOFT_MANAGED_SUBSCRIPTION, `azureml-rg-${ws.workspaceId}`, `${ruleName}-${suffix}`);
       case "opaque":
-        return pe(MICROSOFT_MANAGED_SUBSCRIPTION, `rg-managedvnet-${suffix}`, `${ws.name}-${ruleName}-${suffix.slice(0, 4)}`);
+        return pe(
+          MICROSOFT_MANAGED_SUBSCRIPTION,
+          `rg-managedvnet-${suffix}`,
+          `${ws.name}-${ruleName}-${suffix.slice(0, 4)}`,
+        );
     }
   }
 

@@ -155,7 +155,13 @@ export class EmulatorState {
    */
   addConnection(
     targetNameOrId: string,
-    connection: { privateEndpointId: string; groupIds: string[]; status?: ConnectionStatus; description?: string; name?: string },
+    connection: {
+      privateEndpointId: string;
+      groupIds: string[];
+      status?: ConnectionStatus;
+      description?: string;
+      name?: string;
+    },
   ): string {
     const r = this.target(targetNameOrId);
     const name = connection.name ?? `conn-${this.model.prng.guid().slice(0, 8)}`;

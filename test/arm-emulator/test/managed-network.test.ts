@@ -51,7 +51,12 @@ async function putRule(name: string, body: unknown, ws = "pf-ws") {
 
 describe("deferred provisioning", () => {
   test("network and rules stay Inactive until provisionManagedNetwork; ~30 min + 10 for the first FQDN rule", async () => {
-    emu = await startEmulator({ lroForms: "accepted", timeScale: 1000, raceMode: "off" }); // slow wall clock: time moves only by advance()
+    emu = await startEmulator({
+      lroForms: "accepted",
+      managedEndpointIds: "managedResourceGroup",
+      timeScale: 1000,
+      raceMode: "off",
+    }); // slow wall clock: time moves only by advance()
     emu.state.patchWorkspace("pf-ws", {});
     const ws = await enableIsolationNoWait("AllowOnlyApprovedOutbound");
     expect(ws.status).toBe(202);

@@ -11,6 +11,21 @@ import type { OptionSpec } from "../args.js";
 import { CliUsageError } from "../errors.js";
 import type { CommandContext } from "./context.js";
 
+const TRACE_HELP = `  --trace FILE        Write a redacted JSON-lines record of every HTTP exchange with Azure
+                      (also PFNET_TRACE=FILE; docs/azure-assumptions.md)
+  --approve-connection ID
+                      The private-endpoint connection (ARM id) that is the workspace's, when
+                      pfnet lists several candidates; repeat for several services`;
+
+/** `--approve-connection`: the ARM id of a private-endpoint connection on a service. */
+function connectionId(value: string): string {
+  if (!/^\/subscriptions\/.+\/privateEndpointConnections\/[^/]+$/i.test(value)) {
+    throw new CliUsageError(
+      `--approve-connection must be the ARM id of a private-endpoint connection (…/privateEndpointConnections/NAME), not '${value}'`,
+    );
+  }
+  return value;
+}
 export type CommandRunner = (ctx: CommandContext) => Promise<number>;
 
 export interface CommandSpec {
@@ -58,6 +73,8 @@ Options:
       out: { type: "string" },
       json: { type: "boolean" },
       "detailed-exitcode": { type: "boolean" },
+      trace: { type: "string" },
+      "approve-connection": { type: "string", multiple: true, parse: connectionId },
     },
     help: `Usage: pfnet plan <spec> [options]
 
@@ -68,7 +85,8 @@ Nothing is changed.
 Options:
   --out FILE          Save the plan as JSON; apply it later with \`pfnet apply FILE\`
   --json              Print the plan JSON (docs/plan-format.md) instead of text
-  --detailed-exitcode Exit 0 when there are no changes, 2 when there are, 1 on error`,
+  --detailed-exitcode Exit 0 when there are no changes, 2 when there are, 1 on error
+${TRACE_HELP}`,
     load: async () => (await import("./plan.js")).runPlan,
   },
   apply: {
@@ -79,6 +97,8 @@ Options:
       "auto-approve": { type: "boolean" },
       concurrency: { type: "string", parse: wholeNumber("--concurrency", 1, 64) },
       json: { type: "boolean" },
+      trace: { type: "string" },
+      "approve-connection": { type: "string", multiple: true, parse: connectionId },
     },
     exitCodesInHelp: true,
     help: `Usage: pfnet apply <spec | plan file> [options]
@@ -90,7 +110,8 @@ Progress goes to stderr; the summary to stdout.
 Options:
   --auto-approve      Do not ask; needed when stdin is not a terminal (CI) and with --json
   --concurrency N     Steps run at the same time, 1-64 (default 10; writes to one workspace never overlap)
-  --json              Stream the engine's events as JSON lines on stdout (docs/events.md)`,
+  --json              Stream the engine's events as JSON lines on stdout (docs/events.md)
+${TRACE_HELP}`,
     load: async () => (await import("./apply.js")).runApply,
   },
   graph: {

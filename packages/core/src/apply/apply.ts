@@ -42,6 +42,8 @@ export interface ApplyOptions {
    */
   concurrency?: number;
   signal?: AbortSignal;
+  /** The same as `signal`, under the Azure SDK's name (`signal` wins when both are given). */
+  abortSignal?: AbortSignal;
   onEvent?: EventListener;
   /**
    * Compare fingerprints with a fresh read before writing (the whole plan up front, and guarded
@@ -145,7 +147,7 @@ export async function apply(
   const started = performance.now();
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const checkStale = options.checkStale ?? true;
-  const outer = options.signal ?? new AbortController().signal;
+  const outer = options.signal ?? options.abortSignal ?? new AbortController().signal;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new PfnetError(
       "INVALID_ARGUMENT",
