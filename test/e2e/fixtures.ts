@@ -13,6 +13,7 @@ import {
 } from "@pfnet/arm-emulator";
 import { AzureProvider, type AzureProviderOptions } from "@pfnet/azure";
 import type { PfnetEvent, Topology } from "@pfnet/core";
+import { assertConformant } from "../arm-emulator/conformance/spec-index.js";
 
 export const SUB = "11111111-2222-3333-4444-555555555555";
 export const RG = "rg-promptflow";
@@ -29,8 +30,19 @@ export const STORAGE_ROLE = "69566ab7-960f-475b-8e7c-b3118f30c6bd";
 /** Emulator scale for tests: 1 Azure minute = 10 ms (provisioning ≈ 300 ms). */
 export const TEST_TIME_SCALE = 10;
 
+/**
+ * An emulator for a test. Closing it checks its whole request log against the official specs
+ * (test/azure-specs): a request no spec declares, a body the spec rejects or a field it lacks,
+ * or an answer status it does not list fails the test that made it.
+ */
 export async function startTestEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  return startEmulator({ timeScale: TEST_TIME_SCALE, ...options });
+  const em = await startEmulator({ timeScale: TEST_TIME_SCALE, ...options });
+  const close = em.close.bind(em);
+  em.close = async () => {
+    await close();
+    assertConformant(em.requests.entries, "the emulator's request log");
+  };
+  return em;
 }
 
 export function providerFor(em: Emulator, options: Partial<AzureProviderOptions> = {}): AzureProvider {

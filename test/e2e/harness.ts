@@ -76,7 +76,8 @@ export async function expectRowState(
             properties: Json & { privateEndpoint: Json; privateLinkServiceConnectionState: Json };
           },
       )
-      .filter((c) => lower(c.properties.privateEndpoint.id).includes(networkId));
+      // The emulator names a managed network's connections `{networkId}.{rule}` (its endpoint ids vary in shape).
+      .filter((c) => lower(c.name).startsWith(`${networkId}.`));
     expect(mine, `connections on ${s}`).toHaveLength(1);
     expect(mine[0]!.properties.privateLinkServiceConnectionState.status).toBe("Approved");
   }

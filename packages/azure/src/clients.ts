@@ -20,6 +20,8 @@ import { Pacer, pacingPolicy, type ResolvedPacing, resolvePacing } from "./pacin
 import { ArmRest } from "./rest/arm.js";
 import { PrivateEndpointConnections } from "./rest/connections.js";
 import { MachineLearningRest } from "./rest/ml.js";
+import { type TraceSink, tracePolicy } from "./trace.js";
+import { USER_AGENT_PREFIX } from "./version.js";
 
 export interface ClientSettings {
   credential: TokenCredential;
@@ -33,6 +35,8 @@ export interface ClientSettings {
   privateEndpointConnectionApiVersions?: Record<string, string>;
   /** Subscription of the SDK accessors when none is passed (nodes always name theirs). */
   defaultSubscriptionId?: string;
+  /** Where the redacted record of every HTTP exchange goes (`--trace`), if anywhere. */
+  trace?: TraceSink;
 }
 
 /** The SDK client class of each package, loaded on first use. */
@@ -74,13 +78,18 @@ export class AzureClients {
 
   /** Options every client's pipeline shares (public pipeline options only). */
   private pipelineOptions() {
-    const { tlsCa } = this.settings;
+    const { tlsCa, trace } = this.settings;
     return {
       ...(tlsCa === undefined ? {} : { tlsOptions: { ca: tlsCa } }),
+      userAgentOptions: { userAgentPrefix: USER_AGENT_PREFIX },
       // Exactly one retry layer (src/retry.ts): the pipeline's own retry policy (429, 5xx,
       // resets) would multiply pfnet's budget (a 500 once went out 28 times for a budget of 6).
       retryOptions: { maxRetries: 0 },
-      additionalPolicies: [{ policy: pacingPolicy(this.pacer), position: "perCall" as const }],
+      additionalPolicies: [
+        { policy: pacingPolicy(this.pacer), position: "perCall" as const },
+        // After the retry phase: one log line (and trace record) per attempt.
+        { policy: tracePolicy(trace), position: "perRetry" as const },
+      ],
     };
   }
 

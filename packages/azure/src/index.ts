@@ -1,6 +1,13 @@
 /**
  * @pfnet/azure — the Azure provider of pfnet.
  */
+
+export {
+  type ConnectionCandidate,
+  type ConnectionMatch,
+  type MatchSignal,
+  matchConnection,
+} from "./approval.js";
 export { AzureClients } from "./clients.js";
 export { AzureRequestError, NotSupportedError, toAzureError } from "./errors.js";
 export { contentHash, normaliseRule, normaliseWorkspace, roleAssignmentName, roleGuid } from "./normalize.js";
@@ -25,9 +32,10 @@ export {
   resolvePacing,
 } from "./pacing.js";
 export { AzureProvider } from "./provider.js";
-export { endpointBelongsToWorkspace } from "./read.js";
 export { PRIVATE_ENDPOINT_CONNECTION_API_VERSIONS } from "./rest/connections.js";
 export type * as AzureRest from "./rest/types.js";
 export { ML_API_VERSION } from "./rest/types.js";
 export { type ClassifyOptions, classify, type RetryClass, withRetry } from "./retry.js";
 export { NETWORK_CONNECTION_APPROVER_ROLE } from "./steps.js";
+export { REDACTED, redactText, redactUrl, redactValue, type TraceRecord, type TraceSink } from "./trace.js";
+export { PFNET_VERSION } from "./version.js";

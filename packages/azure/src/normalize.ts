@@ -115,8 +115,6 @@ export function workspaceFacts(ws: Workspace): WorkspaceFacts {
   if (p.keyVault) facts.keyVault = p.keyVault;
   if (p.containerRegistry) facts.containerRegistry = p.containerRegistry;
   facts.networkStatus = p.managedNetwork?.status?.status ?? "Inactive";
-  if (p.managedNetwork?.changeableIsolationModes)
-    facts.changeableIsolationModes = [...p.managedNetwork.changeableIsolationModes];
   return facts;
 }
 

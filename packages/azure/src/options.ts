@@ -74,6 +74,17 @@ export interface AzureProviderOptions {
    * reads 250 burst / 25 per s, writes 200 / 10, deletes 200 / 10 (src/pacing.ts).
    */
   pacing?: PacingOptions;
+  /**
+   * A JSON-lines record of every HTTP exchange, redacted (no tokens, keys, secrets or SAS
+   * signatures): a file path (emptied first), or a function that receives each record.
+   */
+  trace?: string | ((record: import("./trace.js").TraceRecord) => void);
+  /**
+   * Private-endpoint connections (ARM ids) that are the workspace's, for targets where pfnet
+   * cannot tell which one is (a pending approval lists the candidates); the CLI's
+   * `--approve-connection ID`. Each applies to the target its id is under.
+   */
+  approvalConnections?: readonly string[];
   /** Override the api-version used for `privateEndpointConnections` on targets, by provider namespace (lower case). */
   privateEndpointConnectionApiVersions?: Record<string, string>;
 }

@@ -19,6 +19,7 @@ import type {
 import { AzureClients } from "./clients.js";
 import { NotSupportedError, toAzureError } from "./errors.js";
 import { readInventory } from "./inventory.js";
+import { logger } from "./logger.js";
 import {
   type AzureProviderOptions,
   DEFAULT_ENDPOINT,
@@ -43,6 +44,8 @@ import {
   type StepEnv,
   workspaceMemoryKey,
 } from "./steps.js";
+import { fileTraceSink } from "./trace.js";
+import { tracingClient } from "./tracing.js";
 
 /** The step function of each node kind. */
 const STEPS: Record<ResourceKind, (env: StepEnv, step: PlanStep) => Promise<StepResult>> = {
@@ -88,6 +91,14 @@ export class AzureProvider implements Provider {
         concurrency: this.options.concurrency ?? 10,
         pacing: this.pacing,
         ...(this.options.subscriptionId ? { defaultSubscriptionId: this.options.subscriptionId } : {}),
+        ...(this.options.trace
+          ? {
+              trace:
+                typeof this.options.trace === "string"
+                  ? fileTraceSink(this.options.trace)
+                  : this.options.trace,
+            }
+          : {}),
         ...(this.options.privateEndpointConnectionApiVersions
           ? { privateEndpointConnectionApiVersions: this.options.privateEndpointConnectionApiVersions }
           : {}),
@@ -96,7 +107,33 @@ export class AzureProvider implements Provider {
     return this.clientsValue;
   }
 
-  async read(nodes: readonly ResourceNode[], context: ProviderContext): Promise<ReadResult> {
+  read(nodes: readonly ResourceNode[], context: ProviderContext): Promise<ReadResult> {
+    return tracingClient.withSpan("AzureProvider.read", {}, () => this.readNodes(nodes, context), {
+      spanAttributes: { "pfnet.nodes": nodes.length },
+    });
+  }
+
+  apply(step: PlanStep, context: ProviderContext): Promise<StepResult> {
+    return tracingClient.withSpan(
+      "AzureProvider.apply",
+      {},
+      async () => {
+        logger.info(`${step.address}: ${step.action} (${step.kind})`);
+        const result = await this.applyStep(step, context);
+        logger.info(`${step.address}: ${result.outcome}`);
+        return result;
+      },
+      {
+        spanAttributes: {
+          "pfnet.address": step.address,
+          "pfnet.kind": step.kind,
+          "pfnet.action": step.action,
+        },
+      },
+    );
+  }
+
+  private async readNodes(nodes: readonly ResourceNode[], context: ProviderContext): Promise<ReadResult> {
     for (const node of nodes) {
       // A read that names the workspace itself reads a whole spec (plan, or apply's stale check):
       // its rule nodes are the desired set, replacing what an earlier spec said.
@@ -116,13 +153,11 @@ export class AzureProvider implements Provider {
         );
       }
     }
-    const session = new ReadSession(this.clients, {
-      signal: context.signal,
-      emit: context.emit,
-      address: "read",
-      retry: this.retry,
-      waits: this.waits,
-    });
+    const session = new ReadSession(
+      this.clients,
+      { signal: context.signal, emit: context.emit, address: "read", retry: this.retry, waits: this.waits },
+      this.options.approvalConnections,
+    );
     try {
       return await session.readNodes(nodes);
     } catch (error) {
@@ -148,7 +183,7 @@ export class AzureProvider implements Provider {
     }
   }
 
-  async apply(step: PlanStep, context: ProviderContext): Promise<StepResult> {
+  private async applyStep(step: PlanStep, context: ProviderContext): Promise<StepResult> {
     if (context.signal.aborted) throw abortError(context.signal);
     const env: StepEnv = {
       clients: this.clients,
@@ -157,6 +192,7 @@ export class AzureProvider implements Provider {
       memory: this.memory,
       signal: context.signal,
       emit: context.emit,
+      ...(this.options.approvalConnections ? { approvalConnections: this.options.approvalConnections } : {}),
     };
     try {
       if (step.action === "noop") return { outcome: "succeeded" };

@@ -21,6 +21,7 @@ import type {
   WorkspaceRef,
 } from "@pfnet/core";
 import { PfnetError, privateEndpointName } from "@pfnet/core";
+import { type ConnectionMatch, chosenFor, matchConnection } from "./approval.js";
 import type { AzureClients } from "./clients.js";
 import { NotSupportedError } from "./errors.js";
 import {
@@ -55,16 +56,6 @@ export const DNS_ZONE_GROUP_NAME = "default";
 
 const wsKey = (ws: WorkspaceRef) => `${ws.subscriptionId}/${ws.resourceGroup}/${ws.name}`.toLowerCase();
 
-/** Whether a private-endpoint id belongs to the managed network of a workspace (see ARCHITECTURE.md). */
-export function endpointBelongsToWorkspace(privateEndpointId: string | undefined, ws: Workspace): boolean {
-  if (!privateEndpointId) return false;
-  const pe = privateEndpointId.toLowerCase();
-  const markers = [ws.properties?.managedNetwork?.networkId, ws.properties?.workspaceId].filter(
-    (m): m is string => typeof m === "string" && m.length > 0,
-  );
-  return markers.some((m) => pe.includes(m.toLowerCase()));
-}
-
 export class ReadSession {
   private readonly workspaces = new Map<string, Promise<ArmResponse<Workspace> | undefined>>();
   private readonly rules = new Map<string, Promise<OutboundRuleBasicResource[]>>();
@@ -82,6 +73,8 @@ export class ReadSession {
   constructor(
     private readonly clients: AzureClients,
     private readonly retry: RetryContext,
+    /** Connections the user named as the workspace's (`AzureProviderOptions.approvalConnections`). */
+    private readonly approvalConnections?: readonly string[],
   ) {}
 
   private get signal(): AbortSignal {
@@ -213,22 +206,29 @@ export class ReadSession {
     return { workspace, principalId, scope, ...(assignment ? { assignment } : {}) };
   }
 
-  /** The connection on a target whose private endpoint belongs to the workspace's managed network. */
+  /**
+   * The workspace's connection on a target, matched from the connections' own fields
+   * (`matchConnection`, approval.ts): the user's choice first, then pfnet's own endpoint (own
+   * VNet) or the managed network's markers, each narrowed to the rule's group id.
+   */
   async findConnection(
     identity: PrivateEndpointApprovalIdentity,
-  ): Promise<{ workspace?: Workspace; connection?: PrivateEndpointConnection }> {
+  ): Promise<{ workspace?: Workspace; match?: ConnectionMatch; connection?: PrivateEndpointConnection }> {
     const response = await this.workspace(identity.workspace);
     if (!response) return {};
     const connections = await this.targetConnections(identity.targetId);
-    // Managed: the managed network's endpoint; own VNet: the endpoint pfnet creates (its id is known).
-    const ownId =
-      identity.via === "byo" ? ownPrivateEndpointId(identity.workspace, identity.service) : undefined;
-    const connection = connections.find((c) =>
-      ownId
-        ? sameId(c.properties?.privateEndpoint?.id, ownId)
-        : endpointBelongsToWorkspace(c.properties?.privateEndpoint?.id, response.body),
-    );
-    return { workspace: response.body, ...(connection ? { connection } : {}) };
+    const rule = peRuleFor(response.body, identity.targetId);
+    const chosen = identity.approvalConnection ?? chosenFor(this.approvalConnections, identity.targetId);
+    const match = matchConnection(connections, {
+      workspace: response.body,
+      ref: identity.workspace,
+      ...(identity.via === "byo"
+        ? { ownEndpointId: ownPrivateEndpointId(identity.workspace, identity.service) }
+        : {}),
+      ...(rule ? { ruleName: rule.name, groupId: rule.subresourceTarget } : {}),
+      ...(chosen ? { chosen } : {}),
+    });
+    return { workspace: response.body, match, ...(match.connection ? { connection: match.connection } : {}) };
   }
 
   /** A private endpoint in the own VNet (arm-network), or undefined. */
@@ -413,7 +413,7 @@ export class ReadSession {
       exists: true,
       properties: properties as unknown as Record<string, unknown>,
       facts,
-      fingerprint: ws.etag ? `etag:${ws.etag}` : contentHash({ properties, facts: workspaceFacts(ws) }),
+      fingerprint: workspaceFingerprint(ws),
     };
   }
 
@@ -552,6 +552,19 @@ export class ReadSession {
   }
 }
 
+/**
+ * The workspace's fingerprint: a content hash of what pfnet owns and relies on (the network
+ * settings it writes and the identity, storage, key vault and registry it reads). workspaceRP.json
+ * 2025-12-01 declares no `etag` and its PATCH no `If-Match`, so there is no server-side condition
+ * to lean on; the plan's fingerprint is compared with a fresh read instead (core's stale check and
+ * guarded re-read). The managed network's progress (`networkStatus`) stays out, as in the network
+ * node's fingerprint: Azure finishing work already asked for is not someone else's change.
+ */
+export function workspaceFingerprint(ws: Workspace): string {
+  const { networkStatus: _progress, ...facts } = workspaceFacts(ws);
+  return contentHash({ properties: normaliseWorkspace(ws), facts });
+}
+
 export interface OwnPrivateEndpoint {
   id: string;
   subnetId: string;
@@ -583,6 +596,27 @@ export function parseArmId(id: string): { subscriptionId: string; resourceGroup:
 /** ARM id of the own-VNet private endpoint pfnet creates for a workspace and service (names.ts). */
 export function ownPrivateEndpointId(ws: WorkspaceRef, service: string): string {
   return `/subscriptions/${ws.subscriptionId}/resourceGroups/${ws.resourceGroup}/providers/Microsoft.Network/privateEndpoints/${privateEndpointName(ws.name, service)}`;
+}
+
+/** The workspace's user-defined private-endpoint rule to a target (from the GET's rule map), if any. */
+export function peRuleFor(
+  ws: Workspace,
+  targetId: string,
+): { name: string; subresourceTarget?: string } | undefined {
+  const rules = ws.properties?.managedNetwork?.outboundRules ?? {};
+  for (const [name, rule] of Object.entries(rules)) {
+    if (rule?.type !== "PrivateEndpoint" || rule.category !== "UserDefined") continue;
+    const destination = rule.destination as
+      | { serviceResourceId?: string; subresourceTarget?: string }
+      | undefined;
+    if (sameId(destination?.serviceResourceId, targetId)) {
+      return {
+        name,
+        ...(destination?.subresourceTarget ? { subresourceTarget: destination.subresourceTarget } : {}),
+      };
+    }
+  }
+  return undefined;
 }
 
 export function hasManagedNetwork(ws: Workspace): boolean {

@@ -24,6 +24,7 @@ import {
   roleDefinitionIdOf,
   STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR,
 } from "@pfnet/core";
+import type { ConnectionMatch } from "./approval.js";
 import type { AzureClients } from "./clients.js";
 import { AzureRequestError } from "./errors.js";
 import {
@@ -68,6 +69,8 @@ export interface StepEnv {
   memory: ProviderMemory;
   signal: AbortSignal;
   emit: (event: PfnetEventInput) => void;
+  /** Connections the user named as the workspace's (`--approve-connection`, provider option). */
+  approvalConnections?: readonly string[];
 }
 
 export const workspaceMemoryKey = (ws: Pick<WorkspaceRef, "subscriptionId" | "resourceGroup" | "name">) =>
@@ -166,7 +169,7 @@ function propagationTimeout(
 }
 
 function newSession(env: StepEnv, step: PlanStep): ReadSession {
-  return new ReadSession(env.clients, retryContext(env, step));
+  return new ReadSession(env.clients, retryContext(env, step), env.approvalConnections);
 }
 
 function expectedWallMs(env: StepEnv, step: PlanStep, kinds: string[], fallbackSeconds: number): number {
@@ -247,12 +250,7 @@ export async function applyWorkspace(env: StepEnv, step: PlanStep): Promise<Step
       patch.properties.publicNetworkAccess = after.publicNetworkAccess;
     const modeDiffers = actual.isolationMode !== after.isolationMode;
     const skuDiffers = after.firewallSku !== undefined && actual.firewallSku !== after.firewallSku;
-    if (modeDiffers || skuDiffers) {
-      patch.properties.managedNetwork = {
-        ...(modeDiffers ? { isolationMode: after.isolationMode } : {}),
-        ...(skuDiffers ? { firewallSku: after.firewallSku } : {}),
-      };
-    }
+    if (modeDiffers || skuDiffers) patch.properties.managedNetwork = managedNetworkPatch(after, actual);
     if (
       after.serverlessComputeSettings &&
       canonicalJson(after.serverlessComputeSettings) !==
@@ -262,22 +260,28 @@ export async function applyWorkspace(env: StepEnv, step: PlanStep): Promise<Step
     }
     if (Object.keys(patch.properties).length === 0) return;
     const label = `updating workspace ${ref.name} (${Object.keys(patch.properties).join(", ")})`;
-    try {
-      await trackOperation(env, step, "workspaceUpdate", label, (onPoll) =>
-        env.clients.ml.updateWorkspace(ref, patch, current.body.etag, env.signal, onPoll),
-      );
-    } catch (error) {
-      if (error instanceof AzureRequestError && error.status === 412) {
-        throw new PfnetError("RESOURCE_STALE", `Workspace ${ref.name} changed while pfnet was updating it.`, {
-          address: step.address,
-          hint: "Run plan again and review the changes.",
-          cause: error,
-        });
-      }
-      throw error;
-    }
+    await trackOperation(env, step, "workspaceUpdate", label, (onPoll) =>
+      env.clients.ml.updateWorkspace(ref, patch, env.signal, onPoll),
+    );
   });
   return { outcome: "succeeded" };
+}
+
+/**
+ * The `managedNetwork` of a workspace PATCH: every setting pfnet owns, isolation mode together
+ * with the firewall SKU (whether Azure merges a partial `managedNetwork` or replaces it is
+ * UNCONFIRMED, azure-facts a.2), and never the `outboundRules` map — rules go through their own
+ * route, so a PATCH cannot drop service-owned or unmanaged rules. The SKU is the spec's, else
+ * the one Azure reports, else Standard (the documented default, how-to-managed-network).
+ */
+export function managedNetworkPatch(
+  after: WorkspaceProperties,
+  actual: WorkspaceProperties,
+): { isolationMode: WorkspaceProperties["isolationMode"]; firewallSku: "Standard" | "Basic" } {
+  return {
+    isolationMode: after.isolationMode,
+    firewallSku: after.firewallSku ?? actual.firewallSku ?? "Standard",
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -653,6 +657,28 @@ function pendingApproval(connectionId: string, targetId: string): PendingApprova
   };
 }
 
+/**
+ * No connection, or several, matched the workspace (approval.ts): pfnet does not guess and does
+ * not wait out the budget — it lists the candidates and how to name the right one.
+ */
+function undecidedApproval(
+  identity: PrivateEndpointApprovalIdentity,
+  match: ConnectionMatch,
+): PendingApproval {
+  const base = pendingApproval("", identity.targetId);
+  const why =
+    match.reason === "chosenMissing"
+      ? `the connection named as the workspace's (${identity.approvalConnection ?? "--approve-connection"}) is not on ${identity.targetId}`
+      : match.reason === "several"
+        ? `${match.candidates.length} connections on ${identity.targetId} match the workspace equally`
+        : `no connection on ${identity.targetId} carries a mark of the workspace's ${identity.via === "byo" ? "private endpoint" : "managed network"}`;
+  return {
+    ...base,
+    action: `pfnet could not tell which connection is the workspace's: ${why}. Pick the one whose private endpoint is the workspace's (candidates below), then set services.${identity.service}.approvalConnection to its id in the spec, or run again with --approve-connection <id>.`,
+    candidates: match.candidates,
+  };
+}
+
 export async function applyApproval(env: StepEnv, step: PlanStep): Promise<StepResult> {
   const identity = step.identity as unknown as PrivateEndpointApprovalIdentity;
   const wait = startWait(env, step, "approval", expectedWallMs(env, step, ["approval"], 120));
@@ -665,8 +691,12 @@ export async function applyApproval(env: StepEnv, step: PlanStep): Promise<StepR
   const budget = new WaitBudget(env, env.waits.connectionAppearSeconds);
   let approvedOnce = false;
   for (;;) {
-    const { workspace, connection } = await newSession(env, step).findConnection(identity);
-    if (!workspace) throw workspaceNotFound(identity.workspace, step.address);
+    const { workspace, match, connection } = await newSession(env, step).findConnection(identity);
+    if (!workspace || !match) throw workspaceNotFound(identity.workspace, step.address);
+    // Connections exist but none (or several) is recognisably the workspace's: waiting cannot help.
+    if (!connection && match.candidates.length > 0) {
+      return { outcome: "pendingApproval", pending: undecidedApproval(identity, match) };
+    }
     const status = connection?.properties?.privateLinkServiceConnectionState?.status;
     if (connection && status === "Approved") {
       if (waited) report(`${connection.id} Approved`);
@@ -685,7 +715,7 @@ export async function applyApproval(env: StepEnv, step: PlanStep): Promise<StepR
     if (connection?.id && !approvedOnce) {
       if (!identity.approve)
         return { outcome: "pendingApproval", pending: pendingApproval(connection.id, identity.targetId) };
-      report(`approving ${connection.id}`);
+      report(`approving ${connection.id} (matched on ${match.signal})`);
       try {
         const connectionId = connection.id;
         await retrying(env, step, () =>

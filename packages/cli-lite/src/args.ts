@@ -16,6 +16,8 @@ export interface OptionSpec {
   choices?: readonly string[];
   /** String options: the flag's value from the text; throws CliUsageError for a bad one. */
   parse?: (value: string) => unknown;
+  /** String options: may be given more than once (the flag's value is then the list). */
+  multiple?: boolean;
 }
 
 const SHARED: Record<string, OptionSpec> = {
@@ -87,6 +89,8 @@ export interface Flags {
   allowWeaken?: boolean;
   format?: string;
   offline?: boolean;
+  trace?: string;
+  approveConnection?: string[];
 }
 
 export interface ParsedCommand {
@@ -146,7 +150,10 @@ export function parseCommand(command: CommandName, args: string[]): ParsedComman
     parsed = parseArgs({
       args,
       options: Object.fromEntries(
-        Object.entries(options).map(([name, { type, short }]) => [name, short ? { type, short } : { type }]),
+        Object.entries(options).map(([name, { type, short, multiple }]) => [
+          name,
+          { type, ...(short ? { short } : {}), ...(multiple ? { multiple } : {}) },
+        ]),
       ),
       allowPositionals: true,
       strict: true,
@@ -159,20 +166,23 @@ export function parseCommand(command: CommandName, args: string[]): ParsedComman
     }
     throw error;
   }
-  const values = parsed.values as Record<string, string | boolean | undefined>;
+  const values = parsed.values as Record<string, string | string[] | boolean | undefined>;
   const flags: Record<string, unknown> = {};
+  const one = (name: string, option: OptionSpec, value: string): unknown => {
+    if (value === "") throw new CliUsageError(`--${name} needs a value`);
+    if (option.choices && !option.choices.includes(value)) {
+      throw new CliUsageError(`--${name} must be ${orList(option.choices)}, not '${value}'`);
+    }
+    return option.parse ? option.parse(value) : value;
+  };
   for (const [name, option] of Object.entries(options)) {
     const value = values[name];
     if (option.type === "boolean") {
       flags[camelCase(name)] = value === true;
       continue;
     }
-    if (typeof value !== "string") continue;
-    if (value === "") throw new CliUsageError(`--${name} needs a value`);
-    if (option.choices && !option.choices.includes(value)) {
-      throw new CliUsageError(`--${name} must be ${orList(option.choices)}, not '${value}'`);
-    }
-    flags[camelCase(name)] = option.parse ? option.parse(value) : value;
+    if (Array.isArray(value)) flags[camelCase(name)] = value.map((v) => one(name, option, v));
+    else if (typeof value === "string") flags[camelCase(name)] = one(name, option, value);
   }
   checkConnectionFlags(flags as unknown as Flags);
   return { command, positionals: parsed.positionals, flags: flags as unknown as Flags };

@@ -36,6 +36,10 @@ export interface ProviderSettings {
   /** True when a static token is used instead of DefaultAzureCredential (emulator endpoints). */
   staticToken: boolean;
   concurrency?: number;
+  /** Absolute path of the trace file (`--trace`, `PFNET_TRACE`). */
+  trace?: string;
+  /** `--approve-connection` ids. */
+  approvalConnections?: string[];
 }
 
 /**

@@ -50,8 +50,16 @@ export async function providerSettings(flags: Flags, io: CliIo): Promise<Provide
     ...(tlsCa === undefined ? {} : { tlsCa }),
     ...(flags.subscription === undefined ? {} : { subscriptionId: flags.subscription }),
     ...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),
+    ...traceFile(flags, io),
+    ...(flags.approveConnection?.length ? { approvalConnections: flags.approveConnection } : {}),
     staticToken,
   };
+}
+
+/** `--trace FILE`, else `PFNET_TRACE`: where the redacted HTTP trace goes (relative to the cwd). */
+function traceFile(flags: Flags, io: CliIo): { trace?: string } {
+  const file = flags.trace ?? (io.env.PFNET_TRACE || undefined);
+  return file === undefined ? {} : { trace: resolve(io.cwd, file) };
 }
 
 /**
@@ -88,6 +96,8 @@ export async function createProvider(
     ...(settings.subscriptionId === undefined ? {} : { subscriptionId: settings.subscriptionId }),
     ...(settings.concurrency === undefined ? {} : { concurrency: settings.concurrency }),
     ...(settings.staticToken ? { credential: staticTokenCredential() } : {}),
+    ...(settings.trace === undefined ? {} : { trace: settings.trace }),
+    ...(settings.approvalConnections ? { approvalConnections: settings.approvalConnections } : {}),
     ...(scale === undefined ? {} : { waits: { timeScale: scale } }),
   });
 }

@@ -9,12 +9,26 @@ export type StepOutcome = "succeeded" | "failed" | "skipped" | "pendingApproval"
 
 /** What a step left for a human when it ended `pendingApproval`. */
 export interface PendingApproval {
-  /** ARM id of the private-endpoint connection waiting for approval. */
+  /**
+   * ARM id of the private-endpoint connection waiting for approval; empty when the provider could
+   * not tell which connection on the service is the workspace's (see `candidates`).
+   */
   connectionId: string;
   /** What to do, e.g. an `az network private-endpoint-connection approve --id ...` command. */
   action: string;
   /** The permission the approver needs. */
   permission: string;
+  /** When no connection, or several, matched: the connections on the service to choose from. */
+  candidates?: PendingConnectionCandidate[];
+}
+
+/** A private-endpoint connection on a service, as a pending approval lists it. */
+export interface PendingConnectionCandidate {
+  id: string;
+  privateEndpointId: string;
+  state: string;
+  description: string;
+  groupIds: string[];
 }
 
 interface EventBase {

@@ -36,6 +36,7 @@ export {
 export type {
   EventListener,
   PendingApproval,
+  PendingConnectionCandidate,
   PfnetEvent,
   PfnetEventInput,
   PfnetEventType,

@@ -116,6 +116,8 @@ export interface PrivateEndpointApprovalIdentity {
   approve: boolean;
   /** `managed`: the managed network's PE (outbound rule); `byo`: the PE pfnet creates in the own VNet. */
   via: "managed" | "byo";
+  /** The connection the spec names as the workspace's (`services.<name>.approvalConnection`). */
+  approvalConnection?: string;
 }
 export interface PrivateEndpointApprovalProperties {
   status: "Approved";

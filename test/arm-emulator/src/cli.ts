@@ -1,5 +1,5 @@
 /**
- * `pnpm emulator [--port N] [--time-scale F] [--seed FILE] [--faults FILE] [--race-mode M] [--random-seed N]`
+ * `pnpm emulator [--port N] [--time-scale F] [--seed FILE] [--faults FILE] [--race-mode M] [--random-seed N] [--lro-forms seeded|accepted]`
  * First stdout line: {"endpoint","caCertPath","subscriptionId"}. Runs until SIGINT/SIGTERM, exits 0.
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -11,7 +11,7 @@ import { startEmulator } from "./server.js";
 
 function usage(message: string): never {
   process.stderr.write(
-    `pnpm emulator: ${message}\nusage: pnpm emulator [--port N] [--time-scale MS_PER_AZURE_MINUTE] [--seed FILE] [--faults FILE] [--race-mode lastWriterWins|conflict|off] [--random-seed N]\n`,
+    `pnpm emulator: ${message}\nusage: pnpm emulator [--port N] [--time-scale MS_PER_AZURE_MINUTE] [--seed FILE] [--faults FILE] [--race-mode lastWriterWins|conflict|off] [--random-seed N] [--lro-forms seeded|accepted]\n`,
   );
   process.exit(2);
 }
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     if (value === undefined) usage(`--${name} needs a value`);
     opts[name] = value;
   }
-  const known = ["port", "time-scale", "seed", "faults", "race-mode", "random-seed"];
+  const known = ["port", "time-scale", "seed", "faults", "race-mode", "random-seed", "lro-forms"];
   for (const k of Object.keys(opts)) if (!known.includes(k)) usage(`unknown option --${k}`);
   const num = (name: string): number | undefined => {
     if (opts[name] === undefined) return undefined;
@@ -39,6 +39,8 @@ async function main(): Promise<void> {
   const raceMode = opts["race-mode"] as RaceMode | undefined;
   if (raceMode && !["lastWriterWins", "conflict", "off"].includes(raceMode))
     usage("--race-mode must be lastWriterWins, conflict or off");
+  const lroForms = opts["lro-forms"] as "seeded" | "accepted" | undefined;
+  if (lroForms && !["seeded", "accepted"].includes(lroForms)) usage("--lro-forms must be seeded or accepted");
   let emulator: Awaited<ReturnType<typeof startEmulator>>;
   try {
     const port = num("port");
@@ -51,6 +53,7 @@ async function main(): Promise<void> {
       ...(opts.seed ? { seed: resolve(opts.seed) } : {}),
       ...(opts.faults ? { faults: loadFaultsFile(resolve(opts.faults)) } : {}),
       ...(raceMode ? { raceMode } : {}),
+      ...(lroForms ? { lroForms } : {}),
     });
   } catch (error) {
     process.stderr.write(`pnpm emulator: ${(error as Error).message}\n`);

@@ -2,6 +2,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { Clock } from "./clock.js";
 import type { Model, Operation } from "./state.js";
+import type { Prng } from "./util.js";
 
 export type Method = "GET" | "PUT" | "PATCH" | "DELETE" | "POST" | "HEAD";
 
@@ -15,6 +16,27 @@ export interface Settings {
   lroRetryAfter: "scaled" | "omit";
   /** HTTP status a Location poll answers for a Failed operation. */
   failedLroStatus: number;
+  /**
+   * "seeded": every long-running operation is answered in one of the forms its spec declares
+   * (e.g. a synchronous 200 or 202 + Location for the ML writes), drawn from `lroPrng`;
+   * "accepted": always the asynchronous form (202 + Location / Azure-AsyncOperation).
+   */
+  lroForms: "seeded" | "accepted";
+  /** The PRNG behind the LRO forms (its own stream, so generated ids do not shift). */
+  lroPrng: Prng;
+}
+
+/** How an LRO is answered: finished in the first answer, or accepted and polled. */
+export type LroForm = "sync" | "accepted";
+
+/**
+ * The form of this LRO's answer among those its spec allows. An operation a fault makes fail
+ * is always accepted (only a poll can report the failure).
+ */
+export function lroForm(ctx: Ctx, allowed: readonly LroForm[]): LroForm {
+  if (ctx.failLro || ctx.settings.lroForms === "accepted" || !allowed.includes("sync")) return "accepted";
+  if (!allowed.includes("accepted")) return "sync";
+  return ctx.settings.lroPrng.next() < 0.5 ? "sync" : "accepted";
 }
 
 export interface Ctx {

@@ -19,5 +19,12 @@ export {
   type SeedWorkspace,
 } from "./seed.js";
 export { type Emulator, type EmulatorOptions, startEmulator } from "./server.js";
-export { BUILTIN_ROLES, managedNetworkResourceGroup, STORAGE_FILE_PRIVILEGED_CONTRIBUTOR } from "./state.js";
+export {
+  BUILTIN_ROLES,
+  ENDPOINT_ID_SHAPES,
+  type EndpointIdShape,
+  MICROSOFT_MANAGED_SUBSCRIPTION,
+  managedNetworkResourceGroup,
+  STORAGE_FILE_PRIVILEGED_CONTRIBUTOR,
+} from "./state.js";
 export { EmulatorState, type WorkspaceDrift } from "./stateApi.js";

@@ -12,6 +12,8 @@ export interface RequestRecord {
   requestBody: unknown;
   responseBody: unknown;
   durationMs: number;
+  /** The long-running-operation headers of the answer (Location, Azure-AsyncOperation), when sent. */
+  responseHeaders?: Record<string, string>;
   /** Fault kind applied to this request, if any. */
   fault?: string;
 }

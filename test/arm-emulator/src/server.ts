@@ -14,7 +14,7 @@ import { mlRoutes } from "./routes/ml.js";
 import { networkRoutes } from "./routes/network.js";
 import { targetRoutes } from "./routes/targets.js";
 import { defaultSeed, loadSeedFile, type SeedEnvironment, validateSeed } from "./seed.js";
-import { Model } from "./state.js";
+import { type EndpointIdShape, Model } from "./state.js";
 import { EmulatorState } from "./stateApi.js";
 import { ArmError, isObject, Prng } from "./util.js";
 
@@ -39,6 +39,17 @@ export interface EmulatorOptions {
   lroRetryAfter?: "scaled" | "omit";
   /** HTTP status a Location poll answers for a Failed operation. Default 400. */
   failedLroStatus?: number;
+  /**
+   * Shape of the private-endpoint ids a managed network creates on targets (Azure's is
+   * UNCONFIRMED): "seeded" (default) draws one of `ENDPOINT_ID_SHAPES` per workspace from a PRNG
+   * seeded with `randomSeed`, or one fixed shape.
+   */
+  managedEndpointIds?: EndpointIdShape | "seeded";
+  /**
+   * Long-running operations: "seeded" (default) answers each in one of the forms its spec allows,
+   * drawn from a PRNG seeded with `randomSeed`; "accepted" always answers asynchronously.
+   */
+  lroForms?: "seeded" | "accepted";
 }
 
 export interface Emulator {
@@ -97,6 +108,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const randomSeed = options.randomSeed ?? 1;
   const clock = new Clock(timeScale, { ...DEFAULT_DELAYS, ...(options.delays ?? {}) });
   const model = new Model(clock, new Prng(randomSeed), seed);
+  model.endpointIds = { shape: options.managedEndpointIds ?? "seeded", prng: new Prng(randomSeed ^ 0x7e57) };
   const faults = new Faults(randomSeed, options.faults ?? []);
   const requests = new RequestLog();
   const state = new EmulatorState(model, clock);
@@ -105,6 +117,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     pageSize: options.pageSize ?? 10,
     lroRetryAfter: options.lroRetryAfter ?? "scaled",
     failedLroStatus: options.failedLroStatus ?? 400,
+    lroForms: options.lroForms ?? "seeded",
+    lroPrng: new Prng(randomSeed ^ 0x5eed10),
   };
   const routes: Route[] = [
     ...authorizationRoutes(),
@@ -145,7 +159,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       }
     }
     let faultKind: string | undefined;
-    const record = (status: number, responseBody: unknown) =>
+    const record = (status: number, responseBody: unknown, headers?: Record<string, string>) => {
+      const lro = Object.fromEntries(
+        Object.entries(headers ?? {}).filter(([name]) =>
+          ["location", "azure-asyncoperation"].includes(name.toLowerCase()),
+        ),
+      );
       requests.add({
         at: new Date(started).toISOString(),
         method,
@@ -156,8 +175,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         requestBody: body ?? null,
         responseBody: responseBody ?? null,
         durationMs: Date.now() - started,
+        ...(Object.keys(lro).length > 0 ? { responseHeaders: lro } : {}),
         ...(faultKind ? { fault: faultKind } : {}),
       });
+    };
     const send = (reply: Reply) => {
       const requestId = `emu-${++requestSeq}`;
       const payload =
@@ -175,7 +196,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         ...(reply.headers ?? {}),
       });
       res.end(payload);
-      if (!path.startsWith(ADMIN_PREFIX)) record(reply.status, reply.body);
+      if (!path.startsWith(ADMIN_PREFIX)) record(reply.status, reply.body, reply.headers);
     };
 
     if (path.startsWith(ADMIN_PREFIX)) {

@@ -186,11 +186,18 @@ export const TARGET_TYPES: Record<SeedTarget["type"], { type: string; groupIds: 
   appInsights: { type: "Microsoft.Insights/components", groupIds: [] },
 };
 
-const ISOLATION_ORDER: IsolationMode[] = ["Disabled", "AllowInternetOutbound", "AllowOnlyApprovedOutbound"];
-
-export function changeableIsolationModes(mode: IsolationMode): IsolationMode[] {
-  return ISOLATION_ORDER.slice(ISOLATION_ORDER.indexOf(mode));
-}
+/**
+ * The shapes the emulator gives the private endpoint a managed network creates on a target. Azure
+ * does not document it (azure-facts a.5: UNCONFIRMED), so each is a plausible guess and pfnet
+ * must cope with all of them:
+ * - `managedResourceGroup`: the caller's subscription, resource group `azureml-managed-network-{networkId}`, name `{ws}-{rule}`;
+ * - `workspaceResourceGroup`: a Microsoft-managed subscription, resource group `azureml-rg-{workspaceId}`, name `{rule}-{random}`;
+ * - `opaque`: a Microsoft-managed subscription, an opaque resource group, name `{ws}-{rule}-{random}`.
+ */
+export const ENDPOINT_ID_SHAPES = ["managedResourceGroup", "workspaceResourceGroup", "opaque"] as const;
+export type EndpointIdShape = (typeof ENDPOINT_ID_SHAPES)[number];
+/** The subscription the emulator's "Microsoft-managed" endpoints live in (assumed). */
+export const MICROSOFT_MANAGED_SUBSCRIPTION = "00000000-0000-4000-a000-00000000feed";
 
 /** Resource group of the managed network's private endpoints: how a client tells which workspace owns a connection. */
 export function managedNetworkResourceGroup(networkId: string): string {
@@ -755,15 +762,13 @@ export class Model {
       }
       return;
     }
-    const rg = managedNetworkResourceGroup(ws.managedNetwork.networkId);
-    const peName = `${ws.name}-${rule.name}`;
     const connName = `${ws.managedNetwork.networkId}.${rule.name}`;
     if (target.connections.has(key(connName))) return;
     const serviceOwned = rule.category === "Required";
     const approved = serviceOwned || target.autoApprove;
     target.connections.set(key(connName), {
       name: connName,
-      privateEndpointId: `/subscriptions/${this.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.Network/privateEndpoints/${peName}`,
+      privateEndpointId: this.managedEndpointId(ws, rule.name),
       groupIds: [str(rule.destination.subresourceTarget) ?? ""],
       status: approved ? "Approved" : "Pending",
       description: approved ? "Auto-Approved" : "Awaiting approval",
@@ -771,6 +776,40 @@ export class Model {
       workspaceId: ws.id,
       ruleName: rule.name,
     });
+  }
+
+  /** How managed private-endpoint ids are shaped: one shape for all, or one per workspace from `prng`. */
+  endpointIds: { shape: EndpointIdShape | "seeded"; prng: Prng } | undefined;
+  private readonly endpointShapes = new Map<string, EndpointIdShape>();
+
+  /** The id of the private endpoint workspace `ws`'s managed network creates for `ruleName`. */
+  managedEndpointId(ws: WorkspaceState, ruleName: string): string {
+    const mode = this.endpointIds?.shape ?? "managedResourceGroup";
+    let shape = mode === "seeded" ? this.endpointShapes.get(key(ws.id)) : mode;
+    if (!shape) {
+      const prng = this.endpointIds?.prng ?? this.prng;
+      shape = ENDPOINT_ID_SHAPES[Math.floor(prng.next() * ENDPOINT_ID_SHAPES.length)]!;
+      this.endpointShapes.set(key(ws.id), shape);
+    }
+    const suffix = this.prng.guid().slice(0, 8);
+    const pe = (sub: string, rg: string, name: string) =>
+      `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.Network/privateEndpoints/${name}`;
+    switch (shape) {
+      case "managedResourceGroup":
+        return pe(
+          this.subscriptionId,
+          managedNetworkResourceGroup(ws.managedNetwork.networkId),
+          `${ws.name}-${ruleName}`,
+        );
+      case "workspaceResourceGroup":
+        return pe(MICROSOFT_MANAGED_SUBSCRIPTION, `azureml-rg-${ws.workspaceId}`, `${ruleName}-${suffix}`);
+      case "opaque":
+        return pe(
+          MICROSOFT_MANAGED_SUBSCRIPTION,
+          `rg-managedvnet-${suffix}`,
+          `${ws.name}-${ruleName}-${suffix.slice(0, 4)}`,
+        );
+    }
   }
 
   disconnectRule(ws: WorkspaceState, ruleName: string): void {

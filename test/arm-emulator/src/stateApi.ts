@@ -149,6 +149,33 @@ export class EmulatorState {
     c.description = status === "Approved" ? "Approved by the emulator state API" : status;
   }
 
+  /**
+   * Drift: a connection someone else's private endpoint made on a target (another workspace's
+   * managed network, a manual endpoint). Returns its name.
+   */
+  addConnection(
+    targetNameOrId: string,
+    connection: {
+      privateEndpointId: string;
+      groupIds: string[];
+      status?: ConnectionStatus;
+      description?: string;
+      name?: string;
+    },
+  ): string {
+    const r = this.target(targetNameOrId);
+    const name = connection.name ?? `conn-${this.model.prng.guid().slice(0, 8)}`;
+    r.connections.set(key(name), {
+      name,
+      privateEndpointId: connection.privateEndpointId,
+      groupIds: [...connection.groupIds],
+      status: connection.status ?? "Pending",
+      description: connection.description ?? "",
+      provisioningState: "Succeeded",
+    });
+    return name;
+  }
+
   /** Sets the emulator-only flags of a target. */
   setTargetFlags(nameOrId: string, flags: { autoApprove?: boolean; callerMayApprove?: boolean }): void {
     const r = this.target(nameOrId);

@@ -51,7 +51,12 @@ async function putRule(name: string, body: unknown, ws = "pf-ws") {
 
 describe("deferred provisioning", () => {
   test("network and rules stay Inactive until provisionManagedNetwork; ~30 min + 10 for the first FQDN rule", async () => {
-    emu = await startEmulator({ timeScale: 1000, raceMode: "off" }); // slow wall clock: time moves only by advance()
+    emu = await startEmulator({
+      lroForms: "accepted",
+      managedEndpointIds: "managedResourceGroup",
+      timeScale: 1000,
+      raceMode: "off",
+    }); // slow wall clock: time moves only by advance()
     emu.state.patchWorkspace("pf-ws", {});
     const ws = await enableIsolationNoWait("AllowOnlyApprovedOutbound");
     expect(ws.status).toBe(202);
@@ -107,7 +112,7 @@ describe("deferred provisioning", () => {
   });
 
   test("without FQDN rules provisioning takes ~30 minutes; a second call while running reuses the operation", async () => {
-    emu = await startEmulator({ timeScale: 1000, raceMode: "off" });
+    emu = await startEmulator({ lroForms: "accepted", timeScale: 1000, raceMode: "off" });
     await enableIsolationNoWait("AllowInternetOutbound");
     emu.state.advance(1);
     const first = await rest(emu, "POST", `${wsPath(emu)}/provisionManagedNetwork`, {});
@@ -122,7 +127,7 @@ describe("deferred provisioning", () => {
   });
 
   test("provisionManagedNetwork polled to its end through core-lro", async () => {
-    emu = await startEmulator({ timeScale: 2 });
+    emu = await startEmulator({ lroForms: "accepted", timeScale: 2 });
     await enableIsolation("AllowOnlyApprovedOutbound");
     const result = await restLro(emu, "POST", `${wsPath(emu)}/provisionManagedNetwork`, {
       includeSpark: true,
@@ -132,7 +137,7 @@ describe("deferred provisioning", () => {
   });
 
   test("without a trigger the network stays Inactive for hours; the first compute created starts provisioning", async () => {
-    emu = await startEmulator({ timeScale: 1000, raceMode: "off" }); // time moves only by advance()
+    emu = await startEmulator({ lroForms: "accepted", timeScale: 1000, raceMode: "off" }); // time moves only by advance()
     await enableIsolationNoWait("AllowOnlyApprovedOutbound");
     emu.state.advance(1);
     await rest(emu, "PUT", `${wsPath(emu)}/outboundRules/pypi`, fqdn("pypi.org"));
@@ -160,7 +165,7 @@ describe("deferred provisioning", () => {
   });
 
   test("a compute in a workspace without managed isolation provisions no network", async () => {
-    emu = await startEmulator({ timeScale: 1000, raceMode: "off" });
+    emu = await startEmulator({ lroForms: "accepted", timeScale: 1000, raceMode: "off" });
     const compute = await rest(emu, "PUT", `${wsPath(emu)}/computes/ci-1`, {
       location: "eastus",
       properties: { computeType: "ComputeInstance" },
@@ -171,7 +176,7 @@ describe("deferred provisioning", () => {
   });
 
   test("a rule added to an Active network goes Provisioning → Active and then connects", async () => {
-    emu = await startEmulator({ timeScale: 1000, raceMode: "off" });
+    emu = await startEmulator({ lroForms: "accepted", timeScale: 1000, raceMode: "off" });
     await enableIsolationNoWait("AllowOnlyApprovedOutbound");
     emu.state.advance(1);
     emu.state.provisionNow("pf-ws");
@@ -196,7 +201,7 @@ async function enableIsolationNoWait(mode: string, ws = "pf-ws") {
 
 describe("required rules (azure-facts c.3)", () => {
   test("approved-outbound adds service-owned PE rules for storage, key vault, registry plus service tags", async () => {
-    emu = await startEmulator({ timeScale: 2 });
+    emu = await startEmulator({ lroForms: "accepted", timeScale: 2 });
     // c.3: regardless of the resources' public access (stpfws is public).
     const storage = emu.state.resource("stpfws") as { properties: { publicNetworkAccess?: string } };
     expect(storage.properties.publicNetworkAccess ?? "Enabled").toBe("Enabled");
@@ -234,7 +239,7 @@ describe("required rules (azure-facts c.3)", () => {
   });
 
   test("internet-outbound adds them only for resources with public access disabled", async () => {
-    emu = await startEmulator({ timeScale: 2 });
+    emu = await startEmulator({ lroForms: "accepted", timeScale: 2 });
     const ws = await enableIsolation("AllowInternetOutbound");
     expect(
       Object.values(ws.properties.managedNetwork.outboundRules).filter((r) => r.category === "Required"),
@@ -262,7 +267,7 @@ describe("required rules (azure-facts c.3)", () => {
 
 describe("pending approval", () => {
   test("a target that does not auto-approve stays Pending and refuses the caller's approval (403)", async () => {
-    emu = await startEmulator({ timeScale: 1000, raceMode: "off" });
+    emu = await startEmulator({ lroForms: "accepted", timeScale: 1000, raceMode: "off" });
     await enableIsolationNoWait("AllowOnlyApprovedOutbound");
     emu.state.advance(1);
     emu.state.provisionNow("pf-ws");
@@ -327,7 +332,9 @@ describe("pending approval", () => {
       },
       "2024-10-01",
     );
-    expect(ok.status).toBe(200);
+    // cognitiveservices.json 2024-10-01: the PUT is long-running (the accepted form: 202).
+    expect(ok.status).toBe(202);
+    emu.state.advance(1);
     expect(
       (emu.state.connections("aoai-pf")[0] as (typeof aoai)[0]).properties.privateLinkServiceConnectionState
         .status,
@@ -341,7 +348,7 @@ describe("pending approval", () => {
 
 describe("Azure's refusals (400, nothing changes)", () => {
   test("isolation mode cannot go back", async () => {
-    emu = await startEmulator({ timeScale: 2 });
+    emu = await startEmulator({ lroForms: "accepted", timeScale: 2 });
     await enableIsolation("AllowOnlyApprovedOutbound");
     const etag = (emu.state.workspace("pf-ws") as Ws).etag;
     for (const mode of ["AllowInternetOutbound", "Disabled"]) {
@@ -356,7 +363,7 @@ describe("Azure's refusals (400, nothing changes)", () => {
   });
 
   test("FQDN and ServiceTag rules under AllowInternetOutbound", async () => {
-    emu = await startEmulator({ timeScale: 2 });
+    emu = await startEmulator({ lroForms: "accepted", timeScale: 2 });
     await enableIsolation("AllowInternetOutbound");
     const a = await rest(emu, "PUT", `${wsPath(emu)}/outboundRules/pypi`, fqdn("pypi.org"));
     expect(a.status).toBe(400);
@@ -379,7 +386,7 @@ describe("Azure's refusals (400, nothing changes)", () => {
   });
 
   test("FQDN ports other than 80/443; rules on a workspace without managed isolation", async () => {
-    emu = await startEmulator({ timeScale: 2 });
+    emu = await startEmulator({ lroForms: "accepted", timeScale: 2 });
     const off = await rest(emu, "PUT", `${wsPath(emu)}/outboundRules/pypi`, fqdn("pypi.org"));
     expect(off.status).toBe(400);
     expect((off.body as ArmErr).error.code).toBe("ManagedNetworkNotEnabled");
@@ -392,7 +399,7 @@ describe("Azure's refusals (400, nothing changes)", () => {
   });
 
   test("enabling managed isolation while computes or online endpoints exist lists them", async () => {
-    emu = await startEmulator({ timeScale: 2 });
+    emu = await startEmulator({ lroForms: "accepted", timeScale: 2 });
     emu.state.addOnlineEndpoint("pf-ws", "ep-old");
     emu.state.addCompute("pf-ws", "ci-old");
     const res = await enableIsolationNoWait("AllowOnlyApprovedOutbound");
@@ -406,7 +413,7 @@ describe("Azure's refusals (400, nothing changes)", () => {
   });
 
   test("managed online endpoint in a workspace on its own VNet; Kubernetes endpoint allowed", async () => {
-    emu = await startEmulator({ timeScale: 2 });
+    emu = await startEmulator({ lroForms: "accepted", timeScale: 2 });
     const managed = await rest(emu, "PUT", `${wsPath(emu, "pf-byo")}/onlineEndpoints/ep-pf`, {
       location: "eastus",
       properties: { authMode: "Key", publicNetworkAccess: "Disabled" },
@@ -423,7 +430,7 @@ describe("Azure's refusals (400, nothing changes)", () => {
 
 describe("online endpoints", () => {
   test("PATCH publicNetworkAccess; a deployment fails before the network is Active, then 403 until the storage role propagates", async () => {
-    emu = await startEmulator({ timeScale: 2, delays: { rolePropagation: 5000 } });
+    emu = await startEmulator({ lroForms: "accepted", timeScale: 2, delays: { rolePropagation: 5000 } });
     await enableIsolation("AllowOnlyApprovedOutbound");
     const ep = (await restLro(emu, "PUT", `${wsPath(emu)}/onlineEndpoints/ep-pf`, {
       location: "eastus",
@@ -491,7 +498,7 @@ describe("online endpoints", () => {
 
 describe("outbound rule list paging", () => {
   test("nextLink pages through every rule", async () => {
-    emu = await startEmulator({ timeScale: 1000, pageSize: 4, raceMode: "off" });
+    emu = await startEmulator({ lroForms: "accepted", timeScale: 1000, pageSize: 4, raceMode: "off" });
     await enableIsolationNoWait("AllowOnlyApprovedOutbound");
     emu.state.advance(1);
     for (let i = 0; i < 9; i++)
@@ -525,7 +532,7 @@ describe("rule races", () => {
   }
 
   test("lastWriterWins (default): both writers are told success, one rule is lost", async () => {
-    emu = await startEmulator({ timeScale: 5, delays: { raceWindow: 200 } });
+    emu = await startEmulator({ lroForms: "accepted", timeScale: 5, delays: { raceWindow: 200 } });
     const results = await concurrentPuts();
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled"]);
     const rules = emu.state.rules("pf-ws");
@@ -533,7 +540,12 @@ describe("rule races", () => {
   });
 
   test("conflict: the second concurrent writer gets 409 Conflict", async () => {
-    emu = await startEmulator({ timeScale: 5, raceMode: "conflict", delays: { raceWindow: 200 } });
+    emu = await startEmulator({
+      lroForms: "accepted",
+      timeScale: 5,
+      raceMode: "conflict",
+      delays: { raceWindow: 200 },
+    });
     await enableIsolation("AllowOnlyApprovedOutbound");
     const [a, b] = await Promise.all([
       rest(emu, "PUT", `${wsPath(emu)}/outboundRules/pypi`, fqdn("pypi.org")),
@@ -546,7 +558,7 @@ describe("rule races", () => {
   });
 
   test("off: concurrent writes both land", async () => {
-    emu = await startEmulator({ timeScale: 5, raceMode: "off" });
+    emu = await startEmulator({ lroForms: "accepted", timeScale: 5, raceMode: "off" });
     await concurrentPuts();
     const rules = emu.state.rules("pf-ws");
     expect(rules.pypi).toBeDefined();
@@ -555,51 +567,34 @@ describe("rule races", () => {
 });
 
 describe("workspace writes", () => {
-  test("etag changes on every write and If-Match mismatches get 412", async () => {
-    emu = await startEmulator({ timeScale: 2 });
+  test("the workspace has no etag and If-Match is not evaluated: workspaceRP.json 2025-12-01 declares neither", async () => {
+    emu = await startEmulator({ lroForms: "accepted", timeScale: 2 });
     const first = await rest(emu, "GET", wsPath(emu));
-    const etag = first.headers.etag!;
-    expect((first.body as Ws).etag).toBe(etag);
-    const ok = await rest(emu, "PATCH", wsPath(emu), { properties: { description: "a" } }, "2025-12-01", {
-      "If-Match": etag,
-    });
-    expect(ok.status).toBe(202);
-    const stale = await rest(emu, "PATCH", wsPath(emu), { properties: { description: "b" } }, "2025-12-01", {
-      "If-Match": etag,
-    });
-    expect(stale.status).toBe(412);
-    expect((stale.body as ArmErr).error.code).toBe("PreconditionFailed");
+    expect(first.headers.etag).toBeUndefined();
+    expect(first.body as Record<string, unknown>).not.toHaveProperty("etag");
+    expect(
+      (first.body as Ws & { properties: { managedNetwork: object } }).properties.managedNetwork,
+    ).not.toHaveProperty("changeableIsolationModes");
+    // A header the operation does not declare changes nothing (assumed: the RP ignores it).
+    const patched = await rest(
+      emu,
+      "PATCH",
+      wsPath(emu),
+      { properties: { description: "a" } },
+      "2025-12-01",
+      {
+        "If-Match": '"stale"',
+      },
+    );
+    expect(patched.status).toBe(202);
+    await emu.state.advance(5);
     expect(
       (emu.state.workspace("pf-ws") as { properties: { description: string } }).properties.description,
     ).toBe("a");
-
-    const current = (emu.state.workspace("pf-ws") as Ws).etag;
-    const get = (await rest(emu, "GET", wsPath(emu))).body as Ws & {
-      location: string;
-      properties: Record<string, unknown>;
-    };
-    const putBody = {
-      location: get.location,
-      properties: { storageAccount: get.properties.storageAccount, keyVault: get.properties.keyVault },
-    };
-    const stalePut = await rest(emu, "PUT", wsPath(emu), putBody, "2025-12-01", { "If-Match": etag });
-    expect(stalePut.status).toBe(412);
-    const createOnly = await rest(emu, "PUT", wsPath(emu), putBody, "2025-12-01", { "If-None-Match": "*" });
-    expect(createOnly.status).toBe(412);
-    const staleDelete = await rest(emu, "DELETE", wsPath(emu), undefined, "2025-12-01", { "If-Match": etag });
-    expect(staleDelete.status).toBe(412);
-    expect((emu.state.workspace("pf-ws") as Ws).etag).toBe(current);
-    const missing = await rest(emu, "PUT", wsPath(emu, "pf-none"), putBody, "2025-12-01", {
-      "If-Match": "*",
-    });
-    expect(missing.status).toBe(412);
-    expect(emu.state.workspace("pf-none")).toBeUndefined();
-    const matching = await rest(emu, "DELETE", wsPath(emu), undefined, "2025-12-01", { "If-Match": current });
-    expect(matching.status).toBe(202);
   });
 
   test("PUT replaces the rule map; ids are case-insensitive", async () => {
-    emu = await startEmulator({ timeScale: 2, raceMode: "off" });
+    emu = await startEmulator({ lroForms: "accepted", timeScale: 2, raceMode: "off" });
     await enableIsolation("AllowOnlyApprovedOutbound", "pf-ws", {
       pypi: fqdn("pypi.org").properties,
       conda: fqdn("conda.anaconda.org").properties,

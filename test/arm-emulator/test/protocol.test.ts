@@ -15,7 +15,7 @@ type ArmErr = { error: { code: string; message: string } };
 
 describe("ARM protocol", () => {
   test("401 without a bearer token, in ARM's error shape", async () => {
-    emu = await startEmulator();
+    emu = await startEmulator({ lroForms: "accepted" });
     const res = await raw(emu, "GET", `${wsPath(emu)}?api-version=2025-12-01`, { auth: false });
     expect(res.status).toBe(401);
     expect((res.body as ArmErr).error.code).toBe("AuthenticationFailed");
@@ -23,7 +23,7 @@ describe("ARM protocol", () => {
   });
 
   test("api-version missing / unsupported → 400; unknown route → 404 { error: { code, message } }", async () => {
-    emu = await startEmulator();
+    emu = await startEmulator({ lroForms: "accepted" });
     const missing = await raw(emu, "GET", wsPath(emu));
     expect(missing.status).toBe(400);
     expect((missing.body as ArmErr).error.code).toBe("MissingApiVersionParameter");
@@ -48,7 +48,7 @@ describe("ARM protocol", () => {
   });
 
   test("ids are case-insensitive; answers keep the stored casing; 2022-10-01 has no managedNetwork", async () => {
-    emu = await startEmulator();
+    emu = await startEmulator({ lroForms: "accepted" });
     const res = await raw(
       emu,
       "GET",
@@ -62,7 +62,7 @@ describe("ARM protocol", () => {
   });
 
   test("LRO poll URLs carry api-version; Location polls answer 202 then the resource", async () => {
-    emu = await startEmulator({ timeScale: 1000 });
+    emu = await startEmulator({ lroForms: "accepted", timeScale: 1000 });
     const res = await rest(emu, "PATCH", wsPath(emu), { properties: { description: "x" } });
     expect(res.status).toBe(202);
     const location = res.headers.location!;
@@ -77,7 +77,7 @@ describe("ARM protocol", () => {
 
 describe("poll speed", () => {
   test("long operations send Retry-After (whole scaled seconds), which core-lro honours over its own interval", async () => {
-    emu = await startEmulator({ timeScale: 40 }); // provisioning 30 min → 1.2 s → Retry-After: 2
+    emu = await startEmulator({ lroForms: "accepted", timeScale: 40 }); // provisioning 30 min → 1.2 s → Retry-After: 2
     await restLro(emu, "PATCH", wsPath(emu), {
       properties: { managedNetwork: { isolationMode: "AllowInternetOutbound" } },
     });
@@ -93,7 +93,7 @@ describe("poll speed", () => {
 
 describe("faults", () => {
   test("429 without Retry-After is not retried by the pipeline; with Retry-After it is", async () => {
-    emu = await startEmulator();
+    emu = await startEmulator({ lroForms: "accepted" });
     const client = new AzureMachineLearningWorkspaces(fakeCredential, emu.subscriptionId, {
       endpoint: emu.endpoint,
       tlsOptions: { ca: emu.caCert },
@@ -115,7 +115,7 @@ describe("faults", () => {
   });
 
   test("500, 503 and dropped connections are retried by the pipeline; slow answers still answer", async () => {
-    emu = await startEmulator();
+    emu = await startEmulator({ lroForms: "accepted" });
     emu.faults.add({ kind: "serverError", path: "/workspaces/pf-ws$", times: 1 });
     emu.faults.add({ kind: "unavailable", path: "/workspaces/pf-ws$", times: 1, retryAfterSeconds: 0 });
     emu.faults.add({ kind: "drop", path: "/workspaces/pf-ws$", times: 1 });
@@ -136,7 +136,7 @@ describe("faults", () => {
   });
 
   test("503 carries Retry-After only when the rule sets it", async () => {
-    emu = await startEmulator();
+    emu = await startEmulator({ lroForms: "accepted" });
     emu.faults.add({ kind: "unavailable", path: "/workspaces/pf-ws$", times: 1 });
     const bare = await raw(emu, "GET", `${wsPath(emu)}?api-version=2025-12-01`);
     expect(bare.status).toBe(503);
@@ -148,7 +148,7 @@ describe("faults", () => {
   });
 
   test("an LRO that ends Failed (Location style and Azure-AsyncOperation style)", async () => {
-    emu = await startEmulator({ timeScale: 2 });
+    emu = await startEmulator({ lroForms: "accepted", timeScale: 2 });
     emu.faults.add({ kind: "lroFailed", method: "PATCH", path: "/workspaces/pf-ws$", times: 1 });
     await expect(restLro(emu, "PATCH", wsPath(emu), { properties: { description: "x" } })).rejects.toThrow();
     expect(
@@ -198,6 +198,7 @@ describe("faults", () => {
   test("chances replay with the same randomSeed; faults load from a file and the admin route", async () => {
     const pattern = async (seed: number) => {
       const e = await startEmulator({
+        lroForms: "accepted",
         randomSeed: seed,
         faults: [{ kind: "serverError", method: "GET", path: "/workspaces/pf-ws$", chance: 0.5 }],
       });
@@ -219,7 +220,7 @@ describe("faults", () => {
     writeFileSync(file, "{ not json");
     expect(() => loadFaultsFile(file)).toThrow(/faults\.json/);
 
-    emu = await startEmulator();
+    emu = await startEmulator({ lroForms: "accepted" });
     const added = await raw(emu, "POST", "/_emulator/faults", {
       body: { kind: "serverError", path: "/workspaces/pf-byo$", times: 1 },
       auth: false,
@@ -234,7 +235,7 @@ describe("faults", () => {
 
 describe("request log", () => {
   test("records method, path, api-version, status, bodies and timing; JSONL from the API and the admin route", async () => {
-    emu = await startEmulator();
+    emu = await startEmulator({ lroForms: "accepted" });
     await rest(emu, "PATCH", wsPath(emu), { properties: { description: "logged" } });
     const entry = emu.requests.entries.at(-1)!;
     expect(entry).toMatchObject({
@@ -286,6 +287,7 @@ describe("request log", () => {
 describe("seed", () => {
   test("a seed object replaces the default environment; bad seeds name the field", async () => {
     emu = await startEmulator({
+      lroForms: "accepted",
       seed: {
         subscriptionId: "99999999-2222-3333-4444-555555555555",
         resourceGroup: "rg-x",
@@ -308,11 +310,13 @@ describe("seed", () => {
     expect(emu.subscriptionId).toBe("99999999-2222-3333-4444-555555555555");
     expect(emu.state.networkStatus("ws-x")).toBe("Active");
     expect(emu.state.workspaceNames()).toEqual(["ws-x"]);
-    await expect(startEmulator({ seed: { subscriptionId: "x" } as never })).rejects.toThrow(/resourceGroup/);
+    await expect(
+      startEmulator({ lroForms: "accepted", seed: { subscriptionId: "x" } as never }),
+    ).rejects.toThrow(/resourceGroup/);
   });
 
   test("the default environment has the documented names", async () => {
-    emu = await startEmulator();
+    emu = await startEmulator({ lroForms: "accepted" });
     expect(emu.subscriptionId).toBe("11111111-2222-3333-4444-555555555555");
     expect(emu.state.workspaceNames().sort()).toEqual(["pf-byo", "pf-ws"]);
     for (const name of [
@@ -388,10 +392,14 @@ describe("CLI", () => {
         "--time-scale",
         "60000",
       ];
-      const child = spawn(process.execPath, [...args, "--seed", seedFile, "--faults", faultsFile], {
-        cwd: root,
-        stdio: ["ignore", "pipe", "pipe"],
-      });
+      const child = spawn(
+        process.execPath,
+        [...args, "--seed", seedFile, "--faults", faultsFile, "--lro-forms", "accepted"],
+        {
+          cwd: root,
+          stdio: ["ignore", "pipe", "pipe"],
+        },
+      );
       const firstLine = await new Promise<string>((resolveLine, reject) => {
         let buf = "";
         child.stdout.on("data", (d: Buffer) => {

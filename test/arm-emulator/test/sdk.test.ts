@@ -10,7 +10,7 @@ import { RG, rest, restLro, sdkOptions, targetId, wsPath } from "./helpers.js";
 
 let emu: Emulator;
 beforeAll(async () => {
-  emu = await startEmulator({ timeScale: 2 });
+  emu = await startEmulator({ lroForms: "accepted", timeScale: 2 });
 });
 afterAll(async () => emu?.close());
 

@@ -50,11 +50,13 @@ export class MachineLearningRest {
     });
   }
 
-  /** `Workspaces_Update`: PATCH …/workspaces/{ws} (LRO), guarded by If-Match when an etag is known. */
+  /**
+   * `Workspaces_Update`: PATCH …/workspaces/{ws} (LRO). No `If-Match`: the operation declares
+   * none and `Workspace` has no etag (workspaceRP.json 2025-12-01); see `workspaceFingerprint`.
+   */
   updateWorkspace(
     ws: WorkspaceRef,
     body: WorkspaceUpdateParameters,
-    etag: string | undefined,
     signal: AbortSignal,
     onPoll?: () => void,
   ): Promise<Workspace | undefined> {
@@ -62,7 +64,6 @@ export class MachineLearningRest {
       apiVersion: ML_API_VERSION,
       body,
       signal,
-      ...(etag ? { headers: { "If-Match": etag } } : {}),
       ...(onPoll ? { onPoll } : {}),
     });
   }

@@ -93,7 +93,6 @@ export interface ManagedNetworkSettings {
   networkId?: string;
   firewallSku?: FirewallSku;
   /** read-only list of modes the workspace may still switch to (present in newer responses). */
-  changeableIsolationModes?: IsolationMode[];
   /** Public IP address assigned to the Azure Firewall. */
   firewallPublicIpAddress?: string;
 }

@@ -11,6 +11,21 @@ import type { OptionSpec } from "../args.js";
 import { CliUsageError } from "../errors.js";
 import type { CommandContext } from "./context.js";
 
+const TRACE_HELP = `  --trace FILE        Write a redacted JSON-lines record of every HTTP exchange with Azure
+                      (also PFNET_TRACE=FILE; docs/azure-assumptions.md)
+  --approve-connection ID
+                      The private-endpoint connection (ARM id) that is the workspace's, when
+                      pfnet lists several candidates; repeat for several services`;
+
+/** `--approve-connection`: the ARM id of a private-endpoint connection on a service. */
+function connectionId(value: string): string {
+  if (!/^\/subscriptions\/.+\/privateEndpointConnections\/[^/]+$/i.test(value)) {
+    throw new CliUsageError(
+      `--approve-connection must be the ARM id of a private-endpoint connection (…/privateEndpointConnections/NAME), not '${value}'`,
+    );
+  }
+  return value;
+}
 export type CommandRunner = (ctx: CommandContext) => Promise<number>;
 
 export interface CommandSpec {
@@ -59,6 +74,8 @@ Options:
       json: { type: "boolean" },
       "detailed-exitcode": { type: "boolean" },
       "plan-key-file": { type: "string" },
+      trace: { type: "string" },
+      "approve-connection": { type: "string", multiple: true, parse: connectionId },
     },
     help: `Usage: pfnet plan <spec> [options]
 
@@ -70,7 +87,8 @@ Options:
   --out FILE          Save the plan as JSON; apply it later with \`pfnet apply FILE\`
   --json              Print the plan JSON (docs/plan-format.md) instead of text
   --detailed-exitcode Exit 0 when there are no changes, 2 when there are, 1 on error
-  --plan-key-file F   Sign the saved plan with the key in file F (default: PFNET_PLAN_KEY, if set)`,
+  --plan-key-file F   Sign the saved plan with the key in file F (default: PFNET_PLAN_KEY, if set)
+${TRACE_HELP}`,
     load: async () => (await import("./plan.js")).runPlan,
   },
   apply: {
@@ -85,6 +103,8 @@ Options:
       "plan-key-file": { type: "string" },
       "trust-plan-file": { type: "boolean" },
       "allow-weaken": { type: "boolean" },
+      trace: { type: "string" },
+      "approve-connection": { type: "string", multiple: true, parse: connectionId },
     },
     exitCodesInHelp: true,
     help: `Usage: pfnet apply <spec | plan file> [options]
@@ -103,7 +123,8 @@ Options:
                       path the plan records, when it is there)
   --plan-key-file F   A saved plan must be signed with the key in file F (default: PFNET_PLAN_KEY)
   --trust-plan-file   Apply a saved plan that no spec or signature vouches for (docs/security.md)
-  --allow-weaken      Consent to steps marked ! that weaken isolation (also needed with --auto-approve)`,
+  --allow-weaken      Consent to steps marked ! that weaken isolation (also needed with --auto-approve)
+${TRACE_HELP}`,
     load: async () => (await import("./apply.js")).runApply,
   },
   graph: {

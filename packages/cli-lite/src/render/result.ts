@@ -57,9 +57,17 @@ export function renderApplyResult(result: ApplyResultView, style: Style): string
     for (const step of waiting) {
       out.push(`  ${step.address}`);
       if (step.pending) {
-        out.push(`    connection: ${step.pending.connectionId}`);
+        if (step.pending.connectionId) out.push(`    connection: ${step.pending.connectionId}`);
         out.push(`    to do:      ${step.pending.action}`);
         out.push(`    needs:      ${step.pending.permission}`);
+        for (const c of step.pending.candidates ?? []) {
+          out.push(`    candidate:  ${c.id}`);
+          out.push(
+            style.dim(
+              `                private endpoint ${c.privateEndpointId}; state ${c.state || "-"}; group ${c.groupIds.join(", ") || "-"}; description ${c.description ? JSON.stringify(c.description) : "-"}`,
+            ),
+          );
+        }
       }
     }
     out.push(

@@ -53,6 +53,8 @@ export interface ApplyOptions {
    */
   concurrency?: number;
   signal?: AbortSignal;
+  /** The same as `signal`, under the Azure SDK's name (`signal` wins when both are given). */
+  abortSignal?: AbortSignal;
   onEvent?: EventListener;
   /**
    * Compare fingerprints with a fresh read before writing (the whole plan up front, and guarded
@@ -212,7 +214,7 @@ export async function applyVerified(
   const started = performance.now();
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const checkStale = options.checkStale ?? true;
-  const outer = options.signal ?? new AbortController().signal;
+  const outer = options.signal ?? options.abortSignal ?? new AbortController().signal;
   if (outer.aborted)
     throw new PfnetError("ABORTED", "Apply was aborted before it started; nothing was changed.");
   const emit = createEmitter(options.onEvent);

@@ -102,6 +102,7 @@ function approvalNode(
       targetId: service.id,
       approve: service.approve ?? true,
       via,
+      ...(service.approvalConnection ? { approvalConnection: service.approvalConnection } : {}),
     },
     properties: { status: "Approved" },
     dependsOn: [after],

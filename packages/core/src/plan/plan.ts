@@ -23,6 +23,8 @@ import { PLAN_FORMAT_VERSION, type Plan, type PlanAction, type PlanStep, type Pl
 
 export interface PlanOptions {
   signal?: AbortSignal;
+  /** The same as `signal`, under the Azure SDK's name (`signal` wins when both are given). */
+  abortSignal?: AbortSignal;
   onEvent?: EventListener;
   /**
    * The spec file's path relative to the working directory, recorded in the plan's origin so
@@ -243,7 +245,7 @@ export async function plan(
   provider: Provider,
   options: PlanOptions = {},
 ): Promise<Plan> {
-  const { signal } = options;
+  const signal = options.signal ?? options.abortSignal;
   throwIfAborted(signal);
   const emit = createEmitter(options.onEvent);
   const resolved = resolveSpec(spec);

@@ -81,9 +81,10 @@ export function loadSpec(text: string, options: LoadSpecOptions = {}): LoadedSpe
 /** Read a spec file and load it. A missing or unreadable file is a diagnostic, not a throw. */
 export async function loadSpecFile(
   file: string,
-  options: { signal?: AbortSignal } = {},
+  /** `abortSignal` is the same as `signal`, under the Azure SDK's name. */
+  options: { signal?: AbortSignal; abortSignal?: AbortSignal } = {},
 ): Promise<LoadedSpec> {
-  const { signal } = options;
+  const signal = options.signal ?? options.abortSignal;
   if (signal?.aborted)
     throw new PfnetError("ABORTED", "Loading the spec was cancelled.", { cause: signal.reason });
   let text: string;

@@ -54,6 +54,11 @@ export const Service = Type.Object(
           "Approve the private-endpoint connection on this service when it stays Pending. Default true.",
       }),
     ),
+    approvalConnection: Type.Optional(
+      ArmId(
+        "ARM id of the private-endpoint connection on this service that is the workspace's, when pfnet cannot tell it from the connection's fields (a pending approval lists the candidates).",
+      ),
+    ),
   },
   {
     additionalProperties: false,

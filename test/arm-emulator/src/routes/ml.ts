@@ -5,10 +5,9 @@
  */
 import { createHash } from "node:crypto";
 import type { Ctx, Reply, Route } from "../http.js";
-import { acceptedAsync, acceptedLocation } from "../http.js";
+import { acceptedAsync, acceptedLocation, lroForm } from "../http.js";
 import type { IsolationMode } from "../seed.js";
 import {
-  changeableIsolationModes,
   type EndpointState,
   ML,
   type Model,
@@ -19,16 +18,7 @@ import {
   type WorkspaceState,
 } from "../state.js";
 import { ArmError, clone, isObject, type Json, type JsonObject, key, str } from "../util.js";
-import {
-  bodyObject,
-  checkPreconditions,
-  etagHeader,
-  ML_MANAGED_NETWORK_VERSIONS,
-  ML_VERSIONS,
-  RG,
-  re,
-  SUB,
-} from "./common.js";
+import { bodyObject, ML_MANAGED_NETWORK_VERSIONS, ML_VERSIONS, RG, re, SUB } from "./common.js";
 import { connectionJson } from "./targets.js";
 
 const WS = `${RG}/providers/Microsoft\\.MachineLearningServices/workspaces/([^/]+)`;
@@ -139,7 +129,6 @@ export function workspaceJson(model: Model, ws: WorkspaceState, apiVersion = "20
       ...(mn.managedNetworkKind ? { managedNetworkKind: mn.managedNetworkKind } : {}),
       enableFirewallLog: mn.enableFirewallLog ?? false,
       enableNetworkMonitor: mn.enableNetworkMonitor ?? false,
-      changeableIsolationModes: changeableIsolationModes(mn.isolationMode),
     };
   }
   return {
@@ -150,7 +139,7 @@ export function workspaceJson(model: Model, ws: WorkspaceState, apiVersion = "20
     ...(ws.kind !== undefined ? { kind: ws.kind } : {}),
     ...(ws.sku !== undefined ? { sku: clone(ws.sku) } : { sku: { name: "Basic", tier: "Basic" } }),
     ...(ws.tags !== undefined ? { tags: clone(ws.tags) } : {}),
-    etag: ws.etag,
+    // No etag: workspaceRP.json 2025-12-01 `Workspace` declares none (and its PATCH no If-Match).
     identity,
     properties,
   };
@@ -301,12 +290,20 @@ function settleNewRule(ctx: Ctx, ws: WorkspaceState, rule: RuleState, from = ctx
   });
 }
 
-function removeRule(ctx: Ctx, ws: WorkspaceState, name: string, from = ctx.clock.now()): void {
+function removeRule(
+  ctx: Ctx,
+  ws: WorkspaceState,
+  name: string,
+  from = ctx.clock.now(),
+  /** The synchronous answer form: the rule is gone when the 200 is sent. */
+  immediate = false,
+): void {
   const { model, clock } = ctx;
   const rule = ws.rules.get(key(name));
   if (!rule) return;
-  if (ws.managedNetwork.status !== "Active") {
+  if (ws.managedNetwork.status !== "Active" || immediate) {
     ws.rules.delete(key(name));
+    if (immediate) model.disconnectRule(ws, name);
     return;
   }
   rule.status = "Deleting";
@@ -435,7 +432,7 @@ function wsFromCtx(ctx: Ctx): WorkspaceState {
 
 function getWorkspace(ctx: Ctx): Reply {
   const ws = wsFromCtx(ctx);
-  return { status: 200, body: workspaceJson(ctx.model, ws, ctx.apiVersion), headers: etagHeader(ws.etag) };
+  return { status: 200, body: workspaceJson(ctx.model, ws, ctx.apiVersion) };
 }
 
 function workspaceLro(ctx: Ctx, ws: WorkspaceState, doneAt: number, onDone?: () => void): Reply {
@@ -450,10 +447,19 @@ function workspaceLro(ctx: Ctx, ws: WorkspaceState, doneAt: number, onDone?: () 
           body: { error: { code: "ResourceNotFound", message: "The workspace no longer exists." } },
         };
   };
-  return acceptedLocation(
-    ctx,
-    mlOperation(ctx, ws, doneAt, result, { tracked: ws, ...(onDone ? { onDone } : {}) }),
-  );
+  // Workspaces_CreateOrUpdate / _Update declare 200 (done) and 202 + Location.
+  const form = lroForm(ctx, ["sync", "accepted"]);
+  const op = mlOperation(ctx, ws, form === "sync" ? ctx.clock.now() : doneAt, result, {
+    tracked: ws,
+    ...(onDone ? { onDone } : {}),
+  });
+  return form === "sync" ? finishNow(ctx, op) : acceptedLocation(ctx, op);
+}
+
+/** The synchronous form of an LRO: the operation ends now and the first answer is its result. */
+function finishNow(ctx: Ctx, op: Operation): Reply {
+  ctx.clock.tick();
+  return op.result();
 }
 
 function putWorkspace(ctx: Ctx): Reply {
@@ -463,7 +469,6 @@ function putWorkspace(ctx: Ctx): Reply {
   const body = bodyObject(ctx);
   const props = isObject(body.properties) ? body.properties : {};
   const existing = model.findWorkspace(sub, rg, name);
-  checkPreconditions(ctx, existing?.etag);
   if (!/^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$/.test(name)) {
     throw new ArmError(
       400,
@@ -590,7 +595,6 @@ function applyIdentity(ctx: Ctx, ws: WorkspaceState, identity: Json | undefined)
 function patchWorkspace(ctx: Ctx): Reply {
   const { model, clock } = ctx;
   const ws = wsFromCtx(ctx);
-  checkPreconditions(ctx, ws.etag);
   const body = bodyObject(ctx);
   const props = isObject(body.properties) ? body.properties : {};
   const mnBody =
@@ -616,7 +620,6 @@ function deleteWorkspace(ctx: Ctx): Reply {
   model.checkScope(sub, rg);
   const ws = model.findWorkspace(sub, rg, name);
   if (!ws) return { status: 204 };
-  checkPreconditions(ctx, ws.etag);
   ws.provisioningState = "Deleting";
   const op = mlOperation(ctx, ws, after(ctx, clock.delays.workspaceDelete), EMPTY_RESULT, {
     tracked: ws,
@@ -674,10 +677,19 @@ function writeRuleMap(
   ws: WorkspaceState,
   change: (rules: Map<string, RuleState>, at: number) => void,
   settleMinutes: number,
+  /** The synchronous answer form: the write lands before the answer (no race window). */
+  atomic = false,
 ): number {
   const { clock, model, settings } = ctx;
   const now = clock.now();
-  if (settings.raceMode === "off") {
+  if (settings.raceMode === "conflict" && atomic && ws.ruleWriteUntil > now) {
+    throw new ArmError(
+      409,
+      "Conflict",
+      `Conflict of operation, another operation on same entity is already running in workspace ${ws.name}.`,
+    );
+  }
+  if (settings.raceMode === "off" || atomic) {
     change(ws.rules, now);
     return now + clock.ms(settleMinutes);
   }
@@ -726,6 +738,8 @@ function putRule(ctx: Ctx): Reply {
   }
   const props = model.validateRule(ws, name, isObject(body.properties) ? body.properties : null);
   const written = model.ruleFromBody(name, props, "Inactive");
+  // ManagedNetworkSettingsRule_CreateOrUpdate declares 200 (done) and 202 + Location.
+  const form = lroForm(ctx, ["sync", "accepted"]);
   const doneAt = writeRuleMap(
     ctx,
     ws,
@@ -737,6 +751,7 @@ function putRule(ctx: Ctx): Reply {
       settleNewRule(ctx, ws, rule, at);
     },
     ruleSettleMinutes(ctx, ws, written.type),
+    form === "sync",
   );
   model.touch(ws);
   // The writer is told it succeeded even when a concurrent writer dropped its rule (lost update).
@@ -750,6 +765,7 @@ function putRule(ctx: Ctx): Reply {
       ),
     };
   };
+  if (form === "sync") return result();
   const op = mlOperation(ctx, ws, doneAt, result, {
     onFail: () => {
       const current = ws.rules.get(key(name));
@@ -775,13 +791,17 @@ function deleteRule(ctx: Ctx): Reply {
       `Outbound rule '${name}' is service-owned (category Required) and cannot be deleted.`,
     );
   }
+  // ManagedNetworkSettingsRule_Delete declares 200, 202 + Location and 204 (absent).
+  const form = lroForm(ctx, ["sync", "accepted"]);
   const doneAt = writeRuleMap(
     ctx,
     ws,
-    (_rules, at) => removeRule(ctx, ws, name, at),
+    (_rules, at) => removeRule(ctx, ws, name, at, form === "sync"),
     ruleSettleMinutes(ctx, ws, existing.type, true),
+    form === "sync",
   );
   model.touch(ws);
+  if (form === "sync") return { status: 200 };
   return acceptedLocation(ctx, mlOperation(ctx, ws, doneAt, EMPTY_RESULT));
 }
 
@@ -816,6 +836,15 @@ function provisionManagedNetwork(ctx: Ctx): Reply {
     return { status: 200, body: { status: "Active", sparkReady: ws.managedNetwork.sparkReady } };
   }
   const op = startProvisioningOp(ctx, ws, includeSpark, ctx.failLro);
+  // ManagedNetworkProvisions_ProvisionManagedNetwork declares 200 (ManagedNetworkProvisionStatus)
+  // and 202 + Location. In the 200 form the network keeps provisioning in the background and the
+  // answer reports its status now (assumed: the spec does not say a 200 means Active).
+  if (lroForm(ctx, ["sync", "accepted"]) === "sync") {
+    return {
+      status: 200,
+      body: { status: ws.managedNetwork.status, sparkReady: ws.managedNetwork.sparkReady },
+    };
+  }
   return acceptedLocation(ctx, op);
 }
 

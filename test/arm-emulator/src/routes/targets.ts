@@ -5,6 +5,7 @@
  * The connection routes also serve an ML workspace's own (inbound) connections.
  */
 import type { Ctx, Reply, Route } from "../http.js";
+import { acceptedAsync, lroForm } from "../http.js";
 import type { ArmResource, ConnectionStatus, PeConnection } from "../state.js";
 import { ArmError, clone, isObject, type JsonObject, key, str } from "../util.js";
 import {
@@ -20,6 +21,22 @@ import {
   STORAGE_VERSIONS,
 } from "./common.js";
 
+/**
+ * How a connection names its group(s): `groupIds` (cognitiveservices.json, common-types v2
+ * privatelinks), one `groupId` (search.json 2023-11-01), or not at all (workspaceRP.json
+ * 2025-12-01, the workspace's own connections).
+ */
+function groupFields(target: ArmResource, c: PeConnection): JsonObject {
+  switch (key(target.type)) {
+    case "microsoft.search/searchservices":
+      return { groupId: c.groupIds[0] ?? "" };
+    case "microsoft.machinelearningservices/workspaces":
+      return {};
+    default:
+      return { groupIds: [...c.groupIds] };
+  }
+}
+
 export function connectionJson(target: ArmResource, c: PeConnection): JsonObject {
   return {
     id: `${target.id}/privateEndpointConnections/${c.name}`,
@@ -27,7 +44,7 @@ export function connectionJson(target: ArmResource, c: PeConnection): JsonObject
     type: `${target.type}/privateEndpointConnections`,
     properties: {
       privateEndpoint: { id: c.privateEndpointId },
-      groupIds: [...c.groupIds],
+      ...groupFields(target, c),
       privateLinkServiceConnectionState: {
         status: c.status,
         description: c.description,
@@ -47,7 +64,8 @@ export function resourceJson(r: ArmResource): JsonObject {
     ...(r.kind !== undefined ? { kind: r.kind } : {}),
     ...(r.sku !== undefined ? { sku: clone(r.sku) } : {}),
     ...(r.tags !== undefined ? { tags: clone(r.tags) } : {}),
-    etag: r.etag,
+    // storage.json 2025-08-01 `StorageAccount` (TrackedResource) declares no etag.
+    ...(key(r.type) === "microsoft.storage/storageaccounts" ? {} : { etag: r.etag }),
     properties: {
       ...clone(r.properties),
       privateEndpointConnections: [...r.connections.values()].map((c) => connectionJson(r, c)),
@@ -158,10 +176,40 @@ function putConnection(ctx: Ctx): Reply {
       `Private endpoint connection '${c.name}' was rejected; a rejected connection cannot be approved again.`,
     );
   }
-  c.status = status as ConnectionStatus;
-  c.description = (isObject(state) ? str(state.description) : undefined) ?? c.description;
+  const description = (isObject(state) ? str(state.description) : undefined) ?? c.description;
+  const settle = () => {
+    c.status = status as ConnectionStatus;
+    c.description = description;
+    c.provisioningState = "Succeeded";
+  };
+  // cognitiveservices.json 2024-10-01 PrivateEndpointConnections_CreateOrUpdate is long-running
+  // and declares 200 and 202 (both with the connection); search.json's _Update is 200 only. The
+  // other namespaces' specs are not vendored: answered synchronously (assumed).
+  if (
+    key(r.type) === "microsoft.cognitiveservices/accounts" &&
+    lroForm(ctx, ["sync", "accepted"]) === "accepted"
+  ) {
+    c.provisioningState = "Creating";
+    const op = ctx.model.createOperation({
+      namespace: "Microsoft.CognitiveServices",
+      location: r.location,
+      apiVersion: ctx.apiVersion,
+      doneAt: ctx.clock.now() + ctx.clock.ms(CONNECTION_UPDATE_MINUTES),
+      failAtEnd: ctx.failLro,
+      result: () => ({ status: 200, body: connectionJson(r, c) }),
+      onDone: settle,
+      onFail: () => {
+        c.provisioningState = "Failed";
+      },
+    });
+    return acceptedAsync(ctx, op, 202, connectionJson(r, c));
+  }
+  settle();
   return { status: 200, body: connectionJson(r, c) };
 }
+
+/** Azure minutes an accepted connection update takes (assumed; no source gives a figure). */
+const CONNECTION_UPDATE_MINUTES = 0.5;
 
 export function targetRoutes(): Route[] {
   const types: [string, string, readonly string[], boolean][] = [
