@@ -2,7 +2,7 @@
  * The plan in words, Terraform style: one block per changing step with its action symbol,
  * the changed properties as `before -> after`, the reason and the waits, then a summary line.
  */
-import type { Plan, PlanAction, PlanStep } from "@pfnet/core";
+import type { LoadedSpec, Plan, PlanAction, PlanStep } from "@pfnet/core";
 import { atPointer, describeWaits, plural, showValue } from "../format.js";
 import type { Style } from "../style.js";
 import { renderDiagnostics } from "./diagnostics.js";
@@ -179,6 +179,8 @@ export const NO_CHANGES = "No changes. Your network isolation matches the spec."
 export interface RenderPlanOptions {
   /** Shown under the header, e.g. where the subscription came from. */
   notes?: string[];
+  /** The spec the plan was made from: warnings name its file and, where known, the line. */
+  spec?: Pick<LoadedSpec, "file" | "locate">;
 }
 
 export function renderPlan(plan: Plan, style: Style, options: RenderPlanOptions = {}): string {
@@ -220,10 +222,16 @@ export function renderPlan(plan: Plan, style: Style, options: RenderPlanOptions 
     }
   }
 
-  const notes = plan.diagnostics.filter((d) => d.severity !== "error");
+  const { spec } = options;
+  const notes = plan.diagnostics
+    .filter((d) => d.severity !== "error")
+    .map((d) => {
+      const location = d.location ?? (spec && d.path ? spec.locate(d.path) : undefined);
+      return location ? { ...d, location } : d;
+    });
   if (notes.length > 0) {
     out.push("");
-    out.push(renderDiagnostics(notes, style));
+    out.push(renderDiagnostics(notes, style, spec?.file));
   }
   return `${out.join("\n")}\n`;
 }

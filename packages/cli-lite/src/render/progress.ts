@@ -9,6 +9,7 @@ import { elapsed } from "../format.js";
 import type { TextSink } from "../io.js";
 import type { Style } from "../style.js";
 import { ACTION_SYMBOL, colorAction } from "./plan.js";
+import { STARTED_IN_AZURE } from "./result.js";
 
 const ING: Record<PlanAction, string> = {
   create: "creating",
@@ -51,6 +52,8 @@ export interface ProgressOptions {
 export class ProgressReporter {
   private readonly running = new Map<string, Running>();
   private readonly actions = new Map<string, PlanAction>();
+  /** Steps that reported waiting on Azure: their write was accepted. */
+  private readonly accepted = new Set<string>();
   private drawnLines = 0;
   private timer: ReturnType<typeof setInterval> | undefined;
   private readonly now: () => number;
@@ -88,6 +91,7 @@ export class ProgressReporter {
         const changed = step.message !== event.message;
         step.message = event.message;
         if (event.wait) {
+          this.accepted.add(event.address);
           step.wait = {
             elapsedMs: event.wait.elapsedMs,
             receivedAt: this.now(),
@@ -166,7 +170,8 @@ export class ProgressReporter {
         `${style.dim("--")}  ${address}: skipped` +
         (event.skippedBecause ? ` because ${event.skippedBecause} did not succeed` : ""),
       pendingApproval: () => `${style.yellow("..")}  ${address}: pending approval by the service owner`,
-      cancelled: () => `${style.dim("--")}  ${address}: cancelled`,
+      cancelled: () =>
+        `${style.dim("--")}  ${address}: ${this.accepted.has(address) ? STARTED_IN_AZURE : "cancelled"}`,
     };
     return outcomes[event.outcome]();
   }
