@@ -21,6 +21,7 @@ const code = await runCli(process.argv.slice(2), {
   },
   env: process.env,
   cwd: process.cwd(),
+  columns: () => process.stderr.columns,
   signal: controller.signal,
 });
 process.exitCode = code;

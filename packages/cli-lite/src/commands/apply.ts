@@ -8,6 +8,7 @@ import { confirm } from "../prompt.js";
 import { renderPlan } from "../render/plan.js";
 import { ProgressReporter } from "../render/progress.js";
 import { renderApplyResult } from "../render/result.js";
+import { canRedraw } from "../style.js";
 import {
   type CommandContext,
   type PlannedSpec,
@@ -74,7 +75,8 @@ export async function runApply(ctx: CommandContext): Promise<number> {
     : new ProgressReporter({
         sink: io.stderr,
         style: ctx.err,
-        live: ctx.tty.stderr,
+        live: canRedraw(io.env, ctx.tty.stderr),
+        ...(io.columns === undefined ? {} : { columns: io.columns }),
         ...(ctx.internals.progressIntervalMs === undefined
           ? {}
           : { intervalMs: ctx.internals.progressIntervalMs }),

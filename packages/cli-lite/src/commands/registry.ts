@@ -11,6 +11,12 @@ import type { OptionSpec } from "../args.js";
 import { CliUsageError } from "../errors.js";
 import type { CommandContext } from "./context.js";
 
+/**
+ * Where the docs live for someone who installed the package (no repository at hand): help texts
+ * link here, never to repository paths.
+ */
+export const DOCS_URL = "https://github.com/pfnet-dev/pfnet/blob/main/docs";
+
 export type CommandRunner = (ctx: CommandContext) => Promise<number>;
 
 export interface CommandSpec {
@@ -65,7 +71,7 @@ Nothing is changed.
 
 Options:
   --out FILE          Save the plan as JSON; apply it later with \`pfnet apply FILE\`
-  --json              Print the plan JSON (docs/plan-format.md) instead of text
+  --json              Print the plan JSON (${DOCS_URL}/plan-format.md) instead of text
   --detailed-exitcode Exit 0 when there are no changes, 2 when there are, 1 on error`,
     load: async () => (await import("./plan.js")).runPlan,
   },
@@ -88,7 +94,7 @@ Progress goes to stderr; the summary to stdout.
 Options:
   --auto-approve      Do not ask; needed when stdin is not a terminal (CI) and with --json
   --concurrency N     Steps run at the same time, 1-64 (default 10; writes to one workspace never overlap)
-  --json              Stream the engine's events as JSON lines on stdout (docs/events.md)`,
+  --json              Stream the engine's events as JSON lines on stdout (${DOCS_URL}/events.md)`,
     load: async () => (await import("./apply.js")).runApply,
   },
   graph: {
@@ -120,7 +126,7 @@ Print a plan saved by \`pfnet plan --out\`: the same text \`pfnet plan\` printed
 file. Nothing is read from Azure and nothing is changed; a damaged or edited file is refused.
 
 Options:
-  --json              Print the plan JSON (docs/plan-format.md) instead of text`,
+  --json              Print the plan JSON (${DOCS_URL}/plan-format.md) instead of text`,
     load: async () => (await import("./show.js")).runShow,
   },
   output: {
@@ -136,7 +142,7 @@ private endpoint and connection status, and, when ingress is private, the privat
 clients need to reach the workspace. Nothing is changed.
 
 Options:
-  --json              Print the outputs as JSON (docs/cli.md#output)`,
+  --json              Print the outputs as JSON (${DOCS_URL}/cli.md#output)`,
     load: async () => (await import("./output.js")).runOutput,
   },
 } satisfies Record<string, CommandSpec>;

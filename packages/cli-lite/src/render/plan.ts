@@ -176,6 +176,16 @@ export function summaryLine(plan: Plan): string {
 
 export const NO_CHANGES = "No changes. Your network isolation matches the spec.";
 
+/** Workspace steps that turn public ingress off (or create a workspace without it). */
+function closingIngress(steps: readonly PlanStep[]): PlanStep[] {
+  const access = (value: Record<string, unknown> | null | undefined) =>
+    value && typeof value === "object" ? value.publicNetworkAccess : undefined;
+  return steps.filter(
+    (step) =>
+      step.kind === "workspace" && access(step.after) === "Disabled" && access(step.before) !== "Disabled",
+  );
+}
+
 export interface RenderPlanOptions {
   /** Shown under the header, e.g. where the subscription came from. */
   notes?: string[];
@@ -212,6 +222,14 @@ export function renderPlan(plan: Plan, style: Style, options: RenderPlanOptions 
       out.push("");
     }
     out.push(style.bold(summaryLine(plan)) + (unchanged > 0 ? style.dim(` ${unchanged} unchanged.`) : ""));
+    for (const step of closingIngress(changing)) {
+      out.push("");
+      out.push(
+        `${style.yellow("note:")} ${describeTarget(step)} will accept connections only through private endpoints to it.\n` +
+          "      pfnet does not create that private endpoint: add one in the virtual network your users and\n" +
+          "      apps connect from (with its privatelink.api.azureml.ms and privatelink.notebooks.azure.net DNS zones).",
+      );
+    }
   }
 
   if (plan.unmanaged.length > 0) {

@@ -47,7 +47,35 @@ export interface ProgressOptions {
   live: boolean;
   intervalMs?: number;
   now?: () => number;
+  /** Terminal width: each live line is cut to it, so no line wraps (a wrapped line would not be erased). */
+  columns?: () => number | undefined;
 }
+
+/** Cut a line to `width` visible characters (ANSI escapes kept and not counted), ending in "…". */
+export function fitWidth(line: string, width: number): string {
+  if (width < 2 || line.replace(ANSI_ANY, "").length <= width) return line;
+  let visible = 0;
+  let out = "";
+  for (let i = 0; i < line.length && visible < width - 1; ) {
+    ANSI_AT.lastIndex = i;
+    const code = ANSI_AT.exec(line);
+    if (code) {
+      out += code[0];
+      i += code[0].length;
+      continue;
+    }
+    out += line[i];
+    visible++;
+    i++;
+  }
+  // Close any style the cut left open.
+  return `${out}…${line.includes("\u001b[") ? "\u001b[0m" : ""}`;
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escapes are what is skipped
+const ANSI_AT = /\u001b\[[0-9;]*m/y;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escapes are what is skipped
+const ANSI_ANY = /\u001b\[[0-9;]*m/g;
 
 export class ProgressReporter {
   private readonly running = new Map<string, Running>();
@@ -191,9 +219,11 @@ export class ProgressReporter {
   private redraw(): void {
     this.clearLive();
     if (this.running.size === 0) return;
-    const lines = [...this.running.entries()].map(
-      ([address, step]) => `${this.symbol(step.action)} ${address}: ${this.describeRunning(step)}`,
-    );
+    const width = this.options.columns?.();
+    const lines = [...this.running.entries()].map(([address, step]) => {
+      const line = `${this.symbol(step.action)} ${address}: ${this.describeRunning(step)}`;
+      return width === undefined ? line : fitWidth(line, width);
+    });
     this.options.sink.write(`${lines.join("\n")}\n`);
     this.drawnLines = lines.length;
   }
