@@ -85,4 +85,7 @@ if (failure) {
   console.log(
     bold(`Demo finished in ${seconds}s: pf-ws is private, egress approved-only, and a second plan is empty.`),
   );
+  console.log(
+    `The emulator has stopped, and ${caCertFile} (its CA, new at every start) is removed with it. To run these\ncommands yourself, start one with \`pnpm -s emulator\` and pass its endpoint and caCertPath.`,
+  );
 }

@@ -23,7 +23,7 @@ import type {
 import { PfnetError, privateEndpointName } from "@pfnet/core";
 import { type ConnectionMatch, chosenFor, matchConnection } from "./approval.js";
 import type { AzureClients } from "./clients.js";
-import { NotSupportedError } from "./errors.js";
+import { AzureRequestError, NotSupportedError } from "./errors.js";
 import {
   absentFingerprint,
   contentHash,
@@ -216,7 +216,9 @@ export class ReadSession {
   ): Promise<{ workspace?: Workspace; match?: ConnectionMatch; connection?: PrivateEndpointConnection }> {
     const response = await this.workspace(identity.workspace);
     if (!response) return {};
-    const connections = await this.targetConnections(identity.targetId);
+    const connections = await this.targetConnections(identity.targetId).catch((error: unknown) => {
+      throw serviceNotFound(error, identity) ?? error;
+    });
     const rule = peRuleFor(response.body, identity.targetId);
     const chosen = identity.approvalConnection ?? chosenFor(this.approvalConnections, identity.targetId);
     const match = matchConnection(connections, {
@@ -622,6 +624,32 @@ export function peRuleFor(
 export function hasManagedNetwork(ws: Workspace): boolean {
   const mode = ws.properties?.managedNetwork?.isolationMode;
   return mode === "AllowInternetOutbound" || mode === "AllowOnlyApprovedOutbound";
+}
+
+/**
+ * A service whose ARM id names nothing (404 on its private-endpoint connections): the service's
+ * place in the spec (`/services/<name>/id`) instead of a raw 404. Undefined for other failures.
+ */
+export function serviceNotFound(
+  error: unknown,
+  identity: Pick<PrivateEndpointApprovalIdentity, "service" | "targetId">,
+): PfnetError | undefined {
+  if (!(error instanceof AzureRequestError) || error.status !== 404) return undefined;
+  const subscription = /^\/subscriptions\/([^/]+)/i.exec(identity.targetId)?.[1];
+  return new PfnetError(
+    "SERVICE_NOT_FOUND",
+    `Service "${identity.service}" does not exist: nothing has the id ${identity.targetId}${subscription ? ` (subscription ${subscription})` : ""}.`,
+    {
+      path: `/services/${identity.service.replace(/~/g, "~0").replace(/\//g, "~1")}/id`,
+      hint: "Copy the service's resource id from its Properties page or `az resource show --query id`, and check that you can read that subscription.",
+      details: {
+        targetId: identity.targetId,
+        status: 404,
+        ...(error.armCode ? { armCode: error.armCode } : {}),
+      },
+      cause: error,
+    },
+  );
 }
 
 export function workspaceNotFound(ref: WorkspaceRef, address: string): PfnetError {

@@ -4,7 +4,7 @@
  * (commands/registry.ts), and the help texts built from the registry.
  */
 import { parseArgs } from "node:util";
-import { COMMAND_SPECS, COMMANDS, type CommandName, commandSpec } from "./commands/registry.js";
+import { COMMAND_SPECS, COMMANDS, type CommandName, commandSpec, DOCS_URL } from "./commands/registry.js";
 import { CliUsageError } from "./errors.js";
 
 export { COMMANDS, type CommandName } from "./commands/registry.js";
@@ -126,7 +126,7 @@ ${SHARED_HELP}
   --version           Print the version
 
 ${EXIT_HELP}
-Run \`pfnet <command> --help\` for the options of a command. Docs: docs/cli.md`;
+Run \`pfnet <command> --help\` for the options of a command. Docs: ${DOCS_URL}/cli.md`;
 }
 
 function commandUsage(name: CommandName): string {

@@ -25,6 +25,8 @@ export interface CliIo {
   cwd: string;
   /** Stops a running plan or apply (main.ts wires Ctrl-C to it). */
   signal?: AbortSignal;
+  /** Width of the terminal stderr writes to, read when redrawing (lines are cut to it). */
+  columns?: () => number | undefined;
 }
 
 /** How the CLI would build a provider; passed to `createProvider` so tests can check the choice. */

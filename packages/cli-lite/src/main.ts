@@ -6,7 +6,7 @@ let interrupts = 0;
 process.on("SIGINT", () => {
   interrupts += 1;
   if (interrupts > 1) process.exit(130);
-  process.stderr.write("\nInterrupting: waiting for running steps to stop (Ctrl-C again to quit now)...\n");
+  // The command says what the interrupt stops (running steps, a read, a prompt): only it knows.
   controller.abort(new Error("Interrupted by the user (Ctrl-C)."));
 });
 
@@ -21,6 +21,7 @@ const code = await runCli(process.argv.slice(2), {
   },
   env: process.env,
   cwd: process.cwd(),
+  columns: () => process.stderr.columns,
   signal: controller.signal,
 });
 process.exitCode = code;

@@ -18,6 +18,8 @@ export async function confirm(
         resolve(answer);
       };
       const onAbort = () => done(false);
+      // Ctrl-C may come before the listener (while the question was being written).
+      if (signal?.aborted) return done(false);
       signal?.addEventListener("abort", onAbort, { once: true });
       lines.once("line", (line) => done(line.trim() === "yes"));
       lines.once("close", () => done(false));

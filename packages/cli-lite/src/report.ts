@@ -74,12 +74,17 @@ function reportPfnetError(error: PfnetError, io: CliIo, style: Style): void {
       error.code === "PLAN_FORBIDDEN" ? diagnostics.filter((d) => d.severity === "error") : diagnostics;
     write(renderDiagnostics(shown, style));
     write("");
-    write(`${style.red("Error:")} ${error.message}`);
-    write(
-      error.code === "SPEC_INVALID"
-        ? "  Nothing was read or changed. Fix the spec and run the command again."
-        : "  Azure cannot make this change from what exists now. Nothing was changed.",
-    );
+    if (error.code === "SPEC_INVALID") {
+      write(`${style.red("Error:")} ${error.message}`);
+      write("  Nothing was read or changed. Fix the spec and run the command again.");
+    } else {
+      // The library's message repeats each diagnostic (for callers that print only the message);
+      // here they are printed above, once, with their place in the spec.
+      const count = shown.length;
+      write(
+        `${style.red("Error:")} the spec cannot be applied to what exists in Azure (${count === 1 ? "the error above" : `the ${count} errors above`}). Nothing was changed.`,
+      );
+    }
     return;
   }
   if (error.code === "PLAN_STALE") {

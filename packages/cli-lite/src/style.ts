@@ -1,4 +1,4 @@
-/** Terminal styling. Off for `--no-color`, a non-empty `NO_COLOR`, or when the stream is not a terminal. */
+/** Terminal styling; `colorWanted` says when it is on. */
 export interface Style {
   readonly enabled: boolean;
   bold(text: string): string;
@@ -26,7 +26,11 @@ export function createStyle(enabled: boolean): Style {
   };
 }
 
-/** https://no-color.org: any non-empty value disables colour. */
+/**
+ * In this order: `--no-color`; https://no-color.org (any non-empty `NO_COLOR` disables colour);
+ * `FORCE_COLOR` (any value but `0` or `false` enables it, also off a terminal, e.g. in CI logs
+ * that render ANSI); `TERM=dumb` (a terminal without escape sequences); whether it is a terminal.
+ */
 export function colorWanted(options: {
   noColorFlag: boolean;
   env: Record<string, string | undefined>;
@@ -35,5 +39,13 @@ export function colorWanted(options: {
   if (options.noColorFlag) return false;
   const noColor = options.env.NO_COLOR;
   if (noColor !== undefined && noColor !== "") return false;
+  const force = options.env.FORCE_COLOR;
+  if (force !== undefined) return force !== "0" && force.toLowerCase() !== "false";
+  if (options.env.TERM === "dumb") return false;
   return options.isTTY;
+}
+
+/** Whether the terminal can redraw lines (cursor movement): not `TERM=dumb`. */
+export function canRedraw(env: Record<string, string | undefined>, isTTY: boolean): boolean {
+  return isTTY && env.TERM !== "dumb";
 }

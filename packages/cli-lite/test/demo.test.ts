@@ -1,5 +1,7 @@
 /** `pnpm demo` as a new user runs it: a child process that must exit 0 with the plan, the apply progress and "No changes". */
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT } from "./helpers.js";
 
@@ -26,6 +28,16 @@ describe("pnpm demo", () => {
     expect(stdout).toContain("11 succeeded, 0 failed, 0 skipped, 0 pending approval, 0 cancelled.");
     expect(stdout).toContain("No changes. Your network isolation matches the spec.");
     expect(stdout).toContain("Demo finished in");
+    // The plan says what private ingress needs and pfnet does not create.
+    expect(stdout).toContain(
+      "note: workspace pf-ws will accept connections only through private endpoints to it.",
+    );
+    expect(stdout).toContain("pfnet does not create that private endpoint");
+    // The CA file it named in the commands is gone with the emulator, and the demo says so.
+    expect(stdout).toContain(
+      "The emulator has stopped, and .pfnet/emulator-ca.pem (its CA, new at every start) is removed",
+    );
+    expect(existsSync(join(REPO_ROOT, ".pfnet/emulator-ca.pem"))).toBe(false);
     expect(stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
   });
 });

@@ -25,7 +25,7 @@ export function renderSpecReference(): string {
     const { title, schema } = queue.shift()!;
     const { table, nested } = objectTable(title, schema);
     sections.push(
-      `## ${title}\n\n${schema.description && title !== "Top level" ? `${String(schema.description)}\n\n` : ""}${table}`,
+      `## ${headingText(title)}\n\n${schema.description && title !== "Top level" ? `${String(schema.description)}\n\n` : ""}${table}`,
     );
     queue.push(...nested);
   }
@@ -109,6 +109,12 @@ function describe(schema: Schema): string {
   }
   return "";
 }
+
+/**
+ * A title as a Markdown heading: `<name>` backslash-escaped, or GitHub drops it as an HTML tag
+ * and the heading's anchor no longer matches the links to it (`#workspacesnamereach`).
+ */
+const headingText = (title: string) => title.replace(/</g, "\\<").replace(/>/g, "\\>");
 
 const anchor = (title: string) =>
   title

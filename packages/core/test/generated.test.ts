@@ -24,6 +24,27 @@ describe("committed generated files are up to date", () => {
     ).toBe(true);
   });
 
+  it("every in-page link of the spec reference reaches a heading (GitHub's anchors)", () => {
+    const page = docs.get("docs/reference/spec.md")!;
+    // GitHub renders a heading's text (backslash escapes resolved, `<name>` kept as text only when
+    // escaped), then lower-cases it and drops punctuation other than `-` and spaces.
+    const rendered = (heading: string) =>
+      heading.includes("<") && !heading.includes("\\<")
+        ? heading.replace(/<[^>]*>/g, "")
+        : heading.replace(/\\/g, "");
+    const anchors = new Set(
+      [...page.matchAll(/^## (.+)$/gm)].map(([, heading]) =>
+        rendered(heading!)
+          .toLowerCase()
+          .replace(/[^a-z0-9 -]/g, "")
+          .replace(/ /g, "-"),
+      ),
+    );
+    const links = [...page.matchAll(/\]\(#([^)]+)\)/g)].map(([, target]) => target!);
+    expect(links.length).toBeGreaterThan(5);
+    expect(links.filter((target) => !anchors.has(target))).toEqual([]);
+  });
+
   it("every code has a docs page and every page has a code", () => {
     const pages = readdirSync(join(REPO_ROOT, "docs/rules"))
       .filter((name) => name !== "README.md")

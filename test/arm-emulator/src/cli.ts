@@ -2,7 +2,7 @@
  * `pnpm emulator [--port N] [--time-scale F] [--seed FILE] [--faults FILE] [--race-mode M] [--random-seed N] [--lro-forms seeded|accepted]`
  * First stdout line: {"endpoint","caCertPath","subscriptionId"}. Runs until SIGINT/SIGTERM, exits 0.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { loadFaultsFile } from "./faults.js";
@@ -65,6 +65,9 @@ async function main(): Promise<void> {
   process.stdout.write(
     `${JSON.stringify({ endpoint: emulator.endpoint, caCertPath, subscriptionId: emulator.subscriptionId })}\n`,
   );
+  // The CA folder lives as long as the emulator: its certificate is useless after it stops.
+  const removeCa = () => rmSync(dir, { recursive: true, force: true });
+  process.once("exit", removeCa);
   const stop = () => {
     void emulator.close().then(() => process.exit(0));
   };

@@ -1,8 +1,8 @@
 /** ARM protocol details, faults (every kind, replayable), the request log, admin routes and the CLI. */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { AzureMachineLearningWorkspaces } from "@azure/arm-machinelearning";
 import { NetworkManagementClient } from "@azure/arm-network";
 import { type Emulator, fakeCredential, loadFaultsFile, startEmulator } from "@pfnet/arm-emulator";
@@ -429,6 +429,8 @@ describe("CLI", () => {
       const exit = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
       child.kill(signal);
       expect(await exit).toBe(0);
+      // Its temporary CA folder goes with it.
+      expect(existsSync(dirname(info.caCertPath))).toBe(false);
     },
   );
 

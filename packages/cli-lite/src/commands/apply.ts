@@ -14,6 +14,7 @@ import { confirm } from "../prompt.js";
 import { renderPlan } from "../render/plan.js";
 import { ProgressReporter } from "../render/progress.js";
 import { renderApplyResult } from "../render/result.js";
+import { canRedraw } from "../style.js";
 import {
   type CommandContext,
   type PlannedSpec,
@@ -55,11 +56,16 @@ export async function runApply(ctx: CommandContext): Promise<number> {
     plan: thePlan,
     provider,
     notes,
+    spec,
   }: PlannedSpec = saved
     ? await loadSavedPlan(ctx, text)
     : await planSpecText(ctx, text, flags.json ? json : planProgress(ctx));
 
-  if (!flags.json) io.stdout.write(renderPlan(thePlan, ctx.out, { notes }));
+  const shownPlan = () => renderPlan(thePlan, ctx.out, { notes, ...(spec ? { spec } : {}) });
+  // A saved plan applied without a prompt is shown once apply has checked it is not stale: a
+  // plan already applied is refused without printing all of it first.
+  const deferPlan = saved && flags.autoApprove && planHasChanges(thePlan);
+  if (!flags.json && !deferPlan) io.stdout.write(shownPlan());
   if (!planHasChanges(thePlan)) return EXIT.ok;
   // Before the confirmation: consent to weakening is a flag, not a "yes" typed in passing.
   refuseUnconsentedWeakening(weakeningsOf(thePlan.steps), flags.allowWeaken === true);
@@ -89,23 +95,47 @@ export async function runApply(ctx: CommandContext): Promise<number> {
     : new ProgressReporter({
         sink: io.stderr,
         style: ctx.err,
-        live: ctx.tty.stderr,
+        live: canRedraw(io.env, ctx.tty.stderr),
+        ...(io.columns === undefined ? {} : { columns: io.columns }),
         ...(ctx.internals.progressIntervalMs === undefined
           ? {}
           : { intervalMs: ctx.internals.progressIntervalMs }),
       });
+  // Steps whose write Azure accepted (they report waiting on its long-running operation): if the
+  // apply is interrupted, they go on in Azure.
+  const accepted = new Set<string>();
+  const running = new Set<string>();
+  const onEvent = (event: PfnetEvent) => {
+    if (event.type === "apply.started" && deferPlan && !flags.json) io.stdout.write(`${shownPlan()}\n`);
+    if (event.type === "step.started" && event.action !== "noop") running.add(event.address);
+    if (event.type === "step.finished") running.delete(event.address);
+    if (event.type === "step.progress" && event.wait) accepted.add(event.address);
+    if (progress) progress.onEvent(event);
+    else json(event);
+  };
+  const onInterrupt = () => {
+    if (flags.json) return;
+    progress?.stop();
+    io.stderr.write(
+      running.size > 0
+        ? `\nInterrupted: waiting for ${running.size === 1 ? "the running step" : `the ${running.size} running steps`} to stop (Ctrl-C again to quit now)...\n`
+        : "\nInterrupted.\n",
+    );
+  };
+  ctx.signal.addEventListener("abort", onInterrupt, { once: true });
   let result: Awaited<ReturnType<typeof apply>>;
   try {
     result = await apply(thePlan, provider, {
       signal: ctx.signal,
       allowWeaken: flags.allowWeaken === true,
       ...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),
-      onEvent: (event) => (progress ? progress.onEvent(event) : json(event)),
+      onEvent,
     });
   } finally {
+    ctx.signal.removeEventListener("abort", onInterrupt);
     progress?.stop();
   }
-  if (!flags.json) io.stdout.write(`\n${renderApplyResult(result, ctx.out)}`);
+  if (!flags.json) io.stdout.write(`\n${renderApplyResult(result, ctx.out, { accepted })}`);
   if (result.outcomes.failed > 0 || result.outcomes.cancelled > 0) return EXIT.error;
   if (result.outcomes.pendingApproval > 0) return EXIT.pendingApproval;
   return EXIT.ok;

@@ -130,6 +130,8 @@ export interface PlannedSpec {
   provider: Provider;
   /** Printed above the plan: where the subscription came from. */
   notes: string[];
+  /** The spec the plan was made from: its warnings are shown with its file and line. */
+  spec?: LoadedSpec;
 }
 
 /** The spec file relative to the working directory, with `/` separators (recorded in plans). */
@@ -160,7 +162,7 @@ export async function planSpecText(
     subscription !== undefined && specSubscription !== undefined && specSubscription !== subscription
       ? [`Subscription ${subscription} (from --subscription; the spec says ${specSubscription}).`]
       : [];
-  return { plan: thePlan, provider, notes };
+  return { plan: thePlan, provider, notes, spec };
 }
 
 /**
@@ -182,16 +184,21 @@ function locatedInSpec(error: unknown, spec: LoadedSpec): unknown {
       cause: error,
     });
   }
-  if (error.code !== "WORKSPACE_NOT_FOUND" || !error.address) return error;
-  const key = error.address.split(".")[1];
-  if (!key || !spec.topology?.workspaces[key]) return error;
-  const path = `/workspaces/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+  // An error that names its spec path (a service id nothing has), or a missing workspace.
+  let path = error.path;
+  if (path === undefined && error.code === "WORKSPACE_NOT_FOUND" && error.address) {
+    const key = error.address.split(".")[1];
+    if (key && spec.topology?.workspaces[key])
+      path = `/workspaces/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+  }
+  if (path === undefined || error.details?.location !== undefined) return error;
   const location = spec.locate(path);
+  if (!location) return error;
   return new PfnetError(error.code, error.message, {
-    address: error.address,
+    ...(error.address ? { address: error.address } : {}),
     path,
     ...(error.hint ? { hint: error.hint } : {}),
-    details: { ...error.details, ...(location ? { location } : {}) },
+    details: { ...error.details, location },
     cause: error,
   });
 }

@@ -31,7 +31,9 @@ export async function runPlan(ctx: CommandContext): Promise<number> {
   if (flags.json) {
     io.stdout.write(fileText);
   } else {
-    io.stdout.write(renderPlan(thePlan, ctx.out, { notes: planned.notes }));
+    io.stdout.write(
+      renderPlan(thePlan, ctx.out, { notes: planned.notes, ...(planned.spec ? { spec: planned.spec } : {}) }),
+    );
     if (flags.out !== undefined) {
       io.stdout.write(
         `\nSaved the plan to ${flags.out}${planKey === undefined ? "" : " (signed)"}. To perform exactly these actions, run:\n  pfnet apply ${flags.out}\n`,

@@ -11,8 +11,14 @@ import type { OptionSpec } from "../args.js";
 import { CliUsageError } from "../errors.js";
 import type { CommandContext } from "./context.js";
 
+/**
+ * Where the docs live for someone who installed the package (no repository at hand): help texts
+ * link here, never to repository paths.
+ */
+export const DOCS_URL = "https://github.com/pfnet-dev/pfnet/blob/main/docs";
+
 const TRACE_HELP = `  --trace FILE        Write a redacted JSON-lines record of every HTTP exchange with Azure
-                      (also PFNET_TRACE=FILE; docs/azure-assumptions.md)
+                      (also PFNET_TRACE=FILE; ${DOCS_URL}/azure-assumptions.md)
   --approve-connection ID
                       The private-endpoint connection (ARM id) that is the workspace's, when
                       pfnet lists several candidates; repeat for several services`;
@@ -85,7 +91,7 @@ Nothing is changed.
 
 Options:
   --out FILE          Save the plan as JSON; apply it later with \`pfnet apply FILE\`
-  --json              Print the plan JSON (docs/plan-format.md) instead of text
+  --json              Print the plan JSON (${DOCS_URL}/plan-format.md) instead of text
   --detailed-exitcode Exit 0 when there are no changes, 2 when there are, 1 on error
   --plan-key-file F   Sign the saved plan with the key in file F (default: PFNET_PLAN_KEY, if set)
 ${TRACE_HELP}`,
@@ -118,11 +124,11 @@ Progress goes to stderr; the summary to stdout.
 Options:
   --auto-approve      Do not ask; needed when stdin is not a terminal (CI) and with --json
   --concurrency N     Steps run at the same time, 1-64 (default 10; writes to one workspace never overlap)
-  --json              Stream the engine's events as JSON lines on stdout (docs/events.md)
+  --json              Stream the engine's events as JSON lines on stdout (${DOCS_URL}/events.md)
   --spec FILE         A saved plan must have been made from this spec (default: the spec at the
                       path the plan records, when it is there)
   --plan-key-file F   A saved plan must be signed with the key in file F (default: PFNET_PLAN_KEY)
-  --trust-plan-file   Apply a saved plan that no spec or signature vouches for (docs/security.md)
+  --trust-plan-file   Apply a saved plan that no spec or signature vouches for (${DOCS_URL}/security.md)
   --allow-weaken      Consent to steps marked ! that weaken isolation (also needed with --auto-approve)
 ${TRACE_HELP}`,
     load: async () => (await import("./apply.js")).runApply,
@@ -156,7 +162,7 @@ Print a plan saved by \`pfnet plan --out\`: the same text \`pfnet plan\` printed
 file. Nothing is read from Azure and nothing is changed; a damaged or edited file is refused.
 
 Options:
-  --json              Print the plan JSON (docs/plan-format.md) instead of text`,
+  --json              Print the plan JSON (${DOCS_URL}/plan-format.md) instead of text`,
     load: async () => (await import("./show.js")).runShow,
   },
   output: {
@@ -172,7 +178,7 @@ private endpoint and connection status, and, when ingress is private, the privat
 clients need to reach the workspace. Nothing is changed.
 
 Options:
-  --json              Print the outputs as JSON (docs/cli.md#output)`,
+  --json              Print the outputs as JSON (${DOCS_URL}/cli.md#output)`,
     load: async () => (await import("./output.js")).runOutput,
   },
   import: {

@@ -2,7 +2,7 @@
  * The plan in words, Terraform style: one block per changing step with its action symbol,
  * the changed properties as `before -> after`, the reason and the waits, then a summary line.
  */
-import type { Plan, PlanAction, PlanStep } from "@pfnet/core";
+import type { LoadedSpec, Plan, PlanAction, PlanStep } from "@pfnet/core";
 import { atPointer, describeWaits, plural, showValue } from "../format.js";
 import type { Style } from "../style.js";
 import { renderDiagnostics } from "./diagnostics.js";
@@ -197,9 +197,21 @@ export function summaryLine(plan: Plan): string {
 
 export const NO_CHANGES = "No changes. Your network isolation matches the spec.";
 
+/** Workspace steps that turn public ingress off (or create a workspace without it). */
+function closingIngress(steps: readonly PlanStep[]): PlanStep[] {
+  const access = (value: Record<string, unknown> | null | undefined) =>
+    value && typeof value === "object" ? value.publicNetworkAccess : undefined;
+  return steps.filter(
+    (step) =>
+      step.kind === "workspace" && access(step.after) === "Disabled" && access(step.before) !== "Disabled",
+  );
+}
+
 export interface RenderPlanOptions {
   /** Shown under the header, e.g. where the subscription came from. */
   notes?: string[];
+  /** The spec the plan was made from: warnings name its file and, where known, the line. */
+  spec?: Pick<LoadedSpec, "file" | "locate">;
 }
 
 export function renderPlan(plan: Plan, style: Style, options: RenderPlanOptions = {}): string {
@@ -238,6 +250,14 @@ export function renderPlan(plan: Plan, style: Style, options: RenderPlanOptions 
       out.push("");
     }
     out.push(style.bold(summaryLine(plan)) + (unchanged > 0 ? style.dim(` ${unchanged} unchanged.`) : ""));
+    for (const step of closingIngress(changing)) {
+      out.push("");
+      out.push(
+        `${style.yellow("note:")} ${describeTarget(step)} will accept connections only through private endpoints to it.\n` +
+          "      pfnet does not create that private endpoint: add one in the virtual network your users and\n" +
+          "      apps connect from (with its privatelink.api.azureml.ms and privatelink.notebooks.azure.net DNS zones).",
+      );
+    }
   }
 
   if (plan.unmanaged.length > 0) {
@@ -248,10 +268,16 @@ export function renderPlan(plan: Plan, style: Style, options: RenderPlanOptions 
     }
   }
 
-  const notes = plan.diagnostics.filter((d) => d.severity !== "error");
+  const { spec } = options;
+  const notes = plan.diagnostics
+    .filter((d) => d.severity !== "error")
+    .map((d) => {
+      const location = d.location ?? (spec && d.path ? spec.locate(d.path) : undefined);
+      return location ? { ...d, location } : d;
+    });
   if (notes.length > 0) {
     out.push("");
-    out.push(renderDiagnostics(notes, style));
+    out.push(renderDiagnostics(notes, style, spec?.file));
   }
   return `${out.join("\n")}\n`;
 }

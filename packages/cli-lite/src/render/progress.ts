@@ -9,6 +9,7 @@ import { elapsed } from "../format.js";
 import type { TextSink } from "../io.js";
 import type { Style } from "../style.js";
 import { ACTION_SYMBOL, colorAction } from "./plan.js";
+import { STARTED_IN_AZURE } from "./result.js";
 
 const ING: Record<PlanAction, string> = {
   create: "creating",
@@ -46,11 +47,41 @@ export interface ProgressOptions {
   live: boolean;
   intervalMs?: number;
   now?: () => number;
+  /** Terminal width: each live line is cut to it, so no line wraps (a wrapped line would not be erased). */
+  columns?: () => number | undefined;
 }
+
+/** Cut a line to `width` visible characters (ANSI escapes kept and not counted), ending in "…". */
+export function fitWidth(line: string, width: number): string {
+  if (width < 2 || line.replace(ANSI_ANY, "").length <= width) return line;
+  let visible = 0;
+  let out = "";
+  for (let i = 0; i < line.length && visible < width - 1; ) {
+    ANSI_AT.lastIndex = i;
+    const code = ANSI_AT.exec(line);
+    if (code) {
+      out += code[0];
+      i += code[0].length;
+      continue;
+    }
+    out += line[i];
+    visible++;
+    i++;
+  }
+  // Close any style the cut left open.
+  return `${out}…${line.includes("\u001b[") ? "\u001b[0m" : ""}`;
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escapes are what is skipped
+const ANSI_AT = /\u001b\[[0-9;]*m/y;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escapes are what is skipped
+const ANSI_ANY = /\u001b\[[0-9;]*m/g;
 
 export class ProgressReporter {
   private readonly running = new Map<string, Running>();
   private readonly actions = new Map<string, PlanAction>();
+  /** Steps that reported waiting on Azure: their write was accepted. */
+  private readonly accepted = new Set<string>();
   private drawnLines = 0;
   private timer: ReturnType<typeof setInterval> | undefined;
   private readonly now: () => number;
@@ -88,6 +119,7 @@ export class ProgressReporter {
         const changed = step.message !== event.message;
         step.message = event.message;
         if (event.wait) {
+          this.accepted.add(event.address);
           step.wait = {
             elapsedMs: event.wait.elapsedMs,
             receivedAt: this.now(),
@@ -166,7 +198,8 @@ export class ProgressReporter {
         `${style.dim("--")}  ${address}: skipped` +
         (event.skippedBecause ? ` because ${event.skippedBecause} did not succeed` : ""),
       pendingApproval: () => `${style.yellow("..")}  ${address}: pending approval by the service owner`,
-      cancelled: () => `${style.dim("--")}  ${address}: cancelled`,
+      cancelled: () =>
+        `${style.dim("--")}  ${address}: ${this.accepted.has(address) ? STARTED_IN_AZURE : "cancelled"}`,
     };
     return outcomes[event.outcome]();
   }
@@ -186,9 +219,11 @@ export class ProgressReporter {
   private redraw(): void {
     this.clearLive();
     if (this.running.size === 0) return;
-    const lines = [...this.running.entries()].map(
-      ([address, step]) => `${this.symbol(step.action)} ${address}: ${this.describeRunning(step)}`,
-    );
+    const width = this.options.columns?.();
+    const lines = [...this.running.entries()].map(([address, step]) => {
+      const line = `${this.symbol(step.action)} ${address}: ${this.describeRunning(step)}`;
+      return width === undefined ? line : fitWidth(line, width);
+    });
     this.options.sink.write(`${lines.join("\n")}\n`);
     this.drawnLines = lines.length;
   }

@@ -10,10 +10,25 @@ export interface ApplyResultView {
   durationMs: number;
 }
 
-export function renderApplyResult(result: ApplyResultView, style: Style): string {
+export interface RenderResultOptions {
+  /** Steps whose write Azure accepted (a long-running operation under way): cancelled, they go on in Azure. */
+  accepted?: ReadonlySet<string>;
+}
+
+/** What a cancelled step means: stopped before Azure had it, or started there and going on. */
+export const STARTED_IN_AZURE = "started in Azure — the next plan shows its state";
+
+export function renderApplyResult(
+  result: ApplyResultView,
+  style: Style,
+  options: RenderResultOptions = {},
+): string {
   const changing = result.steps.filter((step) => step.action !== "noop" || step.outcome !== "succeeded");
   const counts = countOutcomes(changing);
   const count = (outcome: StepOutcome) => counts[outcome];
+  const started = changing.filter(
+    (step) => step.outcome === "cancelled" && options.accepted?.has(step.address) === true,
+  );
   const out: string[] = [];
   const failed = count("failed");
   const pending = count("pendingApproval");
@@ -28,7 +43,7 @@ export function renderApplyResult(result: ApplyResultView, style: Style): string
           : style.green(style.bold("Apply complete."));
   out.push(`${headline} ${style.dim(`(${elapsed(result.durationMs)})`)}`);
   out.push(
-    `  ${count("succeeded")} succeeded, ${failed} failed, ${count("skipped")} skipped, ${pending} pending approval, ${cancelled} cancelled.`,
+    `  ${count("succeeded")} succeeded, ${failed} failed, ${count("skipped")} skipped, ${pending} pending approval, ${cancelled} cancelled${started.length > 0 ? ` (${started.length} of them ${STARTED_IN_AZURE})` : ""}.`,
   );
 
   const errors = changing.filter((step) => step.outcome === "failed");
@@ -75,9 +90,18 @@ export function renderApplyResult(result: ApplyResultView, style: Style): string
       "  `pfnet apply` again: it finds the approved connections and finishes the remaining steps.",
     );
   }
-  if (cancelled > 0) {
+  if (started.length > 0) {
     out.push("");
-    out.push("Cancelled steps may have started in Azure. Run `pfnet plan` to see where things stand.");
+    out.push(`${plural(started.length, "step")} ${STARTED_IN_AZURE}:`);
+    for (const step of started) out.push(`  ${step.address}`);
+  }
+  if (cancelled > started.length) {
+    out.push("");
+    out.push(
+      started.length > 0
+        ? "The other cancelled steps stopped before Azure accepted their writes. Run `pfnet plan` to see where things stand."
+        : "Cancelled steps stopped before Azure accepted their writes; one in flight may still have reached it. Run `pfnet plan` to see where things stand.",
+    );
   }
   return `${out.join("\n")}\n`;
 }

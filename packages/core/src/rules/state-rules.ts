@@ -65,7 +65,7 @@ export function checkState(topology: Topology, state: StateView): Diagnostic[] {
           diagnostic(
             "PFN203",
             path,
-            `${label} does not exist in resource group "${workspace.resourceGroup ?? topology.resourceGroup}", and the spec has no \`create\` block for it.`,
+            `${label} does not exist in resource group "${workspace.resourceGroup ?? topology.resourceGroup}" of subscription ${topology.subscriptionId}, and the spec has no \`create\` block for it.`,
           ),
         );
       }
