@@ -13,6 +13,7 @@ import {
   type Plan,
   type Provider,
   plan,
+  pointer,
   validate,
 } from "@pfnet/core";
 import type { CommandName, Flags } from "../args.js";
@@ -178,7 +179,7 @@ function locatedInSpec(error: unknown, spec: LoadedSpec): unknown {
   if (error.code !== "WORKSPACE_NOT_FOUND" || !error.address) return error;
   const key = error.address.split(".")[1];
   if (!key || !spec.topology?.workspaces[key]) return error;
-  const path = `/workspaces/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+  const path = pointer("workspaces", key);
   const location = spec.locate(path);
   return new PfnetError(error.code, error.message, {
     address: error.address,
