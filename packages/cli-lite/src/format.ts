@@ -1,5 +1,5 @@
 /** Small text helpers shared by the renderers. */
-import type { PlanWait } from "@pfnet/core";
+import { type PlanWait, splitPointer } from "@pfnet/core";
 
 /** An Azure-time estimate in words: "about 30 min", "about 45 s", "about 2 h". */
 export function aboutDuration(seconds: number): string {
@@ -39,10 +39,8 @@ export function showValue(value: unknown): string {
 
 /** Read a JSON pointer (`/destination/serviceResourceId`) from a plain value. */
 export function atPointer(root: unknown, pointer: string): unknown {
-  if (pointer === "" || pointer === "/") return root;
   let current: unknown = root;
-  for (const raw of pointer.replace(/^\//, "").split("/")) {
-    const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+  for (const key of splitPointer(pointer)) {
     if (current === null || typeof current !== "object") return undefined;
     current = (current as Record<string, unknown>)[key];
   }

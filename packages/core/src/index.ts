@@ -186,6 +186,7 @@ export {
 } from "./rules/index.js";
 export { defineTopology } from "./spec/define.js";
 export { type LoadedSpec, type LoadSpecOptions, loadSpec, loadSpecFile } from "./spec/load.js";
+export { pointer, splitPointer } from "./spec/pointer.js";
 export type {
   CreateBlockSpec,
   EndpointSpec,

@@ -13,6 +13,7 @@ import {
   type Plan,
   type Provider,
   plan,
+  pointer,
   validate,
 } from "@pfnet/core";
 import type { CommandName, Flags } from "../args.js";
@@ -184,6 +185,7 @@ function locatedInSpec(error: unknown, spec: LoadedSpec): unknown {
       cause: error,
     });
   }
+<<<<<<< HEAD
   // An error that names its spec path (a service id nothing has), or a missing workspace.
   let path = error.path;
   if (path === undefined && error.code === "WORKSPACE_NOT_FOUND" && error.address) {
@@ -192,6 +194,12 @@ function locatedInSpec(error: unknown, spec: LoadedSpec): unknown {
       path = `/workspaces/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
   }
   if (path === undefined || error.details?.location !== undefined) return error;
+=======
+  if (error.code !== "WORKSPACE_NOT_FOUND" || !error.address) return error;
+  const key = error.address.split(".")[1];
+  if (!key || !spec.topology?.workspaces[key]) return error;
+  const path = pointer("workspaces", key);
+>>>>>>> i15b
   const location = spec.locate(path);
   if (!location) return error;
   return new PfnetError(error.code, error.message, {
