@@ -185,21 +185,13 @@ function locatedInSpec(error: unknown, spec: LoadedSpec): unknown {
       cause: error,
     });
   }
-<<<<<<< HEAD
   // An error that names its spec path (a service id nothing has), or a missing workspace.
   let path = error.path;
   if (path === undefined && error.code === "WORKSPACE_NOT_FOUND" && error.address) {
     const key = error.address.split(".")[1];
-    if (key && spec.topology?.workspaces[key])
-      path = `/workspaces/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+    if (key && spec.topology?.workspaces[key]) path = pointer("workspaces", key);
   }
   if (path === undefined || error.details?.location !== undefined) return error;
-=======
-  if (error.code !== "WORKSPACE_NOT_FOUND" || !error.address) return error;
-  const key = error.address.split(".")[1];
-  if (!key || !spec.topology?.workspaces[key]) return error;
-  const path = pointer("workspaces", key);
->>>>>>> i15b
   const location = spec.locate(path);
   if (!location) return error;
   return new PfnetError(error.code, error.message, {
