@@ -10,6 +10,9 @@
  *    RSS < 1.2 GB), and a first in-memory apply of 1,000 workspaces x 40 rules (target < 10 s).
  */
 import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   apply,
@@ -240,17 +243,13 @@ function workspaceShaped(seed: number): Scenario {
 
 /** One measurement of test/bench/fleet/core-child.ts in a fresh process. */
 function fleetChild(
-  mode: "plan" | "apply",
+  mode: "settle" | "plan" | "apply",
   workspaces: number,
-): {
-  steps: number;
-  ms: number;
-  usPerStep: number;
-  maxRssMb: number;
-} {
+  stateFile = "",
+): { steps: number; ms: number; usPerStep: number; maxRssMb: number } {
   const output = execFileSync(
     process.execPath,
-    ["--import", "tsx", `${here}fleet/core-child.ts`, mode, String(workspaces)],
+    ["--import", "tsx", `${here}fleet/core-child.ts`, mode, String(workspaces), stateFile],
     { encoding: "utf8", maxBuffer: 1 << 20 },
   );
   return JSON.parse(output.trim().split("\n").pop()!);
@@ -258,7 +257,13 @@ function fleetChild(
 
 function fleetFigures(): void {
   const sizes = [50, 1000, 5000];
-  const plans = sizes.map((size) => ({ size, ...fleetChild("plan", size) }));
+  const dir = mkdtempSync(join(tmpdir(), "pfnet-fleet-"));
+  const plans = sizes.map((size) => {
+    const stateFile = join(dir, `state-${size}.json`);
+    fleetChild("settle", size, stateFile);
+    return { size, ...fleetChild("plan", size, stateFile) };
+  });
+  rmSync(dir, { recursive: true, force: true });
   const base = plans[0]!.usPerStep;
   for (const p of plans) {
     const ratio = p.usPerStep / base;

@@ -14,11 +14,12 @@
  *
  * Waiting for a token or a pause is a sleep: inside a step it frees the step's concurrency slot.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
-import { parseRetryAfter } from "./errors.js";
+import { AzureRequestError, armCodeFromBody, parseRetryAfter } from "./errors.js";
 import type { ResolvedWaits } from "./options.js";
 import { scaleFactor } from "./options.js";
-import { sleep } from "./retry.js";
+import { classify, currentStepRetry, sleep, withRetry } from "./retry.js";
 
 export type OperationType = "reads" | "writes" | "deletes";
 
@@ -91,7 +92,42 @@ class TokenBucket {
   }
 }
 
+/** Requests sent inside `asPoll` are polls (of an operation, or of state a wait loop waits for). */
+const pollMark = new AsyncLocalStorage<true>();
+
+/** Send the requests of `body` as polls (counted apart in `Pacer.stats`). */
+export function asPoll<T>(body: () => Promise<T>): Promise<T> {
+  return pollMark.run(true, body);
+}
+
+/** What the provider sent (benchmarks and tests read it). */
+export interface RequestStats {
+  sent: number;
+  /** Requests sent inside `asPoll`. */
+  polls: number;
+  /** Polls of a URL an earlier answer gave a Retry-After for… */
+  pollsWithRetryAfter: number;
+  /** …of which sent before that Retry-After had passed. */
+  earlyPolls: number;
+  byType: Record<OperationType, number>;
+}
+
+const pathOf = (url: string) => {
+  const q = url.indexOf("?");
+  return (q < 0 ? url : url.slice(0, q)).toLowerCase();
+};
+
 export class Pacer {
+  readonly stats: RequestStats = {
+    sent: 0,
+    polls: 0,
+    pollsWithRetryAfter: 0,
+    earlyPolls: 0,
+    byType: { reads: 0, writes: 0, deletes: 0 },
+  };
+  /** Poll URL (path, lower case) → the earliest time (performance.now) Azure asked to be polled. */
+  private readonly pollDue = new Map<string, number>();
+
   private readonly buckets = new Map<string, TokenBucket>();
   /** Wall time (performance.now) until which a subscription is paused by a 429. */
   private readonly pausedUntil = new Map<string, number>();
@@ -126,6 +162,27 @@ export class Pacer {
     }
   }
 
+  /** Count a request about to go out (after `admit`). */
+  sending(method: string, url: string): void {
+    this.stats.sent++;
+    this.stats.byType[operationTypeOf(method)]++;
+    if (pollMark.getStore() !== true) return;
+    this.stats.polls++;
+    const path = pathOf(url);
+    const due = this.pollDue.get(path);
+    if (due === undefined) return;
+    this.pollDue.delete(path);
+    this.stats.pollsWithRetryAfter++;
+    // 1 ms of timer granularity.
+    if (performance.now() < due - 1) this.stats.earlyPolls++;
+  }
+
+  /** An answer pointing at a poll URL with a Retry-After: the poll should wait that long. */
+  answered(location: string | undefined, retryAfterMs: number | undefined): void {
+    if (!location || retryAfterMs === undefined) return;
+    this.pollDue.set(pathOf(location), performance.now() + retryAfterMs);
+  }
+
   /** A 429 with Retry-After: nothing goes to the subscription for `ms` wall milliseconds. */
   pause(url: string, ms: number): void {
     const subscription = subscriptionOf(url);
@@ -141,14 +198,57 @@ export function pacingPolicy(pacer: Pacer): PipelinePolicy {
   return {
     name: "pfnetPacing",
     async sendRequest(request, next) {
-      const signal = request.abortSignal instanceof AbortSignal ? request.abortSignal : NEVER;
-      await pacer.admit(request.method, request.url, signal);
-      const response = await next(request);
-      if (response.status === 429) {
-        const ms = parseRetryAfter((name) => response.headers.get(name));
-        if (ms !== undefined && ms > 0) pacer.pause(request.url, ms);
-      }
-      return response;
+      const once = async () => {
+        const response = await paced(request, next);
+        // A poll answered with a retryable status: throw it to the retry loop below.
+        if (response.status >= 400) {
+          const failure = new AzureRequestError(`${request.method} poll failed with ${response.status}`, {
+            status: response.status,
+            armCode: armCodeFromText(response.bodyAsText),
+            retryAfterMs: parseRetryAfter((name) => response.headers.get(name)),
+            method: request.method,
+            url: request.url,
+          });
+          if (classify(failure)) throw failure;
+        }
+        return response;
+      };
+      // Polls are retried one by one with the step's retry policy (the one retry layer, applied to
+      // the request): an SDK poller whose poll failed keeps that failure as its result, and
+      // restarting the whole operation would repeat its initial request.
+      const retry = pollMark.getStore() === true ? currentStepRetry() : undefined;
+      return retry ? withRetry(once, retry) : paced(request, next);
     },
   };
+
+  async function paced(
+    request: Parameters<PipelinePolicy["sendRequest"]>[0],
+    next: Parameters<PipelinePolicy["sendRequest"]>[1],
+  ) {
+    const signal = request.abortSignal instanceof AbortSignal ? request.abortSignal : NEVER;
+    await pacer.admit(request.method, request.url, signal);
+    pacer.sending(request.method, request.url);
+    const response = await next(request);
+    const retryAfterMs = parseRetryAfter((name) => response.headers.get(name));
+    if (response.status === 429) {
+      if (retryAfterMs !== undefined && retryAfterMs > 0) pacer.pause(request.url, retryAfterMs);
+    } else {
+      pacer.answered(
+        response.headers.get("azure-asyncoperation") ??
+          response.headers.get("location") ??
+          (request.method === "GET" ? request.url : undefined),
+        retryAfterMs,
+      );
+    }
+    return response;
+  }
+}
+
+function armCodeFromText(text: string | null | undefined): string | undefined {
+  if (!text) return undefined;
+  try {
+    return armCodeFromBody(JSON.parse(text));
+  } catch {
+    return undefined;
+  }
 }

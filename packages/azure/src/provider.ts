@@ -31,7 +31,7 @@ import {
 import { applyDnsZoneGroup, applyNsgRule, applyPrivateEndpoint } from "./ownVnet.js";
 import { type ResolvedPacing, resolvePacing } from "./pacing.js";
 import { ReadSession } from "./read.js";
-import { abortError, withStepIdle } from "./retry.js";
+import { abortError, withStepContext } from "./retry.js";
 import {
   applyApproval,
   applyNetwork,
@@ -41,6 +41,7 @@ import {
   applyWorkspace,
   type ProviderMemory,
   rememberRule,
+  retryContext,
   type StepEnv,
   workspaceMemoryKey,
 } from "./steps.js";
@@ -68,7 +69,11 @@ export class AzureProvider implements Provider {
   readonly pacing: ResolvedPacing;
   private readonly options: AzureProviderOptions;
   private clientsValue: AzureClients | undefined;
-  private readonly memory: ProviderMemory = { expectedRules: new Map(), grants: new Map() };
+  private readonly memory: ProviderMemory = {
+    expectedRules: new Map(),
+    grants: new Map(),
+    networkVerifies: new Set(),
+  };
 
   constructor(options: AzureProviderOptions = {}) {
     this.options = options;
@@ -138,8 +143,16 @@ export class AzureProvider implements Provider {
       // A read that names the workspace itself reads a whole spec (plan, or apply's stale check):
       // its rule nodes are the desired set, replacing what an earlier spec said.
       if (node.kind === "workspace") {
-        this.memory.expectedRules.delete(workspaceMemoryKey((node.identity as WorkspaceIdentity).workspace));
+        const key = workspaceMemoryKey((node.identity as WorkspaceIdentity).workspace);
+        this.memory.expectedRules.delete(key);
+        this.memory.networkVerifies.delete(key);
       }
+    }
+    for (const node of nodes) {
+      // The spec provisions this workspace's network: that step verifies the whole rule set once,
+      // after the last rule write, so rule steps need not read each rule back.
+      if (node.kind === "managedNetwork")
+        this.memory.networkVerifies.add(workspaceMemoryKey((node.identity as WorkspaceIdentity).workspace));
     }
     for (const node of nodes) {
       // Remember the desired rule set: the provisioning step verifies the rules read back against it.
@@ -193,13 +206,17 @@ export class AzureProvider implements Provider {
       signal: context.signal,
       emit: context.emit,
       ...(this.options.approvalConnections ? { approvalConnections: this.options.approvalConnections } : {}),
+      fresh: context.fresh === true,
     };
     try {
       if (step.action === "noop") return { outcome: "succeeded" };
       const run = STEPS[step.kind as ResourceKind];
       if (!run) throw new NotSupportedError(step.kind, step.address);
       // Sleeps inside the step (polls, back-offs, pacing) free its slot: see retry.ts `sleep`.
-      return await withStepIdle(context.idle, () => run(env, step));
+      return await withStepContext(
+        { ...(context.idle ? { idle: context.idle } : {}), retry: retryContext(env, step) },
+        () => run(env, step),
+      );
     } catch (error) {
       if (context.signal.aborted) throw abortError(context.signal);
       throw toAzureError(error, step.address);

@@ -114,19 +114,26 @@ export function retryDelay(
 }
 
 /**
- * The `idle` of the step being applied (core's `ProviderContext.idle`). Every wait that sends
- * nothing — between polls, retry back-offs, pacing — goes through `sleep` below, deep inside the
- * REST layer, the SDK pollers and the retry loop; carrying it in async context (set once per step
- * by `AzureProvider.apply`) spares threading it through every request signature.
+ * What a step being applied carries in async context (set once per step by `AzureProvider.apply`):
+ * its `idle` (core's `ProviderContext.idle`) — every wait that sends nothing, between polls, retry
+ * back-offs, pacing, goes through `sleep` below, deep inside the REST layer, the SDK pollers and
+ * the retry loop — and its retry context, with which a failed poll of a long-running operation
+ * is retried on its own (pacing.ts) instead of failing, and restarting, the whole operation. Async context spares threading both through every request signature.
  */
-const stepIdle = new AsyncLocalStorage<<T>(wait: () => Promise<T>) => Promise<T>>();
+interface StepContext {
+  idle?: <T>(wait: () => Promise<T>) => Promise<T>;
+  retry?: RetryContext;
+}
+const stepContext = new AsyncLocalStorage<StepContext>();
 
-/** Run `body` with `idle` as the step's way to wait without holding a concurrency slot. */
-export function withStepIdle<T>(
-  idle: (<R>(wait: () => Promise<R>) => Promise<R>) | undefined,
-  body: () => Promise<T>,
-): Promise<T> {
-  return idle ? stepIdle.run(idle, body) : body();
+/** Run `body` (one step) with its `idle` and retry context. */
+export function withStepContext<T>(context: StepContext, body: () => Promise<T>): Promise<T> {
+  return stepContext.run(context, body);
+}
+
+/** The retry context of the step being applied, if any (for polls, retried request by request). */
+export function currentStepRetry(): RetryContext | undefined {
+  return stepContext.getStore()?.retry;
 }
 
 /**
@@ -135,7 +142,7 @@ export function withStepIdle<T>(
  */
 export async function sleep(ms: number, signal: AbortSignal): Promise<void> {
   const wait = () => delay(ms, undefined, { signal });
-  const idle = stepIdle.getStore();
+  const idle = stepContext.getStore()?.idle;
   try {
     await (idle && ms > 0 ? idle(wait) : wait());
   } catch (error) {

@@ -39,6 +39,7 @@ import {
 } from "./normalize.js";
 import type { ResolvedRetry, ResolvedWaits } from "./options.js";
 import { wallMs } from "./options.js";
+import { asPoll } from "./pacing.js";
 import {
   hasManagedNetwork,
   ReadSession,
@@ -60,6 +61,8 @@ export interface ProviderMemory {
   expectedRules: Map<string, Map<string, { name: string; rule: OutboundRuleProperties | null }>>;
   /** Per workspace: the grant the storage-role step made (for PROPAGATION_TIMEOUT messages). */
   grants: Map<string, { principalId: string; roleDefinitionId: string; scope: string }>;
+  /** Workspaces (lower-case key) whose managed-network step verifies every rule after the last rule write. */
+  networkVerifies: Set<string>;
 }
 
 export interface StepEnv {
@@ -71,6 +74,11 @@ export interface StepEnv {
   emit: (event: PfnetEventInput) => void;
   /** Connections the user named as the workspace's (`--approve-connection`, provider option). */
   approvalConnections?: readonly string[];
+  /**
+   * Core's one re-read rule says the plan's `before` is what Azure holds (`ProviderContext.fresh`):
+   * the first attempt writes without reading first.
+   */
+  fresh?: boolean;
 }
 
 export const workspaceMemoryKey = (ws: Pick<WorkspaceRef, "subscriptionId" | "resourceGroup" | "name">) =>
@@ -193,9 +201,15 @@ class WaitBudget {
   get exhausted(): boolean {
     return this.spentAzureSeconds >= this.budgetSeconds;
   }
+  private paused = false;
   async pause(azureSeconds: number): Promise<void> {
     this.spentAzureSeconds += azureSeconds;
+    this.paused = true;
     await sleep(wallMs(azureSeconds, this.env.waits), this.env.signal);
+  }
+  /** The reads of one round of the wait: polls once the wait has paused (counted apart). */
+  poll<T>(read: () => Promise<T>): Promise<T> {
+    return this.paused ? asPoll(read) : read();
   }
 }
 
@@ -327,12 +341,23 @@ export async function applyRule(env: StepEnv, step: PlanStep): Promise<StepResul
   }
   const desired = step.after as unknown as OutboundRuleProperties;
   rememberRule(env.memory, ref, name, desired);
+  let firstAttempt = true;
   await retrying(env, step, async () => {
-    const existing = await env.clients.ml.getOutboundRule(ref, name, env.signal);
-    if (existing && !isUserDefined(existing)) throw serviceOwned(step, name, existing.properties?.category);
-    if (existing && sameRule(normaliseRule(existing), desired)) return;
+    // Core's re-read rule: on a fresh step's first attempt the plan's `before` is the rule as
+    // Azure holds it (the plan read it normalised, user-defined only); a retry reads again, as
+    // the failed attempt may have partly happened.
+    const trustPlan = env.fresh === true && firstAttempt;
+    firstAttempt = false;
+    let current: OutboundRuleProperties | undefined;
+    if (trustPlan) current = (step.before ?? undefined) as OutboundRuleProperties | undefined;
+    else {
+      const existing = await env.clients.ml.getOutboundRule(ref, name, env.signal);
+      if (existing && !isUserDefined(existing)) throw serviceOwned(step, name, existing.properties?.category);
+      current = existing ? normaliseRule(existing) : undefined;
+    }
+    if (current && sameRule(current, desired)) return;
     // A changed private-endpoint destination is a new endpoint: delete first (Azure treats it as immutable).
-    if (existing && step.action === "replace") {
+    if (current && step.action === "replace") {
       await trackOperation(env, step, "outboundRuleWrite", `deleting outbound rule ${name}`, (onPoll) =>
         env.clients.ml.deleteOutboundRule(ref, name, env.signal, onPoll),
       );
@@ -341,7 +366,9 @@ export async function applyRule(env: StepEnv, step: PlanStep): Promise<StepResul
       env.clients.ml.putOutboundRule(ref, name, toAzureRule(desired), env.signal, onPoll),
     );
   });
-  // Read back what Azure kept.
+  // The managed-network step of this workspace verifies every rule once, after the last rule
+  // write (one rule-set read instead of one per rule); without one, read back what Azure kept.
+  if (env.memory.networkVerifies.has(workspaceMemoryKey(ref))) return { outcome: "succeeded" };
   const stored = await retrying(env, step, () => env.clients.ml.getOutboundRule(ref, name, env.signal));
   if (!stored || !sameRule(normaliseRule(stored), desired)) {
     throw new PfnetError(
@@ -357,10 +384,16 @@ export async function applyRule(env: StepEnv, step: PlanStep): Promise<StepResul
 }
 
 /** Compare the user-defined rules read back with every rule this apply expects; throw VERIFY_FAILED naming the differences. */
-async function verifyRules(env: StepEnv, step: PlanStep, ref: WorkspaceRef): Promise<void> {
+async function verifyRules(
+  env: StepEnv,
+  step: PlanStep,
+  ref: WorkspaceRef,
+  session: ReadSession,
+): Promise<void> {
   const expected = env.memory.expectedRules.get(workspaceMemoryKey(ref));
   if (!expected || expected.size === 0) return;
-  const rules = await retrying(env, step, () => env.clients.ml.listOutboundRules(ref, env.signal));
+  // The rules as the workspace GET returns them (their map), the paged list only as fallback.
+  const rules = await session.outboundRules(ref);
   const byName = new Map(rules.filter(isUserDefined).map((r) => [(r.name ?? "").toLowerCase(), r]));
   const missing: string[] = [];
   const extra: string[] = [];
@@ -395,7 +428,11 @@ async function verifyRules(env: StepEnv, step: PlanStep, ref: WorkspaceRef): Pro
 
 export async function applyNetwork(env: StepEnv, step: PlanStep): Promise<StepResult> {
   const ref = (step.identity as { workspace: WorkspaceRef }).workspace;
-  await verifyRules(env, step, ref);
+  // One read of the workspace serves the rule-set verification and the provisioning decision.
+  const first = newSession(env, step);
+  const current = await first.workspace(ref);
+  if (!current) throw workspaceNotFound(ref, step.address);
+  await verifyRules(env, step, ref, first);
   const wait = startWait(
     env,
     step,
@@ -405,8 +442,6 @@ export async function applyNetwork(env: StepEnv, step: PlanStep): Promise<StepRe
   const budget = new WaitBudget(env, env.waits.provisioningTimeoutSeconds);
   const report = wait.report;
 
-  const current = await retrying(env, step, () => env.clients.ml.getWorkspace(ref, env.signal));
-  if (!current) throw workspaceNotFound(ref, step.address);
   if (!hasManagedNetwork(current.body)) {
     throw new PfnetError(
       "PROVIDER_ERROR",
@@ -429,9 +464,9 @@ export async function applyNetwork(env: StepEnv, step: PlanStep): Promise<StepRe
   // private endpoints and, with the first FQDN rule, the Azure Firewall).
   for (;;) {
     const session = newSession(env, step);
-    const ws = await session.workspace(ref);
+    const ws = await budget.poll(() => session.workspace(ref));
     if (!ws) throw workspaceNotFound(ref, step.address);
-    const rules = (await session.outboundRules(ref)).filter(isUserDefined);
+    const rules = (await budget.poll(() => session.outboundRules(ref))).filter(isUserDefined);
     const failed = rules.filter((r) => r.properties.status === "Failed");
     if (failed.length > 0) {
       throw new PfnetError(
@@ -624,18 +659,22 @@ async function readinessGate(
   let streak = 0;
   wait.report(`waiting until the role assignment is readable ${env.waits.readinessReads} times in a row`);
   while (streak < env.waits.readinessReads) {
-    const readable = await retrying(env, step, async () => {
-      try {
-        await env.clients.sdk(() =>
-          auth.roleAssignments.get(sdkScope(assignment.scope), assignment.name, { abortSignal: env.signal }),
-        );
-        return true;
-      } catch (error) {
-        const status = (error as { statusCode?: number }).statusCode;
-        if (status === 404) return false;
-        throw error;
-      }
-    });
+    const readable = await budget.poll(() =>
+      retrying(env, step, async () => {
+        try {
+          await env.clients.sdk(() =>
+            auth.roleAssignments.get(sdkScope(assignment.scope), assignment.name, {
+              abortSignal: env.signal,
+            }),
+          );
+          return true;
+        } catch (error) {
+          const status = (error as { statusCode?: number }).statusCode;
+          if (status === 404) return false;
+          throw error;
+        }
+      }),
+    );
     streak = readable ? streak + 1 : 0;
     if (streak >= env.waits.readinessReads) break;
     if (budget.exhausted) throw propagationTimeout(step.address, grant, env.waits.readinessTimeoutSeconds);
@@ -691,7 +730,7 @@ export async function applyApproval(env: StepEnv, step: PlanStep): Promise<StepR
   const budget = new WaitBudget(env, env.waits.connectionAppearSeconds);
   let approvedOnce = false;
   for (;;) {
-    const { workspace, match, connection } = await newSession(env, step).findConnection(identity);
+    const { workspace, match, connection } = await budget.poll(() => newSession(env, step).findConnection(identity));
     if (!workspace || !match) throw workspaceNotFound(identity.workspace, step.address);
     // Connections exist but none (or several) is recognisably the workspace's: waiting cannot help.
     if (!connection && match.candidates.length > 0) {

@@ -8,6 +8,7 @@
 import type { PfnetEventInput, PlanStep, PlanWait } from "@pfnet/core";
 import type { ResolvedWaits } from "./options.js";
 import { wallMs } from "./options.js";
+import { asPoll } from "./pacing.js";
 import { sleep } from "./retry.js";
 
 export type WaitKind = PlanWait["kind"];
@@ -125,7 +126,9 @@ export function awaitSdkOperation<T>(
     const poller = await env.clients.sdk(() => begin(options));
     while (!poller.isDone()) {
       await sleep(options.updateIntervalInMs, env.signal);
-      await env.clients.sdk(() => poller.poll({ abortSignal: env.signal }));
+      // A poll is retried on its own, below the poller (pacing.ts): a poller whose poll failed
+      // would keep that failure as its result.
+      await asPoll(() => env.clients.sdk(() => poller.poll({ abortSignal: env.signal })));
       onPoll();
     }
     return poller.pollUntilDone({ abortSignal: env.signal });

@@ -11,7 +11,11 @@ export {
   apply,
   countOutcomes,
   DEFAULT_CONCURRENCY,
+  DEFAULT_REREAD_AFTER_MS,
+  type FreshnessClock,
   nodeOfStep,
+  type RereadReason,
+  rereadReason,
 } from "./apply/index.js";
 export type { Diagnostic, Severity, SourceLocation } from "./diagnostics.js";
 // Diff.

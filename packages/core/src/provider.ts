@@ -34,6 +34,13 @@ export interface ProviderContext {
    * directly): then just run `wait`.
    */
   idle?: <T>(wait: () => Promise<T>) => Promise<T>;
+  /**
+   * True when, by core's one re-read rule (`rereadReason`, apply/freshness.ts), what apply read
+   * up front for this step is still what Azure holds — the step's `before` — so the provider may
+   * write without reading the resource first (a retry after a failed attempt reads again).
+   * False or absent: read before writing.
+   */
+  fresh?: boolean;
 }
 
 /** An operation an earlier apply announced or started for this step and never saw end. */

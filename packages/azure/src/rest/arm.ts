@@ -17,6 +17,7 @@ import type { Limiter } from "@pfnet/core";
 import { AzureRequestError, armCodeFromBody, armMessageFromBody, parseRetryAfter } from "../errors.js";
 import type { ResolvedWaits } from "../options.js";
 import { wallMs } from "../options.js";
+import { asPoll } from "../pacing.js";
 import { sleep } from "../retry.js";
 import { LRO_POLL_SECONDS } from "../waits.js";
 
@@ -170,7 +171,10 @@ export class ArmRest {
         await sleep(nextPollMs, options.signal);
         options.onPoll?.();
         return toOperationResponse(
-          await this.send("GET", pollPath, { apiVersion: options.apiVersion, signal: options.signal }),
+          // Retried on its own if it fails (pacing.ts), not by restarting the operation.
+          await asPoll(() =>
+            this.send("GET", pollPath, { apiVersion: options.apiVersion, signal: options.signal }),
+          ),
           pollPath,
           "GET",
         );

@@ -16,6 +16,7 @@ import type { PlanStep } from "../plan/types.js";
 import { planHasChanges } from "../plan/types.js";
 import type { Provider } from "../provider.js";
 import { apply, applyVerified, nodeOfStep } from "./apply.js";
+import { rereadReason } from "./freshness.js";
 
 const spec = () => topology({ "pf-ws": managedPrivate() });
 
@@ -66,12 +67,13 @@ describe("apply", () => {
     expect(provider.state()).toEqual(before);
   });
 
-  it("stops a guarded step as RESOURCE_STALE when its resource changes during apply", async () => {
+  it("stops a guarded step as RESOURCE_STALE when its resource changes during apply and its up-front read has aged", async () => {
     const provider = seededProvider({ latencyMs: (step) => (step.kind === "workspace" ? 20 : 0) });
     const planned = await plan(spec(), provider);
     const role = planned.steps.find((step) => step.kind === "roleAssignment")!;
     expect(role.guard).toBe(true);
-    const running = apply(planned, provider, { concurrency: 1 });
+    // rereadAfterMs 0: every up-front read has aged by the time its step starts.
+    const running = apply(planned, provider, { concurrency: 1, rereadAfterMs: 0 });
     // While the workspace step runs, someone grants the role by hand.
     await new Promise((resolve) => setTimeout(resolve, 5));
     provider.setResource(nodeOfStep(role), {
@@ -82,6 +84,75 @@ describe("apply", () => {
     const record = result.steps.find((step) => step.address === role.address)!;
     expect(record).toMatchObject({ outcome: "failed", error: { code: "RESOURCE_STALE" } });
     expect(result.errors.map((error) => error.code)).toEqual(["RESOURCE_STALE"]);
+  });
+
+  it("re-reads before a write only by the one rule: fresh guarded steps trust the up-front read, unguarded and aged ones do not", async () => {
+    const provider = seededProvider();
+    const planned = await plan(spec(), provider);
+    const seen = new Map<string, boolean | undefined>();
+    let reads = 0;
+    const recording: Provider = {
+      name: provider.name,
+      read: (nodes, context) => {
+        reads++;
+        return provider.read(nodes, context);
+      },
+      apply: (step, context) => {
+        seen.set(step.address, context.fresh);
+        return provider.apply(step, context);
+      },
+    };
+    const result = await apply(planned, recording, { concurrency: 1 });
+    expect(result.errors).toEqual([]);
+    // The up-front stale check only: no step re-read.
+    expect(reads).toBe(1);
+    for (const step of planned.steps.filter((s) => s.action !== "noop")) {
+      expect(seen.get(step.address), step.address).toBe(
+        rereadReason(step, { readAt: 0, now: 0, rereadAfterMs: 1 }) === undefined,
+      );
+    }
+    expect([...seen.values()]).toContain(true);
+    expect([...seen.values()]).toContain(false);
+
+    // Aged: every guarded step re-reads (and, as planned, is fresh again); unguarded steps never.
+    const again = seededProvider();
+    const second = await plan(spec(), again);
+    let rereads = 0;
+    await apply(
+      second,
+      {
+        ...recording,
+        read: (nodes, context) => {
+          rereads++;
+          return again.read(nodes, context);
+        },
+        apply: (step, context) => {
+          seen.set(step.address, context.fresh);
+          return again.apply(step, context);
+        },
+      },
+      { concurrency: 1, rereadAfterMs: 0 },
+    );
+    const guarded = second.steps.filter((s) => s.action !== "noop" && s.guard);
+    expect(rereads).toBe(1 + guarded.length);
+    for (const step of guarded) expect(seen.get(step.address)).toBe(true);
+    // Without the up-front check nothing is fresh.
+    const third = seededProvider();
+    const unchecked = await plan(spec(), third);
+    await apply(
+      unchecked,
+      {
+        ...recording,
+        read: (n, c) => third.read(n, c),
+        apply: (step, context) => {
+          seen.set(step.address, context.fresh);
+          return third.apply(step, context);
+        },
+      },
+      { checkStale: false },
+    );
+    for (const step of unchecked.steps.filter((s) => s.action !== "noop"))
+      expect(seen.get(step.address)).toBe(false);
   });
 
   it("applies a plan read back from its file exactly like the original; reasons never steer it", async () => {

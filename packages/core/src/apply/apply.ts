@@ -12,8 +12,10 @@
  * 2. Dependency walk (graph/walk.ts): a step starts when its dependencies succeeded, a slot of
  *    the concurrency limit is free and no other step of its lane runs. Noop steps finish at once
  *    without provider calls.
- * 3. Guarded steps re-read their resource right before the write; a changed fingerprint stops
- *    the step as `RESOURCE_STALE`.
+ * 3. Re-reads right before a write follow one rule (apply/freshness.ts): only when the up-front
+ *    read may be outdated. A guarded step whose up-front read has aged re-reads, and a changed
+ *    fingerprint stops it as `RESOURCE_STALE`; the provider learns through `context.fresh`
+ *    whether it may write from the plan's `before` without reading first.
  * With a state backend (`options.state`) apply first locks every workspace the plan writes
  * (`LOCKED` at once when another apply holds one) and reads their journals: steps an interrupted
  * apply of this plan or spec finished are not redone when their resources still match, and
@@ -45,6 +47,7 @@ import type { LoadedSpec } from "../spec/load.js";
 import type { Topology } from "../spec/schema.js";
 import { StateSession } from "../state/session.js";
 import type { LockHolder, StateBackend } from "../state/types.js";
+import { DEFAULT_REREAD_AFTER_MS, rereadReason } from "./freshness.js";
 
 export interface ApplyOptions {
   /**
@@ -61,6 +64,11 @@ export interface ApplyOptions {
    * steps right before their write). Default true; false skips both checks.
    */
   checkStale?: boolean;
+  /**
+   * How long the up-front read stays good for a guarded step (wall ms, default 10 minutes):
+   * a step starting later re-reads right before its write (apply/freshness.ts, the one rule).
+   */
+  rereadAfterMs?: number;
   /**
    * Where the journal and the workspace locks live (`LocalStateBackend`, `BlobStateBackend` of
    * `@pfnet/azure`, or your own). Without it apply keeps no journal and takes no lock.
@@ -245,6 +253,7 @@ export async function applyVerified(
     result = await applyWalk(plan, provider, {
       concurrency,
       checkStale,
+      rereadAfterMs: options.rereadAfterMs ?? DEFAULT_REREAD_AFTER_MS,
       signal,
       emit,
       session,
@@ -281,6 +290,7 @@ function stillDone(plan: Plan, read: ReadResult, finished: ReadonlySet<string>):
 interface WalkSettings {
   concurrency: number;
   checkStale: boolean;
+  rereadAfterMs: number;
   signal: AbortSignal;
   emit: ReturnType<typeof createEmitter>;
   session: StateSession | undefined;
@@ -291,15 +301,18 @@ interface WalkSettings {
 async function applyWalk(
   plan: Plan,
   provider: Provider,
-  { concurrency, checkStale, signal, emit, session, started, allowWeaken }: WalkSettings,
+  { concurrency, checkStale, rereadAfterMs, signal, emit, session, started, allowWeaken }: WalkSettings,
 ): Promise<ApplyResult> {
   const byAddress = new Map(plan.steps.map((step) => [step.address, step]));
   let done = new Set<string>();
+  // When the up-front read started (the clock of the re-read rule), if there was one.
+  let readAt: number | undefined;
 
   // 1. Stale plan: everything the plan read must still look the same.
   if (checkStale && planHasChanges(plan)) {
     const nodes = plan.steps.map(nodeOfStep);
     let read: Awaited<ReturnType<Provider["read"]>>;
+    readAt = performance.now();
     try {
       read = await provider.read(nodes, { signal, emit });
     } catch (error) {
@@ -375,15 +388,21 @@ async function applyWalk(
     const begin = performance.now();
     emit({ type: "step.started", address: step.address, action: step.action, kind: step.kind });
     const journal = session?.journalFor(step);
+    // The one re-read rule (freshness.ts). An operation an interrupted apply left unfinished
+    // has changed the resource since any read: never fresh.
+    const reason = journal?.unfinished
+      ? "dependencyChanged"
+      : rereadReason(step, { readAt, now: performance.now(), rereadAfterMs });
     const context: ProviderContext = {
       signal: stepSignal,
       emit,
       idle: slot.idle,
+      fresh: reason === undefined,
       ...(journal ? { journal } : {}),
     };
     const elapsed = () => Math.round((performance.now() - begin) * 1000) / 1000;
     try {
-      if (checkStale && step.guard) {
+      if (checkStale && step.guard && reason === "aged") {
         const fresh = await provider.read([nodeOfStep(step)], context);
         const planned = plan.fingerprints[step.address];
         const actual = fresh.resources[step.address]?.fingerprint ?? null;
@@ -398,6 +417,8 @@ async function applyWalk(
             },
           );
         }
+        // Re-read and as planned: the plan's `before` holds again.
+        context.fresh = true;
       }
       const result = await provider.apply(step, context);
       await session?.recordOutcome(step, result.outcome);
