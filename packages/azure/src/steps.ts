@@ -730,7 +730,9 @@ export async function applyApproval(env: StepEnv, step: PlanStep): Promise<StepR
   const budget = new WaitBudget(env, env.waits.connectionAppearSeconds);
   let approvedOnce = false;
   for (;;) {
-    const { workspace, match, connection } = await budget.poll(() => newSession(env, step).findConnection(identity));
+    const { workspace, match, connection } = await budget.poll(() =>
+      newSession(env, step).findConnection(identity),
+    );
     if (!workspace || !match) throw workspaceNotFound(identity.workspace, step.address);
     // Connections exist but none (or several) is recognisably the workspace's: waiting cannot help.
     if (!connection && match.candidates.length > 0) {
