@@ -123,7 +123,7 @@ Commands:
 ${list}
 
 ${SHARED_HELP}
-  --version           Print the version
+  --version           Print the version (\`pfnet version --json\`: as a JSON Lines stream)
 
 ${EXIT_HELP}
 Run \`pfnet <command> --help\` for the options of a command. Docs: ${DOCS_URL}/cli.md`;

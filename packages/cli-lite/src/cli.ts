@@ -7,6 +7,9 @@
  * module and what it imports statically are the grammar and the registry only. The command's
  * module (and with it `@pfnet/core`, or the Azure SDK) is loaded when the command runs, the
  * error report when something failed.
+ *
+ * With `--json` before any `--`, stdout is the JSON Lines stream of json-lines.ts: runCli writes
+ * its first line, the lines of any error (report.ts), and its last line with the exit code.
  */
 import pkg from "../package.json" with { type: "json" };
 import { commandFirst, parseCommand, USAGE } from "./args.js";
@@ -14,6 +17,7 @@ import type { CommandContext } from "./commands/context.js";
 import { type CommandName, commandSpec, isCommand } from "./commands/registry.js";
 import { CliUsageError, EXIT } from "./errors.js";
 import { type CliInternals, type CliIo, ttyFlags } from "./io.js";
+import { JsonLines } from "./json-lines.js";
 import { colorWanted, createStyle } from "./style.js";
 
 export const VERSION: string = pkg.version;
@@ -23,18 +27,48 @@ export async function runCli(
   io: CliIo,
   internals: CliInternals = {},
 ): Promise<number> {
-  const tty = ttyFlags(io);
   const args = commandFirst(argv);
+  const options = args.includes("--") ? args.slice(0, args.indexOf("--")) : args;
+  const first = args[0];
+  const isVersion = first === "--version" || first === "-v" || first === "version";
+  const json =
+    options.includes("--json") && !options.includes("--help") && !options.includes("-h")
+      ? new JsonLines(isVersion ? "version" : (first ?? ""), io.stdout)
+      : undefined;
+  json?.start(VERSION);
+  const code = await dispatch(args, io, internals, json);
+  json?.finish(code);
+  return code;
+}
+
+async function dispatch(
+  args: string[],
+  io: CliIo,
+  internals: CliInternals,
+  json: JsonLines | undefined,
+): Promise<number> {
+  const tty = ttyFlags(io);
   const first = args[0];
   const noColorAnywhere = args.includes("--no-color");
   const err = createStyle(colorWanted({ noColorFlag: noColorAnywhere, env: io.env, isTTY: tty.stderr }));
 
   if (first === undefined) {
     io.stderr.write(`${USAGE.main}\n`);
+    json?.error({
+      code: "USAGE",
+      message: "pfnet needs a command",
+      hint: "Run `pfnet --help` for the commands.",
+    });
     return EXIT.error;
   }
   if (first === "--version" || first === "-v" || first === "version") {
-    io.stdout.write(`pfnet ${VERSION}\n`);
+    if (!json) {
+      io.stdout.write(`pfnet ${VERSION}\n`);
+      return EXIT.ok;
+    }
+    // Loaded only here: the plain `--version` loads no engine.
+    const { PLAN_FORMAT_VERSION } = await import("@pfnet/core");
+    json.resultFields({ pfnet: VERSION, planFormatVersion: PLAN_FORMAT_VERSION });
     return EXIT.ok;
   }
   if (first === "--help" || first === "-h" || first === "help") {
@@ -44,7 +78,9 @@ export async function runCli(
   }
   if (!isCommand(first)) {
     const { unknownCommand } = await import("./report.js");
-    io.stderr.write(`${err.red("Error:")} ${unknownCommand(first)}\n\n${USAGE.main}\n`);
+    const message = unknownCommand(first);
+    io.stderr.write(`${err.red("Error:")} ${message}\n\n${USAGE.main}\n`);
+    json?.error({ code: "USAGE", message, hint: "Run `pfnet --help` for the commands." });
     return EXIT.error;
   }
 
@@ -69,11 +105,17 @@ export async function runCli(
       err: createStyle(color(tty.stderr)),
       tty,
       signal: io.signal ?? new AbortController().signal,
+      ...(json ? { json } : {}),
     };
     const run = await spec.load();
     return await run(ctx);
   } catch (error) {
-    const { reportError } = await import("./report.js");
+    const { reportError, errorLines } = await import("./report.js");
+    if (json) {
+      const lines = errorLines(error, command);
+      json.diagnostics(lines.diagnostics);
+      json.error(lines.error);
+    }
     return reportError(error, command, io, err);
   }
 }

@@ -37,10 +37,15 @@ export async function providerSettings(flags: Flags, io: CliIo): Promise<Provide
       throw new CliError(
         `Cannot read the CA certificate '${flags.caCert}': ${describeFsError(error)}.`,
         "Pass the PEM file the endpoint's certificate was issued by (the emulator prints it as caCertPath).",
+        "FILE_UNREADABLE",
       );
     }
     if (!tlsCa.includes("-----BEGIN CERTIFICATE-----")) {
-      throw new CliError(`'${flags.caCert}' is not a PEM certificate (no BEGIN CERTIFICATE line).`);
+      throw new CliError(
+        `'${flags.caCert}' is not a PEM certificate (no BEGIN CERTIFICATE line).`,
+        "Pass the PEM file the endpoint's certificate was issued by (the emulator prints it as caCertPath).",
+        "CA_CERT_INVALID",
+      );
     }
   }
   const staticToken =
@@ -74,6 +79,8 @@ export function timeScale(settings: ProviderSettings, env: CliIo["env"]): number
     if (!(value > 0)) {
       throw new CliError(
         `PFNET_TIME_SCALE must be a positive number of milliseconds per Azure minute, not '${raw}'.`,
+        undefined,
+        "ENV_INVALID",
       );
     }
     return value;

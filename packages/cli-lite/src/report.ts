@@ -3,7 +3,13 @@
  * usage, hint, diagnostics or what changed), anything else as a probable bug. Loaded only when a
  * command fails, so a command that succeeds never loads what the messages need.
  */
-import { closestName, isPfnetError, type PfnetError } from "@pfnet/core";
+import {
+  closestName,
+  type Diagnostic,
+  isPfnetError,
+  type PfnetError,
+  type SerializedError,
+} from "@pfnet/core";
 import { USAGE } from "./args.js";
 import { COMMANDS, type CommandName } from "./commands/registry.js";
 import { CliError, CliUsageError, EXIT } from "./errors.js";
@@ -122,4 +128,56 @@ function describeChanged(entry: unknown): string {
   const address = typeof record.address === "string" ? record.address : JSON.stringify(entry);
   if ("actual" in record) return `${address} (${record.actual === null ? "no longer exists" : "modified"})`;
   return address;
+}
+
+/**
+ * A thrown error as `--json` lines: its diagnostics (a refused spec or plan), then the error.
+ * Classified as `reportError` classifies it for the text; unknown errors keep only their message.
+ */
+export function errorLines(
+  error: unknown,
+  command: CommandName,
+): { diagnostics: Diagnostic[]; error: SerializedError } {
+  if (error instanceof CliUsageError) {
+    return {
+      diagnostics: [],
+      error: {
+        code: error.code,
+        message: error.message,
+        hint: `Run \`pfnet ${command} --help\` for the options.`,
+      },
+    };
+  }
+  if (error instanceof CliError) {
+    return {
+      diagnostics: [],
+      error: { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) },
+    };
+  }
+  if (isCredentialsFailure(error)) {
+    return {
+      diagnostics: [],
+      error: {
+        code: isPfnetError(error) ? error.code : "AZURE_CREDENTIALS_UNAVAILABLE",
+        message: "no usable Azure credentials",
+        hint: "Run `az login`, or set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET; for the local emulator pass --ca-cert with --endpoint.",
+      },
+    };
+  }
+  if (isPfnetError(error)) {
+    const { details, ...rest } = error.toJSON();
+    const { diagnostics, ...otherDetails } = details ?? {};
+    return {
+      diagnostics: Array.isArray(diagnostics) ? (diagnostics as Diagnostic[]) : [],
+      error: { ...rest, ...(Object.keys(otherDetails).length > 0 ? { details: otherDetails } : {}) },
+    };
+  }
+  return {
+    diagnostics: [],
+    error: {
+      code: "UNEXPECTED",
+      message: error instanceof Error ? error.message : String(error),
+      hint: "This is likely a bug in pfnet. Run again with PFNET_DEBUG=1 for details and report it.",
+    },
+  };
 }

@@ -6,29 +6,13 @@ import { parsePlan } from "@pfnet/core";
 import { describe, expect, it } from "vitest";
 import pkg from "../package.json" with { type: "json" };
 import { createProvider } from "../src/provider.js";
-import { ANSI, ARM, run, SUBSCRIPTION, tempDir } from "./helpers.js";
+import { ANSI, ARM, managedSpec, run, SUBSCRIPTION, tempDir } from "./helpers.js";
 import { inject, seededProvider } from "./memory.js";
+import { ofType, streamOf } from "./stream.js";
 
 const DEMO = "examples/managed-private-private.yaml";
 /** A JavaScript stack frame: a user mistake must never print one. */
 const STACK = /\n\s+at .+:\d+:\d+\)?/;
-
-const managedSpec = (workspace: Record<string, unknown> = {}) =>
-  [
-    "version: 1",
-    `subscriptionId: ${SUBSCRIPTION}`,
-    "resourceGroup: rg-promptflow",
-    "location: eastus",
-    "services:",
-    `  aoai: { kind: azureOpenAI, id: ${ARM}/Microsoft.CognitiveServices/accounts/aoai-pf }`,
-    `  locked: { kind: aiSearch, id: ${ARM}/Microsoft.Search/searchServices/srch-locked }`,
-    "workspaces:",
-    "  pf-ws:",
-    "    network: managed",
-    ...Object.entries({ ingress: "private", egress: "public", ...workspace }).map(
-      ([key, value]) => `    ${key}: ${typeof value === "string" ? value : JSON.stringify(value)}`,
-    ),
-  ].join("\n");
 
 describe("general", () => {
   it("--version prints the package version", async () => {
@@ -133,12 +117,11 @@ describe("validate", () => {
     const dir = tempDir({ "byo.yaml": spec });
     const result = await run(["validate", "byo.yaml", "--json"], { cwd: dir });
     expect(result.code).toBe(1);
-    const report = JSON.parse(result.stdout) as {
-      valid: boolean;
-      diagnostics: Array<{ code: string; severity: string; path: string; location?: { line: number } }>;
-    };
-    expect(report.valid).toBe(false);
-    const error = report.diagnostics.find((d) => d.severity === "error");
+    const lines = streamOf(result);
+    expect(lines.at(-1)?.valid).toBe(false);
+    const error = ofType(lines, "diagnostic")
+      .map((line) => line.diagnostic)
+      .find((d) => d.severity === "error");
     expect(error?.code).toMatch(/^PFN1\d\d$/);
     expect(error?.path).toContain("/workspaces/pf-byo");
     expect(error?.location?.line).toBeGreaterThan(0);
@@ -200,20 +183,6 @@ describe("plan", () => {
     expect((await run(["plan", DEMO], { internals })).code).toBe(0);
   });
 
-  it("--json prints the plan JSON and --out saves it", async () => {
-    const dir = tempDir();
-    const result = await run(["plan", join(process.cwd(), DEMO), "--json", "--out", "saved.json"], {
-      cwd: dir,
-      internals: inject(seededProvider()),
-    });
-    expect(result.code).toBe(0);
-    const printed = parsePlan(result.stdout);
-    const saved = parsePlan(readFileSync(join(dir, "saved.json"), "utf8"));
-    expect(printed.formatVersion).toBe(2);
-    expect(saved.specHash).toBe(printed.specHash);
-    expect(saved.steps.map((s) => s.address)).toContain("workspace.pf-ws.network");
-  });
-
   it("--out in text mode tells how to apply the saved plan", async () => {
     const dir = tempDir();
     const result = await run(["plan", join(process.cwd(), DEMO), "--out", "p.json"], {
@@ -267,7 +236,7 @@ describe("plan", () => {
     const internals = inject(provider);
     const result = await run(["plan", DEMO, "--subscription", other, "--json"], { internals });
     expect(result.code, result.stderr).toBe(0);
-    const plan = parsePlan(result.stdout);
+    const plan = parsePlan(JSON.stringify(ofType(streamOf(result), "plan")[0]?.plan));
     const workspace = plan.steps.find((s) => s.address === "workspace.pf-ws")!;
     expect((workspace.identity.workspace as { subscriptionId: string }).subscriptionId).toBe(other);
     expect(workspace.before).not.toBeNull();
@@ -383,23 +352,6 @@ describe("apply", () => {
     const sub = await run(["apply", "old.json", "--subscription", SUBSCRIPTION], { cwd: dir });
     expect(sub.code).toBe(1);
     expect(sub.stderr).toContain("--subscription applies to specs only");
-  });
-
-  it("--json streams the engine's events as JSON lines and honours --concurrency", async () => {
-    const result = await run(["apply", DEMO, "--auto-approve", "--json", "--concurrency", "2"], {
-      internals: inject(seededProvider()),
-    });
-    expect(result.code, result.stderr).toBe(0);
-    const events = result.stdout
-      .trim()
-      .split("\n")
-      .map((line) => JSON.parse(line) as { type: string; sequence: number; concurrency?: number });
-    const types = events.map((e) => e.type);
-    expect(types[0]).toBe("plan.started");
-    expect(types).toContain("plan.finished");
-    expect(types).toContain("step.finished");
-    expect(types.at(-1)).toBe("apply.finished");
-    expect(events.find((e) => e.type === "apply.started")?.concurrency).toBe(2);
   });
 
   it("--json without --auto-approve is a usage error", async () => {

@@ -232,3 +232,25 @@ describe("the events (docs/events.md) match packages/core/src/events.ts", () => 
     expect(outcomes).toContain(`\`pending: { ${fields(EVENTS, "PendingApproval")} }\``);
   });
 });
+
+describe("the --json stream (docs/events.md) matches the schema and the CLI's error codes", () => {
+  const doc = read("docs/events.md");
+  const schema = JSON.parse(read("packages/cli-lite/schema/stream.schema.json")) as {
+    properties: { type: { enum: string[] } };
+  };
+
+  it("lists every line type of the schema", () => {
+    const listed = table(doc, "## The stream").flatMap((row) => ticks(row[0]!));
+    const events = unionVariants("packages/core/src/events.ts", "PfnetEvent").map((event) => event.type);
+    const own = schema.properties.type.enum.filter((type) => !events.includes(type));
+    expect(own.length).toBeGreaterThan(3);
+    for (const type of own) expect(listed, type).toContain(type);
+    for (const type of listed.filter((t) => !t.includes(".")))
+      expect(schema.properties.type.enum).toContain(type);
+  });
+
+  it("explains every error code of the CLI", () => {
+    const codes = names(table(doc, "### Error codes"));
+    expect(codes.sort()).toEqual(literalsOfType("packages/cli-lite/src/errors.ts", "CliErrorCode").sort());
+  });
+});

@@ -56,3 +56,21 @@ export const ANSI = /\u001b\[[0-9;]*[A-Za-z]/;
 
 export const SUBSCRIPTION = "11111111-2222-3333-4444-555555555555";
 export const ARM = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-promptflow/providers`;
+
+/** A managed-network spec with one workspace `pf-ws`; `workspace` overrides its fields. */
+export const managedSpec = (workspace: Record<string, unknown> = {}) =>
+  [
+    "version: 1",
+    `subscriptionId: ${SUBSCRIPTION}`,
+    "resourceGroup: rg-promptflow",
+    "location: eastus",
+    "services:",
+    `  aoai: { kind: azureOpenAI, id: ${ARM}/Microsoft.CognitiveServices/accounts/aoai-pf }`,
+    `  locked: { kind: aiSearch, id: ${ARM}/Microsoft.Search/searchServices/srch-locked }`,
+    "workspaces:",
+    "  pf-ws:",
+    "    network: managed",
+    ...Object.entries({ ingress: "private", egress: "public", ...workspace }).map(
+      ([key, value]) => `    ${key}: ${typeof value === "string" ? value : JSON.stringify(value)}`,
+    ),
+  ].join("\n");

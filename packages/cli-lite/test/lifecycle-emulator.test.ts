@@ -8,6 +8,7 @@ import { type Emulator, startEmulator } from "@pfnet/arm-emulator";
 import type { Outputs } from "@pfnet/core";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT, run, tempDir } from "./helpers.js";
+import { ofType, streamOf } from "./stream.js";
 
 /** Milliseconds per Azure minute: provisioning (30 min) takes 150 ms. */
 const TIME_SCALE = 5;
@@ -39,7 +40,7 @@ describe("pfnet output", () => {
       // Before apply: no firewall, rules missing, no connections.
       const before = await run(["output", spec, "--json", ...target], { env });
       expect(before.code, before.stderr).toBe(0);
-      const empty = JSON.parse(before.stdout) as Outputs;
+      const empty = ofType(streamOf(before), "outputs")[0]!.outputs as Outputs;
       expect(empty.workspaces[0]!.firewallPublicIpAddress).toBeUndefined();
       expect(empty.workspaces[0]!.privateEndpoints.every((pe) => pe.outboundRule?.exists === false)).toBe(
         true,
@@ -53,7 +54,7 @@ describe("pfnet output", () => {
       const requestsBefore = em.requests.length;
       const json = await run(["output", spec, "--json", ...target], { env });
       expect(json.code, json.stderr).toBe(0);
-      const outputs = JSON.parse(json.stdout) as Outputs;
+      const outputs = ofType(streamOf(json), "outputs")[0]!.outputs as Outputs;
       const out = outputs.workspaces[0]!;
       expect(out).toMatchObject({
         key: "pf-ws",
@@ -94,7 +95,7 @@ describe("pfnet output", () => {
       const spec = "examples/byo-private-public.yaml";
       await applied(spec, target);
       const json = await run(["output", spec, "--json", ...target], { env });
-      const out = (JSON.parse(json.stdout) as Outputs).workspaces[0]!;
+      const out = (ofType(streamOf(json), "outputs")[0]!.outputs as Outputs).workspaces[0]!;
       expect(out.network).toBe("byo");
       expect(out.firewallPublicIpAddress).toBeUndefined();
       for (const pe of out.privateEndpoints) {
@@ -200,7 +201,7 @@ describe("pfnet import", () => {
       expect(written).toMatch(/# pfnet import: Outbound rule hand-made is left out/);
 
       const json = await run(["import", group, "--json", ...target], { env });
-      const result = JSON.parse(json.stdout) as {
+      const result = ofType(streamOf(json), "import")[0]! as unknown as {
         topology: { workspaces: Record<string, unknown> };
         notes: unknown[];
       };

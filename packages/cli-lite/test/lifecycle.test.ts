@@ -5,6 +5,7 @@ import { parsePlan, serializePlan } from "@pfnet/core";
 import { describe, expect, it } from "vitest";
 import { run, tempDir } from "./helpers.js";
 import { inject, seededProvider } from "./memory.js";
+import { ofType, streamOf } from "./stream.js";
 
 const DEMO = "examples/managed-private-private.yaml";
 /** A JavaScript stack frame: a user mistake must never print one. */
@@ -41,7 +42,7 @@ describe("show", () => {
     expect(coloured.stdout).toBe(colouredPlan.stdout);
   });
 
-  it("--json prints the saved plan's JSON (as plan --json does)", async () => {
+  it("--json carries the saved plan's JSON in its plan line (as plan --json does)", async () => {
     const dir = tempDir();
     await run(["plan", join(process.cwd(), DEMO), "--out", "p.json"], {
       cwd: dir,
@@ -50,8 +51,9 @@ describe("show", () => {
     const shown = await run(["show", "p.json", "--json"], { cwd: dir });
     expect(shown.code).toBe(0);
     const saved = parsePlan(readFileSync(join(dir, "p.json"), "utf8"));
-    expect(parsePlan(shown.stdout)).toEqual(saved);
-    expect(shown.stdout).toBe(serializePlan(saved));
+    const line = ofType(streamOf(shown), "plan")[0]!;
+    expect(parsePlan(JSON.stringify(line.plan))).toEqual(saved);
+    expect(line.plan).toEqual(JSON.parse(serializePlan(saved)));
   });
 
   it("refuses a spec, a damaged plan and a missing file with a message and exit 1", async () => {

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { runCli } from "../src/index.js";
 import { ARM, run, SUBSCRIPTION, tempDir } from "./helpers.js";
 import { inject, seededProvider } from "./memory.js";
+import { streamOf } from "./stream.js";
 
 /** Run with a live stdin (nothing typed) on a terminal. */
 async function runWithStdin(
@@ -65,7 +66,7 @@ describe("command line", () => {
       "examples/managed-private-private.yaml",
     ]);
     expect(json.code).toBe(0);
-    expect(JSON.parse(json.stdout)).toMatchObject({ valid: true });
+    expect(streamOf(json).at(-1)).toMatchObject({ command: "validate", valid: true });
     expect((await run(["--no-color", "--version"])).stdout).toMatch(/^pfnet \d/);
   });
 

@@ -5,6 +5,7 @@ import { hashJson, type Plan, parsePlan, serializePlan, type Topology } from "@p
 import { describe, expect, it } from "vitest";
 import { EXAMPLES, run, tempDir } from "./helpers.js";
 import { inject, seededProvider } from "./memory.js";
+import { ofType, streamOf } from "./stream.js";
 
 const KEY = "0f1e2d3c4b5a69788796a5b4c3d2e1f0-plan-key";
 
@@ -194,7 +195,8 @@ describe("pfnet apply: weakening needs --allow-weaken", () => {
       "weakens: ingress private -> public: the workspace becomes reachable from the internet (apply needs --allow-weaken)",
     );
     const json = await run(["plan", "spec.yaml", "--json"], { cwd: dir, internals: inject(provider) });
-    const step = parsePlan(json.stdout).steps.find((s) => s.address === "workspace.pf-ws")!;
+    const planLine = ofType(streamOf(json), "plan")[0]?.plan;
+    const step = parsePlan(JSON.stringify(planLine)).steps.find((s) => s.address === "workspace.pf-ws")!;
     expect(step.weakens).toEqual([
       { change: "ingressPublic", gated: true, description: expect.stringContaining("private -> public") },
     ]);

@@ -7,6 +7,7 @@ import {
   type PfnetEvent,
   planHasChanges,
   refuseUnconsentedWeakening,
+  serializePlan,
   weakeningsOf,
 } from "@pfnet/core";
 import { CliError, CliUsageError, EXIT } from "../errors.js";
@@ -37,7 +38,6 @@ export async function runApply(ctx: CommandContext): Promise<number> {
   if (flags.json && !flags.autoApprove) {
     throw new CliUsageError("--json needs --auto-approve: there is no confirmation prompt in JSON mode");
   }
-  const json = (event: PfnetEvent) => io.stdout.write(`${JSON.stringify(event)}\n`);
   const text = await readInput(ctx);
   const saved = looksLikeSavedPlan(text);
   if (saved && flags.subscription !== undefined && flags.spec === undefined) {
@@ -57,15 +57,18 @@ export async function runApply(ctx: CommandContext): Promise<number> {
     provider,
     notes,
     spec,
-  }: PlannedSpec = saved
-    ? await loadSavedPlan(ctx, text)
-    : await planSpecText(ctx, text, flags.json ? json : planProgress(ctx));
+  }: PlannedSpec = saved ? await loadSavedPlan(ctx, text) : await planSpecText(ctx, text, planProgress(ctx));
 
   const shownPlan = () => renderPlan(thePlan, ctx.out, { notes, ...(spec ? { spec } : {}) });
   // A saved plan applied without a prompt is shown once apply has checked it is not stale: a
   // plan already applied is refused without printing all of it first.
   const deferPlan = saved && flags.autoApprove && planHasChanges(thePlan);
-  if (!flags.json && !deferPlan) io.stdout.write(shownPlan());
+  if (ctx.json) {
+    ctx.json.diagnostics(thePlan.diagnostics);
+    ctx.json.line("plan", { plan: JSON.parse(serializePlan(thePlan)) });
+  } else if (!deferPlan) {
+    io.stdout.write(shownPlan());
+  }
   if (!planHasChanges(thePlan)) return EXIT.ok;
   // Before the confirmation: consent to weakening is a flag, not a "yes" typed in passing.
   refuseUnconsentedWeakening(weakeningsOf(thePlan.steps), flags.allowWeaken === true);
@@ -75,6 +78,7 @@ export async function runApply(ctx: CommandContext): Promise<number> {
       throw new CliError(
         "pfnet apply needs a confirmation, but stdin is not a terminal. Nothing was changed.",
         "Review the plan, then run again with --auto-approve (for CI: `pfnet plan --out plan.json`, review, `pfnet apply --auto-approve plan.json`).",
+        "CONFIRMATION_REQUIRED",
       );
     }
     const approved = await confirm(
@@ -90,7 +94,7 @@ export async function runApply(ctx: CommandContext): Promise<number> {
     io.stdout.write("\n");
   }
 
-  const progress = flags.json
+  const progress = ctx.json
     ? undefined
     : new ProgressReporter({
         sink: io.stderr,
@@ -106,15 +110,15 @@ export async function runApply(ctx: CommandContext): Promise<number> {
   const accepted = new Set<string>();
   const running = new Set<string>();
   const onEvent = (event: PfnetEvent) => {
-    if (event.type === "apply.started" && deferPlan && !flags.json) io.stdout.write(`${shownPlan()}\n`);
+    if (event.type === "apply.started" && deferPlan && !ctx.json) io.stdout.write(`${shownPlan()}\n`);
     if (event.type === "step.started" && event.action !== "noop") running.add(event.address);
     if (event.type === "step.finished") running.delete(event.address);
     if (event.type === "step.progress" && event.wait) accepted.add(event.address);
     if (progress) progress.onEvent(event);
-    else json(event);
+    else ctx.json?.event(event);
   };
   const onInterrupt = () => {
-    if (flags.json) return;
+    if (ctx.json) return;
     progress?.stop();
     io.stderr.write(
       running.size > 0
@@ -135,7 +139,8 @@ export async function runApply(ctx: CommandContext): Promise<number> {
     ctx.signal.removeEventListener("abort", onInterrupt);
     progress?.stop();
   }
-  if (!flags.json) io.stdout.write(`\n${renderApplyResult(result, ctx.out, { accepted })}`);
+  if (ctx.json) ctx.json.resultFields({ outcomes: result.outcomes });
+  else io.stdout.write(`\n${renderApplyResult(result, ctx.out, { accepted })}`);
   if (result.outcomes.failed > 0 || result.outcomes.cancelled > 0) return EXIT.error;
   if (result.outcomes.pendingApproval > 0) return EXIT.pendingApproval;
   return EXIT.ok;

@@ -19,6 +19,7 @@ import {
 import type { CommandName, Flags } from "../args.js";
 import { CliError } from "../errors.js";
 import type { CliInternals, CliIo, TtyFlags } from "../io.js";
+import type { JsonLines } from "../json-lines.js";
 import { createProvider, describeFsError, providerSettings } from "../provider.js";
 import { sortDiagnostics } from "../render/diagnostics.js";
 import type { Style } from "../style.js";
@@ -37,6 +38,11 @@ export interface CommandContext {
   err: Style;
   tty: TtyFlags;
   signal: AbortSignal;
+  /**
+   * With `--json`: the stream to write to (stdout is the stream's alone). runCli has written its
+   * first line and writes errors and the last line; the command writes what it has in between.
+   */
+  json?: JsonLines;
 }
 
 /** A saved plan for a fleet is a few MB; anything this large is not a pfnet file. */
@@ -61,6 +67,7 @@ export async function readInput(ctx: CommandContext): Promise<string> {
     throw new CliError(
       `Cannot read '${ctx.input}': ${describeFsError(error)}.`,
       `Check the path${isAbsolute(ctx.input) ? "" : ` (relative to ${ctx.io.cwd})`}. The examples/ folder has a spec per scenario.`,
+      "FILE_UNREADABLE",
     );
   }
 }
@@ -203,8 +210,12 @@ function locatedInSpec(error: unknown, spec: LoadedSpec): unknown {
   });
 }
 
-/** stderr lines while planning, so a slow read does not look like a hang. */
+/**
+ * Where planning reports: the `--json` stream, or stderr lines, so a slow read does not look
+ * like a hang.
+ */
 export function planProgress(ctx: CommandContext): (event: PfnetEvent) => void {
+  if (ctx.json) return ctx.json.event;
   const where = ctx.flags.endpoint ?? "Azure";
   return (event) => {
     if (event.type === "plan.started") {

@@ -20,6 +20,17 @@ export async function runGraph(ctx: CommandContext): Promise<number> {
   } else {
     nodes = (await planSpecText(ctx, text, planProgress(ctx))).plan.steps;
   }
+  if (ctx.json) {
+    ctx.json.line("graph", {
+      nodes: nodes.map(({ address, kind, action, dependsOn }) => ({
+        address,
+        kind,
+        ...(action ? { action } : {}),
+        dependsOn,
+      })),
+    });
+    return EXIT.ok;
+  }
   ctx.io.stdout.write(renderGraph(nodes, ctx.flags.format === "dot" ? "dot" : "mermaid"));
   return EXIT.ok;
 }

@@ -32,8 +32,8 @@ export async function runImport(ctx: CommandContext): Promise<number> {
       );
     }
   }
-  if (flags.json) {
-    io.stdout.write(`${JSON.stringify(result)}\n`);
+  if (ctx.json) {
+    ctx.json.line("import", { topology: result.topology, notes: result.notes });
     return EXIT.ok;
   }
   const workspaces = Object.keys(result.topology.workspaces);

@@ -7,10 +7,8 @@ import { type CommandContext, loadValidSpec, planProgress, providerFor, readInpu
 export async function runOutput(ctx: CommandContext): Promise<number> {
   const { spec } = loadValidSpec(await readInput(ctx), ctx);
   const provider = await providerFor(ctx);
-  const outputs = await readOutputs(spec, provider, {
-    signal: ctx.signal,
-    ...(ctx.flags.json ? {} : { onEvent: planProgress(ctx) }),
-  });
-  ctx.io.stdout.write(ctx.flags.json ? `${JSON.stringify(outputs)}\n` : renderOutputs(outputs, ctx.out));
+  const outputs = await readOutputs(spec, provider, { signal: ctx.signal, onEvent: planProgress(ctx) });
+  if (ctx.json) ctx.json.line("outputs", { outputs });
+  else ctx.io.stdout.write(renderOutputs(outputs, ctx.out));
   return EXIT.ok;
 }

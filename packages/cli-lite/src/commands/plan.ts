@@ -17,7 +17,7 @@ export async function runPlan(ctx: CommandContext): Promise<number> {
   refuseSavedPlan(text, ctx.input, "plan");
   // A missing key file, too, fails before Azure is read.
   const planKey = await planKeyOf(ctx);
-  const planned = await planSpecText(ctx, text, flags.json ? undefined : planProgress(ctx));
+  const planned = await planSpecText(ctx, text, planProgress(ctx));
   const thePlan = planned.plan;
   const fileText = serializePlan(thePlan, planKey === undefined ? {} : { planKey });
 
@@ -25,11 +25,18 @@ export async function runPlan(ctx: CommandContext): Promise<number> {
     try {
       await writeFile(resolve(io.cwd, flags.out), fileText, "utf8");
     } catch (error) {
-      throw new CliError(`Cannot write the plan to '${flags.out}': ${describeFsError(error)}.`);
+      throw new CliError(
+        `Cannot write the plan to '${flags.out}': ${describeFsError(error)}.`,
+        "Check that the folder exists and is writable.",
+        "FILE_UNWRITABLE",
+      );
     }
   }
-  if (flags.json) {
-    io.stdout.write(fileText);
+  if (ctx.json) {
+    ctx.json.diagnostics(thePlan.diagnostics);
+    ctx.json.line("plan", { plan: JSON.parse(fileText) });
+    const changes = thePlan.steps.filter((step) => step.action !== "noop").length;
+    ctx.json.resultFields({ changes, summary: thePlan.summary });
   } else {
     io.stdout.write(
       renderPlan(thePlan, ctx.out, { notes: planned.notes, ...(planned.spec ? { spec: planned.spec } : {}) }),
@@ -58,12 +65,14 @@ async function checkOutFile(file: string, given: string): Promise<void> {
     throw new CliError(
       `Cannot write the plan to '${given}': ${folderKind === "missing" ? `the folder '${dirname(given)}' does not exist` : `'${dirname(given)}' is a file, not a folder`}. Nothing was read or changed.`,
       "Create the folder first, or pass --out a path in an existing folder.",
+      "FILE_UNWRITABLE",
     );
   }
   if ((await kind(file)) === "folder") {
     throw new CliError(
       `Cannot write the plan to '${given}': it is a folder. Nothing was read or changed.`,
       "Pass --out a file name, e.g. --out plan.json.",
+      "FILE_UNWRITABLE",
     );
   }
 }

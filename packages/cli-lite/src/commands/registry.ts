@@ -68,7 +68,8 @@ prompt flow). Prints every diagnostic as file:line:column, severity, code, messa
 Exits 0 when there is no error (warnings allowed), 1 otherwise.
 
 Options:
-  --json              Print {"valid": boolean, "diagnostics": [...]} instead of text`,
+  --json              JSON Lines on stdout (${DOCS_URL}/events.md): a line per diagnostic, then the result
+                      with valid, the counts and the exit code`,
     load: async () => (await import("./validate.js")).runValidate,
   },
   plan: {
@@ -91,7 +92,8 @@ Nothing is changed.
 
 Options:
   --out FILE          Save the plan as JSON; apply it later with \`pfnet apply FILE\`
-  --json              Print the plan JSON (${DOCS_URL}/plan-format.md) instead of text
+  --json              JSON Lines on stdout (${DOCS_URL}/events.md): planning events, diagnostics,
+                      the plan (${DOCS_URL}/plan-format.md) and the result
   --detailed-exitcode Exit 0 when there are no changes, 2 when there are, 1 on error
   --plan-key-file F   Sign the saved plan with the key in file F (default: PFNET_PLAN_KEY, if set)
 ${TRACE_HELP}`,
@@ -124,7 +126,8 @@ Progress goes to stderr; the summary to stdout.
 Options:
   --auto-approve      Do not ask; needed when stdin is not a terminal (CI) and with --json
   --concurrency N     Steps run at the same time, 1-64 (default 10; writes to one workspace never overlap)
-  --json              Stream the engine's events as JSON lines on stdout (${DOCS_URL}/events.md)
+  --json              JSON Lines on stdout (${DOCS_URL}/events.md): planning and apply events,
+                      diagnostics, the plan, errors and the result with the exit code
   --spec FILE         A saved plan must have been made from this spec (default: the spec at the
                       path the plan records, when it is there)
   --plan-key-file F   A saved plan must be signed with the key in file F (default: PFNET_PLAN_KEY)
@@ -140,6 +143,7 @@ ${TRACE_HELP}`,
     options: {
       format: { type: "string", choices: ["mermaid", "dot"] },
       offline: { type: "boolean" },
+      json: { type: "boolean" },
     },
     help: `Usage: pfnet graph <spec> [options]
 
@@ -148,7 +152,8 @@ each step to the steps that wait for it, grouped by workspace.
 
 Options:
   --format FORMAT     mermaid (default) or dot
-  --offline           Graph the spec alone, without reading Azure (no actions shown)`,
+  --offline           Graph the spec alone, without reading Azure (no actions shown)
+  --json              JSON Lines on stdout (${DOCS_URL}/events.md): the nodes with their dependencies`,
     load: async () => (await import("./graph.js")).runGraph,
   },
   show: {
@@ -162,7 +167,8 @@ Print a plan saved by \`pfnet plan --out\`: the same text \`pfnet plan\` printed
 file. Nothing is read from Azure and nothing is changed; a damaged or edited file is refused.
 
 Options:
-  --json              Print the plan JSON (${DOCS_URL}/plan-format.md) instead of text`,
+  --json              JSON Lines on stdout (${DOCS_URL}/events.md): the plan
+                      (${DOCS_URL}/plan-format.md) and the result`,
     load: async () => (await import("./show.js")).runShow,
   },
   output: {
@@ -178,7 +184,8 @@ private endpoint and connection status, and, when ingress is private, the privat
 clients need to reach the workspace. Nothing is changed.
 
 Options:
-  --json              Print the outputs as JSON (${DOCS_URL}/cli.md#output)`,
+  --json              JSON Lines on stdout (${DOCS_URL}/events.md): the outputs
+                      (${DOCS_URL}/cli.md#output) and the result`,
     load: async () => (await import("./output.js")).runOutput,
   },
   import: {
@@ -199,7 +206,8 @@ spec shows no changes. Nothing is changed in Azure.
 
 Options:
   --out FILE          Write the spec to FILE (refused when FILE exists) instead of stdout
-  --json              Print {"topology": {...}, "notes": [...]} instead of YAML`,
+  --json              JSON Lines on stdout (${DOCS_URL}/events.md): the topology and its notes,
+                      then the result, instead of YAML`,
     load: async () => (await import("./import.js")).runImport,
   },
 } satisfies Record<string, CommandSpec>;

@@ -39,6 +39,7 @@ export function parseSavedPlan(text: string, file: string): Plan {
     throw new CliError(
       `${file} is not a usable pfnet plan: ${reason}. Nothing was read or changed.`,
       "Make a new plan with `pfnet plan <spec> --out FILE`, review it, and apply that file.",
+      "PLAN_INVALID",
     );
   }
 }

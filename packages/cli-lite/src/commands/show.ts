@@ -17,6 +17,15 @@ export async function runShow(ctx: CommandContext): Promise<number> {
     );
   }
   const saved = parseSavedPlan(text, ctx.input);
-  ctx.io.stdout.write(ctx.flags.json ? serializePlan(saved) : renderPlan(saved, ctx.out));
+  if (ctx.json) {
+    ctx.json.diagnostics(saved.diagnostics);
+    ctx.json.line("plan", { plan: JSON.parse(serializePlan(saved)) });
+    ctx.json.resultFields({
+      changes: saved.steps.filter((step) => step.action !== "noop").length,
+      summary: saved.summary,
+    });
+    return EXIT.ok;
+  }
+  ctx.io.stdout.write(renderPlan(saved, ctx.out));
   return EXIT.ok;
 }

@@ -9,8 +9,23 @@ export async function runValidate(ctx: CommandContext): Promise<number> {
   refuseSavedPlan(text, ctx.input, "validate");
   const loaded = loadAndCheck(text, ctx.input, ctx.flags.subscription).spec;
   const valid = loaded.topology !== undefined && !loaded.diagnostics.some((d) => d.severity === "error");
-  if (ctx.flags.json) {
-    ctx.io.stdout.write(`${JSON.stringify({ valid, diagnostics: loaded.diagnostics }, null, 2)}\n`);
+  if (ctx.json) {
+    ctx.json.diagnostics(loaded.diagnostics);
+    const count = (severity: string) => loaded.diagnostics.filter((d) => d.severity === severity).length;
+    ctx.json.resultFields({
+      valid,
+      counts: {
+        errors: count("error"),
+        warnings: count("warning"),
+        infos: count("info"),
+        ...(loaded.topology
+          ? {
+              workspaces: Object.keys(loaded.topology.workspaces).length,
+              services: Object.keys(loaded.topology.services ?? {}).length,
+            }
+          : {}),
+      },
+    });
     return valid ? EXIT.ok : EXIT.error;
   }
   if (loaded.diagnostics.length > 0)
