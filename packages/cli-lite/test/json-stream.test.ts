@@ -115,6 +115,20 @@ describe("plan --json", () => {
     expect(ofType(lines, "plan.finished")[0]?.changes).toBe(changes);
   });
 
+  it("show --json of the saved plan: the same plan line and counts, offline", async () => {
+    const dir = tempDir();
+    const planned = streamOf(
+      await run(["plan", join(process.cwd(), DEMO), "--json", "--out", "p.json"], {
+        cwd: dir,
+        internals: inject(seededProvider()),
+      }),
+    );
+    const shown = streamOf(await run(["show", "p.json", "--json"], { cwd: dir }));
+    expect(shown.map((line) => line.type)).toEqual(["version", "plan", "result"]);
+    expect(ofType(shown, "plan")[0]!.plan).toEqual(ofType(planned, "plan")[0]!.plan);
+    expect(shown.at(-1)).toMatchObject({ command: "show", changes: planned.at(-1)!.changes });
+  });
+
   it("--detailed-exitcode: the result says `changes` and 2", async () => {
     const output = await run(["plan", DEMO, "--json", "--detailed-exitcode"], {
       internals: inject(seededProvider()),
