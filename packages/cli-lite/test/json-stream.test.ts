@@ -3,7 +3,7 @@
  * against the committed schema, first `version`, last `result` with the exit code, one
  * `sequence`, every diagnostic and error as a line on stdout. Real runs, in-process.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PLAN_FORMAT_VERSION, parsePlan } from "@pfnet/core";
 import { describe, expect, it } from "vitest";
@@ -215,6 +215,30 @@ describe("apply --json", () => {
     expect(lines.at(-2)!.error.code).toBe("PLAN_FORBIDDEN");
     expect(lines.at(-1)).toMatchObject({ exitCode: 1, status: "error", command: "apply" });
     expect(provider.calls.apply).toBe(0);
+  });
+
+  it("weakening without --allow-weaken: the plan with its marks, WEAKENING_NOT_ALLOWED, nothing written", async () => {
+    const provider = seededProvider();
+    const dir = tempDir({ "s.yaml": managedSpec({ ingress: "private" }) });
+    expect(
+      (await run(["apply", "s.yaml", "--auto-approve"], { cwd: dir, internals: inject(provider) })).code,
+    ).toBe(0);
+    writeFileSync(join(dir, "s.yaml"), managedSpec({ ingress: "public" }));
+    const writes = provider.calls.apply;
+    const output = await run(["apply", "s.yaml", "--auto-approve", "--json"], {
+      cwd: dir,
+      internals: inject(provider),
+    });
+    expect(output.code).toBe(1);
+    const lines = streamOf(output);
+    const planned = ofType(lines, "plan")[0]!.plan as {
+      steps: Array<{ address: string; weakens?: unknown[] }>;
+    };
+    expect(planned.steps.find((step) => step.address === "workspace.pf-ws")?.weakens).toHaveLength(1);
+    expect(lines.slice(-2).map((line) => line.type)).toEqual(["error", "result"]);
+    expect(lines.at(-2)!.error.code).toBe("WEAKENING_NOT_ALLOWED");
+    expect(ofType(lines, "apply.started")).toEqual([]);
+    expect(provider.calls.apply).toBe(writes);
   });
 
   it("a failed step: its error in step.finished, the skipped dependents, exit 1", async () => {

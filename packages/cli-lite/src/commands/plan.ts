@@ -2,7 +2,7 @@
 import { stat, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { planHasChanges, serializePlan } from "@pfnet/core";
-import { CliError, EXIT } from "../errors.js";
+import { CliError, CliUsageError, EXIT } from "../errors.js";
 import { describeFsError } from "../provider.js";
 import { renderPlan } from "../render/plan.js";
 import { type CommandContext, planProgress, planSpecText, readInput } from "./context.js";
@@ -11,6 +11,9 @@ import { refuseSavedPlan } from "./saved-plan.js";
 
 export async function runPlan(ctx: CommandContext): Promise<number> {
   const { flags, io } = ctx;
+  const markdown = flags.format === "markdown";
+  if (markdown && ctx.json)
+    throw new CliUsageError("--format markdown and --json are two outputs; choose one");
   // Where the plan goes is checked before Azure is read: a typo must not cost a whole plan.
   if (flags.out !== undefined) await checkOutFile(resolve(io.cwd, flags.out), flags.out);
   const text = await readInput(ctx);
@@ -37,6 +40,9 @@ export async function runPlan(ctx: CommandContext): Promise<number> {
     ctx.json.line("plan", { plan: JSON.parse(fileText) });
     const changes = thePlan.steps.filter((step) => step.action !== "noop").length;
     ctx.json.resultFields({ changes, summary: thePlan.summary });
+  } else if (markdown) {
+    const { renderPlanMarkdown } = await import("../render/markdown.js");
+    io.stdout.write(renderPlanMarkdown(thePlan, { notes: planned.notes, spec: ctx.input }));
   } else {
     io.stdout.write(
       renderPlan(thePlan, ctx.out, { notes: planned.notes, ...(planned.spec ? { spec: planned.spec } : {}) }),

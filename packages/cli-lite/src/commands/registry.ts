@@ -60,7 +60,7 @@ export const COMMAND_SPECS = {
     synopsis: "validate <spec>",
     summary: "Check a spec offline: every problem with file:line:column, code and hint",
     input: "a spec file",
-    options: { json: { type: "boolean" } },
+    options: { json: { type: "boolean" }, format: { type: "string", choices: ["text", "sarif"] } },
     help: `Usage: pfnet validate <spec> [options]
 
 Check a spec without calling Azure: the schema, then every rule (what Azure supports for
@@ -69,7 +69,8 @@ Exits 0 when there is no error (warnings allowed), 1 otherwise.
 
 Options:
   --json              JSON Lines on stdout (${DOCS_URL}/events.md): a line per diagnostic, then the result
-                      with valid, the counts and the exit code`,
+                      with valid, the counts and the exit code
+  --format FORMAT     text (default) or sarif: SARIF 2.1.0 for code scanning (${DOCS_URL}/ci.md)`,
     load: async () => (await import("./validate.js")).runValidate,
   },
   plan: {
@@ -79,6 +80,7 @@ Options:
     options: {
       out: { type: "string" },
       json: { type: "boolean" },
+      format: { type: "string", choices: ["text", "markdown"] },
       "detailed-exitcode": { type: "boolean" },
       "plan-key-file": { type: "string" },
       trace: { type: "string" },
@@ -94,6 +96,7 @@ Options:
   --out FILE          Save the plan as JSON; apply it later with \`pfnet apply FILE\`
   --json              JSON Lines on stdout (${DOCS_URL}/events.md): planning events, diagnostics,
                       the plan (${DOCS_URL}/plan-format.md) and the result
+  --format FORMAT     text (default) or markdown: for a pull-request comment (${DOCS_URL}/ci.md)
   --detailed-exitcode Exit 0 when there are no changes, 2 when there are, 1 on error
   --plan-key-file F   Sign the saved plan with the key in file F (default: PFNET_PLAN_KEY, if set)
 ${TRACE_HELP}`,

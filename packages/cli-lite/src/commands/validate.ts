@@ -1,10 +1,14 @@
 /** `pfnet validate <spec>`: schema and rules, offline. */
-import { EXIT } from "../errors.js";
+import pkg from "../../package.json" with { type: "json" };
+import { CliUsageError, EXIT } from "../errors.js";
+import { docsUrl } from "../links.js";
 import { countDiagnostics, renderDiagnostics } from "../render/diagnostics.js";
 import { type CommandContext, loadAndCheck, readInput } from "./context.js";
 import { refuseSavedPlan } from "./saved-plan.js";
 
 export async function runValidate(ctx: CommandContext): Promise<number> {
+  const sarif = ctx.flags.format === "sarif";
+  if (sarif && ctx.json) throw new CliUsageError("--format sarif and --json are two outputs; choose one");
   const text = await readInput(ctx);
   refuseSavedPlan(text, ctx.input, "validate");
   const loaded = loadAndCheck(text, ctx.input, ctx.flags.subscription).spec;
@@ -27,6 +31,19 @@ export async function runValidate(ctx: CommandContext): Promise<number> {
       },
     });
     return valid ? EXIT.ok : EXIT.error;
+  }
+  if (sarif) {
+    const { renderSarif } = await import("../render/sarif.js");
+    const exitCode = valid ? EXIT.ok : EXIT.error;
+    ctx.io.stdout.write(
+      renderSarif(loaded.diagnostics, {
+        version: pkg.version,
+        file: ctx.input,
+        docsUrl: docsUrl(ctx.io.env),
+        exitCode,
+      }),
+    );
+    return exitCode;
   }
   if (loaded.diagnostics.length > 0)
     ctx.io.stdout.write(`${renderDiagnostics(loaded.diagnostics, ctx.out, ctx.input)}\n\n`);
