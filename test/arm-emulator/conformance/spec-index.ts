@@ -116,7 +116,7 @@ export class SpecIndex {
       const doc = JSON.parse(readFileSync(file, "utf8")) as Json;
       const url = pathToFileURL(file).href;
       this.docs.set(url, doc);
-      this.ajv.addSchema(doc, url);
+      this.ajv.addSchema(openForAjv(doc) as Json, url);
       this.index(file, url, doc);
     }
   }
@@ -315,8 +315,10 @@ export class SpecIndex {
     let open = false;
     let additional: string | undefined;
     const collect = (n: { schema: Json; base: string }, seen: Set<string>) => {
-      // A definition the excerpt does not vendor (storage.json NotVendored_*) is open.
-      if (n.schema["x-pfnet-ref"] !== undefined) open = true;
+      // A definition an excerpt does not vendor (storage.json NotVendored_*, the Network stubs
+      // marked x-pfnet-not-vendored) is open.
+      if (n.schema["x-pfnet-ref"] !== undefined || n.schema["x-pfnet-not-vendored"] !== undefined)
+        open = true;
       for (const [name, prop] of Object.entries((n.schema.properties as Record<string, Json>) ?? {}))
         declared.set(name, this.refOf(prop, n.base));
       const ap = n.schema.additionalProperties;
@@ -433,6 +435,24 @@ export class SpecIndex {
     }
     return out;
   }
+}
+
+/**
+ * A copy of a swagger document without `additionalProperties: false` (mfe.json closes every
+ * definition). Swagger's `allOf` means inheritance, JSON Schema's means "each part on its own":
+ * ajv would reject a TrackedResource's `location` against OnlineEndpointTrackedResource's own
+ * closed property list, and a subtype's fields against its closed base. `undeclared` is the
+ * inheritance-aware closed check for those, so ajv checks everything else.
+ */
+function openForAjv(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(openForAjv);
+  if (node === null || typeof node !== "object") return node;
+  const out: Json = {};
+  for (const [k, v] of Object.entries(node as Json)) {
+    if (k === "additionalProperties" && v === false) continue;
+    out[k] = openForAjv(v);
+  }
+  return out;
 }
 
 export const COMMON_V3 = "specification/common-types/resource-management/v3/types.json";

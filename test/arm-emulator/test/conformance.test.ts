@@ -304,7 +304,17 @@ describe("the checker is not vacuous: a deliberately wrong exchange on each prov
         `${SUB}/providers/Microsoft.Network/privateEndpoints/pe`,
         "2025-05-01",
         201,
-        { location: "eastus", properties: { subnet: "not an object" } },
+        // groupIds is an array in privateEndpoint.json (a Subnet declares no `type`, so a
+        // string subnet would pass: the official file is looser than the SDK's mapper was).
+        {
+          location: "eastus",
+          properties: {
+            subnet: { id: `${SUB}/providers/Microsoft.Network/virtualNetworks/v/subnets/s` },
+            manualPrivateLinkServiceConnections: [
+              { name: "c", properties: { privateLinkServiceId: WS, groupIds: "amlworkspace" } },
+            ],
+          },
+        },
         null,
       ),
     ],

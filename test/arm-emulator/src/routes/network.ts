@@ -48,7 +48,7 @@ function netJson(model: Model, r: ArmResource): JsonObject {
   return {
     id: r.id,
     name: r.name,
-    // PrivateDnsZoneGroup (privateEndpoint.json 2025-05-01, as @azure/arm-network 36 models it) has no `type`.
+    // PrivateDnsZoneGroup (privateEndpoint.json 2025-05-01) declares no `type`.
     ...(key(r.type) === key(`${NS}/privateEndpoints/privateDnsZoneGroups`) ? {} : { type: r.type }),
     ...(r.type.split("/").length === 2 ? { location: r.location } : {}),
     ...(r.tags !== undefined ? { tags: clone(r.tags) } : {}),
