@@ -36,6 +36,13 @@ export { PRIVATE_ENDPOINT_CONNECTION_API_VERSIONS } from "./rest/connections.js"
 export type * as AzureRest from "./rest/types.js";
 export { ML_API_VERSION } from "./rest/types.js";
 export { type ClassifyOptions, classify, type RetryClass, withRetry } from "./retry.js";
+export {
+  BlobStateBackend,
+  type BlobStateBackendOptions,
+  type BlobStateLocation,
+  DEFAULT_LEASE_SECONDS,
+  parseBlobStateUrl,
+} from "./state/blob.js";
 export { NETWORK_CONNECTION_APPROVER_ROLE } from "./steps.js";
 export { REDACTED, redactText, redactUrl, redactValue, type TraceRecord, type TraceSink } from "./trace.js";
 export { PFNET_VERSION } from "./version.js";

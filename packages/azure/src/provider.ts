@@ -207,6 +207,7 @@ export class AzureProvider implements Provider {
       emit: context.emit,
       ...(this.options.approvalConnections ? { approvalConnections: this.options.approvalConnections } : {}),
       fresh: context.fresh === true,
+      ...(context.journal ? { journal: context.journal } : {}),
     };
     try {
       if (step.action === "noop") return { outcome: "succeeded" };

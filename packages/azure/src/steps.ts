@@ -13,6 +13,7 @@ import type {
   PlanStep,
   PrivateEndpointApprovalIdentity,
   RoleAssignmentIdentity,
+  StepJournal,
   StepResult,
   WorkspaceIdentity,
   WorkspaceProperties,
@@ -79,6 +80,8 @@ export interface StepEnv {
    * the first attempt writes without reading first.
    */
   fresh?: boolean;
+  /** The step's journal when apply keeps one (write-ahead intent, handle, re-attach). */
+  journal?: StepJournal;
 }
 
 export const workspaceMemoryKey = (ws: Pick<WorkspaceRef, "subscriptionId" | "resourceGroup" | "name">) =>
@@ -453,13 +456,7 @@ export async function applyNetwork(env: StepEnv, step: PlanStep): Promise<StepRe
   }
   const alreadyActive = current.body.properties?.managedNetwork?.status?.status === "Active";
   report(alreadyActive ? "managed network Active; checking its rules" : "provisioning the managed network");
-  if (!alreadyActive) {
-    await retrying(env, step, () =>
-      env.clients.ml.provisionManagedNetwork(ref, { includeSpark: false }, env.signal, () =>
-        report("provisioning the managed network"),
-      ),
-    );
-  }
+  if (!alreadyActive) await provisionOrAttach(env, step, ref, current.body, report);
   // Wait until the network and every user-defined rule are Active (provisioning creates the
   // private endpoints and, with the first FQDN rule, the Azure Firewall).
   for (;;) {
@@ -502,6 +499,60 @@ export async function applyNetwork(env: StepEnv, step: PlanStep): Promise<StepRe
     );
     await budget.pause(env.waits.pollIntervalSeconds);
   }
+}
+
+const PROVISION = "provisionManagedNetwork";
+
+/**
+ * Start provisioning unless an operation is already under way:
+ * 1. the journal holds the handle of one an earlier apply started and never saw end: poll it
+ *    until it ends (`gone`, when Azure no longer knows it, falls through to 2);
+ * 2. Azure shows one: an outbound rule in status `Provisioning` (2025-12-01 `RuleStatus`; the
+ *    network's own status has only Inactive/Active) — the wait after this function waits for it;
+ * 3. otherwise journal the intent, POST, and journal the handle Azure returns.
+ * A crash between the intent and the handle leaves an intent only: the next apply finds the
+ * operation by 2 if Azure accepted the POST, and starts it by 3 if not.
+ */
+async function provisionOrAttach(
+  env: StepEnv,
+  step: PlanStep,
+  ref: WorkspaceRef,
+  workspace: Workspace,
+  report: (message: string) => void,
+): Promise<void> {
+  const unfinished = env.journal?.unfinished;
+  const onPoll = () => report("provisioning the managed network");
+  if (unfinished?.operation === PROVISION && unfinished.url) {
+    const url = unfinished.url;
+    env.emit({ type: "step.reattached", address: step.address, operation: PROVISION, via: "handle" });
+    report(`re-attached to the provisioning started at ${unfinished.startedAt ?? unfinished.announcedAt}`);
+    const outcome = await retrying(env, step, () => env.clients.ml.awaitOperation(url, env.signal, onPoll));
+    if (outcome === "done") return;
+  }
+  const embedded = workspace.properties?.managedNetwork?.outboundRules;
+  const rules =
+    embedded && typeof embedded === "object"
+      ? Object.values(embedded)
+      : (await retrying(env, step, () => env.clients.ml.listOutboundRules(ref, env.signal))).map(
+          (rule) => rule.properties,
+        );
+  if (rules.some((rule) => rule?.status === "Provisioning")) {
+    env.emit({ type: "step.reattached", address: step.address, operation: PROVISION, via: "status" });
+    report("provisioning already under way (outbound rules Provisioning); waiting for it");
+    return;
+  }
+  await env.journal?.intent(PROVISION);
+  await retrying(env, step, () =>
+    env.clients.ml.provisionManagedNetwork(
+      ref,
+      { includeSpark: false },
+      env.signal,
+      onPoll,
+      async (handle) => {
+        await env.journal?.started(PROVISION, handle);
+      },
+    ),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

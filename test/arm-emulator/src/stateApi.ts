@@ -242,6 +242,19 @@ export class EmulatorState {
     for (const a of this.model.roleAssignments.values()) a.effectiveAt = Math.min(a.effectiveAt, now);
   }
 
+  /**
+   * A poll URL Azure no longer knows (e.g. a handle kept from long ago): its polls answer 404
+   * OperationNotFound from now on, while the operation itself goes on and ends as it would.
+   * Takes the operation's poll URL (Location / Azure-AsyncOperation) or its id.
+   */
+  forgetOperation(urlOrId: string): void {
+    this.clock.tick();
+    const id = urlOrId.split("?")[0]!.split("/").pop()!;
+    const op = this.model.operations.get(key(id));
+    if (!op) throw new Error(`emulator state: no operation '${urlOrId}'`);
+    op.forgotten = true;
+  }
+
   /** Whole-state summary (used by the admin route). */
   snapshot(): JsonObject {
     this.clock.tick();

@@ -49,6 +49,11 @@ export class ArmRest {
     private readonly limiter: Limiter,
   ) {}
 
+  /** Wall milliseconds between polls when Azure sends no Retry-After. */
+  get defaultPollMs(): number {
+    return wallMs(LRO_POLL_SECONDS, this.waits);
+  }
+
   /** One request; statuses ≥ 400 throw AzureRequestError. */
   async send<T>(method: HttpMethod, pathOrUrl: string, options: RequestOptions): Promise<ArmResponse<T>> {
     const url = withApiVersion(pathOrUrl, options.apiVersion);
@@ -128,10 +133,15 @@ export class ArmRest {
   async lro<T>(
     method: Exclude<HttpMethod, "GET">,
     path: string,
-    options: RequestOptions & { resourceLocationConfig?: ResourceLocationConfig; onPoll?: () => void },
+    options: RequestOptions & {
+      resourceLocationConfig?: ResourceLocationConfig;
+      onPoll?: () => void;
+      /** Awaited once Azure accepted the operation (201/202 with a poll URL), before the first poll. */
+      onStarted?: (handle: OperationHandle) => Promise<void>;
+    },
   ): Promise<T | undefined> {
     // Between polls when Azure sends no Retry-After.
-    const defaultPollMs = wallMs(LRO_POLL_SECONDS, this.waits);
+    const defaultPollMs = this.defaultPollMs;
     let nextPollMs = defaultPollMs;
     const toOperationResponse = (
       response: ArmResponse<unknown>,
@@ -161,12 +171,17 @@ export class ArmRest {
       };
     };
     const operation: RunningOperation<unknown> = {
-      sendInitialRequest: async () =>
-        toOperationResponse(
-          await this.send(method, path, options),
-          withApiVersion(path, options.apiVersion),
-          method,
-        ),
+      sendInitialRequest: async () => {
+        const response = await this.send(method, path, options);
+        const url = pollUrlOf(response);
+        if (url && options.onStarted && (response.status === 201 || response.status === 202)) {
+          await options.onStarted({
+            url: withApiVersion(url, options.apiVersion),
+            startedAt: new Date().toISOString(),
+          });
+        }
+        return toOperationResponse(response, withApiVersion(path, options.apiVersion), method);
+      },
       sendPollRequest: async (pollPath) => {
         await sleep(nextPollMs, options.signal);
         options.onPoll?.();
@@ -187,6 +202,58 @@ export class ArmRest {
     const result = await poller.pollUntilDone({ abortSignal: options.signal });
     return result as T | undefined;
   }
+}
+
+/**
+ * Wait for an operation someone started earlier (a handle from the journal): poll its URL until
+ * it ends. `gone` when Azure no longer knows it (404: expired or never accepted), so the caller
+ * looks for another sign of it. A Failed operation throws as its poll answers (≥ 400) or, for
+ * `Azure-AsyncOperation` bodies, as an AzureRequestError with the body's error.
+ */
+export async function awaitOperation(
+  arm: ArmRest,
+  url: string,
+  options: { apiVersion: string; signal: AbortSignal; onPoll?: () => void; defaultPollMs: number },
+): Promise<"done" | "gone"> {
+  for (;;) {
+    let response: ArmResponse<{ status?: unknown; error?: { code?: string; message?: string } }>;
+    try {
+      response = await arm.send("GET", url, { apiVersion: options.apiVersion, signal: options.signal });
+    } catch (error) {
+      if (error instanceof AzureRequestError && error.status === 404) return "gone";
+      throw error;
+    }
+    const status = typeof response.body?.status === "string" ? response.body.status : undefined;
+    if (status && /^(failed|canceled|cancelled)$/i.test(status)) {
+      const code = response.body?.error?.code;
+      throw new AzureRequestError(
+        `The operation ${stripQuery(url)} ended ${status}${code ? ` (${code})` : ""}: ${response.body?.error?.message ?? "no detail"}`,
+        { status: response.status, armCode: code, method: "GET", url },
+      );
+    }
+    const running =
+      response.status === 202 ||
+      (status !== undefined && /^(inprogress|running|accepted|notstarted)$/i.test(status));
+    if (!running) return "done";
+    options.onPoll?.();
+    await sleep(parseRetryAfter((n) => response.headers[n]) ?? options.defaultPollMs, options.signal);
+  }
+}
+
+/** A long-running operation Azure accepted: where to poll it, and when it was accepted. */
+export interface OperationHandle {
+  url: string;
+  startedAt: string;
+}
+
+function pollUrlOf(response: ArmResponse<unknown>): string | undefined {
+  let location: string | undefined;
+  for (const [name, value] of Object.entries(response.headers)) {
+    const lower = name.toLowerCase();
+    if (lower === "azure-asyncoperation" || lower === "operation-location") return value;
+    if (lower === "location") location = value;
+  }
+  return location;
 }
 
 /** Append `api-version` unless the URL carries one (ARM poll URLs sometimes lack it). */

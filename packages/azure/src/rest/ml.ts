@@ -4,7 +4,7 @@
  * provisionManagedNetwork. Paths from workspaceRP.json (see ARCHITECTURE.md).
  */
 import type { WorkspaceRef } from "@pfnet/core";
-import type { ArmResponse, ArmRest } from "./arm.js";
+import { type ArmResponse, type ArmRest, awaitOperation, type OperationHandle } from "./arm.js";
 import {
   type ManagedNetworkProvisionOptions,
   type ManagedNetworkProvisionStatus,
@@ -134,6 +134,7 @@ export class MachineLearningRest {
     options: ManagedNetworkProvisionOptions,
     signal: AbortSignal,
     onPoll?: () => void,
+    onStarted?: (handle: OperationHandle) => Promise<void>,
   ): Promise<ManagedNetworkProvisionStatus | undefined> {
     return this.arm.lro<ManagedNetworkProvisionStatus>(
       "POST",
@@ -144,7 +145,18 @@ export class MachineLearningRest {
         signal,
         resourceLocationConfig: "location",
         ...(onPoll ? { onPoll } : {}),
+        ...(onStarted ? { onStarted } : {}),
       },
     );
+  }
+
+  /** Wait for an ML operation started earlier through its poll URL (see `awaitOperation`). */
+  awaitOperation(url: string, signal: AbortSignal, onPoll?: () => void): Promise<"done" | "gone"> {
+    return awaitOperation(this.arm, url, {
+      apiVersion: ML_API_VERSION,
+      signal,
+      defaultPollMs: this.arm.defaultPollMs,
+      ...(onPoll ? { onPoll } : {}),
+    });
   }
 }

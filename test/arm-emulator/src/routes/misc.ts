@@ -54,7 +54,8 @@ export function miscRoutes(): Route[] {
           const [sub, , , kind, id] = ctx.m as [string, string, string, string, string];
           ctx.model.checkScope(sub);
           const op = ctx.model.operations.get(key(id));
-          if (!op) throw new ArmError(404, "OperationNotFound", `The operation '${id}' was not found.`);
+          if (!op || op.forgotten)
+            throw new ArmError(404, "OperationNotFound", `The operation '${id}' was not found.`);
           return pollReply(ctx, op, kind.toLowerCase() === "operationstatuses" ? "status" : "location");
         },
       },

@@ -275,7 +275,8 @@ function ruleSettleMinutes(ctx: Ctx, ws: WorkspaceState, type: string | undefine
 function settleNewRule(ctx: Ctx, ws: WorkspaceState, rule: RuleState, from = ctx.clock.now()): void {
   const { model, clock } = ctx;
   if (ws.managedNetwork.status !== "Active") {
-    rule.status = "Inactive";
+    // Written while provisioning runs: that operation activates it (see startProvisioning).
+    rule.status = model.provisioningUnderWay(ws) ? "Provisioning" : "Inactive";
     return;
   }
   rule.status = "Provisioning";
