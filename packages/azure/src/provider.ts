@@ -208,6 +208,7 @@ export class AzureProvider implements Provider {
       ...(this.options.approvalConnections ? { approvalConnections: this.options.approvalConnections } : {}),
       fresh: context.fresh === true,
       ...(context.journal ? { journal: context.journal } : {}),
+      endpoint: this.endpoint,
     };
     try {
       if (step.action === "noop") return { outcome: "succeeded" };

@@ -82,6 +82,8 @@ export interface StepEnv {
   fresh?: boolean;
   /** The step's journal when apply keeps one (write-ahead intent, handle, re-attach). */
   journal?: StepJournal;
+  /** The ARM endpoint: a journaled operation URL elsewhere (another cloud, an old emulator) is not polled. */
+  endpoint?: string;
 }
 
 export const workspaceMemoryKey = (ws: Pick<WorkspaceRef, "subscriptionId" | "resourceGroup" | "name">) =>
@@ -503,6 +505,15 @@ export async function applyNetwork(env: StepEnv, step: PlanStep): Promise<StepRe
 
 const PROVISION = "provisionManagedNetwork";
 
+function sameOrigin(url: string, endpoint: string | undefined): boolean {
+  if (endpoint === undefined) return true;
+  try {
+    return new URL(url).origin === new URL(endpoint).origin;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Start provisioning unless an operation is already under way:
  * 1. the journal holds the handle of one an earlier apply started and never saw end: poll it
@@ -522,7 +533,7 @@ async function provisionOrAttach(
 ): Promise<void> {
   const unfinished = env.journal?.unfinished;
   const onPoll = () => report("provisioning the managed network");
-  if (unfinished?.operation === PROVISION && unfinished.url) {
+  if (unfinished?.operation === PROVISION && unfinished.url && sameOrigin(unfinished.url, env.endpoint)) {
     const url = unfinished.url;
     env.emit({ type: "step.reattached", address: step.address, operation: PROVISION, via: "handle" });
     report(`re-attached to the provisioning started at ${unfinished.startedAt ?? unfinished.announcedAt}`);

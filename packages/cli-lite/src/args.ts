@@ -91,6 +91,7 @@ export interface Flags {
   offline?: boolean;
   trace?: string;
   approveConnection?: string[];
+  state?: string;
 }
 
 export interface ParsedCommand {

@@ -35,7 +35,8 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<Run
       stderr: { write: (text: string) => (stderr += text) },
       ...(options.stdin === undefined ? {} : { stdin: Readable.from([options.stdin]) }),
       isTTY: options.isTTY ?? false,
-      env: options.env ?? {},
+      // A state directory of its own: no journal or lock in the repository, none shared by runs.
+      env: { PFNET_STATE: mkdtempSync(join(tmpdir(), "pfnet-state-")), ...options.env },
       cwd: options.cwd ?? REPO_ROOT,
       ...(options.signal ? { signal: options.signal } : {}),
     },

@@ -172,15 +172,17 @@ describe("apply --json", () => {
     expect(output.stderr).toBe("");
     const lines = streamOf(output);
     const types = lines.map((line) => line.type);
-    expect(types.slice(0, 6)).toEqual([
+    // Apply locks the workspace it writes (the --state directory) before it starts, and frees it at the end.
+    expect(types.slice(0, 7)).toEqual([
       "version",
       "plan.started",
       "plan.read",
       "plan.finished",
       "plan",
+      "lock.acquired",
       "apply.started",
     ]);
-    expect(types.at(-2)).toBe("apply.finished");
+    expect(types.slice(-3, -1)).toEqual(["lock.released", "apply.finished"]);
     expect(ofType(lines, "apply.started")[0]?.concurrency).toBe(2);
     const finished = ofType(lines, "step.finished");
     expect(finished.length).toBe(ofType(lines, "step.started").length);
@@ -288,9 +290,17 @@ describe("apply --json", () => {
     });
     expect(output.code).toBe(1);
     const lines = streamOf(output);
-    expect(lines.map((line) => line.type)).toEqual(["version", "plan", "error", "result"]);
-    expect(lines[2]!.error.code).toBe("PLAN_STALE");
-    expect(lines[2]!.error.details.changed).toContainEqual(
+    // The stale check runs under the workspace's lock, which is freed before the error.
+    expect(lines.map((line) => line.type)).toEqual([
+      "version",
+      "plan",
+      "lock.acquired",
+      "lock.released",
+      "error",
+      "result",
+    ]);
+    expect(lines[4]!.error.code).toBe("PLAN_STALE");
+    expect(lines[4]!.error.details.changed).toContainEqual(
       expect.objectContaining({ address: "workspace.pf-ws" }),
     );
     expect(drifting.calls.apply).toBe(0);

@@ -25,6 +25,7 @@ import {
   readInput,
 } from "./context.js";
 import { checkSavedPlan, looksLikeSavedPlan, parseSavedPlan } from "./saved-plan.js";
+import { ciWarning, stateBackendFor } from "./state.js";
 
 /** A saved plan, parsed and verified before anything else: a refused file needs no credentials. */
 async function loadSavedPlan(ctx: CommandContext, text: string): Promise<PlannedSpec> {
@@ -105,6 +106,9 @@ export async function runApply(ctx: CommandContext): Promise<number> {
           ? {}
           : { intervalMs: ctx.internals.progressIntervalMs }),
       });
+  const state = await stateBackendFor(ctx);
+  const warning = ciWarning(ctx, state);
+  if (warning) io.stderr.write(`${ctx.err.yellow(warning)}\n`);
   // Steps whose write Azure accepted (they report waiting on its long-running operation): if the
   // apply is interrupted, they go on in Azure.
   const accepted = new Set<string>();
@@ -132,6 +136,7 @@ export async function runApply(ctx: CommandContext): Promise<number> {
     result = await apply(thePlan, provider, {
       signal: ctx.signal,
       allowWeaken: flags.allowWeaken === true,
+      state,
       ...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),
       onEvent,
     });

@@ -116,6 +116,7 @@ ${TRACE_HELP}`,
       "allow-weaken": { type: "boolean" },
       trace: { type: "string" },
       "approve-connection": { type: "string", multiple: true, parse: connectionId },
+      state: { type: "string" },
     },
     exitCodesInHelp: true,
     help: `Usage: pfnet apply <spec | plan file> [options]
@@ -136,6 +137,8 @@ Options:
   --plan-key-file F   A saved plan must be signed with the key in file F (default: PFNET_PLAN_KEY)
   --trust-plan-file   Apply a saved plan that no spec or signature vouches for (${DOCS_URL}/security.md)
   --allow-weaken      Consent to steps marked ! that weaken isolation (also needed with --auto-approve)
+  --state DIR|URL     Journal and workspace locks: a directory (default .pfnet) or
+                      azblob://account/container/prefix (shared by CI runners; ${DOCS_URL}/ci.md)
 ${TRACE_HELP}`,
     load: async () => (await import("./apply.js")).runApply,
   },
@@ -212,6 +215,23 @@ Options:
   --json              JSON Lines on stdout (${DOCS_URL}/events.md): the topology and its notes,
                       then the result, instead of YAML`,
     load: async () => (await import("./import.js")).runImport,
+  },
+  "force-unlock": {
+    synopsis: "force-unlock <lock id>",
+    summary: "Break the workspace lock of an apply that is gone (the LOCKED error names the id)",
+    input: "a lock id",
+    options: { state: { type: "string" } },
+    help: `Usage: pfnet force-unlock <lock id> [options]
+
+Break the workspace lock with this id, whoever holds it. The LOCKED error of a refused apply
+names the id and the holder. Only for an apply that is gone and will not come back: a lock left
+by a dead process on the same machine, or a blob lease (once it expires), frees itself.
+Nothing in Azure is changed; the next apply resumes from the journal.
+
+Options:
+  --state DIR|URL     Where the locks live: a directory (default .pfnet) or
+                      azblob://account/container/prefix (${DOCS_URL}/ci.md)`,
+    load: async () => (await import("./force-unlock.js")).runForceUnlock,
   },
 } satisfies Record<string, CommandSpec>;
 

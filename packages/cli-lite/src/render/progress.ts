@@ -146,6 +146,23 @@ export class ProgressReporter {
         this.permanent(this.finishedLine(event.address, action, event));
         break;
       }
+      case "apply.resumed": {
+        const parts = [
+          event.finished.length > 0
+            ? `${event.finished.length} step${event.finished.length === 1 ? "" : "s"} it finished ${event.finished.length === 1 ? "is" : "are"} not redone`
+            : "",
+          event.unfinished.length > 0 ? `it left operations running for ${event.unfinished.join(", ")}` : "",
+        ].filter(Boolean);
+        this.permanent(
+          this.options.style.dim(`Resuming an interrupted apply (journal): ${parts.join("; ")}.`),
+        );
+        break;
+      }
+      case "step.reattached":
+        this.permanent(
+          `  ${event.address}: ${event.operation} is already under way; waiting for it instead of starting another (${event.via === "handle" ? "its operation URL from the journal" : "Azure shows it provisioning"})`,
+        );
+        break;
       case "apply.finished":
         this.stop();
         break;

@@ -260,7 +260,6 @@ export async function applyVerified(
       started,
       allowWeaken: options.allowWeaken === true,
     });
-    return result;
   } finally {
     outer.removeEventListener("abort", forward);
     if (session) {
@@ -268,6 +267,9 @@ export async function applyVerified(
       await session.close((address) => outcomes.get(address) === "succeeded");
     }
   }
+  // Last, after the locks are released: whoever reads the stream may start the next apply.
+  emit({ type: "apply.finished", outcomes: result.outcomes, durationMs: result.durationMs });
+  return result;
 }
 
 /** Steps an interrupted apply finished whose resources a fresh read still shows as it left them. */
@@ -508,6 +510,5 @@ async function applyWalk(
   const steps = plan.steps.map((step) => records.get(step.address)!);
   const outcomes = countOutcomes(steps);
   const durationMs = Math.round((performance.now() - started) * 1000) / 1000;
-  emit({ type: "apply.finished", outcomes, durationMs });
   return { steps, outcomes, errors, durationMs };
 }

@@ -30,6 +30,8 @@ import type {
 export const DEFAULT_STATE_DIRECTORY = ".pfnet";
 
 export interface LocalStateBackendOptions {
+  /** How messages name the directory (default: as given), e.g. the `--state` argument. */
+  label?: string;
   /** Host name recorded in and compared with lock files (default `os.hostname()`). */
   host?: string;
   /** Whether a process of this host is alive (default: `process.kill(pid, 0)`). */
@@ -56,12 +58,14 @@ export class LocalStateBackend implements StateBackend {
   readonly root: string;
   readonly location: string;
   readonly shared = false;
+  private readonly label: string;
   private readonly host: string;
   private readonly isAlive: (pid: number) => boolean;
 
   constructor(directory: string = DEFAULT_STATE_DIRECTORY, options: LocalStateBackendOptions = {}) {
     this.root = resolve(directory);
-    this.location = `${directory} (local directory)`;
+    this.label = options.label ?? directory;
+    this.location = `${this.label} (local directory)`;
     this.host = options.host ?? hostname();
     this.isAlive = options.isProcessAlive ?? processAlive;
   }
@@ -105,7 +109,7 @@ export class LocalStateBackend implements StateBackend {
 
   /** The `--state` argument a force-unlock command needs to find this backend. */
   private forceUnlockArgument(): string {
-    return this.location.replace(/ \(local directory\)$/, "");
+    return this.label;
   }
 
   /** Move a dead process's lock aside; put it back if what moved was a fresh lock taken meanwhile. */
