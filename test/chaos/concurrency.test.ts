@@ -16,8 +16,8 @@ import { expectRowState, providerFor, ROWS, rowSpec, startTestEmulator, writes }
 import { spawnPfnet } from "./processes.js";
 
 const ROW = ROWS[3]!;
-/** Provisioning 40 Azure minutes = 1.2 s: both processes plan well before the winner is done. */
-const TIME_SCALE = 30;
+/** Provisioning 40 Azure minutes = 2.4 s: both processes plan well before the winner is done. */
+const TIME_SCALE = 60;
 
 let azurite: Azurite;
 beforeAll(async () => {
@@ -122,7 +122,7 @@ describe("the workspace lock across processes", () => {
     } finally {
       await em.close();
     }
-  }, 60_000);
+  }, 240_000);
 
   it("blob lease: pfnet force-unlock <id> breaks a dead apply's lock at once", async () => {
     const { em, start, run } = await setup("blob");
