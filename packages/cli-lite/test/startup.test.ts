@@ -93,6 +93,21 @@ describe("start-up: each command loads only what it uses", () => {
       expect(run.packages.has("@azure/identity")).toBe(false);
     });
 
+    it("apply with a local --state directory: no @azure/storage-blob (only the blob backend loads it)", async () => {
+      const state = join(tempDir(), "state");
+      const run = await pfnetLoading([
+        "apply",
+        "examples/managed-private-private.yaml",
+        "--auto-approve",
+        "--state",
+        state,
+        ...target,
+      ]);
+      expect(run.code, run.output).toBe(0);
+      expect(run.packages.has("@pfnet/azure")).toBe(true);
+      expect(run.packages.has("@azure/storage-blob")).toBe(false);
+    });
+
     it("an own VNet: @azure/arm-network is loaded for its private endpoints and NSG rules", async () => {
       const run = await pfnetLoading(["plan", "examples/byo-private-public.yaml", ...target]);
       expect(run.code, run.output).toBe(0);

@@ -74,5 +74,10 @@ describe("state and locks on the command line", () => {
     const blob = await run(["force-unlock", "x", "--state", "azblob://Bad_Account/c"]);
     expect(blob.code).toBe(1);
     expect(blob.stderr).toContain("is not a usable state location");
+    const lease = await run(["force-unlock", "x", "--state", "azblob://pfnetstate/c"], {
+      env: { PFNET_STATE_LEASE_SECONDS: "half a minute" },
+    });
+    expect(lease.code).toBe(1);
+    expect(lease.stderr).toContain("PFNET_STATE_LEASE_SECONDS=half a minute: the lease length must be");
   });
 });

@@ -26,6 +26,12 @@ export async function stateBackendFor(ctx: CommandContext): Promise<StateBackend
       );
     }
     const lease = ctx.io.env.PFNET_STATE_LEASE_SECONDS;
+    if (lease && !/^\d+$/.test(lease.trim())) {
+      throw new CliError(
+        `PFNET_STATE_LEASE_SECONDS=${lease}: the lease length must be a whole number of seconds, 15-60.`,
+        "Unset it for the default (30 s).",
+      );
+    }
     const { BlobStateBackend } = await import("@pfnet/azure");
     const connectionString = ctx.io.env.AZURE_STORAGE_CONNECTION_STRING;
     return new BlobStateBackend({
