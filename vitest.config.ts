@@ -15,6 +15,8 @@ const alias = [
 export default defineConfig({
   resolve: { alias },
   test: {
+    // One ledger of the routes every emulator log of the run produced (test/route-ledger.setup.ts).
+    globalSetup: ["./test/route-ledger.setup.ts"],
     projects: [
       {
         resolve: { alias },

@@ -107,6 +107,15 @@ export class ReadSession {
     if (embedded && typeof embedded === "object") {
       return Object.entries(embedded).map(([name, properties]) => ({ name, properties }));
     }
+    return this.listedOutboundRules(ws);
+  }
+
+  /**
+   * The workspace's rules from the paged rule list itself (`ManagedNetworkSettingsRule_List`),
+   * never from the workspace GET's map: what verification after rule writes reads, since the
+   * rule routes, not the map, are where pfnet wrote them.
+   */
+  listedOutboundRules(ws: WorkspaceRef): Promise<OutboundRuleBasicResource[]> {
     return this.memo(this.rules, wsKey(ws), () => this.clients.ml.listOutboundRules(ws, this.signal));
   }
 

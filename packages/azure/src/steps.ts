@@ -397,8 +397,9 @@ async function verifyRules(
 ): Promise<void> {
   const expected = env.memory.expectedRules.get(workspaceMemoryKey(ref));
   if (!expected || expected.size === 0) return;
-  // The rules as the workspace GET returns them (their map), the paged list only as fallback.
-  const rules = await session.outboundRules(ref);
+  // Through the paged rule list, where the rules were written: the workspace GET's map is what
+  // reads use, but whether it mirrors every rule route at once is not documented.
+  const rules = await session.listedOutboundRules(ref);
   const byName = new Map(rules.filter(isUserDefined).map((r) => [(r.name ?? "").toLowerCase(), r]));
   const missing: string[] = [];
   const extra: string[] = [];

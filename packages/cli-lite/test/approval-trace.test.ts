@@ -5,8 +5,10 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Emulator, MICROSOFT_MANAGED_SUBSCRIPTION, startEmulator } from "@pfnet/arm-emulator";
+import { type Emulator, MICROSOFT_MANAGED_SUBSCRIPTION } from "@pfnet/arm-emulator";
 import { afterEach, describe, expect, it } from "vitest";
+// Closing it checks the whole request log against the official specs (test/azure-specs).
+import { startTestEmulator as startEmulator } from "../../../test/e2e/fixtures.js";
 import { EXIT } from "../src/errors.js";
 import { ARM, run, tempDir } from "./helpers.js";
 

@@ -2,9 +2,11 @@
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Emulator, startEmulator } from "@pfnet/arm-emulator";
+import type { Emulator } from "@pfnet/arm-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { planAndApply, providerFromArgs } from "../../../examples/typescript/plan-and-apply.js";
+// Closing it checks the whole request log against the official specs (test/azure-specs).
+import { startTestEmulator as startEmulator } from "../../../test/e2e/fixtures.js";
 import { renderReadmePlan } from "../scripts/docs.js";
 import { EXAMPLES, REPO_ROOT, run, tempDir } from "./helpers.js";
 

@@ -189,7 +189,7 @@ describe("errors about what exists in Azure", () => {
 
 describe("against the emulator", () => {
   it("a service id nothing has: file:line and /services/<name>/id, not a raw 404", async () => {
-    const { startEmulator } = await import("@pfnet/arm-emulator");
+    const { startTestEmulator: startEmulator } = await import("../../../test/e2e/fixtures.js");
     const emulator = await startEmulator({ timeScale: 5 });
     try {
       const spec = SPEC.replace("accounts/aoai-pf", "accounts/aoai-ghost").replace(

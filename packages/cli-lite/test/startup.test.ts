@@ -6,8 +6,10 @@ import { execFileSync, spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type Emulator, startEmulator } from "@pfnet/arm-emulator";
+import type { Emulator } from "@pfnet/arm-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// Closing it checks the whole request log against the official specs (test/azure-specs).
+import { startTestEmulator as startEmulator } from "../../../test/e2e/fixtures.js";
 import { REPO_ROOT, tempDir } from "./helpers.js";
 
 const BIN = join(REPO_ROOT, "packages/cli-lite/bin/pfnet.js");

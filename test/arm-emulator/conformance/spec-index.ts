@@ -15,11 +15,13 @@
  * `checkLog` returns the distinct routes (method, path template, api-version) of a request log
  * and every problem, including requests that match no spec at all.
  */
+
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Ajv, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
+import { recordRoutes } from "./route-ledger.js";
 
 export const SPECS_DIR = resolve(import.meta.dirname, "../../azure-specs");
 const SPEC_ROOT = join(SPECS_DIR, "specification");
@@ -490,6 +492,7 @@ export function specIndex(): SpecIndex {
 /** Throws an Error listing every request without a spec and every problem of a request log. */
 export function assertConformant(entries: readonly LogEntry[], what = "request log"): LogCheck {
   const check = specIndex().checkLog(entries);
+  recordRoutes(check, what);
   const findings = [...check.unmatched.map((u) => `no spec declares ${u}`), ...check.problems];
   if (findings.length > 0) {
     const shown = findings.slice(0, 25).join("\n  ");

@@ -12,6 +12,8 @@ export interface Settings {
   raceMode: RaceMode;
   /** Page size of outbound-rule lists (nextLink paging). */
   pageSize: number;
+  /** Whether workspace GETs carry `managedNetwork.outboundRules` (optional in the spec). */
+  workspaceRuleMap: "present" | "absent";
   /** "scaled": send Retry-After (whole seconds) when the scaled remaining time is ≥ 1 s; "omit": never. */
   lroRetryAfter: "scaled" | "omit";
   /** HTTP status a Location poll answers for a Failed operation. */

@@ -35,6 +35,11 @@ export interface EmulatorOptions {
   delays?: Partial<Delays>;
   /** Page size of outbound-rule lists. Default 10. */
   pageSize?: number;
+  /**
+   * Whether workspace GETs carry the rule map `managedNetwork.outboundRules`: "present" (default,
+   * as the official `Workspace/get.json` example) or "absent" (the spec marks it optional).
+   */
+  workspaceRuleMap?: "present" | "absent";
   /** Retry-After on long-running operations: "scaled" (default; whole seconds, only when ≥ 1 s) or "omit". */
   lroRetryAfter?: "scaled" | "omit";
   /** HTTP status a Location poll answers for a Failed operation. Default 400. */
@@ -115,6 +120,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const settings: Settings = {
     raceMode: options.raceMode ?? "lastWriterWins",
     pageSize: options.pageSize ?? 10,
+    workspaceRuleMap: options.workspaceRuleMap ?? "present",
     lroRetryAfter: options.lroRetryAfter ?? "scaled",
     failedLroStatus: options.failedLroStatus ?? 400,
     lroForms: options.lroForms ?? "seeded",

@@ -91,7 +91,12 @@ export function firewallPublicIpAddress(networkId: string): string {
   return `203.0.113.${octet}`;
 }
 
-export function workspaceJson(model: Model, ws: WorkspaceState, apiVersion = "2025-12-01"): JsonObject {
+export function workspaceJson(
+  model: Model,
+  ws: WorkspaceState,
+  apiVersion = "2025-12-01",
+  ruleMap: "present" | "absent" = "present",
+): JsonObject {
   const mn = ws.managedNetwork;
   const rules: JsonObject = {};
   for (const r of model.allRules(ws)) rules[r.name] = ruleBody(r);
@@ -122,7 +127,8 @@ export function workspaceJson(model: Model, ws: WorkspaceState, apiVersion = "20
     properties.managedNetwork = {
       isolationMode: mn.isolationMode,
       networkId: mn.networkId,
-      outboundRules: rules,
+      // Optional in ManagedNetworkSettings; the official get example carries it.
+      ...(ruleMap === "present" ? { outboundRules: rules } : {}),
       status: { status: mn.status, sparkReady: mn.sparkReady },
       ...(mn.firewallSku ? { firewallSku: mn.firewallSku } : {}),
       ...(mn.firewall ? { firewallPublicIpAddress: firewallPublicIpAddress(mn.networkId) } : {}),
@@ -433,7 +439,7 @@ function wsFromCtx(ctx: Ctx): WorkspaceState {
 
 function getWorkspace(ctx: Ctx): Reply {
   const ws = wsFromCtx(ctx);
-  return { status: 200, body: workspaceJson(ctx.model, ws, ctx.apiVersion) };
+  return { status: 200, body: workspaceJson(ctx.model, ws, ctx.apiVersion, ctx.settings.workspaceRuleMap) };
 }
 
 function workspaceLro(ctx: Ctx, ws: WorkspaceState, doneAt: number, onDone?: () => void): Reply {
@@ -442,7 +448,7 @@ function workspaceLro(ctx: Ctx, ws: WorkspaceState, doneAt: number, onDone?: () 
   const result = () => {
     const current = model.workspaces.get(key(ws.id));
     return current
-      ? { status: 200, body: workspaceJson(model, current, ctx.apiVersion) }
+      ? { status: 200, body: workspaceJson(model, current, ctx.apiVersion, ctx.settings.workspaceRuleMap) }
       : {
           status: 404,
           body: { error: { code: "ResourceNotFound", message: "The workspace no longer exists." } },
@@ -634,7 +640,7 @@ function listWorkspaces(ctx: Ctx, rg?: string): Reply {
   ctx.model.checkScope(sub, rg);
   const value = [...ctx.model.workspaces.values()]
     .filter((w) => rg === undefined || key(w.resourceGroup) === key(rg))
-    .map((w) => workspaceJson(ctx.model, w, ctx.apiVersion));
+    .map((w) => workspaceJson(ctx.model, w, ctx.apiVersion, ctx.settings.workspaceRuleMap));
   return { status: 200, body: { value } };
 }
 
