@@ -92,6 +92,10 @@ export interface Flags {
   trace?: string;
   approveConnection?: string[];
   state?: string;
+  /** `--target ADDRESS`, repeatable. */
+  target?: string[];
+  /** `plan --destroy`. */
+  destroy?: boolean;
 }
 
 export interface ParsedCommand {

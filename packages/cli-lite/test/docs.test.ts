@@ -172,7 +172,8 @@ describe("the plan format (docs/plan-format.md) matches the plan file schema (pa
   it("origin: every field, every mode", () => {
     const origin = PlanSchema.properties.origin;
     const rows = expectSchemaRows("## Origin", origin);
-    const modes = [origin.properties.mode.const];
+    const modes = literalsOf(origin.properties.mode);
+    expect(modes).toEqual(["apply", "destroy"]);
     expect(ticks(rowOf(rows, "mode")).filter((t) => /^[a-z]+$/.test(t))).toEqual(
       expect.arrayContaining(modes),
     );

@@ -231,3 +231,207 @@ describe("pfnet import", () => {
     });
   });
 });
+
+type Json = Record<string, unknown>;
+
+/** What pfnet creates for a spec, as the emulator holds it. */
+function pfnetCreated(em: Emulator, workspace: string) {
+  const ws = em.state.workspace(workspace) as { identity: Json; properties: Json & { managedNetwork: Json } };
+  const principal = String(ws.identity.principalId ?? "").toLowerCase();
+  const userRules = Object.entries(em.state.rules(workspace)).filter(([, r]) => r.category === "UserDefined");
+  const grants = em.state
+    .roleAssignments()
+    .filter((a) => String((a.properties as Json).principalId).toLowerCase() === principal);
+  const snapshot = em.state.snapshot() as { resources: Array<{ type?: string; name?: string }> };
+  const pes = snapshot.resources.filter(
+    (r) => r.type === "Microsoft.Network/privateEndpoints" && r.name?.startsWith(`pe-${workspace}-`),
+  );
+  const nsg = em.state.resource("nsg-pf") as { properties?: { securityRules?: Array<{ name?: string }> } };
+  const nsgRules = (nsg?.properties?.securityRules ?? []).filter((r) => r.name?.startsWith("pfnet-"));
+  return { ws, userRules, grants, pes, nsgRules };
+}
+
+/** The requests that changed something (anything but a read). */
+const writes = (em: Emulator) => em.requests.entries.filter((r) => r.method !== "GET").length;
+
+describe("pfnet destroy", () => {
+  it("removes what pfnet created for an applied example; the workspace and its isolation mode remain", async () => {
+    await withEmulator(async (em, target) => {
+      const spec = "examples/managed-private-private.yaml";
+      await applied(spec, target);
+      const before = pfnetCreated(em, "pf-ws");
+      expect(before.userRules.length).toBeGreaterThan(0);
+      expect(before.grants).toHaveLength(1);
+
+      // Approved-only outbound: removing the private-endpoint rules opens no public path, no consent.
+      const destroyed = await run(["destroy", spec, "--auto-approve", ...target], { env });
+      expect(destroyed.code, destroyed.stdout + destroyed.stderr).toBe(0);
+      expect(destroyed.stdout).toContain("Destroy plan: removes what pfnet created for the spec.");
+      expect(destroyed.stdout).toContain("- outbound rule pe-aoai on pf-ws");
+      expect(destroyed.stdout).not.toContain("weakens isolation");
+      expect(destroyed.stdout).toContain("pfnet destroy leaves these as they are:");
+      expect(destroyed.stdout).toContain("pfnet never deletes a workspace");
+
+      const after = pfnetCreated(em, "pf-ws");
+      expect(after.userRules).toEqual([]);
+      expect(after.grants).toEqual([]);
+      expect(after.ws.properties.publicNetworkAccess).toBe("Disabled");
+      expect(after.ws.properties.managedNetwork.isolationMode).toBe("AllowOnlyApprovedOutbound");
+      expect(em.state.workspaceNames()).toContain("pf-ws");
+      expect(Object.keys(em.state.rules("pf-ws")).length).toBeGreaterThan(0); // Azure's own rules stay
+
+      // Nothing left to remove.
+      const again = await run(["plan", spec, "--destroy", "--detailed-exitcode", ...target], { env });
+      expect(again.code, again.stdout).toBe(0);
+      expect(again.stdout).toContain("No changes. Nothing pfnet creates for this spec exists.");
+    });
+  });
+
+  it("internet outbound: removing the private-endpoint rules needs consent; refused without it, nothing written", async () => {
+    await withEmulator(async (em, target) => {
+      const spec = "examples/managed-private-public.yaml";
+      await applied(spec, target);
+      expect(pfnetCreated(em, "pf-ws").ws.properties.managedNetwork.isolationMode).toBe(
+        "AllowInternetOutbound",
+      );
+      const planned = await run(["plan", spec, "--destroy", ...target], { env });
+      expect(planned.code, planned.stderr).toBe(0);
+      expect(planned.stdout).toMatch(/! weakens isolation: \d+ steps? \(apply needs --allow-weaken\)/);
+      expect(planned.stdout).toContain(
+        "weakens: private-endpoint rule removed while internet outbound is allowed: traffic to the service takes its public endpoint",
+      );
+
+      const before = writes(em);
+      const refused = await run(["destroy", spec, "--auto-approve", ...target], { env });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain("[WEAKENING_NOT_ALLOWED]");
+      expect(writes(em)).toBe(before);
+      expect(pfnetCreated(em, "pf-ws").userRules.length).toBeGreaterThan(0);
+
+      // --json: the refusal is the stream's error line, before any apply event.
+      const json = await run(["destroy", spec, "--auto-approve", "--json", ...target], { env });
+      const lines = streamOf(json);
+      expect(lines[0]).toMatchObject({ type: "version", command: "destroy" });
+      expect(ofType(lines, "plan")[0]!.plan.origin.mode).toBe("destroy");
+      expect(lines.at(-2)!.error.code).toBe("WEAKENING_NOT_ALLOWED");
+      expect(ofType(lines, "apply.started")).toEqual([]);
+
+      const consented = await run(
+        ["destroy", spec, "--auto-approve", "--allow-weaken", "--json", ...target],
+        {
+          env,
+        },
+      );
+      expect(consented.code, consented.stderr).toBe(0);
+      const done = streamOf(consented);
+      expect(done.at(-1)).toMatchObject({ command: "destroy", status: "ok", outcomes: { failed: 0 } });
+      expect(ofType(done, "step.finished").length).toBeGreaterThan(0);
+      const after = pfnetCreated(em, "pf-ws");
+      expect(after.userRules).toEqual([]);
+      expect(after.grants).toEqual([]);
+      expect(after.ws.properties.managedNetwork.isolationMode).toBe("AllowInternetOutbound");
+    });
+  });
+
+  it("own VNet: a saved destroy plan re-derives, shows as planned, needs consent, and removes private endpoints, DNS zone groups and NSG rules", async () => {
+    await withEmulator(async (em, target) => {
+      const spec = join(REPO_ROOT, "examples/byo-private-public.yaml");
+      await applied(spec, target);
+      expect(pfnetCreated(em, "pf-byo").pes).toHaveLength(3);
+      const dir = tempDir();
+      const planned = await run(["plan", spec, "--destroy", "--out", "destroy.json", ...target], {
+        cwd: dir,
+        env,
+      });
+      expect(planned.code, planned.stderr).toBe(0);
+      const saved = JSON.parse(readFileSync(join(dir, "destroy.json"), "utf8")) as { origin: Json };
+      expect(saved.origin.mode).toBe("destroy");
+      const shown = await run(["show", "destroy.json"], { cwd: dir });
+      expect(shown.code, shown.stderr).toBe(0);
+      expect(planned.stdout.startsWith(shown.stdout.trimEnd())).toBe(true);
+      expect(shown.stdout).toContain("Destroy plan");
+      expect(shown.stdout).toContain("weakens: private endpoint removed");
+
+      const before = writes(em);
+      const refused = await run(["apply", "destroy.json", "--auto-approve", "--spec", spec, ...target], {
+        cwd: dir,
+        env,
+      });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain("[WEAKENING_NOT_ALLOWED]");
+      expect(writes(em)).toBe(before);
+
+      const appliedPlan = await run(
+        ["apply", "destroy.json", "--auto-approve", "--allow-weaken", "--spec", spec, ...target],
+        { cwd: dir, env },
+      );
+      expect(appliedPlan.code, appliedPlan.stdout + appliedPlan.stderr).toBe(0);
+      const after = pfnetCreated(em, "pf-byo");
+      expect(after.pes).toEqual([]);
+      expect(after.nsgRules).toEqual([]);
+      expect(after.grants).toEqual([]);
+      expect(em.state.workspaceNames()).toContain("pf-byo");
+    });
+  });
+
+  it("a spec never applied plans nothing and writes nothing", async () => {
+    await withEmulator(async (em, target) => {
+      const destroyed = await run(
+        ["destroy", "examples/managed-private-private.yaml", "--auto-approve", ...target],
+        {
+          env,
+        },
+      );
+      expect(destroyed.code, destroyed.stderr).toBe(0);
+      expect(destroyed.stdout).toContain("No changes. Nothing pfnet creates for this spec exists.");
+      expect(writes(em)).toBe(0);
+    });
+  });
+});
+
+describe("--target", () => {
+  it("plans only the target and what it depends on, warns, records the targets, and the saved plan applies", async () => {
+    await withEmulator(async (em, target) => {
+      const spec = join(REPO_ROOT, "examples/managed-private-private.yaml");
+      const dir = tempDir();
+      const planned = await run(
+        ["plan", spec, "--target", "workspace.pf-ws.rule.pe-aoai", "--out", "t.json", ...target],
+        { cwd: dir, env },
+      );
+      expect(planned.code, planned.stderr).toBe(0);
+      expect(planned.stdout).toContain("Warning: this plan is partial");
+      expect(planned.stdout).toContain("workspace.pf-ws.rule.pe-aoai");
+      expect(planned.stdout).not.toContain("workspace.pf-ws.rule.pe-search");
+      const saved = JSON.parse(readFileSync(join(dir, "t.json"), "utf8")) as {
+        origin: { mode: string; targets: string[] };
+        steps: Json[];
+      };
+      expect(saved.origin).toMatchObject({ mode: "apply", targets: ["workspace.pf-ws.rule.pe-aoai"] });
+      expect(saved.steps.map((s) => s.address)).toEqual(["workspace.pf-ws", "workspace.pf-ws.rule.pe-aoai"]);
+
+      const appliedPlan = await run(["apply", "t.json", "--auto-approve", "--spec", spec, ...target], {
+        cwd: dir,
+        env,
+      });
+      expect(appliedPlan.code, appliedPlan.stdout + appliedPlan.stderr).toBe(0);
+      const rules = Object.keys(em.state.rules("pf-ws"));
+      expect(rules).toContain("pe-aoai");
+      expect(rules).not.toContain("pe-search");
+
+      // A saved targeted plan keeps its targets: --target with it is a usage error.
+      const again = await run(["apply", "t.json", "--target", "workspace.pf-ws", ...target], {
+        cwd: dir,
+        env,
+      });
+      expect(again.code).toBe(1);
+      expect(again.stderr).toContain("--target applies to specs only");
+
+      const unknown = await run(["plan", spec, "--target", "workspace.pf-ws.rule.nope", ...target], {
+        cwd: dir,
+        env,
+      });
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toContain("No step of the plan has the address 'workspace.pf-ws.rule.nope'");
+    });
+  });
+});

@@ -127,6 +127,33 @@ describe("plan --format markdown", () => {
     expect(tightening.stdout).not.toContain("- `!`");
   });
 
+  it("a destroy plan says so, and a targeted plan says it is partial", async () => {
+    const dir = tempDir({ "s.yaml": managedSpec({ ingress: "private" }) });
+    const internals = inject(seededProvider());
+    expect((await run(["apply", "s.yaml", "--auto-approve"], { cwd: dir, internals })).code).toBe(0);
+    const destroy = await run(["plan", "s.yaml", "--destroy", "--format", "markdown"], {
+      cwd: dir,
+      internals,
+    });
+    expect(destroy.code, destroy.stderr).toBe(0);
+    expect(destroy.stdout).toMatch(
+      /^## pfnet destroy plan for `s\.yaml`\n\n> Removes what pfnet created for the spec\./,
+    );
+    expect(destroy.stdout).toContain("| `-` delete | 1 |");
+    const targeted = await run(
+      ["plan", DEMO, "--target", "workspace.pf-ws.rule.pe-aoai", "--format", "markdown"],
+      {
+        internals: inject(seededProvider()),
+      },
+    );
+    expect(targeted.stdout).toContain(
+      "> **Partial plan** (`--target`): it holds only `workspace.pf-ws.rule.pe-aoai` and what it depends on;",
+    );
+    const html = markdown.render(targeted.stdout);
+    expect(html).toContain("<code>workspace.pf-ws.rule.pe-aoai</code>");
+    expect(html).not.toContain("<code>workspace.pf-ws.rule.pe-search</code>");
+  });
+
   it("text from a spec or Azure cannot break the table or become HTML", () => {
     const step = {
       address: "workspace.pf-ws.rule.x",
@@ -141,8 +168,9 @@ describe("plan --format markdown", () => {
       guard: true,
     };
     const text = renderPlanMarkdown({
-      formatVersion: 1,
+      formatVersion: 2,
       specHash: "x",
+      origin: { mode: "apply", topology: {} },
       provider: "memory",
       steps: [step],
       diagnostics: [],

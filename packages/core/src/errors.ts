@@ -14,6 +14,7 @@ export type PfnetErrorCode =
   | "PLAN_SIGNATURE"
   | "PLAN_UNVERIFIED"
   | "WEAKENING_NOT_ALLOWED"
+  | "TARGET_NOT_FOUND"
   | "GRAPH_CYCLE"
   | "ABORTED"
   | "PROVIDER_ERROR"

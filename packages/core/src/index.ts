@@ -139,6 +139,7 @@ export {
 export {
   canonicalJson,
   checkProvenance,
+  DESTROYED_KINDS,
   ESTIMATES,
   hashJson,
   PLAN_ACTIONS,
@@ -161,6 +162,7 @@ export {
   type SerializePlanOptions,
   serializePlan,
   signPlan,
+  targetClosure,
   verifyPlan,
   verifyPlanSignature,
 } from "./plan/index.js";

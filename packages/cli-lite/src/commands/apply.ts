@@ -34,13 +34,29 @@ async function loadSavedPlan(ctx: CommandContext, text: string): Promise<Planned
   return { plan, provider: await providerFor(ctx), notes: [note] };
 }
 
+/** `pfnet destroy <spec>`: apply's flow with a destroy plan (context.ts plans it in destroy mode; the plan says what stays). */
+export async function runDestroy(ctx: CommandContext): Promise<number> {
+  return runApply(ctx);
+}
+
 export async function runApply(ctx: CommandContext): Promise<number> {
   const { flags, io } = ctx;
+  const destroying = ctx.command === "destroy";
   if (flags.json && !flags.autoApprove) {
     throw new CliUsageError("--json needs --auto-approve: there is no confirmation prompt in JSON mode");
   }
   const text = await readInput(ctx);
   const saved = looksLikeSavedPlan(text);
+  if (saved && destroying) {
+    throw new CliUsageError(
+      "pfnet destroy takes a spec; apply a saved destroy plan (`pfnet plan --destroy --out FILE`) with `pfnet apply FILE`",
+    );
+  }
+  if (saved && flags.target !== undefined) {
+    throw new CliUsageError(
+      "--target applies to specs only; make a targeted plan with `pfnet plan --target ... --out FILE`",
+    );
+  }
   if (saved && flags.subscription !== undefined && flags.spec === undefined) {
     throw new CliUsageError(
       "--subscription applies to specs only; a saved plan already names the subscription of every resource (with --spec, it says how the plan was made from that spec)",
@@ -77,7 +93,7 @@ export async function runApply(ctx: CommandContext): Promise<number> {
   if (!flags.autoApprove) {
     if (!io.stdin || !ctx.tty.stdin) {
       throw new CliError(
-        "pfnet apply needs a confirmation, but stdin is not a terminal. Nothing was changed.",
+        `pfnet ${ctx.command} needs a confirmation, but stdin is not a terminal. Nothing was changed.`,
         "Review the plan, then run again with --auto-approve (for CI: `pfnet plan --out plan.json`, review, `pfnet apply --auto-approve plan.json`).",
         "CONFIRMATION_REQUIRED",
       );
@@ -89,7 +105,7 @@ export async function runApply(ctx: CommandContext): Promise<number> {
       ctx.signal,
     );
     if (!approved) {
-      io.stdout.write("\nApply cancelled. Nothing was changed.\n");
+      io.stdout.write(`\n${destroying ? "Destroy" : "Apply"} cancelled. Nothing was changed.\n`);
       return EXIT.error;
     }
     io.stdout.write("\n");

@@ -158,10 +158,13 @@ export async function planSpecText(
 ): Promise<PlannedSpec> {
   const { spec, specSubscription } = loadValidSpec(text, ctx);
   const provider = await providerFor(ctx);
+  const destroy = ctx.command === "destroy" || ctx.flags.destroy === true;
   const thePlan = await plan(spec, provider, {
     signal: ctx.signal,
     specPath: specPathOf(ctx),
     ...(onEvent ? { onEvent } : {}),
+    ...(destroy ? { mode: "destroy" as const } : {}),
+    ...(ctx.flags.target ? { targets: ctx.flags.target } : {}),
   }).catch((error: unknown) => {
     throw locatedInSpec(error, spec);
   });

@@ -85,6 +85,8 @@ Options:
       "plan-key-file": { type: "string" },
       trace: { type: "string" },
       "approve-connection": { type: "string", multiple: true, parse: connectionId },
+      destroy: { type: "boolean" },
+      target: { type: "string", multiple: true },
     },
     help: `Usage: pfnet plan <spec> [options]
 
@@ -99,6 +101,8 @@ Options:
   --format FORMAT     text (default) or markdown: for a pull-request comment (${DOCS_URL}/ci.md)
   --detailed-exitcode Exit 0 when there are no changes, 2 when there are, 1 on error
   --plan-key-file F   Sign the saved plan with the key in file F (default: PFNET_PLAN_KEY, if set)
+  --destroy           Plan what \`pfnet destroy\` would remove (save it with --out, apply it later)
+  --target ADDRESS    Plan only this step and what it depends on (repeatable; the plan is partial)
 ${TRACE_HELP}`,
     load: async () => (await import("./plan.js")).runPlan,
   },
@@ -117,6 +121,7 @@ ${TRACE_HELP}`,
       trace: { type: "string" },
       "approve-connection": { type: "string", multiple: true, parse: connectionId },
       state: { type: "string" },
+      target: { type: "string", multiple: true },
     },
     exitCodesInHelp: true,
     help: `Usage: pfnet apply <spec | plan file> [options]
@@ -139,8 +144,47 @@ Options:
   --allow-weaken      Consent to steps marked ! that weaken isolation (also needed with --auto-approve)
   --state DIR|URL     Journal and workspace locks: a directory (default .pfnet) or
                       azblob://account/container/prefix (shared by CI runners; ${DOCS_URL}/ci.md)
+  --target ADDRESS    Apply only this step and what it depends on (repeatable; specs only: a saved
+                      plan holds its targets)
 ${TRACE_HELP}`,
     load: async () => (await import("./apply.js")).runApply,
+  },
+  destroy: {
+    synopsis: "destroy <spec>",
+    summary: "Remove what pfnet created for the spec (asks first); settings and workspaces stay",
+    input: "a spec file",
+    options: {
+      "auto-approve": { type: "boolean" },
+      concurrency: { type: "string", parse: wholeNumber("--concurrency", 1, 64) },
+      json: { type: "boolean" },
+      "allow-weaken": { type: "boolean" },
+      target: { type: "string", multiple: true },
+      trace: { type: "string" },
+      state: { type: "string" },
+    },
+    exitCodesInHelp: true,
+    help: `Usage: pfnet destroy <spec> [options]
+
+Plan the removal of what pfnet created for the spec — its user-defined outbound rules, the
+storage role assignment, own-VNet private endpoints, DNS zone groups and NSG rules — show it,
+ask, and apply it. Settings stay as they are (public access, isolation mode: pfnet keeps no
+record of earlier values, and isolation modes only tighten); workspaces and online endpoints are
+never deleted. Removing a private path while the service may still be reachable publicly
+(a private-endpoint rule under internet outbound, an own-VNet private endpoint or its DNS zone
+group) weakens isolation: such steps are marked ! and need --allow-weaken. To review first:
+\`pfnet plan --destroy --out FILE\`, then \`pfnet apply FILE\`.
+
+Options:
+  --auto-approve      Do not ask; needed when stdin is not a terminal (CI) and with --json
+  --concurrency N     Steps run at the same time, 1-64 (default 10)
+  --json              JSON Lines on stdout (${DOCS_URL}/events.md): planning and apply events,
+                      diagnostics, the plan, errors and the result with the exit code
+  --allow-weaken      Consent to steps marked ! that weaken isolation (also needed with --auto-approve)
+  --target ADDRESS    Remove only this step's resource and what it depends on (repeatable)
+  --state DIR|URL     Journal and workspace locks, as for apply (default .pfnet; ${DOCS_URL}/ci.md)
+  --trace FILE        Write a redacted JSON-lines record of every HTTP exchange with Azure
+                      (also PFNET_TRACE=FILE; ${DOCS_URL}/azure-assumptions.md)`,
+    load: async () => (await import("./apply.js")).runDestroy,
   },
   graph: {
     synopsis: "graph <spec>",

@@ -67,9 +67,25 @@ export function renderPlanMarkdown(plan: Plan, options: RenderMarkdownOptions = 
   const out: string[] = [];
   const changing = plan.steps.filter((step) => step.action !== "noop");
   const unchanged = plan.steps.length - changing.length;
-  out.push(`## pfnet plan${options.spec ? ` for ${code(options.spec)}` : ""}`);
+  const destroying = plan.origin.mode === "destroy";
+  out.push(
+    `## pfnet ${destroying ? "destroy plan" : "plan"}${options.spec ? ` for ${code(options.spec)}` : ""}`,
+  );
   out.push("");
   for (const note of options.notes ?? []) out.push(`> ${escapeHtml(note)}`, "");
+  const targets = plan.origin.targets ?? [];
+  if (targets.length > 0) {
+    out.push(
+      `> **Partial plan** (\`--target\`): it holds only ${targets.map(code).join(", ")} and what ${targets.length === 1 ? "it depends" : "they depend"} on; other changes the spec needs are not planned.`,
+      "",
+    );
+  }
+  if (destroying) {
+    out.push(
+      "> Removes what pfnet created for the spec. Settings (public access, isolation mode) stay as they are, and pfnet never deletes a workspace.",
+      "",
+    );
+  }
 
   if (changing.length === 0) {
     out.push(`**${NO_CHANGES}** pfnet compared ${plural(plan.steps.length, "resource")} with what is live.`);

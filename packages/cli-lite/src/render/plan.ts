@@ -5,6 +5,7 @@
 import type { LoadedSpec, Plan, PlanAction, PlanStep } from "@pfnet/core";
 import { atPointer, describeWaits, plural, showValue } from "../format.js";
 import type { Style } from "../style.js";
+import { renderDestroyLeaves } from "./destroy.js";
 import { renderDiagnostics } from "./diagnostics.js";
 
 /** ASCII-safe symbols; documented in docs/cli.md. */
@@ -220,7 +221,12 @@ export function renderPlan(plan: Plan, style: Style, options: RenderPlanOptions 
   const changing = plan.steps.filter((step) => step.action !== "noop");
   const unchanged = plan.steps.length - changing.length;
 
-  if (changing.length === 0) {
+  const destroying = plan.origin.mode === "destroy";
+  if (destroying) out.push(style.bold("Destroy plan: removes what pfnet created for the spec."));
+  if (changing.length === 0 && destroying) {
+    out.push(style.green(style.bold("No changes. Nothing pfnet creates for this spec exists.")));
+    out.push(`pfnet checked ${plural(plan.steps.length, "resource")} and found nothing to remove.`);
+  } else if (changing.length === 0) {
     out.push(style.green(style.bold(NO_CHANGES)));
     out.push(
       `pfnet compared ${plural(plan.steps.length, "resource")} with what is live and found nothing to do.`,
@@ -266,6 +272,25 @@ export function renderPlan(plan: Plan, style: Style, options: RenderPlanOptions 
     for (const resource of plan.unmanaged) {
       out.push(`  ${resource.address} ${style.dim(`(${KIND_LABEL[resource.kind] ?? resource.kind})`)}`);
     }
+  }
+
+  if (destroying) {
+    out.push("");
+    out.push(renderDestroyLeaves(plan.origin.topology, style));
+  }
+
+  if (plan.origin.targets && plan.origin.targets.length > 0) {
+    out.push("");
+    out.push(
+      style.yellow(
+        `Warning: this plan is partial. It holds only ${plan.origin.targets.join(", ")} and what ${plan.origin.targets.length === 1 ? "it depends" : "they depend"} on (--target);`,
+      ),
+    );
+    out.push(
+      style.yellow(
+        "  other changes the spec needs are not planned. Use --target for exceptions (repairing one resource), then run a full plan.",
+      ),
+    );
   }
 
   const { spec } = options;

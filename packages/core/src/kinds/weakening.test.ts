@@ -7,7 +7,7 @@ import { parsePlan, serializePlan } from "../plan/serialize.js";
 import type { Plan } from "../plan/types.js";
 import { verifyPlan } from "../plan/verify.js";
 import type { WorkspaceSpec } from "../spec/schema.js";
-import { type MemoryWorkspace, memoryWorkspace } from "../testing/index.js";
+import { type MemoryProvider, type MemoryWorkspace, memoryWorkspace } from "../testing/index.js";
 import { WEAKENINGS } from "./weakening.js";
 
 const existing = (overrides: Partial<MemoryWorkspace>, name = "pf-ws") =>
@@ -20,6 +20,8 @@ interface Fixture {
   workspace: MemoryWorkspace;
   spec: WorkspaceSpec;
   key?: string;
+  /** A destroy plan (the spec applied first), restricted to these targets. */
+  destroy?: { targets: string[]; prepare?: (provider: MemoryProvider) => void };
 }
 
 const approvedOnly = { publicNetworkAccess: "Disabled", isolationMode: "AllowOnlyApprovedOutbound" } as const;
@@ -83,6 +85,31 @@ const FIXTURES: Fixture[] = [
     }),
   },
   {
+    change: "privateEndpointRemoved",
+    gated: true,
+    address: "workspace.pf-byo.pe.aoai",
+    key: "pf-byo",
+    workspace: existing({ publicNetworkAccess: "Disabled", computes: ["aks-pf"] }, "pf-byo"),
+    spec: byoPrivate({ reach: { services: ["aoai"] } }),
+    destroy: {
+      targets: ["workspace.pf-byo.pe.aoai"],
+      // Its DNS zone group already gone, the endpoint is the one removal that weakens.
+      prepare: (provider) =>
+        provider.update((state) => {
+          for (const pe of state.privateEndpoints) delete pe.dnsZoneGroup;
+        }),
+    },
+  },
+  {
+    change: "privateDnsRecordsRemoved",
+    gated: true,
+    address: "workspace.pf-byo.pe.aoai.dns",
+    key: "pf-byo",
+    workspace: existing({ publicNetworkAccess: "Disabled", computes: ["aks-pf"] }, "pf-byo"),
+    spec: byoPrivate({ reach: { services: ["aoai"] } }),
+    destroy: { targets: ["workspace.pf-byo.pe.aoai.dns"] },
+  },
+  {
     change: "newOutboundDestination",
     gated: false,
     address: "workspace.pf-ws.rule.fqdn-wildcard-example-com",
@@ -122,7 +149,15 @@ describe("weakening: each kind's declared changes", () => {
       const key = fixture.key ?? "pf-ws";
       const spec = topology({ [key]: fixture.spec });
       const provider = seededProvider({ state: { workspaces: [structuredClone(fixture.workspace)] } });
-      const planned = await plan(spec, provider);
+      if (fixture.destroy) {
+        expect((await apply(await plan(spec, provider), provider, { allowWeaken: true })).errors).toEqual([]);
+        fixture.destroy.prepare?.(provider);
+      }
+      const planned = await plan(
+        spec,
+        provider,
+        fixture.destroy ? { mode: "destroy", targets: fixture.destroy.targets } : {},
+      );
       const step = planned.steps.find((s) => s.address === fixture.address)!;
       expect(step.weakens).toEqual([
         expect.objectContaining({ change: fixture.change, gated: fixture.gated }),

@@ -10,15 +10,19 @@ import type { ResourceKind } from "../model.js";
 import type { PlanStep, Weakening } from "../plan/schema.js";
 import { onlineEndpointWeakenings } from "./onlineEndpoint.js";
 import { outboundRuleWeakenings } from "./outboundRule.js";
+import { privateDnsZoneGroupWeakenings, privateEndpointWeakenings } from "./privateEndpoint.js";
 import { workspaceWeakenings } from "./workspace.js";
 
 export type { Weakening } from "../plan/schema.js";
 
-/** What a declaration sees: the step, what exists now (null: absent), the workspace's desired isolation. */
+/**
+ * What a declaration sees: the step, what exists now (null: absent), the workspace's isolation
+ * mode once the plan is applied (desired, or actual for a workspace the plan leaves as it is).
+ */
 export interface WeakeningInput {
   step: PlanStep;
   before: Record<string, unknown> | null;
-  /** The desired isolation mode of the step's workspace (from its workspace step), if any. */
+  /** The isolation mode of the step's workspace after the plan (from its workspace step), if any. */
   isolationMode: string | undefined;
 }
 
@@ -36,6 +40,8 @@ export const WEAKENINGS: Partial<Record<ResourceKind, readonly WeakeningDeclarat
   workspace: workspaceWeakenings,
   onlineEndpoint: onlineEndpointWeakenings,
   outboundRule: outboundRuleWeakenings,
+  privateEndpoint: privateEndpointWeakenings,
+  privateDnsZoneGroup: privateDnsZoneGroupWeakenings,
 };
 
 /**
@@ -49,7 +55,8 @@ export function weakeningsOf(
   const isolation = new Map<string, string>();
   for (const step of steps) {
     if (step.kind !== "workspace") continue;
-    const mode = step.after?.isolationMode;
+    // A workspace that destroy keeps wants nothing (`after: null`): its isolation is what exists.
+    const mode = (step.after ?? beforeOf(step))?.isolationMode;
     const key = workspaceKeyOf(step.identity, step.address);
     if (typeof mode === "string" && key !== undefined && step.address === address.workspace(key))
       isolation.set(key, mode);

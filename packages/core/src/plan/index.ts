@@ -1,4 +1,5 @@
 export { canonicalJson, hashJson, sha256 } from "./canonical.js";
+export { DESTROYED_KINDS, destroyNodes } from "./destroy.js";
 export { type Derivation, type DerivedStep, deriveSteps } from "./origin.js";
 export { ESTIMATES, type PlanOptions, plan } from "./plan.js";
 export { PlanSchema } from "./schema.js";
@@ -13,6 +14,7 @@ export {
   verifyPlanSignature,
 } from "./sign.js";
 export { isLoadedSpec, resolveSpec, validate } from "./spec-input.js";
+export { targetClosure } from "./targets.js";
 export {
   PLAN_ACTIONS,
   PLAN_FORMAT_VERSION,

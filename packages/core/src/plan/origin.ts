@@ -2,20 +2,25 @@
  * Plan modes: what each mode makes from a topology, so that apply can re-derive a saved plan's
  * steps (verify.ts) without reading anything.
  *
- * To add a mode (e.g. `destroy`, or `targets` that restrict a mode): add its literal and fields
- * to `PlanOriginSchema` (schema.ts), write a `derive…` function below and add it to
- * `DERIVE_BY_MODE`. A derivation returns every step the mode makes, with the fields that do not
- * depend on what exists in Azure (address, kind, identity, desired `after`, dependencies, lane)
- * and the actions the step may have; `accept` decides about the plan's other steps (today only
- * the deletes the diff adds for unlisted rules), returning why a step is not one the mode makes.
+ * To add a mode: add its literal and fields to `PlanOriginSchema` (schema.ts), write a
+ * `derive…` function below and add it to `DERIVE_BY_MODE`. A derivation returns every step the
+ * mode makes, with the fields that do not depend on what exists in Azure (address, kind,
+ * identity, desired `after`, dependencies, lane) and the actions the step may have; it decides
+ * about the plan's other steps (in `apply`, the deletes the diff adds for unlisted rules),
+ * returning why a step is not one the mode makes. `origin.targets` then restricts any mode's
+ * steps to the targets and what they depend on (`restrictToTargets`), as `plan()` does.
  */
+
+import { isPfnetError } from "../errors.js";
 import { workspaceDefaults, workspaceRef } from "../expand/expand.js";
 import { expand } from "../expand/index.js";
 import { address } from "../expand/names.js";
 import type { ResourceKind } from "../model.js";
 import type { Topology } from "../spec/schema.js";
 import { canonicalJson } from "./canonical.js";
+import { destroyNodes } from "./destroy.js";
 import type { Plan, PlanAction, PlanMode, PlanOrigin, PlanStep } from "./schema.js";
+import { targetClosure } from "./targets.js";
 
 /** A step as its mode makes it, before the diff (which decides the action from what exists). */
 export interface DerivedStep {
@@ -34,11 +39,8 @@ export interface Derivation {
   steps: DerivedStep[];
 }
 
-type Derive<M extends PlanMode> = (
-  origin: Extract<PlanOrigin, { mode: M }>,
-  topology: Topology,
-  plan: Plan,
-) => Derivation | { rejected: { address: string; why: string } };
+type Rejected = { rejected: { address: string; why: string } };
+type Derive = (origin: PlanOrigin, topology: Topology, plan: Plan) => Derivation | Rejected;
 
 /** What the diff can do to each kind of node (deletes come only as extra steps). */
 const ACTIONS_OF_KIND: Record<ResourceKind, readonly PlanAction[]> = {
@@ -74,7 +76,7 @@ function unlistedRuleDeleteProblem(topology: Topology, step: PlanStep): string |
 }
 
 /** `apply`: the expansion of the topology, plus deletes of unlisted rules where the spec asks. */
-const deriveApply: Derive<"apply"> = (_origin, topology, plan) => {
+const deriveApply: Derive = (_origin, topology, plan) => {
   const nodes = expand(topology);
   const steps: DerivedStep[] = nodes.map((node) => ({
     address: node.address,
@@ -118,27 +120,64 @@ const deriveApply: Derive<"apply"> = (_origin, topology, plan) => {
   return { steps };
 };
 
+/**
+ * `destroy`: the removals and kept workspaces of plan/destroy.ts. A removal is `delete` when it
+ * exists and `noop` when it is gone; a workspace is always `noop` with nothing desired. No other
+ * step: destroy never deletes unlisted rules.
+ */
+const deriveDestroy: Derive = (_origin, topology) => ({
+  steps: destroyNodes(expand(topology)).map(({ node, role, dependsOn }) => ({
+    address: node.address,
+    kind: node.kind,
+    identity: node.identity,
+    after: null,
+    dependsOn,
+    lane: node.lane,
+    actions: role === "keep" ? ["noop"] : ["delete", "noop"],
+  })),
+});
+
 /** The derivation of each plan mode. A new mode adds one entry (see the module comment). */
-const DERIVE_BY_MODE: { [M in PlanMode]: Derive<M> } = {
+const DERIVE_BY_MODE: Record<PlanMode, Derive> = {
   apply: deriveApply,
+  destroy: deriveDestroy,
 };
 
-/** Re-make the steps of a plan from its origin, dispatching on the recorded mode. */
-export function deriveSteps(
-  origin: PlanOrigin,
-  plan: Plan,
-): Derivation | { rejected: { address: string; why: string } } {
-  const derive = DERIVE_BY_MODE[origin.mode] as Derive<PlanMode> | undefined;
-  if (derive === undefined)
-    return { rejected: { address: "", why: `unknown plan mode ${String(origin.mode)}` } };
-  return derive(origin, origin.topology, plan);
+/** `targets` and what they depend on, among a mode's steps; a target no step has is rejected. */
+function restrictToTargets(derivation: Derivation, targets: readonly string[]): Derivation | Rejected {
+  let kept: Set<string>;
+  try {
+    kept = targetClosure(derivation.steps, targets);
+  } catch (error) {
+    if (!isPfnetError(error) || error.code !== "TARGET_NOT_FOUND") throw error;
+    const unknown = (error.details?.unknown as string[] | undefined)?.[0] ?? "";
+    return { rejected: { address: unknown, why: `the target ${unknown} is no step of the spec` } };
+  }
+  return { steps: derivation.steps.filter((step) => kept.has(step.address)) };
 }
 
-/** The origin `plan()` records: the mode, the topology as canonical JSON, the spec path. */
-export function applyOrigin(topology: Topology, specPath: string | undefined): PlanOrigin {
+/** Re-make the steps of a plan from its origin, dispatching on the recorded mode, then its targets. */
+export function deriveSteps(origin: PlanOrigin, plan: Plan): Derivation | Rejected {
+  const derive = DERIVE_BY_MODE[origin.mode] as Derive | undefined;
+  if (derive === undefined)
+    return { rejected: { address: "", why: `unknown plan mode ${String(origin.mode)}` } };
+  const derivation = derive(origin, origin.topology, plan);
+  if ("rejected" in derivation || origin.targets === undefined) return derivation;
+  return restrictToTargets(derivation, origin.targets);
+}
+
+/**
+ * The origin `plan()` records: the mode, the topology as canonical JSON, the spec path and the
+ * targets (when the plan is restricted to them).
+ */
+export function planOrigin(
+  topology: Topology,
+  options: { mode: PlanMode; specPath?: string | undefined; targets?: readonly string[] },
+): PlanOrigin {
   return {
-    mode: "apply",
+    mode: options.mode,
     topology: JSON.parse(canonicalJson(topology)) as Topology,
-    ...(specPath === undefined ? {} : { specPath }),
+    ...(options.specPath === undefined ? {} : { specPath: options.specPath }),
+    ...(options.targets === undefined ? {} : { targets: [...options.targets] }),
   };
 }

@@ -11,15 +11,24 @@ import { expand, workspaceDefaults } from "../expand/expand.js";
 import { workspaceKeyOf } from "../expand/names.js";
 import { Graph } from "../graph/graph.js";
 import { weakeningsOf } from "../kinds/weakening.js";
-import type { ActualResource, ResourceNode } from "../model.js";
+import type { ActualResource, DiscoveredResource, ResourceNode } from "../model.js";
 import type { Provider, ProviderContext, ReadResult } from "../provider.js";
 import { checkState, type StateView } from "../rules/index.js";
 import type { LoadedSpec } from "../spec/load.js";
 import type { Topology } from "../spec/schema.js";
 import { hashJson } from "./canonical.js";
-import { applyOrigin } from "./origin.js";
+import { destroySteps } from "./destroy.js";
+import { planOrigin } from "./origin.js";
 import { hasErrors, resolveSpec } from "./spec-input.js";
-import { PLAN_FORMAT_VERSION, type Plan, type PlanAction, type PlanStep, type PlanWait } from "./types.js";
+import { targetClosure } from "./targets.js";
+import {
+  PLAN_FORMAT_VERSION,
+  type Plan,
+  type PlanAction,
+  type PlanMode,
+  type PlanStep,
+  type PlanWait,
+} from "./types.js";
 
 export interface PlanOptions {
   signal?: AbortSignal;
@@ -32,6 +41,16 @@ export interface PlanOptions {
    * `file` of a `LoadedSpec` when it is a relative path, else none.
    */
   specPath?: string;
+  /**
+   * `apply` (default): make Azure match the spec. `destroy`: remove what pfnet created for the
+   * spec (plan/destroy.ts); settings and workspaces stay. Recorded in the plan.
+   */
+  mode?: PlanMode;
+  /**
+   * Plan only these step addresses and what they depend on (Terraform's `-target`); the plan is
+   * partial. Recorded in the plan. Unknown addresses throw `TARGET_NOT_FOUND`.
+   */
+  targets?: readonly string[];
 }
 
 /** Azure-time estimates (seconds) used in plans. */
@@ -69,6 +88,8 @@ function estimateStep(step: PlanStep, actual: ActualResource | undefined): Estim
   switch (step.action) {
     case "noop":
       return {};
+    case "delete":
+      return step.kind === "outboundRule" ? range(10, 120) : range(5, 120);
     case "provision": {
       const waits: PlanWait[] = [
         {
@@ -236,9 +257,11 @@ function recordedSpecPath(file: string | undefined): string | undefined {
 }
 
 /**
- * Make a plan: what apply would do to reach the spec. Throws `SPEC_INVALID` on spec errors,
- * `PLAN_FORBIDDEN` when actual state makes the spec impossible (e.g. loosening isolation),
- * `GRAPH_CYCLE` on a dependency cycle, `ABORTED` when the signal fires. Reads only.
+ * Make a plan: what apply would do to reach the spec (or, in `destroy` mode, to remove what
+ * pfnet creates for it), restricted to `targets` and their dependencies when given. Throws
+ * `SPEC_INVALID` on spec errors, `PLAN_FORBIDDEN` when actual state makes the spec impossible
+ * (e.g. loosening isolation), `GRAPH_CYCLE` on a dependency cycle, `TARGET_NOT_FOUND` for a
+ * target no step has, `ABORTED` when the signal fires. Reads only.
  */
 export async function plan(
   spec: Topology | LoadedSpec,
@@ -269,6 +292,68 @@ export async function plan(
   throwIfAborted(signal);
   emit({ type: "plan.read", resources: Object.keys(read.resources).length + read.discovered.length });
 
+  const mode: PlanMode = options.mode ?? "apply";
+  const { steps, unmanaged, stateDiagnostics } =
+    mode === "destroy"
+      ? destroyPlanSteps(nodes, read)
+      : applyPlanSteps(topology, nodes, nodeOrder, read, resolved.diagnostics);
+  for (const step of steps) {
+    if (step.action !== "noop") Object.assign(step, estimateStep(step, read.resources[step.address]));
+  }
+
+  // --target: the targets and what they depend on; the rest is not planned.
+  const kept = options.targets ? targetClosure(steps, options.targets) : undefined;
+  const planSteps = kept ? steps.filter((step) => kept.has(step.address)) : steps;
+  // Judged on the steps the plan holds, as apply re-judges them (a target's workspace comes with it).
+  const byAddress = new Map(planSteps.map((step) => [step.address, step]));
+  for (const [stepAddress, weakens] of weakeningsOf(planSteps)) byAddress.get(stepAddress)!.weakens = weakens;
+
+  const fingerprints: Record<string, string> = {};
+  for (const node of nodes) {
+    const actual = read.resources[node.address];
+    if (actual && byAddress.has(node.address)) fingerprints[node.address] = actual.fingerprint;
+  }
+  for (const found of read.discovered) {
+    if (!kept || byAddress.has(found.address)) fingerprints[found.address] = found.fingerprint;
+  }
+
+  const summary = emptySummary();
+  for (const step of planSteps) summary[step.action]++;
+
+  const origin = planOrigin(topology, {
+    mode,
+    specPath: recordedSpecPath(options.specPath ?? resolved.file),
+    ...(options.targets ? { targets: options.targets } : {}),
+  });
+  const planned: Plan = {
+    formatVersion: PLAN_FORMAT_VERSION,
+    specHash: hashJson(origin.topology),
+    provider: provider.name,
+    origin,
+    steps: planSteps,
+    diagnostics: [...resolved.diagnostics, ...stateDiagnostics],
+    fingerprints,
+    unmanaged,
+    summary,
+  };
+  emit({ type: "plan.finished", steps: planSteps.length, changes: planSteps.length - summary.noop });
+  return planned;
+}
+
+interface ModeSteps {
+  steps: PlanStep[];
+  unmanaged: DiscoveredResource[];
+  stateDiagnostics: Diagnostic[];
+}
+
+/** `apply` mode: state rules, then the diff, in dependency order with guards. */
+function applyPlanSteps(
+  topology: Topology,
+  nodes: ResourceNode[],
+  nodeOrder: string[],
+  read: ReadResult,
+  specDiagnostics: Diagnostic[],
+): ModeSteps {
   const stateDiagnostics: Diagnostic[] = checkState(topology, stateView(nodes, read));
   if (hasErrors(stateDiagnostics)) {
     const errors = stateDiagnostics.filter((d) => d.severity === "error");
@@ -276,7 +361,7 @@ export async function plan(
       "PLAN_FORBIDDEN",
       `The spec cannot be applied to what exists: ${errors.map((d) => `${d.path || "/"}: ${d.message}`).join(" ")}`,
       {
-        details: { diagnostics: [...resolved.diagnostics, ...stateDiagnostics] },
+        details: { diagnostics: [...specDiagnostics, ...stateDiagnostics] },
         hint:
           errors[0]?.hint ??
           "Change the spec or the existing resources as the diagnostics say; nothing was changed.",
@@ -295,34 +380,18 @@ export async function plan(
   const order = sameGraph ? nodeOrder : Graph.orderOf(result.steps);
   const byAddress = new Map(result.steps.map((step) => [step.address, step]));
   const steps = order.map((addr) => byAddress.get(addr)!);
-  for (const step of steps) {
-    if (step.action !== "noop") Object.assign(step, estimateStep(step, read.resources[step.address]));
-  }
-  for (const [stepAddress, weakens] of weakeningsOf(steps)) byAddress.get(stepAddress)!.weakens = weakens;
   assignGuards(steps, () => Graph.fromDependencies(sameGraph ? nodes : result.steps));
+  return { steps, unmanaged: result.unmanaged, stateDiagnostics };
+}
 
-  const fingerprints: Record<string, string> = {};
-  for (const node of nodes) {
-    const actual = read.resources[node.address];
-    if (actual) fingerprints[node.address] = actual.fingerprint;
-  }
-  for (const found of read.discovered) fingerprints[found.address] = found.fingerprint;
-
-  const summary = emptySummary();
-  for (const step of steps) summary[step.action]++;
-
-  const origin = applyOrigin(topology, recordedSpecPath(options.specPath ?? resolved.file));
-  const planned: Plan = {
-    formatVersion: PLAN_FORMAT_VERSION,
-    specHash: hashJson(origin.topology),
-    provider: provider.name,
-    origin,
-    steps,
-    diagnostics: [...resolved.diagnostics, ...stateDiagnostics],
-    fingerprints,
-    unmanaged: result.unmanaged,
-    summary,
-  };
-  emit({ type: "plan.finished", steps: steps.length, changes: steps.length - summary.noop });
-  return planned;
+/**
+ * `destroy` mode: no state rules (nothing is changed toward the spec; a missing workspace simply
+ * has nothing to remove), the removals of plan/destroy.ts in their order, unlisted rules left alone.
+ */
+function destroyPlanSteps(nodes: ResourceNode[], read: ReadResult): ModeSteps {
+  const unordered = destroySteps(nodes, read);
+  const byAddress = new Map(unordered.map((step) => [step.address, step]));
+  const steps = Graph.orderOf(unordered).map((addr) => byAddress.get(addr)!);
+  const unmanaged = read.discovered.filter((found) => !isServiceOwnedRule(found));
+  return { steps, unmanaged, stateDiagnostics: [] };
 }

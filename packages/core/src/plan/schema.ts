@@ -114,17 +114,27 @@ export const PlanStepSchema = Type.Object(
 const TopologySchema = Type.Unsafe<Topology>(Type.Object({}, { additionalProperties: true }));
 
 /**
- * How a plan was made. `mode` says which derivation re-makes its steps (`origin.ts`); later
- * modes add their own members (e.g. `targets`) as optional fields of this object.
+ * How a plan was made. `mode` says which derivation re-makes its steps (`origin.ts`); `targets`
+ * restricts any mode to those steps and what they depend on. New modes and restrictions add
+ * their literal or optional field here (see docs/plan-format.md "Extending the format").
  */
 export const PlanOriginSchema = Type.Object(
   {
-    /** `apply`: make the resources match the topology (deletes only unlisted rules on request). */
-    mode: Type.Literal("apply"),
+    /**
+     * `apply`: make the resources match the topology (deletes only unlisted rules on request).
+     * `destroy`: remove what pfnet creates for the topology (rules, storage role, own-VNet
+     * private endpoints, DNS zone groups, NSG rules); workspaces and settings stay.
+     */
+    mode: literals(["apply", "destroy"] as const),
     /** The validated topology the plan was made from, as canonical JSON (sorted keys). */
     topology: TopologySchema,
     /** The spec file, relative to the working directory of `pfnet plan` (`/` separators). */
     specPath: Type.Optional(Type.String({ minLength: 1 })),
+    /**
+     * `--target`: the step addresses the plan was restricted to; it holds them and every step
+     * they depend on, nothing else (a partial plan). Absent: the whole mode.
+     */
+    targets: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
   },
   closed,
 );

@@ -1047,6 +1047,20 @@ export class MemoryProvider implements Provider {
       case "roleAssignment": {
         const ws = this.#requireWorkspace(refOf(identity), step.address);
         const scope = String(identity.scope ?? ws.storageAccount);
+        if (step.action === "delete") {
+          const role = guidOf(
+            String(step.before?.roleDefinitionId ?? STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR),
+          );
+          this.#state.roleAssignments = this.#state.roleAssignments.filter(
+            (a) =>
+              !(
+                lower(a.scope) === lower(scope) &&
+                a.principalId === ws.principalId &&
+                guidOf(a.roleDefinitionId) === role
+              ),
+          );
+          return ok;
+        }
         const roleDefinitionId = String(after.roleDefinitionId);
         this.#state.roleAssignments = this.#state.roleAssignments.filter(
           (a) =>
@@ -1101,6 +1115,13 @@ export class MemoryProvider implements Provider {
         const id = identity as unknown as MemoryPrivateEndpoint;
         const index = this.#privateEndpointIndex(id);
         const peId = lower(privateEndpointArmId(id));
+        if (step.action === "delete") {
+          // The connection on the target goes with the endpoint.
+          if (index >= 0) this.#state.privateEndpoints.splice(index, 1);
+          this.#state.connections = this.#state.connections.filter((c) => c.source !== peId);
+          this.#dropIndexes();
+          return ok;
+        }
         const previous = index >= 0 ? this.#state.privateEndpoints[index] : undefined;
         if (previous && lower(previous.targetId) !== lower(String(after.targetId))) {
           this.#state.connections = this.#state.connections.filter((c) => c.source !== peId);
@@ -1126,6 +1147,10 @@ export class MemoryProvider implements Provider {
           this.#state.privateEndpoints[
             this.#privateEndpointIndex(identity.privateEndpoint as MemoryPrivateEndpoint)
           ];
+        if (step.action === "delete") {
+          if (pe) delete pe.dnsZoneGroup;
+          return ok;
+        }
         if (!pe) throw fail(step.address, "the private endpoint does not exist.", { status: 404 });
         pe.dnsZoneGroup = { privateDnsZoneIds: [...(after.privateDnsZoneIds as string[])].sort() };
         return ok;
@@ -1136,6 +1161,7 @@ export class MemoryProvider implements Provider {
         this.#state.nsgRules = this.#state.nsgRules.filter(
           (rule) => !(lower(rule.nsgId) === lower(nsgId) && rule.name === name),
         );
+        if (step.action === "delete") return ok;
         this.#state.nsgRules.push({
           ...(structuredClone(after) as unknown as NsgRuleProperties),
           nsgId,
