@@ -133,6 +133,45 @@ describe("conformance with the official specs", () => {
     });
     await rest(emu, "GET", `${wsPath(emu, "pf-deploy")}/privateEndpointConnections/missing`);
     await rest(emu, "DELETE", connection);
+    // Key Vault and Container Registry targets (pfnet lists and approves their connections when a
+    // spec's private endpoint reaches one): a manual endpoint to each, then list, get, approve,
+    // a missing connection, delete — at the api-versions pfnet uses (rest/connections.ts).
+    for (const [target, group, apiVersion] of [
+      ["Microsoft.KeyVault/vaults/kv-pf-deploy", "vault", "2023-07-01"],
+      ["Microsoft.ContainerRegistry/registries/crpfws", "registry", "2023-07-01"],
+    ] as const) {
+      const targetPath = targetId(emu, target);
+      await restLro(
+        emu,
+        "PUT",
+        targetId(emu, `Microsoft.Network/privateEndpoints/pe-${group}`),
+        {
+          location: "eastus",
+          properties: {
+            subnet: { id: targetId(emu, "Microsoft.Network/virtualNetworks/vnet-pf/subnets/snet-pe") },
+            manualPrivateLinkServiceConnections: [
+              { name: group, properties: { privateLinkServiceId: targetPath, groupIds: [group] } },
+            ],
+          },
+        },
+        "2025-05-01",
+      );
+      const list = (await rest(emu, "GET", `${targetPath}/privateEndpointConnections`, undefined, apiVersion))
+        .body as { value: { id: string }[] };
+      const id = list.value[0]!.id;
+      await rest(emu, "GET", id, undefined, apiVersion);
+      await restLro(
+        emu,
+        "PUT",
+        id,
+        {
+          properties: { privateLinkServiceConnectionState: { status: "Approved", description: "by pfnet" } },
+        },
+        apiVersion,
+      );
+      await rest(emu, "GET", `${targetPath}/privateEndpointConnections/missing`, undefined, apiVersion);
+      await rest(emu, "DELETE", id, undefined, apiVersion);
+    }
     const scope = targetId(emu, "Microsoft.Storage/storageAccounts/stpfdeploy");
     const ra = (name: string) => `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`;
     const raBody = (type?: string) => ({
@@ -215,6 +254,14 @@ describe("conformance with the official specs", () => {
       "DELETE Microsoft.Authorization/roleAssignments/{roleAssignmentName}",
       "GET Microsoft.Authorization/roleAssignments",
       "PUT Microsoft.Network/privateEndpoints/{privateEndpointName}",
+      "GET Microsoft.KeyVault/vaults/{vaultName}/privateEndpointConnections",
+      "GET Microsoft.KeyVault/vaults/{vaultName}/privateEndpointConnections/{privateEndpointConnectionName}",
+      "PUT Microsoft.KeyVault/vaults/{vaultName}/privateEndpointConnections/{privateEndpointConnectionName}",
+      "DELETE Microsoft.KeyVault/vaults/{vaultName}/privateEndpointConnections/{privateEndpointConnectionName}",
+      "GET Microsoft.ContainerRegistry/registries/{registryName}/privateEndpointConnections",
+      "GET Microsoft.ContainerRegistry/registries/{registryName}/privateEndpointConnections/{privateEndpointConnectionName}",
+      "PUT Microsoft.ContainerRegistry/registries/{registryName}/privateEndpointConnections/{privateEndpointConnectionName}",
+      "DELETE Microsoft.ContainerRegistry/registries/{registryName}/privateEndpointConnections/{privateEndpointConnectionName}",
     ]) {
       expect(driven, route).toContain(route);
     }
@@ -344,6 +391,54 @@ describe("the checker is not vacuous: a deliberately wrong exchange on each prov
         "2023-11-01",
         202,
         { properties: { privateLinkServiceConnectionState: { status: "Approved" } } },
+        null,
+      ),
+    ],
+    [
+      "KeyVault 2023-07-01 (status enum)",
+      entry(
+        "PUT",
+        `${SUB}/providers/Microsoft.KeyVault/vaults/kv/privateEndpointConnections/c`,
+        "2023-07-01",
+        200,
+        { properties: { privateLinkServiceConnectionState: { status: "Timeout" } } },
+        null,
+      ),
+    ],
+    [
+      "KeyVault 2023-07-01 (undeclared groupIds)",
+      entry(
+        "GET",
+        `${SUB}/providers/Microsoft.KeyVault/vaults/kv/privateEndpointConnections`,
+        "2023-07-01",
+        200,
+        null,
+        {
+          value: [{ properties: { groupIds: ["vault"] } }],
+        },
+      ),
+    ],
+    [
+      "ContainerRegistry 2023-07-01 (status)",
+      entry(
+        "PUT",
+        `${SUB}/providers/Microsoft.ContainerRegistry/registries/cr/privateEndpointConnections/c`,
+        "2023-07-01",
+        202,
+        { properties: { privateLinkServiceConnectionState: { status: "Approved" } } },
+        null,
+      ),
+    ],
+    [
+      "ContainerRegistry 2023-07-01 (actionsRequired enum)",
+      entry(
+        "PUT",
+        `${SUB}/providers/Microsoft.ContainerRegistry/registries/cr/privateEndpointConnections/c`,
+        "2023-07-01",
+        200,
+        {
+          properties: { privateLinkServiceConnectionState: { status: "Approved", actionsRequired: "Maybe" } },
+        },
         null,
       ),
     ],

@@ -70,6 +70,71 @@ describe("network resources", () => {
     expect((missingParent.body as { error: { code: string } }).error.code).toBe("ParentResourceNotFound");
   });
 
+  test("Key Vault and Container Registry connections as keyvault.json / containerregistry.json 2023-07-01 give them: no groupIds; KV PUT 200 and a missing connection 204; ACR PUT 200 or 201 + Azure-AsyncOperation by seed", async () => {
+    const forms = new Set<number>();
+    for (const randomSeed of [1, 2, 3, 4, 5, 6]) {
+      emu = await startEmulator({ timeScale: 2, randomSeed });
+      for (const [target, group] of [
+        ["Microsoft.KeyVault/vaults/kv-pf-deploy", "vault"],
+        ["Microsoft.ContainerRegistry/registries/crpfws", "registry"],
+      ] as const) {
+        await restLro(
+          emu,
+          "PUT",
+          targetId(emu, `Microsoft.Network/privateEndpoints/pe-${group}`),
+          {
+            location: "eastus",
+            properties: {
+              subnet: { id: targetId(emu, "Microsoft.Network/virtualNetworks/vnet-pf/subnets/snet-pe") },
+              manualPrivateLinkServiceConnections: [
+                {
+                  name: group,
+                  properties: { privateLinkServiceId: targetId(emu, target), groupIds: [group] },
+                },
+              ],
+            },
+          },
+          NET,
+        );
+        const list = (
+          await rest(
+            emu,
+            "GET",
+            `${targetId(emu, target)}/privateEndpointConnections`,
+            undefined,
+            "2023-07-01",
+          )
+        ).body as { value: { id: string; properties: Record<string, unknown> }[] };
+        expect(list.value).toHaveLength(1);
+        expect(list.value[0]!.properties).not.toHaveProperty("groupIds");
+        const put = await rest(
+          emu,
+          "PUT",
+          list.value[0]!.id,
+          { properties: { privateLinkServiceConnectionState: { status: "Approved" } } },
+          "2023-07-01",
+        );
+        if (group === "vault") {
+          expect(put.status).toBe(200);
+          const missing = await rest(
+            emu,
+            "GET",
+            `${targetId(emu, target)}/privateEndpointConnections/none`,
+            undefined,
+            "2023-07-01",
+          );
+          expect(missing.status).toBe(204);
+        } else {
+          expect([200, 201]).toContain(put.status);
+          if (put.status === 201) expect(put.headers["azure-asyncoperation"]).toBeDefined();
+          forms.add(put.status);
+        }
+      }
+      await emu.close();
+    }
+    expect([...forms].sort()).toEqual([200, 201]);
+  });
+
   test("a manual private endpoint connection stays Pending until the target approves it", async () => {
     emu = await startEmulator({ timeScale: 2 });
     const pe = (await restLro(

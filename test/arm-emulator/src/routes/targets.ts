@@ -24,13 +24,17 @@ import {
 /**
  * How a connection names its group(s): `groupIds` (cognitiveservices.json, common-types v2
  * privatelinks), one `groupId` (search.json 2023-11-01), or not at all (workspaceRP.json
- * 2025-12-01, the workspace's own connections).
+ * 2025-12-01, the workspace's own connections; keyvault.json 2023-07-01 and
+ * containerregistry.json 2023-07-01, whose `PrivateEndpointConnectionProperties` declare only
+ * `privateEndpoint`, `privateLinkServiceConnectionState` and `provisioningState`).
  */
 function groupFields(target: ArmResource, c: PeConnection): JsonObject {
   switch (key(target.type)) {
     case "microsoft.search/searchservices":
       return { groupId: c.groupIds[0] ?? "" };
     case "microsoft.machinelearningservices/workspaces":
+    case "microsoft.keyvault/vaults":
+    case "microsoft.containerregistry/registries":
       return {};
     default:
       return { groupIds: [...c.groupIds] };
@@ -183,15 +187,19 @@ function putConnection(ctx: Ctx): Reply {
     c.provisioningState = "Succeeded";
   };
   // cognitiveservices.json 2024-10-01 PrivateEndpointConnections_CreateOrUpdate is long-running
-  // and declares 200 and 202 (both with the connection); search.json's _Update is 200 only. The
-  // other namespaces' specs are not vendored: answered synchronously (assumed).
-  if (
-    key(r.type) === "microsoft.cognitiveservices/accounts" &&
-    lroForm(ctx, ["sync", "accepted"]) === "accepted"
-  ) {
+  // and declares 200 and 202 (both with the connection); containerregistry.json 2023-07-01's is
+  // long-running with 200, or 201 + Azure-AsyncOperation. search.json's _Update and
+  // keyvault.json 2023-07-01's _Put declare 200 only. Storage's spec is not vendored: answered
+  // synchronously (assumed).
+  const accepted: Record<string, { namespace: string; status: number }> = {
+    "microsoft.cognitiveservices/accounts": { namespace: "Microsoft.CognitiveServices", status: 202 },
+    "microsoft.containerregistry/registries": { namespace: "Microsoft.ContainerRegistry", status: 201 },
+  };
+  const form = accepted[key(r.type)];
+  if (form && lroForm(ctx, ["sync", "accepted"]) === "accepted") {
     c.provisioningState = "Creating";
     const op = ctx.model.createOperation({
-      namespace: "Microsoft.CognitiveServices",
+      namespace: form.namespace,
       location: r.location,
       apiVersion: ctx.apiVersion,
       doneAt: ctx.clock.now() + ctx.clock.ms(CONNECTION_UPDATE_MINUTES),
@@ -202,7 +210,7 @@ function putConnection(ctx: Ctx): Reply {
         c.provisioningState = "Failed";
       },
     });
-    return acceptedAsync(ctx, op, 202, connectionJson(r, c));
+    return acceptedAsync(ctx, op, form.status, connectionJson(r, c));
   }
   settle();
   return { status: 200, body: connectionJson(r, c) };
@@ -283,6 +291,10 @@ function connectionRoute(name: string, source: string, versions: readonly string
     handlers: {
       GET: (ctx) => {
         const r = connectionTarget(ctx);
+        // keyvault.json 2023-07-01 PrivateEndpointConnections_Get: 204 "The private endpoint
+        // connection does not exist"; the other specs answer a missing one with an error.
+        if (key(r.type) === "microsoft.keyvault/vaults" && !r.connections.has(key(ctx.m[4]!)))
+          return { status: 204 };
         return { status: 200, body: connectionJson(r, connectionOf(ctx, r)) };
       },
       PUT: putConnection,
