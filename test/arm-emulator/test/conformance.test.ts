@@ -9,7 +9,7 @@
 import { type Emulator, startEmulator } from "@pfnet/arm-emulator";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type LogEntry, specIndex } from "../conformance/spec-index.js";
-import { raw, rest, restLro, targetId, wsPath } from "./helpers.js";
+import { manualEndpointBody, raw, rest, restLro, targetId, wsPath } from "./helpers.js";
 
 describe("conformance with the official specs", () => {
   let emu: Emulator;
@@ -145,15 +145,7 @@ describe("conformance with the official specs", () => {
         emu,
         "PUT",
         targetId(emu, `Microsoft.Network/privateEndpoints/pe-${group}`),
-        {
-          location: "eastus",
-          properties: {
-            subnet: { id: targetId(emu, "Microsoft.Network/virtualNetworks/vnet-pf/subnets/snet-pe") },
-            manualPrivateLinkServiceConnections: [
-              { name: group, properties: { privateLinkServiceId: targetPath, groupIds: [group] } },
-            ],
-          },
-        },
+        manualEndpointBody(emu, target, group),
         "2025-05-01",
       );
       const list = (await rest(emu, "GET", `${targetPath}/privateEndpointConnections`, undefined, apiVersion))

@@ -15,6 +15,19 @@ export function targetId(emu: Emulator, typeAndName: string): string {
   return `/subscriptions/${emu.subscriptionId}/resourceGroups/${RG}/providers/${typeAndName}`;
 }
 
+/** A private endpoint in the seeded customer subnet with one manual connection to `target` (type/name). */
+export function manualEndpointBody(emu: Emulator, target: string, group: string) {
+  return {
+    location: "eastus",
+    properties: {
+      subnet: { id: targetId(emu, "Microsoft.Network/virtualNetworks/vnet-pf/subnets/snet-pe") },
+      manualPrivateLinkServiceConnections: [
+        { name: group, properties: { privateLinkServiceId: targetId(emu, target), groupIds: [group] } },
+      ],
+    },
+  };
+}
+
 export function sdkOptions(emu: Emulator) {
   return emu.clientOptions;
 }

@@ -1,7 +1,7 @@
 /** Network children, manual PE approval, computes, rule-map PATCH semantics, workspace delete. */
 import { type Emulator, startEmulator } from "@pfnet/arm-emulator";
 import { afterEach, describe, expect, test } from "vitest";
-import { rest, restLro, targetId, wsPath } from "./helpers.js";
+import { manualEndpointBody, rest, restLro, targetId, wsPath } from "./helpers.js";
 
 let emu: Emulator;
 afterEach(async () => emu?.close());
@@ -82,18 +82,7 @@ describe("network resources", () => {
           emu,
           "PUT",
           targetId(emu, `Microsoft.Network/privateEndpoints/pe-${group}`),
-          {
-            location: "eastus",
-            properties: {
-              subnet: { id: targetId(emu, "Microsoft.Network/virtualNetworks/vnet-pf/subnets/snet-pe") },
-              manualPrivateLinkServiceConnections: [
-                {
-                  name: group,
-                  properties: { privateLinkServiceId: targetId(emu, target), groupIds: [group] },
-                },
-              ],
-            },
-          },
+          manualEndpointBody(emu, target, group),
           NET,
         );
         const list = (
