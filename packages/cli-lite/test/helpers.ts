@@ -1,10 +1,15 @@
-/** Run the CLI in-process and capture what it prints. */
+/**
+ * Run the CLI in-process and capture what it prints. Every `--json` run is checked as the
+ * machine contract promises (stream.ts: each line valid against the committed schema, `version`
+ * first, `result` with the exit code last, one sequence), whatever the test then looks at.
+ */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { type CliInternals, type CliIo, runCli } from "../src/index.js";
+import { streamOf } from "./stream.js";
 
 export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 export const EXAMPLES = join(REPO_ROOT, "examples");
@@ -42,7 +47,10 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<Run
     },
     options.internals ?? {},
   );
-  return { code, stdout, stderr };
+  const output = { code, stdout, stderr };
+  const flags = argv.includes("--") ? argv.slice(0, argv.indexOf("--")) : argv;
+  if (flags.includes("--json") && !flags.includes("--help") && !flags.includes("-h")) streamOf(output);
+  return output;
 }
 
 /** A fresh temporary directory with the given files. */

@@ -84,3 +84,50 @@ describe("show", () => {
     for (const result of [spec, damaged, missing, none]) expect(result.stderr).not.toMatch(STACK);
   });
 });
+
+describe("destroy and --target (in memory)", () => {
+  it("show of a saved destroy plan and of a targeted plan prints what plan printed, partial warning and all", async () => {
+    const dir = tempDir();
+    const provider = seededProvider();
+    const spec = join(process.cwd(), DEMO);
+    expect(
+      (await run(["apply", spec, "--auto-approve"], { cwd: dir, internals: inject(provider) })).code,
+    ).toBe(0);
+    for (const [file, flags] of [
+      ["destroy.json", ["--destroy"]],
+      ["targeted.json", ["--target", "workspace.pf-ws.rule.pe-aoai"]],
+      ["both.json", ["--destroy", "--target", "workspace.pf-ws.storage-role"]],
+    ] as const) {
+      const planned = await run(["plan", spec, ...flags, "--out", file], {
+        cwd: dir,
+        internals: inject(provider),
+      });
+      expect(planned.code, planned.stderr).toBe(0);
+      const shown = await run(["show", file], { cwd: dir });
+      expect(shown.stdout).toBe(planned.stdout.replace(SAVED_TRAILER, ""));
+    }
+    const both = await run(["show", "both.json"], { cwd: dir });
+    expect(both.stdout).toContain("Destroy plan: removes what pfnet created for the spec.");
+    expect(both.stdout).toContain(
+      "Warning: this plan is partial. It holds only workspace.pf-ws.storage-role",
+    );
+    expect(both.stdout).toContain("1 to delete");
+  });
+
+  it("destroy takes a spec, not a saved plan; without a terminal it needs --auto-approve", async () => {
+    const dir = tempDir();
+    const provider = seededProvider();
+    const spec = join(process.cwd(), DEMO);
+    await run(["apply", spec, "--auto-approve"], { cwd: dir, internals: inject(provider) });
+    await run(["plan", spec, "--destroy", "--out", "d.json"], { cwd: dir, internals: inject(provider) });
+    const saved = await run(["destroy", "d.json"], { cwd: dir, internals: inject(provider) });
+    expect(saved.code).toBe(1);
+    expect(saved.stderr).toContain("pfnet destroy takes a spec; apply a saved destroy plan");
+    expect(saved.stderr).not.toMatch(STACK);
+    const writes = provider.calls.apply;
+    const unconfirmed = await run(["destroy", spec], { cwd: dir, internals: inject(provider) });
+    expect(unconfirmed.code).toBe(1);
+    expect(unconfirmed.stderr).toContain("pfnet destroy needs a confirmation, but stdin is not a terminal");
+    expect(provider.calls.apply).toBe(writes);
+  });
+});
