@@ -4,9 +4,11 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Emulator, startEmulator } from "@pfnet/arm-emulator";
+import type { Emulator } from "@pfnet/arm-emulator";
 import type { Outputs } from "@pfnet/core";
 import { describe, expect, it } from "vitest";
+// Closing it checks the whole request log against the official specs (test/azure-specs).
+import { startTestEmulator as startEmulator } from "../../../test/e2e/fixtures.js";
 import { REPO_ROOT, run, tempDir } from "./helpers.js";
 import { ofType, streamOf } from "./stream.js";
 
