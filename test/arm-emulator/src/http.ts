@@ -10,7 +10,7 @@ export type RaceMode = "lastWriterWins" | "conflict" | "off";
 
 export interface Settings {
   raceMode: RaceMode;
-  /** Page size of outbound-rule lists (nextLink paging). */
+  /** Page size of outbound-rule and role-assignment lists (nextLink paging). */
   pageSize: number;
   /** Whether workspace GETs carry `managedNetwork.outboundRules` (optional in the spec). */
   workspaceRuleMap: "present" | "absent";

@@ -173,6 +173,7 @@ export const BUILTIN_ROLES: Record<string, string> = {
   "4633458b-17de-408a-b874-0445c86b69e6": "Key Vault Secrets User",
   "7f951dda-4ed3-4680-a7ca-43fe172d538d": "AcrPull",
   "4d97b98b-1d4f-4787-a291-c67834d212e7": "Network Contributor",
+  "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9": "User Access Administrator",
 };
 export const STORAGE_FILE_PRIVILEGED_CONTRIBUTOR = "69566ab7-960f-475b-8e7c-b3118f30c6bd";
 

@@ -7,8 +7,15 @@ import { roleAssignmentJson } from "./routes/authorization.js";
 import { ruleBody, workspaceJson } from "./routes/ml.js";
 import { connectionJson, resourceJson } from "./routes/targets.js";
 import type { IsolationMode } from "./seed.js";
-import type { ArmResource, ConnectionStatus, Model, WorkspaceState } from "./state.js";
-import { clone, isObject, type JsonObject, key } from "./util.js";
+import {
+  type ArmResource,
+  type ConnectionStatus,
+  type Model,
+  normalizeScope,
+  type RoleAssignmentState,
+  type WorkspaceState,
+} from "./state.js";
+import { clone, isObject, type JsonObject, key, lastSegment } from "./util.js";
 
 export interface WorkspaceDrift {
   publicNetworkAccess?: "Enabled" | "Disabled";
@@ -223,6 +230,41 @@ export class EmulatorState {
   roleAssignments(): JsonObject[] {
     this.clock.tick();
     return [...this.model.roleAssignments.values()].map(roleAssignmentJson);
+  }
+
+  /**
+   * Drift: a role assignment someone made behind pfnet's back (portal, CLI), effective at once.
+   * `scope` is any ARM scope (a resource, a resource group, the subscription); `role` a role
+   * definition GUID or id. Returns the assignment as the REST API shows it.
+   */
+  addRoleAssignment(assignment: {
+    scope: string;
+    role: string;
+    principalId: string;
+    principalType?: "User" | "Group" | "ServicePrincipal" | "ForeignGroup";
+    name?: string;
+  }): JsonObject {
+    this.clock.tick();
+    const scope = normalizeScope(assignment.scope);
+    const roleGuid = lastSegment(assignment.role).toLowerCase();
+    if (!this.model.roleName(roleGuid))
+      throw new Error(`emulator state: no role definition '${assignment.role}'`);
+    const name = assignment.name ?? this.model.prng.guid();
+    const id = `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`;
+    const now = new Date(this.clock.now()).toISOString();
+    const stored: RoleAssignmentState = {
+      id,
+      name,
+      scope,
+      roleDefinitionId: `/providers/Microsoft.Authorization/roleDefinitions/${roleGuid}`,
+      principalId: assignment.principalId,
+      principalType: assignment.principalType ?? "User",
+      createdOn: now,
+      updatedOn: now,
+      effectiveAt: this.clock.now(),
+    };
+    this.model.roleAssignments.set(key(id), stored);
+    return roleAssignmentJson(stored);
   }
 
   /** Drift: removes a role assignment by id or name. */

@@ -1,7 +1,8 @@
 /** Role assignments: PrincipalNotFound, RoleAssignmentExists, tenant-scoped role id, filters, propagation. */
-import { type Emulator, startEmulator } from "@pfnet/arm-emulator";
+import { AuthorizationManagementClient } from "@azure/arm-authorization";
+import { type Emulator, fakeCredential, startEmulator } from "@pfnet/arm-emulator";
 import { afterEach, describe, expect, test } from "vitest";
-import { rest, targetId } from "./helpers.js";
+import { rest, sdkOptions, targetId } from "./helpers.js";
 
 let emu: Emulator;
 afterEach(async () => emu?.close());
@@ -230,5 +231,63 @@ describe("role assignments", () => {
     expect((await rest(emu, "POST", `${ws}/computes/ci-1/start`, undefined, "2025-12-01")).status).toBe(403);
     emu.state.advance(5);
     expect((await rest(emu, "POST", `${ws}/computes/ci-1/start`, undefined, "2025-12-01")).status).toBe(202);
+  });
+
+  test("list for a scope pages with nextLink (filter kept); atScope() gives what is at or above; the state API adds assignments behind the caller's back", async () => {
+    emu = await startEmulator({ pageSize: 2 });
+    const sub = `/subscriptions/${emu.subscriptionId}`;
+    const storage = targetId(emu, "Microsoft.Storage/storageAccounts/stpfws");
+    const OWNER = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635";
+    const UAA = "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9";
+    const added = [
+      emu.state.addRoleAssignment({ scope: storage, role: OWNER, principalId: "p-direct-1" }),
+      emu.state.addRoleAssignment({
+        scope: storage,
+        role: UAA,
+        principalId: "p-direct-2",
+        principalType: "Group",
+      }),
+      emu.state.addRoleAssignment({
+        scope: `${sub}/resourceGroups/rg-promptflow`,
+        role: READER,
+        principalId: "p-rg",
+      }),
+      emu.state.addRoleAssignment({ scope: sub, role: OWNER, principalId: "p-sub" }),
+      emu.state.addRoleAssignment({
+        scope: `${storage}/blobServices/default/containers/c1`,
+        role: OWNER,
+        principalId: "p-below",
+      }),
+    ];
+    expect(added[1]).toMatchObject({
+      properties: {
+        scope: storage,
+        principalType: "Group",
+        roleDefinitionId: expect.stringMatching(/18d7d88d/),
+      },
+    });
+    const first = await rest(
+      emu,
+      "GET",
+      `${storage}/providers/Microsoft.Authorization/roleAssignments?$filter=${encodeURIComponent("atScope()")}`,
+      undefined,
+      API,
+    );
+    const page = first.body as { value: Assignment[]; nextLink?: string };
+    expect(page.value).toHaveLength(2);
+    expect(new URL(page.nextLink!).searchParams.get("$filter")).toBe("atScope()");
+    // The SDK follows nextLink to the end: everything at or above the account, nothing below it.
+    const client = new AuthorizationManagementClient(fakeCredential, emu.subscriptionId, sdkOptions(emu));
+    const all: string[] = [];
+    for await (const ra of client.roleAssignments.listForScope(storage.slice(1), { filter: "atScope()" }))
+      all.push(ra.principalId!);
+    expect(all.sort()).toEqual(["p-direct-1", "p-direct-2", "p-rg", "p-sub"]);
+    const unfiltered: string[] = [];
+    for await (const ra of client.roleAssignments.listForScope(storage.slice(1)))
+      unfiltered.push(ra.principalId!);
+    expect(unfiltered).toContain("p-below");
+    expect(() =>
+      emu.state.addRoleAssignment({ scope: storage, role: "no-such-role", principalId: "x" }),
+    ).toThrow(/no role definition/);
   });
 });

@@ -156,7 +156,16 @@ function deleteAssignment(ctx: Ctx): Reply {
   return { status: 200, body: roleAssignmentJson(a) };
 }
 
-/** `$filter`: atScope(), principalId eq '{id}', assignedTo('{id}'), combined with "and". */
+/**
+ * `RoleAssignments_ListForScope` (and the subscription / resource group / resource lists, which
+ * share the route). `$filter` as the spec's parameter description defines it: `atScope()` → the
+ * assignments at or above the scope; `principalId eq '{id}'` → at, above or below the scope for
+ * that principal; `assignedTo('{id}')` treated like `principalId eq` (the emulator has no
+ * groups); clauses joined by `and`. No filter → at, above and below (assumed, as the REST docs
+ * describe it; the spec says only "all role assignments that apply to a scope"). Paged by the
+ * emulator's `pageSize` with `nextLink` (`RoleAssignmentListResult`, `x-ms-pageable`); the
+ * nextLink carries the filter and a `$skipToken` offset (its format is assumed).
+ */
 function listAssignments(ctx: Ctx): Reply {
   const scope = normalizeScope(ctx.m[0]!);
   checkScopeExists(ctx, scope);
@@ -173,11 +182,19 @@ function listAssignments(ctx: Ctx): Reply {
     else if (byPrincipal) principal = byPrincipal[1];
     else throw new ArmError(400, "InvalidFilterInQueryString", `The filter '${filter}' is not supported.`);
   }
-  const value = [...ctx.model.roleAssignments.values()]
+  const all = [...ctx.model.roleAssignments.values()]
     .filter((a) => scopeCovers(a.scope, scope) || (!atScope && scopeCovers(scope, a.scope)))
-    .filter((a) => principal === undefined || key(a.principalId) === key(principal))
-    .map(roleAssignmentJson);
-  return { status: 200, body: { value } };
+    .filter((a) => principal === undefined || key(a.principalId) === key(principal));
+  const skip = Number.parseInt(ctx.query.get("$skipToken") ?? "0", 10) || 0;
+  const size = ctx.settings.pageSize;
+  const body: JsonObject = { value: all.slice(skip, skip + size).map(roleAssignmentJson) };
+  if (skip + size < all.length) {
+    const query = new URLSearchParams({ "api-version": ctx.apiVersion });
+    if (filter !== "") query.set("$filter", filter);
+    query.set("$skipToken", String(skip + size));
+    body.nextLink = `${ctx.baseUrl}${ctx.path}?${query.toString()}`;
+  }
+  return { status: 200, body };
 }
 
 function roleDefinitionJson(scope: string, guid: string, roleName: string): JsonObject {
