@@ -13,6 +13,7 @@ import type {
   ResourceGroupScope,
   ResourceKind,
   ResourceNode,
+  RoleAssignmentSeen,
   StepResult,
   WorkspaceIdentity,
 } from "@pfnet/core";
@@ -190,6 +191,26 @@ export class AzureProvider implements Provider {
     };
     try {
       return await readInventory(this.clients, scope, retry);
+    } catch (error) {
+      if (context.signal.aborted) throw abortError(context.signal);
+      throw toAzureError(error);
+    }
+  }
+
+  /**
+   * Role assignments made at `scope` or above it (the posture report): one paged list,
+   * `$filter=atScope()`. Reads only.
+   */
+  async listRoleAssignments(scope: string, context: ProviderContext): Promise<RoleAssignmentSeen[]> {
+    const session = new ReadSession(this.clients, {
+      signal: context.signal,
+      emit: context.emit,
+      address: "posture",
+      retry: this.retry,
+      waits: this.waits,
+    });
+    try {
+      return await session.assignmentsAt(scope);
     } catch (error) {
       if (context.signal.aborted) throw abortError(context.signal);
       throw toAzureError(error);

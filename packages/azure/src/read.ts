@@ -3,6 +3,7 @@
  * caches per workspace and per target, so N nodes of one workspace cost one request of each kind:
  * one workspace GET, one paged rule list, one role-assignment list filtered on the principal,
  * one connection list per target; computes and online endpoints only when a node needs them.
+ * The posture report adds one paged role-assignment list per storage account (`assignmentsAt`).
  */
 import type {
   ActualResource,
@@ -16,6 +17,7 @@ import type {
   ResourceKind,
   ResourceNode,
   RoleAssignmentIdentity,
+  RoleAssignmentSeen,
   WorkspaceIdentity,
   WorkspaceProperties,
   WorkspaceRef,
@@ -65,6 +67,7 @@ export class ReadSession {
     Promise<Map<string, { publicNetworkAccess: string; id?: string }>>
   >();
   private readonly roles = new Map<string, Promise<RoleAssignmentFound[]>>();
+  private readonly scopeAssignments = new Map<string, Promise<RoleAssignmentSeen[]>>();
   private readonly connections = new Map<string, Promise<PrivateEndpointConnection[]>>();
   private readonly privateEndpoints = new Map<string, Promise<OwnPrivateEndpoint | undefined>>();
   private readonly zoneGroups = new Map<string, Promise<{ name: string; zoneIds: string[] }[]>>();
@@ -159,25 +162,47 @@ export class ReadSession {
     scope: string,
     principalId: string,
   ): Promise<RoleAssignmentFound[]> {
-    return this.memo(this.roles, `${scope}|${principalId}`.toLowerCase(), async () => {
-      const client = await this.clients.authorization(subscriptionId);
-      const found: RoleAssignmentFound[] = [];
-      await this.clients.sdk(async () => {
-        for await (const ra of client.roleAssignments.listForScope(sdkScope(scope), {
-          filter: `principalId eq '${principalId}'`,
-          abortSignal: this.signal,
-        })) {
-          found.push({
-            id: ra.id ?? "",
-            name: ra.name ?? "",
-            scope: ra.scope ?? "",
-            roleDefinitionId: ra.roleDefinitionId ?? "",
-            principalId: ra.principalId ?? "",
-            principalType: ra.principalType ?? "",
-          });
-        }
-      });
-      return found;
+    return this.memo(this.roles, `${scope}|${principalId}`.toLowerCase(), () =>
+      this.listForScope(subscriptionId, scope, `principalId eq '${principalId}'`),
+    );
+  }
+
+  /** One paged `RoleAssignments_ListForScope` with a `$filter`. */
+  private async listForScope(
+    subscriptionId: string | undefined,
+    scope: string,
+    filter: string,
+  ): Promise<RoleAssignmentFound[]> {
+    const client = await this.clients.authorization(subscriptionId);
+    const found: RoleAssignmentFound[] = [];
+    await this.clients.sdk(async () => {
+      for await (const ra of client.roleAssignments.listForScope(sdkScope(scope), {
+        filter,
+        abortSignal: this.signal,
+      })) {
+        found.push({
+          id: ra.id ?? "",
+          name: ra.name ?? "",
+          scope: ra.scope ?? "",
+          roleDefinitionId: ra.roleDefinitionId ?? "",
+          principalId: ra.principalId ?? "",
+          principalType: ra.principalType ?? "",
+        });
+      }
+    });
+    return found;
+  }
+
+  /**
+   * Every role assignment made at `scope` or above it, for the posture report: one paged list
+   * (`RoleAssignments_ListForScope` with `$filter=atScope()`, which the spec defines as "all role
+   * assignments at or above the scope"; each assignment's `scope` tells direct from inherited).
+   */
+  assignmentsAt(scope: string): Promise<RoleAssignmentSeen[]> {
+    return this.memo(this.scopeAssignments, scope.toLowerCase(), async () => {
+      const subscriptionId = /^\/subscriptions\/([^/]+)/i.exec(scope)?.[1];
+      const found = await this.listForScope(subscriptionId, scope, "atScope()");
+      return found.map(({ name: _name, ...seen }) => seen);
     });
   }
 

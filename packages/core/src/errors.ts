@@ -10,6 +10,7 @@ export type PfnetErrorCode =
   | "PLAN_INVALID"
   | "PLAN_STALE"
   | "PLAN_FORBIDDEN"
+  | "POSTURE_STRICT"
   | "PLAN_TAMPERED"
   | "PLAN_SIGNATURE"
   | "PLAN_UNVERIFIED"

@@ -87,7 +87,10 @@ export { describeBytes, jsonTooDeepAt, MAX_NESTING_DEPTH, MAX_SPEC_BYTES } from 
 export {
   ASSIGNABLE_ROLES,
   isAssignableRole,
+  knownRoleName,
+  PRIVILEGED_ROLES,
   roleDefinitionIdOf,
+  roleGuidOf,
 } from "./kinds/roleAssignment.js";
 // Weakening: what each resource kind declares as widening exposure.
 export {
@@ -120,6 +123,7 @@ export {
   type ResourceNode,
   type RoleAssignmentIdentity,
   type RoleAssignmentProperties,
+  type RoleAssignmentSeen,
   STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR,
   type WorkspaceFacts,
   type WorkspaceIdentity,
@@ -179,15 +183,27 @@ export type {
 } from "./provider.js";
 // Rules.
 export {
+  type CheckStateOptions,
   checkSpec,
   checkState,
+  classifyStorageAccess,
+  DIRECT_ASSIGNMENT_CODE,
+  describeAssignment,
+  describeDestination,
+  describeScope,
   type IsolationMode,
+  type Posture,
+  type PostureAssignment,
+  type PostureReason,
   RULES,
   type RuleInfo,
   type RulePhase,
   ruleInfo,
   type StateView,
+  type StorageAccessView,
   UNLISTED_RULE_CODE,
+  type UnlistedRuleView,
+  type WorkspacePosture,
   type WorkspaceStateView,
 } from "./rules/index.js";
 export { defineTopology } from "./spec/define.js";

@@ -218,4 +218,20 @@ export interface DiscoveredResource {
   fingerprint: string;
 }
 
+/**
+ * A role assignment that applies at a scope, as a provider lists it for the posture report
+ * (`Provider.listRoleAssignments`). Read only: pfnet never diffs, changes or deletes these.
+ */
+export interface RoleAssignmentSeen {
+  /** ARM id of the assignment. */
+  id: string;
+  /** Where the assignment is made: the listed scope itself (direct) or a scope above it (inherited). */
+  scope: string;
+  /** Full role definition id (any form ending in the role GUID). */
+  roleDefinitionId: string;
+  principalId: string;
+  /** `User`, `Group`, `ServicePrincipal`, `ForeignGroup`, `Device`, or empty when Azure gives none. */
+  principalType: string;
+}
+
 export { STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR } from "./kinds/roleAssignment.js";

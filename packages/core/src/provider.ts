@@ -17,7 +17,7 @@
  *   `context.idle` when given, so that a step waiting on Azure does not hold a slot.
  */
 import type { PendingApproval, PfnetEventInput } from "./events.js";
-import type { ActualResource, DiscoveredResource, ResourceNode } from "./model.js";
+import type { ActualResource, DiscoveredResource, ResourceNode, RoleAssignmentSeen } from "./model.js";
 import type { PlanStep } from "./plan/types.js";
 
 export interface ProviderContext {
@@ -98,4 +98,11 @@ export interface Provider {
   apply(step: PlanStep, context: ProviderContext): Promise<StepResult>;
   /** Optional, for `importTopology`: list what exists in a resource group. Never writes. */
   inventory?(scope: ResourceGroupScope, context: ProviderContext): Promise<Inventory>;
+  /**
+   * Optional, for the posture report: every role assignment made at `scope` or at a scope above
+   * it (resource group, subscription, management group), in one paged list. `plan` calls it once
+   * per workspace storage account; without it the report says role assignments were not read.
+   * Never writes.
+   */
+  listRoleAssignments?(scope: string, context: ProviderContext): Promise<RoleAssignmentSeen[]>;
 }

@@ -14,8 +14,31 @@ export const ASSIGNABLE_ROLES: readonly string[] = [STORAGE_FILE_DATA_PRIVILEGED
 export const roleDefinitionIdOf = (subscriptionId: string, roleGuid: string) =>
   `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${roleGuid}`;
 
+/** The lower-case GUID at the end of a role definition id (or the id itself when it is a bare GUID). */
+export const roleGuidOf = (roleDefinitionId: string) =>
+  roleDefinitionId.split("/").pop()?.toLowerCase() ?? "";
+
 /** Whether a role definition id (full id or bare GUID) names a role pfnet may assign. */
 export function isAssignableRole(roleDefinitionId: string): boolean {
-  const guid = roleDefinitionId.split("/").pop()?.toLowerCase() ?? "";
-  return ASSIGNABLE_ROLES.includes(guid);
+  return ASSIGNABLE_ROLES.includes(roleGuidOf(roleDefinitionId));
 }
+
+/**
+ * Built-in roles that give control of a resource or of who may access it (Owner, Contributor,
+ * User Access Administrator), by GUID: a direct assignment of one at the workspace storage account
+ * is a posture finding whoever holds it (PFN206).
+ */
+export const PRIVILEGED_ROLES: Readonly<Record<string, string>> = Object.freeze({
+  "8e3af657-a8ff-443c-a75c-2fe8c4bcb635": "Owner",
+  "b24988ac-6180-42a0-ab88-20f7382dd24c": "Contributor",
+  "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9": "User Access Administrator",
+});
+
+const KNOWN_ROLE_NAMES: Readonly<Record<string, string>> = {
+  ...PRIVILEGED_ROLES,
+  [STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR]: "Storage File Data Privileged Contributor",
+};
+
+/** The name of a role pfnet knows by GUID (the privileged roles and the roles it assigns). */
+export const knownRoleName = (roleDefinitionId: string): string | undefined =>
+  KNOWN_ROLE_NAMES[roleGuidOf(roleDefinitionId)];

@@ -222,3 +222,100 @@ describe("plan", () => {
     expect(error.code).toBe("ABORTED");
   });
 });
+
+describe("plan: the posture report", () => {
+  const OWNER = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635";
+  const ownerRole = `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${OWNER}`;
+  /** A provider with what someone did behind pfnet's back: a rule, a direct Owner, a subscription Owner. */
+  function drifted() {
+    const provider = seededProvider();
+    provider.update((state) => {
+      const ws = state.workspaces[0]!;
+      ws.isolationMode = "AllowOnlyApprovedOutbound";
+      ws.rules["hand-made"] = {
+        type: "FQDN",
+        category: "UserDefined",
+        destination: "exfil.example.org",
+        status: "Active",
+      };
+      state.roleAssignments.push(
+        {
+          scope: ws.storageAccount,
+          principalId: "user-1",
+          roleDefinitionId: ownerRole,
+          principalType: "User",
+        },
+        {
+          scope: `/subscriptions/${SUB}`,
+          principalId: "user-2",
+          roleDefinitionId: ownerRole,
+          principalType: "User",
+        },
+      );
+    });
+    return provider;
+  }
+
+  it("lists unmanaged rules with destinations and direct and inherited assignments apart; warns about the direct ones", async () => {
+    const planned = await plan(topology({ "pf-ws": managedPrivate() }), drifted());
+    const ws = planned.posture!.workspaces[0]!;
+    expect(ws.key).toBe("pf-ws");
+    expect(ws.outboundRules).toEqual([
+      {
+        name: "hand-made",
+        address: "workspace.pf-ws.rule.hand-made",
+        type: "FQDN",
+        destination: "exfil.example.org",
+      },
+    ]);
+    expect(ws.storageAccount).toMatch(/storageAccounts\/stpfws$/);
+    expect(ws.roleAssignments!.direct).toEqual([
+      expect.objectContaining({ role: "Owner", principalId: "user-1", why: ["privilegedRole"] }),
+    ]);
+    expect(ws.roleAssignments!.inherited).toEqual([
+      expect.objectContaining({ role: "Owner", principalId: "user-2", scope: `/subscriptions/${SUB}` }),
+    ]);
+    expect(planned.diagnostics.map((d) => [d.code, d.severity])).toEqual([
+      ["PFN205", "warning"],
+      ["PFN206", "warning"],
+    ]);
+    expect(planned.diagnostics[0]!.message).toContain('"hand-made" (FQDN to exfil.example.org)');
+  });
+
+  it("strict: throws POSTURE_STRICT with the direct findings as errors; inherited ones alone pass", async () => {
+    const error = await rejection(plan(topology({ "pf-ws": managedPrivate() }), drifted(), { strict: true }));
+    expect(error.code).toBe("POSTURE_STRICT");
+    const diagnostics = error.details?.diagnostics as Array<{ code: string; severity: string }>;
+    expect(diagnostics.filter((d) => d.severity === "error").map((d) => d.code)).toEqual([
+      "PFN205",
+      "PFN206",
+    ]);
+    expect(error.details?.posture).toMatchObject({ workspaces: [{ key: "pf-ws" }] });
+
+    const inheritedOnly = seededProvider();
+    inheritedOnly.update((state) => {
+      state.roleAssignments.push({
+        scope: `/subscriptions/${SUB}`,
+        principalId: "user-2",
+        roleDefinitionId: ownerRole,
+        principalType: "User",
+      });
+    });
+    const planned = await plan(topology({ "pf-ws": managedPrivate() }), inheritedOnly, { strict: true });
+    expect(planned.posture!.workspaces[0]!.roleAssignments!.inherited).toHaveLength(1);
+    expect(planned.diagnostics).toEqual([]);
+  });
+
+  it("a provider that cannot list role assignments: the report says nothing was read", async () => {
+    const provider = drifted();
+    // The port's required members only (no listRoleAssignments).
+    const limited = {
+      name: provider.name,
+      read: provider.read.bind(provider),
+      apply: provider.apply.bind(provider),
+    };
+    const planned = await plan(topology({ "pf-ws": managedPrivate() }), limited);
+    expect(planned.posture!.workspaces[0]!.roleAssignments).toBeUndefined();
+    expect(planned.posture!.workspaces[0]!.outboundRules).toHaveLength(1);
+  });
+});

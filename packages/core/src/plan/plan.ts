@@ -11,9 +11,11 @@ import { expand, workspaceDefaults } from "../expand/expand.js";
 import { workspaceKeyOf } from "../expand/names.js";
 import { Graph } from "../graph/graph.js";
 import { weakeningsOf } from "../kinds/weakening.js";
-import type { ActualResource, DiscoveredResource, ResourceNode } from "../model.js";
+import type { ActualResource, DiscoveredResource, ResourceNode, RoleAssignmentSeen } from "../model.js";
 import type { Provider, ProviderContext, ReadResult } from "../provider.js";
 import { checkState, type StateView } from "../rules/index.js";
+import { classifyStorageAccess, DIRECT_ASSIGNMENT_CODE, type Posture } from "../rules/posture.js";
+import { UNLISTED_RULE_CODE } from "../rules/state-rules.js";
 import type { LoadedSpec } from "../spec/load.js";
 import type { Topology } from "../spec/schema.js";
 import { hashJson } from "./canonical.js";
@@ -51,6 +53,12 @@ export interface PlanOptions {
    * partial. Recorded in the plan. Unknown addresses throw `TARGET_NOT_FOUND`.
    */
   targets?: readonly string[];
+  /**
+   * Compliance gates: the posture findings made directly at a workspace (unlisted outbound
+   * rules, PFN205; role assignments at its storage account, PFN206) are errors, and `plan` throws
+   * `POSTURE_STRICT` with them instead of returning a plan. Inherited role assignments never are.
+   */
+  strict?: boolean;
 }
 
 /** Azure-time estimates (seconds) used in plans. */
@@ -69,6 +77,22 @@ function emptySummary(): Record<PlanAction, number> {
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new PfnetError("ABORTED", "Planning was aborted; nothing was changed.");
+}
+
+/** A provider read: an abort during it is `ABORTED` (whatever the provider threw), and is checked after it. */
+async function reading<T>(read: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  let result: T;
+  try {
+    result = await read();
+  } catch (error) {
+    if (signal?.aborted)
+      throw new PfnetError("ABORTED", "Planning was aborted while reading; nothing was changed.", {
+        cause: error,
+      });
+    throw error;
+  }
+  throwIfAborted(signal);
+  return result;
 }
 
 /** Estimated duration range and waits of a step (Azure time, before any emulator scale). */
@@ -207,12 +231,15 @@ function assignGuards(steps: PlanStep[], buildGraph: () => Graph): void {
 const strings = (value: unknown) =>
   Array.isArray(value) ? value.filter((item) => typeof item === "string") : undefined;
 
-function stateView(nodes: readonly ResourceNode[], read: ReadResult): StateView {
+/** Storage access read for the posture report, by workspace key (absent: not read). */
+type StorageAccess = Map<string, { storageAccount: string; assignments: RoleAssignmentSeen[] }>;
+
+function stateView(nodes: readonly ResourceNode[], read: ReadResult, access: StorageAccess): StateView {
   const workspaces: StateView["workspaces"] = {};
   // User-defined rules in Azure that no node describes, by workspace key.
   // Built only when something was discovered (usually nothing is).
   const desired = read.discovered.length > 0 ? new Set(nodes.map((node) => node.address)) : undefined;
-  const unlisted = new Map<string, string[]>();
+  const unlisted = new Map<string, NonNullable<StateView["workspaces"][string]["unlistedRules"]>>();
   for (const found of read.discovered) {
     if (found.kind !== "outboundRule" || desired?.has(found.address) || isServiceOwnedRule(found)) continue;
     const key = workspaceKeyOf(found.identity, found.address);
@@ -220,7 +247,11 @@ function stateView(nodes: readonly ResourceNode[], read: ReadResult): StateView 
     const ruleName = found.identity.ruleName;
     unlisted.set(key, [
       ...(unlisted.get(key) ?? []),
-      typeof ruleName === "string" ? ruleName : found.address,
+      {
+        name: typeof ruleName === "string" ? ruleName : found.address,
+        type: String(found.properties.type ?? ""),
+        destination: found.properties.destination ?? null,
+      },
     ]);
   }
   for (const node of nodes) {
@@ -234,7 +265,8 @@ function stateView(nodes: readonly ResourceNode[], read: ReadResult): StateView 
     const facts = actual.facts ?? {};
     const computes = strings(facts.computes);
     const onlineEndpoints = strings(facts.onlineEndpoints);
-    const unlistedRules = unlisted.get(key)?.sort();
+    const unlistedRules = unlisted.get(key)?.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const storage = access.get(key);
     workspaces[key] = {
       exists: true,
       ...(typeof actual.properties.isolationMode === "string"
@@ -244,10 +276,84 @@ function stateView(nodes: readonly ResourceNode[], read: ReadResult): StateView 
       ...(onlineEndpoints ? { onlineEndpoints } : {}),
       ...(typeof facts.kind === "string" ? { kind: facts.kind } : {}),
       ...(unlistedRules ? { unlistedRules } : {}),
+      ...(storage
+        ? {
+            storageAccess: {
+              ...storage,
+              ...(typeof facts.principalId === "string" ? { principalId: facts.principalId } : {}),
+            },
+          }
+        : {}),
     };
   }
   return { workspaces };
 }
+
+/**
+ * The posture report's role part: one paged list per storage account of the existing
+ * workspaces (`Provider.listRoleAssignments`), read in parallel. Empty when the provider cannot
+ * list role assignments.
+ */
+async function readStorageAccess(
+  nodes: readonly ResourceNode[],
+  read: ReadResult,
+  provider: Provider,
+  context: ProviderContext,
+): Promise<StorageAccess> {
+  const access: StorageAccess = new Map();
+  if (!provider.listRoleAssignments) return access;
+  const byAccount = new Map<string, { storageAccount: string; keys: string[] }>();
+  for (const node of nodes) {
+    if (node.kind !== "workspace") continue;
+    const actual = read.resources[node.address];
+    const storageAccount = actual?.exists ? actual.facts?.storageAccount : undefined;
+    if (typeof storageAccount !== "string" || storageAccount === "") continue;
+    const entry = byAccount.get(storageAccount.toLowerCase()) ?? { storageAccount, keys: [] };
+    entry.keys.push((node as ResourceNode<"workspace">).identity.workspace.key);
+    byAccount.set(storageAccount.toLowerCase(), entry);
+  }
+  await Promise.all(
+    [...byAccount.values()].map(async ({ storageAccount, keys }) => {
+      const assignments = await provider.listRoleAssignments!(storageAccount, context);
+      for (const key of keys) access.set(key, { storageAccount, assignments });
+    }),
+  );
+  return access;
+}
+
+/** The plan's posture: per existing workspace, its unmanaged rules and storage role assignments. */
+function postureOf(topology: Topology, state: StateView, unmanaged: Plan["unmanaged"]): Posture {
+  const workspaces: Posture["workspaces"] = [];
+  for (const [key, workspace] of Object.entries(topology.workspaces)) {
+    const view = state.workspaces[key];
+    if (!view?.exists) continue;
+    const outboundRules = unmanaged
+      .filter(
+        (found) => found.kind === "outboundRule" && workspaceKeyOf(found.identity, found.address) === key,
+      )
+      .map((found) => ({
+        name: String(found.identity.ruleName ?? found.address),
+        address: found.address,
+        type: String(found.properties.type ?? ""),
+        destination: found.properties.destination ?? null,
+      }));
+    workspaces.push({
+      key,
+      name: workspace.name ?? key,
+      outboundRules,
+      ...(view.storageAccess
+        ? {
+            storageAccount: view.storageAccess.storageAccount,
+            roleAssignments: classifyStorageAccess(view.storageAccess),
+          }
+        : {}),
+    });
+  }
+  return { workspaces };
+}
+
+/** Codes of the posture findings `strict` turns into errors. */
+const POSTURE_CODES = new Set([UNLISTED_RULE_CODE, DIRECT_ASSIGNMENT_CODE]);
 
 /** A spec path as the origin records it: relative, with `/` separators; none when absolute. */
 function recordedSpecPath(file: string | undefined): string | undefined {
@@ -279,24 +385,27 @@ export async function plan(
   emit({ type: "plan.started", nodes: nodes.length });
 
   const context: ProviderContext = { signal: signal ?? new AbortController().signal, emit };
-  let read: ReadResult;
-  try {
-    read = await provider.read(nodes, context);
-  } catch (error) {
-    if (signal?.aborted)
-      throw new PfnetError("ABORTED", "Planning was aborted while reading; nothing was changed.", {
-        cause: error,
-      });
-    throw error;
-  }
-  throwIfAborted(signal);
+  const read = await reading(() => provider.read(nodes, context), signal);
   emit({ type: "plan.read", resources: Object.keys(read.resources).length + read.discovered.length });
 
   const mode: PlanMode = options.mode ?? "apply";
-  const { steps, unmanaged, stateDiagnostics } =
+  // The posture report (apply mode): one role-assignment list per storage account.
+  const access =
     mode === "destroy"
+      ? undefined
+      : await reading(() => readStorageAccess(nodes, read, provider, context), signal);
+  const { steps, unmanaged, stateDiagnostics, posture } =
+    access === undefined
       ? destroyPlanSteps(nodes, read)
-      : applyPlanSteps(topology, nodes, nodeOrder, read, resolved.diagnostics);
+      : applyPlanSteps(
+          topology,
+          nodes,
+          nodeOrder,
+          read,
+          access,
+          resolved.diagnostics,
+          options.strict === true,
+        );
   for (const step of steps) {
     if (step.action !== "noop") Object.assign(step, estimateStep(step, read.resources[step.address]));
   }
@@ -334,6 +443,7 @@ export async function plan(
     diagnostics: [...resolved.diagnostics, ...stateDiagnostics],
     fingerprints,
     unmanaged,
+    ...(posture ? { posture } : {}),
     summary,
   };
   emit({ type: "plan.finished", steps: planSteps.length, changes: planSteps.length - summary.noop });
@@ -344,6 +454,8 @@ interface ModeSteps {
   steps: PlanStep[];
   unmanaged: DiscoveredResource[];
   stateDiagnostics: Diagnostic[];
+  /** The posture report (apply mode). */
+  posture?: Posture;
 }
 
 /** `apply` mode: state rules, then the diff, in dependency order with guards. */
@@ -352,11 +464,15 @@ function applyPlanSteps(
   nodes: ResourceNode[],
   nodeOrder: string[],
   read: ReadResult,
+  access: StorageAccess,
   specDiagnostics: Diagnostic[],
+  strict: boolean,
 ): ModeSteps {
-  const stateDiagnostics: Diagnostic[] = checkState(topology, stateView(nodes, read));
-  if (hasErrors(stateDiagnostics)) {
-    const errors = stateDiagnostics.filter((d) => d.severity === "error");
+  const state = stateView(nodes, read, access);
+  const stateDiagnostics: Diagnostic[] = checkState(topology, state, { strict });
+  const forbidden = stateDiagnostics.filter((d) => d.severity === "error" && !POSTURE_CODES.has(d.code));
+  if (forbidden.length > 0) {
+    const errors = forbidden;
     throw new PfnetError(
       "PLAN_FORBIDDEN",
       `The spec cannot be applied to what exists: ${errors.map((d) => `${d.path || "/"}: ${d.message}`).join(" ")}`,
@@ -373,6 +489,18 @@ function applyPlanSteps(
   for (const [key, ws] of Object.entries(topology.workspaces))
     unlistedRules[key] = workspaceDefaults(ws).unlistedRules;
   const result = diff(nodes, read, { unlistedRules });
+  const posture = postureOf(topology, state, result.unmanaged);
+  if (hasErrors(stateDiagnostics)) {
+    const findings = stateDiagnostics.filter((d) => d.severity === "error");
+    throw new PfnetError(
+      "POSTURE_STRICT",
+      `The posture report has ${findings.length} finding${findings.length === 1 ? "" : "s"} made directly at the workspaces, and strict mode makes them errors: ${findings.map((d) => `${d.code} ${d.path || "/"}: ${d.message}`).join(" ")}`,
+      {
+        details: { diagnostics: [...specDiagnostics, ...stateDiagnostics], posture },
+        hint: "Review each finding: add the rules to the spec or remove them, and remove role assignments that are not intended (pfnet never deletes what it does not manage). Inherited assignments are listed as information and never fail strict mode.",
+      },
+    );
+  }
 
   // Order: topological with a lexical tie-break, over nodes plus the planned deletes.
   // Deletes add steps and edges (provisioning after the deletes); otherwise the node graph is it.
@@ -381,7 +509,7 @@ function applyPlanSteps(
   const byAddress = new Map(result.steps.map((step) => [step.address, step]));
   const steps = order.map((addr) => byAddress.get(addr)!);
   assignGuards(steps, () => Graph.fromDependencies(sameGraph ? nodes : result.steps));
-  return { steps, unmanaged: result.unmanaged, stateDiagnostics };
+  return { steps, unmanaged: result.unmanaged, stateDiagnostics, posture };
 }
 
 /**

@@ -8,6 +8,7 @@
 import { type Static, type TLiteral, type TUnion, Type } from "@sinclair/typebox";
 import type { Diagnostic } from "../diagnostics.js";
 import type { DiscoveredResource, ResourceKind } from "../model.js";
+import type { Posture } from "../rules/posture.js";
 import type { Topology } from "../spec/schema.js";
 
 /**
@@ -166,6 +167,57 @@ export const DiscoveredResourceSchema = Type.Object(
   closed,
 );
 
+const PostureAssignmentSchema = Type.Object(
+  {
+    id: Type.String(),
+    scope: Type.String(),
+    roleDefinitionId: Type.String(),
+    role: Type.Optional(Type.String()),
+    principalId: Type.String(),
+    principalType: Type.String(),
+    why: Type.Array(literals(["workspaceIdentity", "privilegedRole"] as const), { minItems: 1 }),
+  },
+  closed,
+);
+
+/**
+ * The posture report (rules/posture.ts): what pfnet does not manage but a reviewer must see.
+ * Informational: read from Azure like `before` and `unmanaged`, covered by the checksum and the
+ * signature, never re-derived, and never read by apply.
+ */
+export const PostureSchema = Type.Object(
+  {
+    workspaces: Type.Array(
+      Type.Object(
+        {
+          key: Type.String(),
+          name: Type.String(),
+          outboundRules: Type.Array(
+            Type.Object(
+              {
+                name: Type.String(),
+                address: Type.String(),
+                type: Type.String(),
+                destination: Type.Unknown(),
+              },
+              closed,
+            ),
+          ),
+          storageAccount: Type.Optional(Type.String()),
+          roleAssignments: Type.Optional(
+            Type.Object(
+              { direct: Type.Array(PostureAssignmentSchema), inherited: Type.Array(PostureAssignmentSchema) },
+              closed,
+            ),
+          ),
+        },
+        closed,
+      ),
+    ),
+  },
+  closed,
+);
+
 export const PlanSchema = Type.Object(
   {
     formatVersion: Type.Literal(PLAN_FORMAT_VERSION),
@@ -180,6 +232,8 @@ export const PlanSchema = Type.Object(
     fingerprints: Type.Record(Type.String(), Type.String()),
     /** Resources found that the spec does not list and that pfnet leaves alone. */
     unmanaged: Type.Array(DiscoveredResourceSchema),
+    /** The posture report; absent in plans made before it existed. Informational, never acted on. */
+    posture: Type.Optional(PostureSchema),
     summary: Type.Object(
       Object.fromEntries(PLAN_ACTIONS.map((action) => [action, Type.Integer({ minimum: 0 })])) as {
         [A in (typeof PLAN_ACTIONS)[number]]: ReturnType<typeof Type.Integer>;
@@ -206,5 +260,6 @@ const sameShapes: [
   Same<Static<typeof DiagnosticSchema>, Diagnostic>,
   Same<Static<typeof DiscoveredResourceSchema>, DiscoveredResource>,
   Same<(typeof RESOURCE_KINDS)[number], ResourceKind>,
-] = [true, true, true];
+  Same<Static<typeof PostureSchema>, Posture>,
+] = [true, true, true, true];
 void sameShapes;

@@ -387,10 +387,21 @@ const drafts: RuleDraft[] = [
     phase: "state",
     title: "User-defined outbound rules not in the spec",
     summary:
-      "The workspace's managed network has user-defined outbound rules (category UserDefined) that the spec does not describe, and `unlistedRules` is `keep` (the default). The message names them; the plan lists them under `unmanaged`.",
+      "The workspace's managed network has user-defined outbound rules (category UserDefined) that the spec does not describe, and `unlistedRules` is `keep` (the default). The message names them with their destinations; the plan lists them under `unmanaged` and in its posture report (`posture`). A posture finding: `--strict` (library `strict: true`) makes it an error.",
     why: "Outbound rules are independent child resources of the workspace, so rules added by hand (portal, CLI, another tool) stay in force alongside the ones pfnet manages and widen what the managed network can reach. pfnet never deletes what it does not manage unless told to; service-owned rules (Required, Recommended, Dependency) are never reported or touched.",
     reference: `${FACTS} a.2 (outbound rules), b (rule category), c.3 (required rules); ${MANAGED_NETWORK}`,
     hint: "Add the rules to the spec (`reach`), or set `unlistedRules: delete` to have pfnet remove them.",
+  },
+  {
+    code: "PFN206",
+    severity: "warning",
+    phase: "state",
+    title: "Role assignment made directly at the workspace storage account",
+    summary:
+      "A role assignment pfnet does not manage is made directly at the scope of the workspace's storage account: the workspace identity holds a role there beyond the Storage File Data Privileged Contributor pfnet grants, or anyone holds Owner, Contributor or User Access Administrator there. One finding per assignment; the plan lists them in its posture report (`posture`). Assignments inherited from the resource group, subscription or a management group are listed apart there, as information, and are never reported as findings. A posture finding: `--strict` (library `strict: true`) makes it an error.",
+    why: "The storage account holds the workspace's flows, data and secrets; network isolation does not stop a principal with a management role there from opening its network rules, reading its keys or granting others access. pfnet grants one role there and never deletes what it does not manage, so it shows the rest for a reviewer to judge. The role-assignment list for a scope returns the assignments at or above it; each one's `scope` tells a direct assignment from an inherited one.",
+    reference: `${FACTS} a.6 (role assignments); [List Azure role assignments using the REST API](https://learn.microsoft.com/azure/role-based-access-control/role-assignments-list-rest)`,
+    hint: "Review the assignment; remove it in Azure (portal, `az role assignment delete`) if it is not intended. pfnet never deletes role assignments it does not manage.",
   },
 ];
 

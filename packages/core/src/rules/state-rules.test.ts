@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Topology } from "../spec/schema.js";
+import { classifyStorageAccess, describeScope } from "./posture.js";
 import { checkState, desiredIsolationMode, type StateView } from "./state-rules.js";
 
 const base = {
@@ -164,27 +165,51 @@ describe("PFN203 and PFN204", () => {
 
 describe("PFN205 unlisted user-defined rules", () => {
   const workspace = { network: "managed", ingress: "private", egress: "private" } as const;
-  const state = (unlistedRules?: string[]): StateView => ({
+  const state = (names?: string[]): StateView => ({
     workspaces: {
       "pf-ws": {
         exists: true,
         isolationMode: "AllowOnlyApprovedOutbound",
-        ...(unlistedRules ? { unlistedRules } : {}),
+        ...(names
+          ? {
+              unlistedRules: names.map((name, index) =>
+                index === 0
+                  ? { name, type: "FQDN", destination: `${name}.example.org` }
+                  : {
+                      name,
+                      type: "ServiceTag",
+                      destination: {
+                        serviceTag: "Storage",
+                        protocol: "TCP",
+                        portRanges: "443",
+                        action: "Allow",
+                      },
+                    },
+              ),
+            }
+          : {}),
       },
     },
   });
 
-  it("warns once per workspace, naming every rule, at the workspace's reach", () => {
+  it("warns once per workspace, naming every rule with its destination, at the workspace's reach", () => {
     const found = checkState(topology(workspace), state(["hand-made", "legacy-pypi"]));
     expect(found).toEqual([
       expect.objectContaining({
         code: "PFN205",
         severity: "warning",
         path: "/workspaces/pf-ws/reach",
-        message: expect.stringMatching(/"hand-made", "legacy-pypi"/),
+        message: expect.stringContaining(
+          '"hand-made" (FQDN to hand-made.example.org), "legacy-pypi" (ServiceTag to Storage TCP 443)',
+        ),
         hint: expect.stringContaining("unlistedRules: delete"),
       }),
     ]);
+  });
+
+  it("is an error under strict", () => {
+    const found = checkState(topology(workspace), state(["hand-made"]), { strict: true });
+    expect(found.map((d) => [d.code, d.severity])).toEqual([["PFN205", "error"]]);
   });
 
   it("is silent with unlistedRules: delete, or when every rule is in the spec", () => {
@@ -194,5 +219,80 @@ describe("PFN205 unlisted user-defined rules", () => {
     ]);
     expect(codes(topology(workspace), state([]))).toEqual([]);
     expect(codes(topology(workspace), state())).toEqual([]);
+  });
+});
+
+describe("PFN206 role assignments made directly at the workspace storage account", () => {
+  const SUB = "11111111-2222-3333-4444-555555555555";
+  const storage = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st`;
+  const identity = "aaaaaaaa-0000-4000-8000-000000000001";
+  const role = (guid: string) => `/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
+  const OWNER = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635";
+  const CONTRIBUTOR = "b24988ac-6180-42a0-ab88-20f7382dd24c";
+  const UAA = "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9";
+  const STORAGE_ROLE = "69566ab7-960f-475b-8e7c-b3118f30c6bd";
+  const READER = "acdd72a7-3385-48ef-bd42-f606fba81ae7";
+  let n = 0;
+  const at = (scope: string, guid: string, principalId: string, principalType = "User") => ({
+    id: `${scope}/providers/Microsoft.Authorization/roleAssignments/00000000-0000-4000-8000-${String(++n).padStart(12, "0")}`,
+    scope,
+    roleDefinitionId: role(guid),
+    principalId,
+    principalType,
+  });
+  const view = (assignments: ReturnType<typeof at>[]) => ({
+    storageAccount: storage,
+    principalId: identity,
+    assignments,
+  });
+  const workspace = { network: "managed", ingress: "private", egress: "private" } as const;
+  const state = (assignments: ReturnType<typeof at>[]): StateView => ({
+    workspaces: { "pf-ws": { exists: true, storageAccess: view(assignments) } },
+  });
+
+  const assignments = [
+    at(storage, STORAGE_ROLE, identity, "ServicePrincipal"), // pfnet's own: not reported
+    at(storage, READER, "cccccccc-0000-4000-8000-000000000003"), // someone's Reader: not reported
+    at(storage, READER, identity, "ServicePrincipal"), // the workspace identity beyond the storage role
+    at(storage, OWNER, "bbbbbbbb-0000-4000-8000-000000000002"),
+    at(storage, CONTRIBUTOR, identity, "ServicePrincipal"), // both reasons
+    at(storage, UAA, "dddddddd-0000-4000-8000-000000000004", "Group"),
+    at(`/subscriptions/${SUB}`, OWNER, "eeeeeeee-0000-4000-8000-000000000005"), // inherited
+    at(`/subscriptions/${SUB}/resourceGroups/rg`, READER, identity, "ServicePrincipal"), // inherited
+    at(`${storage}/blobServices/default/containers/c`, OWNER, "ffffffff-0000-4000-8000-000000000006"), // below: ignored
+  ];
+
+  it("classifies direct and inherited assignments, with why each is listed", () => {
+    const { direct, inherited } = classifyStorageAccess(view(assignments));
+    expect(direct.map((a) => [a.role ?? a.roleDefinitionId, a.principalId.slice(0, 8), a.why])).toEqual([
+      [role(READER), "aaaaaaaa", ["workspaceIdentity"]],
+      ["Owner", "bbbbbbbb", ["privilegedRole"]],
+      ["Contributor", "aaaaaaaa", ["workspaceIdentity", "privilegedRole"]],
+      ["User Access Administrator", "dddddddd", ["privilegedRole"]],
+    ]);
+    expect(inherited.map((a) => [a.scope, a.why])).toEqual([
+      [`/subscriptions/${SUB}`, ["privilegedRole"]],
+      [`/subscriptions/${SUB}/resourceGroups/rg`, ["workspaceIdentity"]],
+    ]);
+  });
+
+  it("warns once per direct assignment, never for inherited ones; strict makes the direct ones errors", () => {
+    const found = checkState(topology(workspace), state(assignments));
+    expect(found.map((d) => [d.code, d.severity, d.path])).toEqual(
+      Array(4).fill(["PFN206", "warning", "/workspaces/pf-ws"]),
+    );
+    expect(found[1]!.message).toContain(
+      'Storage account "st" of workspace "pf-ws" has a role assignment made directly at its scope that pfnet does not manage: Owner for User bbbbbbbb-0000-4000-8000-000000000002',
+    );
+    const strict = checkState(topology(workspace), state(assignments), { strict: true });
+    expect(strict.map((d) => d.severity)).toEqual(Array(4).fill("error"));
+    const inheritedOnly = assignments.filter((a) => a.scope !== storage);
+    expect(checkState(topology(workspace), state(inheritedOnly), { strict: true })).toEqual([]);
+  });
+
+  it("names the scope an inherited assignment comes from", () => {
+    expect(describeScope(`/subscriptions/${SUB}`)).toBe(`subscription ${SUB}`);
+    expect(describeScope(`/subscriptions/${SUB}/resourceGroups/rg`)).toBe("resource group rg");
+    expect(describeScope("/providers/Microsoft.Management/managementGroups/mg")).toBe("management group mg");
   });
 });

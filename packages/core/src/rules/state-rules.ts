@@ -5,6 +5,16 @@
 import type { Diagnostic } from "../diagnostics.js";
 import { pointer } from "../spec/pointer.js";
 import type { Topology, WorkspaceSpec } from "../spec/schema.js";
+import {
+  classifyStorageAccess,
+  DIRECT_ASSIGNMENT_CODE,
+  describeAssignment,
+  describeDestination,
+  lastSegment,
+  type PostureReason,
+  type StorageAccessView,
+  type UnlistedRuleView,
+} from "./posture.js";
 import { diagnostic } from "./spec-rules.js";
 
 export interface WorkspaceStateView {
@@ -17,8 +27,18 @@ export interface WorkspaceStateView {
   onlineEndpoints?: string[];
   /** Workspace kind as Azure reports it (`Default`, `Hub`, `Project`; compared case-insensitively). */
   kind?: string;
-  /** Names of user-defined outbound rules that exist in Azure but are not in the spec (service-owned rules excluded). */
-  unlistedRules?: string[];
+  /** User-defined outbound rules that exist in Azure but are not in the spec (service-owned rules excluded). */
+  unlistedRules?: UnlistedRuleView[];
+  /** Role assignments listed at the workspace storage account (posture); absent when not read. */
+  storageAccess?: StorageAccessView;
+}
+
+export interface CheckStateOptions {
+  /**
+   * Compliance gates: the posture findings pfnet reports as warnings (PFN205, PFN206 — what is
+   * made directly at the workspace) are errors instead. Inherited assignments never are.
+   */
+  strict?: boolean;
 }
 
 export interface StateView {
@@ -51,8 +71,14 @@ const SPEC_WORDING: Record<IsolationMode, string> = {
 };
 
 /** Run the plan-time rules. */
-export function checkState(topology: Topology, state: StateView): Diagnostic[] {
+export function checkState(
+  topology: Topology,
+  state: StateView,
+  options: CheckStateOptions = {},
+): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
+  const posture = (found: Diagnostic): Diagnostic =>
+    options.strict === true ? { ...found, severity: "error" } : found;
   for (const [key, workspace] of Object.entries(topology.workspaces)) {
     if (!Object.hasOwn(state.workspaces, key)) continue;
     const actual = state.workspaces[key]!;
@@ -118,20 +144,44 @@ export function checkState(topology: Topology, state: StateView): Diagnostic[] {
     }
     const unlisted = actual.unlistedRules ?? [];
     if (unlisted.length > 0 && workspace.unlistedRules !== "delete") {
-      const names = unlisted.map((name) => `"${name}"`).join(", ");
+      const names = unlisted
+        .map((rule) => `"${rule.name}" (${rule.type} to ${describeDestination(rule.type, rule.destination)})`)
+        .join(", ");
       const [rules, them] = unlisted.length === 1 ? ["rule", "it"] : ["rules", "them"];
       diagnostics.push(
-        diagnostic(
-          UNLISTED_RULE_CODE,
-          pointer("workspaces", key, "reach"),
-          `${label} has user-defined outbound ${rules} ${names} in Azure that the spec does not list; pfnet leaves ${them} alone.`,
-          `Add ${them} to the spec (\`reach\`), or set \`unlistedRules: delete\` to have pfnet remove ${them}.`,
+        posture(
+          diagnostic(
+            UNLISTED_RULE_CODE,
+            pointer("workspaces", key, "reach"),
+            `${label} has user-defined outbound ${rules} ${names} in Azure that the spec does not list; pfnet leaves ${them} alone.`,
+            `Add ${them} to the spec (\`reach\`), or set \`unlistedRules: delete\` to have pfnet remove ${them}.`,
+          ),
         ),
       );
+    }
+    if (actual.storageAccess) {
+      const account = lastSegment(actual.storageAccess.storageAccount);
+      for (const assignment of classifyStorageAccess(actual.storageAccess).direct) {
+        diagnostics.push(
+          posture(
+            diagnostic(
+              DIRECT_ASSIGNMENT_CODE,
+              path,
+              `Storage account "${account}" of ${label.replace(/^W/, "w")} has a role assignment made directly at its scope that pfnet does not manage: ${describeAssignment(assignment, "direct")} (assignment ${lastSegment(assignment.id)}); ${assignment.why.map((why) => WHY[why]).join("; ")}.`,
+            ),
+          ),
+        );
+      }
     }
   }
   return diagnostics;
 }
+
+const WHY: Record<PostureReason, string> = {
+  workspaceIdentity:
+    "the workspace identity holds a role beyond the Storage File Data Privileged Contributor pfnet grants",
+  privilegedRole: "the role controls the account or who may access it",
+};
 
 function normaliseMode(mode: string | undefined): IsolationMode | undefined {
   if (mode === undefined) return undefined;

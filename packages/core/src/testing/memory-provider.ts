@@ -20,6 +20,7 @@ import {
   type DiscoveredResource,
   type NsgRuleProperties,
   type ResourceNode,
+  type RoleAssignmentSeen,
   STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR,
   type WorkspaceRef,
 } from "../model.js";
@@ -69,6 +70,8 @@ export interface MemoryWorkspace {
 }
 
 export interface MemoryRoleAssignment {
+  /** ARM id; when absent, `listRoleAssignments` derives one from scope, principal and role. */
+  id?: string;
   scope: string;
   principalId: string;
   roleDefinitionId: string;
@@ -776,6 +779,31 @@ export class MemoryProvider implements Provider {
       }
     }
     return { resources, discovered };
+  }
+
+  /**
+   * Role assignments made at `scope` or above it (posture report), as Azure's list for a scope
+   * with `$filter=atScope()` answers. Counts as a read.
+   */
+  async listRoleAssignments(scope: string, context: ProviderContext): Promise<RoleAssignmentSeen[]> {
+    this.calls.read++;
+    if (context.signal.aborted) throw new PfnetError("ABORTED", "Read aborted.");
+    const listed = lower(scope).replace(/\/+$/, "");
+    const atOrAbove = (at: string) => {
+      const made = lower(at).replace(/\/+$/, "");
+      return made === listed || made === "" || listed.startsWith(`${made}/`);
+    };
+    return this.#state.roleAssignments
+      .filter((assignment) => atOrAbove(assignment.scope))
+      .map((assignment) => ({
+        id:
+          assignment.id ??
+          `${assignment.scope}/providers/Microsoft.Authorization/roleAssignments/${hashJson([lower(assignment.scope), lower(assignment.principalId), guidOf(assignment.roleDefinitionId)]).slice(0, 32)}`,
+        scope: assignment.scope,
+        roleDefinitionId: assignment.roleDefinitionId,
+        principalId: assignment.principalId,
+        principalType: assignment.principalType,
+      }));
   }
 
   /** What exists in a resource group (for `importTopology`). */
