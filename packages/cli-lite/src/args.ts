@@ -87,6 +87,8 @@ export interface Flags {
   trustPlanFile?: boolean;
   /** apply: consent to steps that weaken isolation. */
   allowWeaken?: boolean;
+  /** plan, apply: posture findings made directly at a workspace are errors (compliance gates). */
+  strict?: boolean;
   format?: string;
   offline?: boolean;
   trace?: string;

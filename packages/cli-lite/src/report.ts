@@ -75,6 +75,19 @@ function reportPfnetError(error: PfnetError, io: CliIo, style: Style): void {
   const write = (text: string) => io.stderr.write(`${text}\n`);
   const details = error.details ?? {};
   const diagnostics = Array.isArray(details.diagnostics) ? details.diagnostics : undefined;
+  if (error.code === "POSTURE_STRICT" && diagnostics) {
+    const shown = diagnostics.filter((d) => d.severity === "error");
+    write(renderDiagnostics(shown, style));
+    write("");
+    const count = shown.length;
+    write(
+      `${style.red("Error:")} --strict: the posture report has ${count === 1 ? "a finding" : `${count} findings`} made directly at the workspaces (above). No plan was saved and nothing was changed.`,
+    );
+    write(
+      "  Review them: add unlisted rules to the spec or remove them, remove role assignments that are not intended (pfnet never deletes what it does not manage). Inherited role assignments never fail --strict.",
+    );
+    return;
+  }
   if ((error.code === "SPEC_INVALID" || error.code === "PLAN_FORBIDDEN") && diagnostics) {
     const shown =
       error.code === "PLAN_FORBIDDEN" ? diagnostics.filter((d) => d.severity === "error") : diagnostics;

@@ -193,6 +193,21 @@ describe("the plan format (docs/plan-format.md) matches the plan file schema (pa
     for (const literal of waitKinds) expect(waits).toContain(`"${literal}"`);
   });
 
+  it("posture: every field of a workspace's posture and of a posture assignment", () => {
+    const workspace = PlanSchema.properties.posture.properties.workspaces.items;
+    const rows = expectSchemaRows("## Posture", workspace);
+    const rule = workspace.properties.outboundRules.items;
+    expect(rowOf(rows, "outboundRules")).toContain(
+      `{ ${fieldsOf(rule)
+        .map((f) => f.name)
+        .join(", ")} }`,
+    );
+    const assignment = workspace.properties.roleAssignments.properties.direct.items;
+    const assignmentRows = expectSchemaRows("### Posture assignments", assignment);
+    for (const why of literalsOf(assignment.properties.why.items))
+      expect(rowOf(assignmentRows, "why")).toContain(`\`${why}\``);
+  });
+
   it("diagnostics and unmanaged resources: every field", () => {
     const rows = expectRows("## Diagnostics", "packages/core/src/diagnostics.ts", "Diagnostic");
     const location = membersOf("packages/core/src/diagnostics.ts", "SourceLocation").map(describeMember);

@@ -62,6 +62,11 @@ export async function runApply(ctx: CommandContext): Promise<number> {
       "--subscription applies to specs only; a saved plan already names the subscription of every resource (with --spec, it says how the plan was made from that spec)",
     );
   }
+  if (saved && flags.strict === true) {
+    throw new CliUsageError(
+      "--strict applies when planning: run `pfnet plan --strict --out FILE` in the plan job (apply never acts on a saved plan's posture report)",
+    );
+  }
   if (!saved && (flags.spec !== undefined || flags.trustPlanFile || flags.planKeyFile !== undefined)) {
     throw new CliUsageError(
       "--spec, --plan-key-file and --trust-plan-file apply to saved plans only; a spec is planned and applied in one go",

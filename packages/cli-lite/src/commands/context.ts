@@ -162,6 +162,7 @@ export async function planSpecText(
   const thePlan = await plan(spec, provider, {
     signal: ctx.signal,
     specPath: specPathOf(ctx),
+    ...(ctx.flags.strict === true ? { strict: true } : {}),
     ...(onEvent ? { onEvent } : {}),
     ...(destroy ? { mode: "destroy" as const } : {}),
     ...(ctx.flags.target ? { targets: ctx.flags.target } : {}),
@@ -183,7 +184,7 @@ export async function planSpecText(
 function locatedInSpec(error: unknown, spec: LoadedSpec): unknown {
   if (!isPfnetError(error)) return error;
   const diagnostics = error.details?.diagnostics;
-  if (error.code === "PLAN_FORBIDDEN" && Array.isArray(diagnostics)) {
+  if ((error.code === "PLAN_FORBIDDEN" || error.code === "POSTURE_STRICT") && Array.isArray(diagnostics)) {
     const located = (diagnostics as Diagnostic[]).map((d) => {
       const location = d.location ?? (d.path ? spec.locate(d.path) : undefined);
       return location ? { ...d, location } : d;

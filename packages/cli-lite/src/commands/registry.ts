@@ -83,6 +83,7 @@ Options:
       format: { type: "string", choices: ["text", "markdown"] },
       "detailed-exitcode": { type: "boolean" },
       "plan-key-file": { type: "string" },
+      strict: { type: "boolean" },
       trace: { type: "string" },
       "approve-connection": { type: "string", multiple: true, parse: connectionId },
       destroy: { type: "boolean" },
@@ -103,6 +104,9 @@ Options:
   --plan-key-file F   Sign the saved plan with the key in file F (default: PFNET_PLAN_KEY, if set)
   --destroy           Plan what \`pfnet destroy\` would remove (save it with --out, apply it later)
   --target ADDRESS    Plan only this step and what it depends on (repeatable; the plan is partial)
+  --strict            Fail (exit 1, no plan saved) on posture findings made directly at a
+                      workspace: unlisted outbound rules, role assignments at its storage account
+                      (${DOCS_URL}/security.md#posture-report)
 ${TRACE_HELP}`,
     load: async () => (await import("./plan.js")).runPlan,
   },
@@ -118,6 +122,7 @@ ${TRACE_HELP}`,
       "plan-key-file": { type: "string" },
       "trust-plan-file": { type: "boolean" },
       "allow-weaken": { type: "boolean" },
+      strict: { type: "boolean" },
       trace: { type: "string" },
       "approve-connection": { type: "string", multiple: true, parse: connectionId },
       state: { type: "string" },
@@ -146,6 +151,8 @@ Options:
                       azblob://account/container/prefix (shared by CI runners; ${DOCS_URL}/ci.md)
   --target ADDRESS    Apply only this step and what it depends on (repeatable; specs only: a saved
                       plan holds its targets)
+  --strict            With a spec: refuse (exit 1, nothing written) on posture findings made
+                      directly at a workspace, as \`pfnet plan --strict\` does
 ${TRACE_HELP}`,
     load: async () => (await import("./apply.js")).runApply,
   },

@@ -2,7 +2,14 @@
  * The plan in words, Terraform style: one block per changing step with its action symbol,
  * the changed properties as `before -> after`, the reason and the waits, then a summary line.
  */
-import type { LoadedSpec, Plan, PlanAction, PlanStep } from "@pfnet/core";
+import {
+  describeAssignment,
+  describeDestination,
+  type LoadedSpec,
+  type Plan,
+  type PlanAction,
+  type PlanStep,
+} from "@pfnet/core";
 import { atPointer, describeWaits, plural, showValue } from "../format.js";
 import type { Style } from "../style.js";
 import { renderDestroyLeaves } from "./destroy.js";
@@ -215,6 +222,43 @@ export interface RenderPlanOptions {
   spec?: Pick<LoadedSpec, "file" | "locate">;
 }
 
+/**
+ * The posture report: unlisted outbound rules with their destinations, role assignments at each
+ * workspace storage account (direct ones are warnings, inherited ones information). Nothing
+ * when there is nothing to report.
+ */
+export function renderPosture(plan: Pick<Plan, "posture">, style: Style): string[] {
+  const lines: string[] = [];
+  for (const ws of plan.posture?.workspaces ?? []) {
+    for (const rule of ws.outboundRules) {
+      lines.push(
+        `  ${ws.key}: outbound rule ${rule.name} (${rule.type} to ${describeDestination(rule.type, rule.destination)}) ${style.yellow("PFN205")}`,
+      );
+    }
+    const account = ws.storageAccount?.split("/").pop() ?? "";
+    if (ws.storageAccount !== undefined && ws.roleAssignments === undefined) {
+      lines.push(style.dim(`  ${ws.key}: role assignments at storage account ${account} were not read`));
+    }
+    for (const assignment of ws.roleAssignments?.direct ?? []) {
+      lines.push(
+        `  ${ws.key}: at storage account ${account}: ${describeAssignment(assignment, "direct")} ${style.yellow("PFN206")}`,
+      );
+    }
+    for (const assignment of ws.roleAssignments?.inherited ?? []) {
+      lines.push(
+        `  ${ws.key}: at storage account ${account}: ${describeAssignment(assignment, "inherited")} ${style.dim("(information)")}`,
+      );
+    }
+  }
+  if (lines.length === 0) return [];
+  return [
+    "",
+    style.bold("Posture report") +
+      " (pfnet does not manage these and changes or deletes none of them; review them):",
+    ...lines,
+  ];
+}
+
 export function renderPlan(plan: Plan, style: Style, options: RenderPlanOptions = {}): string {
   const out: string[] = [];
   for (const note of options.notes ?? []) out.push(style.dim(note));
@@ -292,6 +336,8 @@ export function renderPlan(plan: Plan, style: Style, options: RenderPlanOptions 
       ),
     );
   }
+
+  out.push(...renderPosture(plan, style));
 
   const { spec } = options;
   const notes = plan.diagnostics
