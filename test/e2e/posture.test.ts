@@ -80,6 +80,11 @@ describe("posture report (emulator)", () => {
       expect(text.stdout).not.toMatch(new RegExp(`PFN206: .*${SUB_OWNER}`));
       // One paged list per storage account per plan.
       expect(postureLists(em)).toHaveLength(1);
+      const markdown = await cli("plan", "spec.yaml", "--format", "markdown");
+      expect(markdown.code, markdown.stderr).toBe(0);
+      expect(markdown.stdout).toContain("Posture report");
+      expect(markdown.stdout).toMatch(/\*\*warning\*\* `PFN206`/);
+      expect(markdown.stdout).toContain(`inherited from subscription ${SUB} (information)`);
 
       const json = await cli("plan", "spec.yaml", "--json");
       expect(json.code, json.stderr).toBe(0);

@@ -14,6 +14,7 @@ import {
   describeTarget,
   KIND_LABEL,
   NO_CHANGES,
+  renderPosture,
   renderStep,
   WEAKENS_SYMBOL,
 } from "./plan.js";
@@ -136,6 +137,18 @@ export function renderPlanMarkdown(plan: Plan, options: RenderMarkdownOptions = 
     for (const resource of plan.unmanaged) {
       out.push(`- ${code(resource.address)} (${escapeHtml(KIND_LABEL[resource.kind] ?? resource.kind)})`);
     }
+    out.push("");
+    out.push("</details>");
+    out.push("");
+  }
+  // The posture report as the text plan shows it (inherited assignments appear only here).
+  const posture = renderPosture(plan, PLAIN).slice(2);
+  if (posture.length > 0) {
+    out.push(
+      "<details><summary>Posture report: what pfnet does not manage (nothing here is changed or deleted)</summary>",
+    );
+    out.push("");
+    out.push(fenced("text", posture.map((line) => line.trimStart()).join("\n")));
     out.push("");
     out.push("</details>");
     out.push("");
