@@ -108,6 +108,24 @@ describe("MemoryProvider", () => {
     });
   });
 
+  it("role assignments through the index: a read sees apply's write, a re-apply replaces it, drift is seen", async () => {
+    const provider = seededProvider();
+    const role = node("workspace.pf-ws.storage-role");
+    const exists = async () => (await provider.read([role], context())).resources[role.address]!.exists;
+    expect(await exists()).toBe(false);
+    await provider.apply(step(role.address), context());
+    expect(await exists()).toBe(true);
+    await provider.apply(step(role.address), context());
+    expect(provider.state().roleAssignments).toHaveLength(1);
+    provider.update((state) => {
+      state.roleAssignments = [];
+    });
+    expect(await exists()).toBe(false);
+    await provider.apply(step(role.address), context());
+    expect(await exists()).toBe(true);
+    expect(provider.state().roleAssignments).toHaveLength(1);
+  });
+
   it("injects failures by address (first N attempts) and by seeded chance", async () => {
     const provider = seededProvider({ failures: { "workspace.pf-ws": 2 } });
     const update = step("workspace.pf-ws", "update");
