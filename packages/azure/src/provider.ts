@@ -11,15 +11,15 @@ import type {
   ProviderContext,
   ReadResult,
   ResourceGroupScope,
-  ResourceKind,
   ResourceNode,
   RoleAssignmentSeen,
   StepResult,
   WorkspaceIdentity,
 } from "@pfnet/core";
 import { AzureClients } from "./clients.js";
-import { NotSupportedError, toAzureError } from "./errors.js";
+import { toAzureError } from "./errors.js";
 import { readInventory } from "./inventory.js";
+import { azureKind, readNodes } from "./kinds/index.js";
 import { logger } from "./logger.js";
 import {
   type AzureProviderOptions,
@@ -29,17 +29,10 @@ import {
   resolveRetry,
   resolveWaits,
 } from "./options.js";
-import { applyDnsZoneGroup, applyNsgRule, applyPrivateEndpoint } from "./ownVnet.js";
 import { type ResolvedPacing, resolvePacing } from "./pacing.js";
 import { ReadSession } from "./read.js";
 import { abortError, withStepContext } from "./retry.js";
 import {
-  applyApproval,
-  applyNetwork,
-  applyOnlineEndpoint,
-  applyRoleAssignment,
-  applyRule,
-  applyWorkspace,
   type ProviderMemory,
   rememberRule,
   retryContext,
@@ -48,19 +41,6 @@ import {
 } from "./steps.js";
 import { fileTraceSink } from "./trace.js";
 import { tracingClient } from "./tracing.js";
-
-/** The step function of each node kind. */
-const STEPS: Record<ResourceKind, (env: StepEnv, step: PlanStep) => Promise<StepResult>> = {
-  workspace: applyWorkspace,
-  outboundRule: applyRule,
-  managedNetwork: applyNetwork,
-  roleAssignment: applyRoleAssignment,
-  privateEndpointApproval: applyApproval,
-  onlineEndpoint: applyOnlineEndpoint,
-  privateEndpoint: applyPrivateEndpoint,
-  privateDnsZoneGroup: applyDnsZoneGroup,
-  nsgRule: applyNsgRule,
-};
 
 export class AzureProvider implements Provider {
   readonly name = "azure";
@@ -173,7 +153,7 @@ export class AzureProvider implements Provider {
       this.options.approvalConnections,
     );
     try {
-      return await session.readNodes(nodes);
+      return await readNodes(session, nodes);
     } catch (error) {
       if (context.signal.aborted) throw abortError(context.signal);
       throw toAzureError(error);
@@ -233,12 +213,11 @@ export class AzureProvider implements Provider {
     };
     try {
       if (step.action === "noop") return { outcome: "succeeded" };
-      const run = STEPS[step.kind as ResourceKind];
-      if (!run) throw new NotSupportedError(step.kind, step.address);
+      const kind = azureKind(step.kind, step.address);
       // Sleeps inside the step (polls, back-offs, pacing) free its slot: see retry.ts `sleep`.
       return await withStepContext(
         { ...(context.idle ? { idle: context.idle } : {}), retry: retryContext(env, step) },
-        () => run(env, step),
+        () => kind.apply(env, step),
       );
     } catch (error) {
       if (context.signal.aborted) throw abortError(context.signal);

@@ -8,13 +8,8 @@
 import type {
   ActualResource,
   DiscoveredResource,
-  NsgRuleIdentity,
-  OnlineEndpointIdentity,
   OutboundRuleIdentity,
-  PrivateDnsZoneGroupIdentity,
   PrivateEndpointApprovalIdentity,
-  PrivateEndpointIdentity,
-  ResourceKind,
   ResourceNode,
   RoleAssignmentIdentity,
   RoleAssignmentSeen,
@@ -25,7 +20,7 @@ import type {
 import { PfnetError, privateEndpointName } from "@pfnet/core";
 import { type ConnectionMatch, chosenFor, matchConnection } from "./approval.js";
 import type { AzureClients } from "./clients.js";
-import { AzureRequestError, NotSupportedError } from "./errors.js";
+import { AzureRequestError } from "./errors.js";
 import {
   absentFingerprint,
   contentHash,
@@ -53,50 +48,45 @@ export interface RoleAssignmentFound {
 /** arm-authorization's paths are `/{scope}/…` with the scope sent raw: pass it without its leading slash. */
 export const sdkScope = (scope: string) => scope.replace(/^\/+/, "");
 
-/** Name of the DNS zone group pfnet gives a private endpoint. */
-export const DNS_ZONE_GROUP_NAME = "default";
-
 const wsKey = (ws: WorkspaceRef) => `${ws.subscriptionId}/${ws.resourceGroup}/${ws.name}`.toLowerCase();
 
 export class ReadSession {
-  private readonly workspaces = new Map<string, Promise<ArmResponse<Workspace> | undefined>>();
-  private readonly rules = new Map<string, Promise<OutboundRuleBasicResource[]>>();
-  private readonly computes = new Map<string, Promise<string[]>>();
-  private readonly endpoints = new Map<
-    string,
-    Promise<Map<string, { publicNetworkAccess: string; id?: string }>>
-  >();
-  private readonly roles = new Map<string, Promise<RoleAssignmentFound[]>>();
-  private readonly scopeAssignments = new Map<string, Promise<RoleAssignmentSeen[]>>();
-  private readonly connections = new Map<string, Promise<PrivateEndpointConnection[]>>();
-  private readonly privateEndpoints = new Map<string, Promise<OwnPrivateEndpoint | undefined>>();
-  private readonly zoneGroups = new Map<string, Promise<{ name: string; zoneIds: string[] }[]>>();
-  private readonly securityRules = new Map<string, Promise<Map<string, NsgRuleFound>>>();
+  /** One cache per name (`workspace`, `rules`, …; kinds add their own), each keyed by a lower-case id. */
+  private readonly caches = new Map<string, Map<string, Promise<unknown>>>();
 
   constructor(
-    private readonly clients: AzureClients,
+    readonly clients: AzureClients,
     private readonly retry: RetryContext,
     /** Connections the user named as the workspace's (`AzureProviderOptions.approvalConnections`). */
-    private readonly approvalConnections?: readonly string[],
+    readonly approvalConnections?: readonly string[],
   ) {}
 
-  private get signal(): AbortSignal {
+  get signal(): AbortSignal {
     return this.retry.signal;
   }
 
-  private memo<T>(map: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
+  /**
+   * The value of `load` for `key` in the cache `cache`, loaded once per session with the read
+   * retry policy. A failed read is not cached (the next session tries again).
+   */
+  cached<T>(cache: string, key: string, load: () => Promise<T>): Promise<T> {
+    let map = this.caches.get(cache) as Map<string, Promise<T>> | undefined;
+    if (!map) {
+      map = new Map();
+      this.caches.set(cache, map as Map<string, Promise<unknown>>);
+    }
     let value = map.get(key);
     if (!value) {
       value = withRetry(load, this.retry);
       map.set(key, value);
-      // A failed read is not cached (the next session tries again).
-      value.catch(() => map.delete(key));
+      const entries = map;
+      value.catch(() => entries.delete(key));
     }
     return value;
   }
 
   workspace(ws: WorkspaceRef): Promise<ArmResponse<Workspace> | undefined> {
-    return this.memo(this.workspaces, wsKey(ws), () => this.clients.ml.getWorkspace(ws, this.signal));
+    return this.cached("workspace", wsKey(ws), () => this.clients.ml.getWorkspace(ws, this.signal));
   }
 
   /**
@@ -119,11 +109,11 @@ export class ReadSession {
    * rule routes, not the map, are where pfnet wrote them.
    */
   listedOutboundRules(ws: WorkspaceRef): Promise<OutboundRuleBasicResource[]> {
-    return this.memo(this.rules, wsKey(ws), () => this.clients.ml.listOutboundRules(ws, this.signal));
+    return this.cached("rules", wsKey(ws), () => this.clients.ml.listOutboundRules(ws, this.signal));
   }
 
   computeNames(ws: WorkspaceRef): Promise<string[]> {
-    return this.memo(this.computes, wsKey(ws), async () => {
+    return this.cached("computes", wsKey(ws), async () => {
       const client = await this.clients.machineLearning(ws.subscriptionId);
       const names: string[] = [];
       await this.clients.sdk(async () => {
@@ -138,7 +128,7 @@ export class ReadSession {
   }
 
   onlineEndpoints(ws: WorkspaceRef): Promise<Map<string, { publicNetworkAccess: string; id?: string }>> {
-    return this.memo(this.endpoints, wsKey(ws), async () => {
+    return this.cached("endpoints", wsKey(ws), async () => {
       const client = await this.clients.machineLearning(ws.subscriptionId);
       const found = new Map<string, { publicNetworkAccess: string; id?: string }>();
       await this.clients.sdk(async () => {
@@ -162,7 +152,7 @@ export class ReadSession {
     scope: string,
     principalId: string,
   ): Promise<RoleAssignmentFound[]> {
-    return this.memo(this.roles, `${scope}|${principalId}`.toLowerCase(), () =>
+    return this.cached("roles", `${scope}|${principalId}`.toLowerCase(), () =>
       this.listForScope(subscriptionId, scope, `principalId eq '${principalId}'`),
     );
   }
@@ -199,7 +189,7 @@ export class ReadSession {
    * assignments at or above the scope"; each assignment's `scope` tells direct from inherited).
    */
   assignmentsAt(scope: string): Promise<RoleAssignmentSeen[]> {
-    return this.memo(this.scopeAssignments, scope.toLowerCase(), async () => {
+    return this.cached("scopeAssignments", scope.toLowerCase(), async () => {
       const subscriptionId = /^\/subscriptions\/([^/]+)/i.exec(scope)?.[1];
       const found = await this.listForScope(subscriptionId, scope, "atScope()");
       return found.map(({ name: _name, ...seen }) => seen);
@@ -207,7 +197,7 @@ export class ReadSession {
   }
 
   targetConnections(targetId: string): Promise<PrivateEndpointConnection[]> {
-    return this.memo(this.connections, targetId.toLowerCase(), () =>
+    return this.cached("connections", targetId.toLowerCase(), () =>
       this.clients.connections.list(targetId, this.signal),
     );
   }
@@ -267,105 +257,8 @@ export class ReadSession {
     return { workspace: response.body, match, ...(match.connection ? { connection: match.connection } : {}) };
   }
 
-  /** A private endpoint in the own VNet (arm-network), or undefined. */
-  privateEndpoint(
-    subscriptionId: string,
-    resourceGroup: string,
-    name: string,
-  ): Promise<OwnPrivateEndpoint | undefined> {
-    return this.memo(
-      this.privateEndpoints,
-      `${subscriptionId}/${resourceGroup}/${name}`.toLowerCase(),
-      async () => {
-        const client = await this.clients.network(subscriptionId);
-        try {
-          const pe = await this.clients.sdk(() =>
-            client.privateEndpoints.get(resourceGroup, name, { abortSignal: this.signal }),
-          );
-          const connection =
-            pe.privateLinkServiceConnections?.[0] ?? pe.manualPrivateLinkServiceConnections?.[0];
-          return {
-            id: pe.id ?? "",
-            subnetId: pe.subnet?.id ?? "",
-            targetId: connection?.privateLinkServiceId ?? "",
-            groupId: connection?.groupIds?.[0] ?? "",
-            ...(pe.etag ? { etag: pe.etag } : {}),
-          };
-        } catch (error) {
-          if ((error as { statusCode?: number }).statusCode === 404) return undefined;
-          throw error;
-        }
-      },
-    );
-  }
-
-  /** The DNS zone groups of a private endpoint. */
-  dnsZoneGroups(
-    subscriptionId: string,
-    resourceGroup: string,
-    peName: string,
-  ): Promise<{ name: string; zoneIds: string[] }[]> {
-    return this.memo(
-      this.zoneGroups,
-      `${subscriptionId}/${resourceGroup}/${peName}`.toLowerCase(),
-      async () => {
-        const client = await this.clients.network(subscriptionId);
-        const groups: { name: string; zoneIds: string[] }[] = [];
-        try {
-          await this.clients.sdk(async () => {
-            for await (const g of client.privateDnsZoneGroups.list(peName, resourceGroup, {
-              abortSignal: this.signal,
-            })) {
-              groups.push({
-                name: g.name ?? "",
-                zoneIds: (g.privateDnsZoneConfigs ?? []).map((c) => c.privateDnsZoneId ?? "").sort(),
-              });
-            }
-          });
-        } catch (error) {
-          if ((error as { statusCode?: number }).statusCode === 404) return [];
-          throw error;
-        }
-        return groups;
-      },
-    );
-  }
-
-  /** The security rules of an NSG, by lower-case name (one list per NSG). */
-  nsgRules(nsgId: string): Promise<Map<string, NsgRuleFound>> {
-    return this.memo(this.securityRules, nsgId.toLowerCase(), async () => {
-      const nsg = parseArmId(nsgId);
-      const client = await this.clients.network(nsg.subscriptionId);
-      const found = new Map<string, NsgRuleFound>();
-      await this.clients.sdk(async () => {
-        for await (const r of client.securityRules.list(nsg.resourceGroup, nsg.name, {
-          abortSignal: this.signal,
-        })) {
-          found.set((r.name ?? "").toLowerCase(), {
-            name: r.name ?? "",
-            direction: r.direction ?? "",
-            access: r.access ?? "",
-            protocol: r.protocol ?? "",
-            destinationAddressPrefix: r.destinationAddressPrefix ?? "",
-            destinationPortRanges: r.destinationPortRanges?.length
-              ? [...r.destinationPortRanges]
-              : r.destinationPortRange
-                ? [r.destinationPortRange]
-                : [],
-            priority: r.priority ?? 0,
-            ...(r.etag ? { etag: r.etag } : {}),
-          });
-        }
-      });
-      return found;
-    });
-  }
-
-  /** Read every node; see the Provider port contract. */
-  async readNodes(
-    nodes: readonly ResourceNode[],
-  ): Promise<{ resources: Record<string, ActualResource>; discovered: DiscoveredResource[] }> {
-    const resources: Record<string, ActualResource> = {};
+  /** User-defined rules no node names (service-owned rules are never reported). */
+  async discoverRules(nodes: readonly ResourceNode[]): Promise<DiscoveredResource[]> {
     const requestedRules = new Map<string, Set<string>>();
     const workspaceRefs = new Map<string, WorkspaceRef>();
     for (const node of nodes) {
@@ -378,12 +271,6 @@ export class ReadSession {
         requestedRules.set(wsKey(id.workspace), set);
       }
     }
-    await Promise.all(
-      nodes.map(async (node) => {
-        resources[node.address] = await this.readNode(node);
-      }),
-    );
-    // User-defined rules no node names (service-owned rules are never reported).
     const discovered: DiscoveredResource[] = [];
     for (const [key, ref] of workspaceRefs) {
       const ws = await this.workspace(ref);
@@ -403,30 +290,10 @@ export class ReadSession {
         });
       }
     }
-    discovered.sort((a, b) => (a.address < b.address ? -1 : 1));
-    return { resources, discovered };
+    return discovered;
   }
 
-  readNode(node: ResourceNode): Promise<ActualResource> {
-    const read = this.readers[node.kind];
-    if (!read) throw new NotSupportedError(node.kind, node.address);
-    return read(node);
-  }
-
-  /** The reader of each node kind. */
-  private readonly readers: Record<ResourceKind, (node: ResourceNode) => Promise<ActualResource>> = {
-    workspace: (node) => this.readWorkspace(node as ResourceNode<"workspace">),
-    outboundRule: (node) => this.readRule(node as ResourceNode<"outboundRule">),
-    managedNetwork: (node) => this.readNetwork(node as ResourceNode<"managedNetwork">),
-    roleAssignment: (node) => this.readRole(node as ResourceNode<"roleAssignment">),
-    privateEndpointApproval: (node) => this.readApproval(node as ResourceNode<"privateEndpointApproval">),
-    onlineEndpoint: (node) => this.readEndpoint(node as ResourceNode<"onlineEndpoint">),
-    privateEndpoint: (node) => this.readPrivateEndpoint(node as ResourceNode<"privateEndpoint">),
-    privateDnsZoneGroup: (node) => this.readZoneGroup(node as ResourceNode<"privateDnsZoneGroup">),
-    nsgRule: (node) => this.readNsgRule(node as ResourceNode<"nsgRule">),
-  };
-
-  private async readWorkspace(node: ResourceNode<"workspace">): Promise<ActualResource> {
+  async readWorkspace(node: ResourceNode<"workspace">): Promise<ActualResource> {
     const identity = node.identity as WorkspaceIdentity;
     const response = await this.workspace(identity.workspace);
     // Absent with or without a `create` block: core's plan-time rule PFN203 refuses the second
@@ -453,7 +320,7 @@ export class ReadSession {
     };
   }
 
-  private async readRule(node: ResourceNode<"outboundRule">): Promise<ActualResource> {
+  async readRule(node: ResourceNode<"outboundRule">): Promise<ActualResource> {
     const identity = node.identity as OutboundRuleIdentity;
     const ws = await this.workspace(identity.workspace);
     if (!ws || !hasManagedNetwork(ws.body))
@@ -479,7 +346,7 @@ export class ReadSession {
     };
   }
 
-  private async readNetwork(node: ResourceNode<"managedNetwork">): Promise<ActualResource> {
+  async readNetwork(node: ResourceNode<"managedNetwork">): Promise<ActualResource> {
     const ref = node.identity.workspace as WorkspaceRef;
     const ws = await this.workspace(ref);
     if (!ws || !hasManagedNetwork(ws.body))
@@ -501,7 +368,7 @@ export class ReadSession {
     return { exists: true, properties, facts, fingerprint };
   }
 
-  private async readRole(node: ResourceNode<"roleAssignment">): Promise<ActualResource> {
+  async readRole(node: ResourceNode<"roleAssignment">): Promise<ActualResource> {
     const identity = node.identity as RoleAssignmentIdentity;
     const desired = node.properties as { roleDefinitionId: string };
     const found = await this.findStorageAssignment(identity, desired.roleDefinitionId);
@@ -525,7 +392,7 @@ export class ReadSession {
     };
   }
 
-  private async readApproval(node: ResourceNode<"privateEndpointApproval">): Promise<ActualResource> {
+  async readApproval(node: ResourceNode<"privateEndpointApproval">): Promise<ActualResource> {
     const identity = node.identity as PrivateEndpointApprovalIdentity;
     const { workspace, connection } = await this.findConnection(identity);
     if (!workspace || !connection) return { exists: false, fingerprint: absentFingerprint(node.address) };
@@ -541,51 +408,6 @@ export class ReadSession {
       fingerprint: contentHash({ id: (connection.id ?? "").toLowerCase(), status }),
     };
   }
-
-  private async readEndpoint(node: ResourceNode<"onlineEndpoint">): Promise<ActualResource> {
-    const identity = node.identity as OnlineEndpointIdentity;
-    const ws = await this.workspace(identity.workspace);
-    if (!ws) return { exists: false, fingerprint: absentFingerprint(node.address) };
-    const endpoint = (await this.onlineEndpoints(identity.workspace)).get(identity.endpointName);
-    if (!endpoint) return { exists: false, fingerprint: absentFingerprint(node.address) };
-    const properties = { publicNetworkAccess: endpoint.publicNetworkAccess };
-    return {
-      exists: true,
-      properties,
-      facts: { id: endpoint.id ?? "" },
-      fingerprint: contentHash(properties),
-    };
-  }
-
-  private async readPrivateEndpoint(node: ResourceNode<"privateEndpoint">): Promise<ActualResource> {
-    const identity = node.identity as PrivateEndpointIdentity;
-    const pe = await this.privateEndpoint(identity.subscriptionId, identity.resourceGroup, identity.name);
-    if (!pe) return { exists: false, fingerprint: absentFingerprint(node.address) };
-    const properties = { subnetId: pe.subnetId, targetId: pe.targetId, groupId: pe.groupId };
-    return {
-      exists: true,
-      properties,
-      facts: { id: pe.id },
-      fingerprint: pe.etag ? `etag:${pe.etag}` : contentHash(properties),
-    };
-  }
-
-  private async readZoneGroup(node: ResourceNode<"privateDnsZoneGroup">): Promise<ActualResource> {
-    const pe = (node.identity as PrivateDnsZoneGroupIdentity).privateEndpoint;
-    const groups = await this.dnsZoneGroups(pe.subscriptionId, pe.resourceGroup, pe.name);
-    const group = groups.find((g) => g.name.toLowerCase() === DNS_ZONE_GROUP_NAME) ?? groups[0];
-    if (!group) return { exists: false, fingerprint: absentFingerprint(node.address) };
-    const properties = { privateDnsZoneIds: group.zoneIds };
-    return { exists: true, properties, facts: { name: group.name }, fingerprint: contentHash(properties) };
-  }
-
-  private async readNsgRule(node: ResourceNode<"nsgRule">): Promise<ActualResource> {
-    const identity = node.identity as NsgRuleIdentity;
-    const rule = (await this.nsgRules(identity.nsgId)).get(identity.ruleName.toLowerCase());
-    if (!rule) return { exists: false, fingerprint: absentFingerprint(node.address) };
-    const { name: _name, etag, ...properties } = rule;
-    return { exists: true, properties, fingerprint: etag ? `etag:${etag}` : contentHash(properties) };
-  }
 }
 
 /**
@@ -599,34 +421,6 @@ export class ReadSession {
 export function workspaceFingerprint(ws: Workspace): string {
   const { networkStatus: _progress, ...facts } = workspaceFacts(ws);
   return contentHash({ properties: normaliseWorkspace(ws), facts });
-}
-
-export interface OwnPrivateEndpoint {
-  id: string;
-  subnetId: string;
-  targetId: string;
-  groupId: string;
-  etag?: string;
-}
-
-export interface NsgRuleFound {
-  name: string;
-  direction: string;
-  access: string;
-  protocol: string;
-  destinationAddressPrefix: string;
-  destinationPortRanges: string[];
-  priority: number;
-  etag?: string;
-}
-
-/** `/subscriptions/{s}/resourceGroups/{rg}/providers/{ns}/{type}/{name}` → its parts. */
-export function parseArmId(id: string): { subscriptionId: string; resourceGroup: string; name: string } {
-  const match = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/[^/]+\/[^/]+\/([^/]+)/i.exec(
-    id,
-  );
-  if (!match) throw new PfnetError("PROVIDER_ERROR", `Not an ARM resource id: ${id}`);
-  return { subscriptionId: match[1]!, resourceGroup: match[2]!, name: match[3]! };
 }
 
 /** ARM id of the own-VNet private endpoint pfnet creates for a workspace and service (names.ts). */

@@ -5,7 +5,6 @@
  * a retry after a dropped connection, or a re-apply after an abort, converges.
  */
 import type {
-  OnlineEndpointIdentity,
   OutboundRuleIdentity,
   OutboundRuleProperties,
   PendingApproval,
@@ -39,8 +38,6 @@ import {
   sameRule,
 } from "./normalize.js";
 import type { ResolvedRetry, ResolvedWaits } from "./options.js";
-import { wallMs } from "./options.js";
-import { asPoll } from "./pacing.js";
 import {
   hasManagedNetwork,
   ReadSession,
@@ -50,8 +47,17 @@ import {
 } from "./read.js";
 import { providerNamespace, resourceType } from "./rest/connections.js";
 import type { OutboundRule, Workspace, WorkspaceUpdateParameters } from "./rest/types.js";
-import { type ClassifyOptions, type RetryContext, sleep, withRetry } from "./retry.js";
-import { awaitSdkOperation, progress, startWait, trackOperation } from "./waits.js";
+import { type ClassifyOptions, type RetryContext, withRetry } from "./retry.js";
+import {
+  awaitSdkOperation,
+  expectedWallMs,
+  type OperationKind,
+  progress,
+  type SdkPoller,
+  startWait,
+  trackOperation,
+  WaitBudget,
+} from "./waits.js";
 
 /** Role id of "Azure AI Enterprise Network Connection Approver" (azure-facts c.5). */
 export const NETWORK_CONNECTION_APPROVER_ROLE = "b556d68e-0be0-4f35-a333-ad7ee1ce17ea";
@@ -111,7 +117,7 @@ function dependsOnGrant(step: PlanStep): boolean {
 }
 
 /** Run a request with the step's retry policy; propagation 403 ends in PROPAGATION_TIMEOUT. */
-async function retrying<T>(
+export async function retrying<T>(
   env: StepEnv,
   step: PlanStep,
   op: () => Promise<T>,
@@ -181,41 +187,31 @@ function propagationTimeout(
   );
 }
 
-function newSession(env: StepEnv, step: PlanStep): ReadSession {
+/** A fresh read session for one attempt of a step (nothing cached from the plan or an earlier attempt). */
+export function newSession(env: StepEnv, step: PlanStep): ReadSession {
   return new ReadSession(env.clients, retryContext(env, step), env.approvalConnections);
 }
 
-function expectedWallMs(env: StepEnv, step: PlanStep, kinds: string[], fallbackSeconds: number): number {
-  const seconds = (step.waits ?? [])
-    .filter((w) => kinds.includes(w.kind))
-    .reduce((sum, w) => sum + w.expectedSeconds, 0);
-  return wallMs(seconds > 0 ? seconds : fallbackSeconds, env.waits);
+/** How to delete one resource through an SDK long-running operation (with progress). */
+export interface Removal {
+  operation: OperationKind;
+  label: string;
+  begin: (options: { updateIntervalInMs: number; abortSignal: AbortSignal }) => Promise<SdkPoller<unknown>>;
 }
 
-/**
- * A wait's budget, counted in Azure time actually slept between polls (not wall time elapsed), so
- * that a slow machine or a tiny emulator time scale never turns request latency into a timeout:
- * the number of polls before giving up is deterministic.
- */
-class WaitBudget {
-  private spentAzureSeconds = 0;
-  constructor(
-    private readonly env: StepEnv,
-    private readonly budgetSeconds: number,
-  ) {}
-  get exhausted(): boolean {
-    return this.spentAzureSeconds >= this.budgetSeconds;
+/** Delete through an SDK LRO; already gone (404) counts as deleted. */
+export async function deleteIgnoringNotFound(env: StepEnv, step: PlanStep, removal: Removal): Promise<void> {
+  try {
+    await awaitSdkOperation(env, step, removal.operation, removal.label, removal.begin);
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode !== 404) throw error;
   }
-  private paused = false;
-  async pause(azureSeconds: number): Promise<void> {
-    this.spentAzureSeconds += azureSeconds;
-    this.paused = true;
-    await sleep(wallMs(azureSeconds, this.env.waits), this.env.signal);
-  }
-  /** The reads of one round of the wait: polls once the wait has paused (counted apart). */
-  poll<T>(read: () => Promise<T>): Promise<T> {
-    return this.paused ? asPoll(read) : read();
-  }
+}
+
+/** A delete step: the delete with the step's retry policy. */
+export async function deleteStep(env: StepEnv, step: PlanStep, removal: Removal): Promise<StepResult> {
+  await withRetry(() => deleteIgnoringNotFound(env, step, removal), retryContext(env, step));
+  return { outcome: "succeeded" };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -858,75 +854,6 @@ export async function applyApproval(env: StepEnv, step: PlanStep): Promise<StepR
     );
     await budget.pause(env.waits.pollIntervalSeconds);
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// managed online endpoints
-
-export async function applyOnlineEndpoint(env: StepEnv, step: PlanStep): Promise<StepResult> {
-  const identity = step.identity as unknown as OnlineEndpointIdentity;
-  const ref = identity.workspace;
-  if (step.action === "delete") {
-    throw new PfnetError("PLAN_FORBIDDEN", `pfnet never deletes online endpoint ${identity.endpointName}.`, {
-      address: step.address,
-    });
-  }
-  const after = step.after as unknown as { publicNetworkAccess: "Enabled" | "Disabled" };
-  const client = await env.clients.machineLearning(ref.subscriptionId);
-  await retrying(env, step, async () => {
-    let existing: Awaited<ReturnType<typeof client.onlineEndpoints.get>> | undefined;
-    try {
-      existing = await env.clients.sdk(() =>
-        client.onlineEndpoints.get(ref.resourceGroup, ref.name, identity.endpointName, {
-          abortSignal: env.signal,
-        }),
-      );
-    } catch (error) {
-      if ((error as { statusCode?: number }).statusCode !== 404) throw error;
-    }
-    if (existing?.properties?.publicNetworkAccess === after.publicNetworkAccess) return;
-    if (existing) {
-      // The 2022-10-01 PATCH body has no publicNetworkAccess: PUT the endpoint back with it changed.
-      const { systemData: _systemData, ...body } = existing;
-      const properties = { ...existing.properties, publicNetworkAccess: after.publicNetworkAccess };
-      await awaitSdkOperation(
-        env,
-        step,
-        "onlineEndpointUpdate",
-        `setting publicNetworkAccess ${after.publicNetworkAccess} on online endpoint ${identity.endpointName}`,
-        (options) =>
-          client.onlineEndpoints.beginCreateOrUpdate(
-            ref.resourceGroup,
-            ref.name,
-            identity.endpointName,
-            { ...body, properties },
-            options,
-          ),
-      );
-      return;
-    }
-    const ws = await env.clients.ml.getWorkspace(ref, env.signal);
-    if (!ws) throw workspaceNotFound(ref, step.address);
-    await awaitSdkOperation(
-      env,
-      step,
-      "onlineEndpointCreate",
-      `creating online endpoint ${identity.endpointName}`,
-      (options) =>
-        client.onlineEndpoints.beginCreateOrUpdate(
-          ref.resourceGroup,
-          ref.name,
-          identity.endpointName,
-          {
-            location: ws.body.location ?? "",
-            identity: { type: "SystemAssigned" },
-            properties: { authMode: "Key", publicNetworkAccess: after.publicNetworkAccess },
-          },
-          options,
-        ),
-    );
-  });
-  return { outcome: "succeeded" };
 }
 
 export type { RoleAssignmentFound };

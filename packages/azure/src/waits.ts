@@ -134,3 +134,42 @@ export function awaitSdkOperation<T>(
     return poller.pollUntilDone({ abortSignal: env.signal });
   });
 }
+
+/** Expected wall milliseconds of a polling wait: the plan's estimate for these wait kinds, else the fallback. */
+export function expectedWallMs(
+  env: Pick<WaitEnv, "waits">,
+  step: Pick<PlanStep, "waits">,
+  kinds: string[],
+  fallbackSeconds: number,
+): number {
+  const seconds = (step.waits ?? [])
+    .filter((w) => kinds.includes(w.kind))
+    .reduce((sum, w) => sum + w.expectedSeconds, 0);
+  return wallMs(seconds > 0 ? seconds : fallbackSeconds, env.waits);
+}
+
+/**
+ * A wait's budget, counted in Azure time actually slept between polls (not wall time elapsed), so
+ * that a slow machine or a tiny emulator time scale never turns request latency into a timeout:
+ * the number of polls before giving up is deterministic.
+ */
+export class WaitBudget {
+  private spentAzureSeconds = 0;
+  constructor(
+    private readonly env: Pick<WaitEnv, "waits" | "signal">,
+    private readonly budgetSeconds: number,
+  ) {}
+  get exhausted(): boolean {
+    return this.spentAzureSeconds >= this.budgetSeconds;
+  }
+  private paused = false;
+  async pause(azureSeconds: number): Promise<void> {
+    this.spentAzureSeconds += azureSeconds;
+    this.paused = true;
+    await sleep(wallMs(azureSeconds, this.env.waits), this.env.signal);
+  }
+  /** The reads of one round of the wait: polls once the wait has paused (counted apart). */
+  poll<T>(read: () => Promise<T>): Promise<T> {
+    return this.paused ? asPoll(read) : read();
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * The registry of the Azure provider's resource kinds: one module per `ResourceKind`, named after
+ * it, holding the kind's read, its apply and its normalisation (the model is
+ * terraform-provider-azurerm's `internal/services/<service>/registration.go`). The mapped type
+ * makes a kind without its module a compile error; the provider dispatches through it.
+ */
+import type { ActualResource, DiscoveredResource, ResourceKind, ResourceNode } from "@pfnet/core";
+import { NotSupportedError } from "../errors.js";
+import type { AzureKind } from "../kind.js";
+import type { ReadSession } from "../read.js";
+import { applyApproval, applyNetwork, applyRoleAssignment, applyRule, applyWorkspace } from "../steps.js";
+import { nsgRule } from "./nsgRule.js";
+import { onlineEndpoint } from "./onlineEndpoint.js";
+import { privateDnsZoneGroup } from "./privateDnsZoneGroup.js";
+import { privateEndpoint } from "./privateEndpoint.js";
+
+export const AZURE_KINDS: { readonly [K in ResourceKind]: AzureKind<K> } = {
+  workspace: {
+    kind: "workspace",
+    read: (session, node) => session.readWorkspace(node),
+    apply: applyWorkspace,
+  },
+  outboundRule: {
+    kind: "outboundRule",
+    read: (session, node) => session.readRule(node),
+    discover: (session, nodes) => session.discoverRules(nodes),
+    apply: applyRule,
+  },
+  managedNetwork: {
+    kind: "managedNetwork",
+    read: (session, node) => session.readNetwork(node),
+    apply: applyNetwork,
+  },
+  roleAssignment: {
+    kind: "roleAssignment",
+    read: (session, node) => session.readRole(node),
+    apply: applyRoleAssignment,
+  },
+  privateEndpointApproval: {
+    kind: "privateEndpointApproval",
+    read: (session, node) => session.readApproval(node),
+    apply: applyApproval,
+  },
+  onlineEndpoint,
+  privateEndpoint,
+  privateDnsZoneGroup,
+  nsgRule,
+};
+
+/** The module of a kind; `NotSupportedError` for a kind this provider does not know. */
+export function azureKind(kind: string, address: string): AzureKind<ResourceKind> {
+  if (!Object.hasOwn(AZURE_KINDS, kind)) throw new NotSupportedError(kind, address);
+  return AZURE_KINDS[kind as ResourceKind] as AzureKind<ResourceKind>;
+}
+
+/**
+ * Read every node through its kind (concurrently, sharing the session's caches), then what the
+ * kinds discover beside them; see the Provider port contract.
+ */
+export async function readNodes(
+  session: ReadSession,
+  nodes: readonly ResourceNode[],
+): Promise<{ resources: Record<string, ActualResource>; discovered: DiscoveredResource[] }> {
+  const resources: Record<string, ActualResource> = {};
+  await Promise.all(
+    nodes.map(async (node) => {
+      resources[node.address] = await azureKind(node.kind, node.address).read(session, node);
+    }),
+  );
+  const discovered: DiscoveredResource[] = [];
+  for (const kind of Object.values(AZURE_KINDS) as AzureKind<ResourceKind>[]) {
+    if (kind.discover) discovered.push(...(await kind.discover(session, nodes)));
+  }
+  discovered.sort((a, b) => (a.address < b.address ? -1 : 1));
+  return { resources, discovered };
+}

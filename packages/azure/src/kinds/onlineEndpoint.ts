@@ -1,0 +1,102 @@
+/**
+ * `onlineEndpoint`: a managed online endpoint's `publicNetworkAccess`, through
+ * `@azure/arm-machinelearning` (2022-10-01). Its PATCH body has no such field, so an existing
+ * endpoint is PUT back with it changed; an absent one is created minimal (SystemAssigned, Key).
+ */
+import type { ActualResource, OnlineEndpointIdentity, PlanStep, StepResult } from "@pfnet/core";
+import { PfnetError } from "@pfnet/core";
+import type { AzureKind } from "../kind.js";
+import { absentFingerprint, contentHash } from "../normalize.js";
+import { type ReadSession, workspaceNotFound } from "../read.js";
+import { retrying, type StepEnv } from "../steps.js";
+import { awaitSdkOperation } from "../waits.js";
+
+async function readEndpoint(
+  session: ReadSession,
+  node: { address: string; identity: OnlineEndpointIdentity },
+): Promise<ActualResource> {
+  const identity = node.identity;
+  const ws = await session.workspace(identity.workspace);
+  if (!ws) return { exists: false, fingerprint: absentFingerprint(node.address) };
+  const endpoint = (await session.onlineEndpoints(identity.workspace)).get(identity.endpointName);
+  if (!endpoint) return { exists: false, fingerprint: absentFingerprint(node.address) };
+  const properties = { publicNetworkAccess: endpoint.publicNetworkAccess };
+  return {
+    exists: true,
+    properties,
+    facts: { id: endpoint.id ?? "" },
+    fingerprint: contentHash(properties),
+  };
+}
+
+async function applyOnlineEndpoint(env: StepEnv, step: PlanStep): Promise<StepResult> {
+  const identity = step.identity as unknown as OnlineEndpointIdentity;
+  const ref = identity.workspace;
+  if (step.action === "delete") {
+    throw new PfnetError("PLAN_FORBIDDEN", `pfnet never deletes online endpoint ${identity.endpointName}.`, {
+      address: step.address,
+    });
+  }
+  const after = step.after as unknown as { publicNetworkAccess: "Enabled" | "Disabled" };
+  const client = await env.clients.machineLearning(ref.subscriptionId);
+  await retrying(env, step, async () => {
+    let existing: Awaited<ReturnType<typeof client.onlineEndpoints.get>> | undefined;
+    try {
+      existing = await env.clients.sdk(() =>
+        client.onlineEndpoints.get(ref.resourceGroup, ref.name, identity.endpointName, {
+          abortSignal: env.signal,
+        }),
+      );
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+    }
+    if (existing?.properties?.publicNetworkAccess === after.publicNetworkAccess) return;
+    if (existing) {
+      // The 2022-10-01 PATCH body has no publicNetworkAccess: PUT the endpoint back with it changed.
+      const { systemData: _systemData, ...body } = existing;
+      const properties = { ...existing.properties, publicNetworkAccess: after.publicNetworkAccess };
+      await awaitSdkOperation(
+        env,
+        step,
+        "onlineEndpointUpdate",
+        `setting publicNetworkAccess ${after.publicNetworkAccess} on online endpoint ${identity.endpointName}`,
+        (options) =>
+          client.onlineEndpoints.beginCreateOrUpdate(
+            ref.resourceGroup,
+            ref.name,
+            identity.endpointName,
+            { ...body, properties },
+            options,
+          ),
+      );
+      return;
+    }
+    const ws = await env.clients.ml.getWorkspace(ref, env.signal);
+    if (!ws) throw workspaceNotFound(ref, step.address);
+    await awaitSdkOperation(
+      env,
+      step,
+      "onlineEndpointCreate",
+      `creating online endpoint ${identity.endpointName}`,
+      (options) =>
+        client.onlineEndpoints.beginCreateOrUpdate(
+          ref.resourceGroup,
+          ref.name,
+          identity.endpointName,
+          {
+            location: ws.body.location ?? "",
+            identity: { type: "SystemAssigned" },
+            properties: { authMode: "Key", publicNetworkAccess: after.publicNetworkAccess },
+          },
+          options,
+        ),
+    );
+  });
+  return { outcome: "succeeded" };
+}
+
+export const onlineEndpoint: AzureKind<"onlineEndpoint"> = {
+  kind: "onlineEndpoint",
+  read: readEndpoint,
+  apply: applyOnlineEndpoint,
+};
