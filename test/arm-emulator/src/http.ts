@@ -1,7 +1,7 @@
 /** Request context, replies and route table types shared by the route modules. */
 import type { IncomingHttpHeaders } from "node:http";
 import type { Clock } from "./clock.js";
-import type { Model, Operation } from "./state.js";
+import type { Model, Operation } from "./state/model.js";
 import type { Prng } from "./util.js";
 
 export type Method = "GET" | "PUT" | "PATCH" | "DELETE" | "POST" | "HEAD";

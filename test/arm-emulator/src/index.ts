@@ -19,12 +19,11 @@ export {
   type SeedWorkspace,
 } from "./seed.js";
 export { type Emulator, type EmulatorOptions, startEmulator } from "./server.js";
+export { BUILTIN_ROLES, STORAGE_FILE_PRIVILEGED_CONTRIBUTOR } from "./state/authorization.js";
 export {
-  BUILTIN_ROLES,
   ENDPOINT_ID_SHAPES,
   type EndpointIdShape,
   MICROSOFT_MANAGED_SUBSCRIPTION,
   managedNetworkResourceGroup,
-  STORAGE_FILE_PRIVILEGED_CONTRIBUTOR,
-} from "./state.js";
+} from "./state/ml/managed-network.js";
 export { EmulatorState, type WorkspaceDrift } from "./stateApi.js";

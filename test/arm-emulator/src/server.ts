@@ -14,7 +14,8 @@ import { mlRoutes } from "./routes/ml.js";
 import { networkRoutes } from "./routes/network.js";
 import { targetRoutes } from "./routes/targets.js";
 import { defaultSeed, loadSeedFile, type SeedEnvironment, validateSeed } from "./seed.js";
-import { type EndpointIdShape, Model } from "./state.js";
+import { modelFromSeed } from "./state/from-seed.js";
+import type { EndpointIdShape } from "./state/ml/managed-network.js";
 import { EmulatorState } from "./stateApi.js";
 import { ArmError, isObject, Prng } from "./util.js";
 
@@ -112,7 +113,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     );
   const randomSeed = options.randomSeed ?? 1;
   const clock = new Clock(timeScale, { ...DEFAULT_DELAYS, ...(options.delays ?? {}) });
-  const model = new Model(clock, new Prng(randomSeed), seed);
+  const model = modelFromSeed(clock, new Prng(randomSeed), seed);
   model.endpointIds = { shape: options.managedEndpointIds ?? "seeded", prng: new Prng(randomSeed ^ 0x7e57) };
   const faults = new Faults(randomSeed, options.faults ?? []);
   const requests = new RequestLog();

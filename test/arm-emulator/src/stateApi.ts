@@ -7,14 +7,11 @@ import { roleAssignmentJson } from "./routes/authorization.js";
 import { ruleBody, workspaceJson } from "./routes/ml.js";
 import { connectionJson, resourceJson } from "./routes/targets.js";
 import type { IsolationMode } from "./seed.js";
-import {
-  type ArmResource,
-  type ConnectionStatus,
-  type Model,
-  normalizeScope,
-  type RoleAssignmentState,
-  type WorkspaceState,
-} from "./state.js";
+import { normalizeScope, type RoleAssignmentState, roleName } from "./state/authorization.js";
+import { completeProvisioning, connectRule, disconnectRule } from "./state/ml/managed-network.js";
+import { allRules, ruleFromBody } from "./state/ml/outbound-rules.js";
+import { touchWorkspace, type WorkspaceState, workspaceByName } from "./state/ml/workspaces.js";
+import type { ArmResource, ConnectionStatus, Model } from "./state/model.js";
 import { clone, isObject, type JsonObject, key, lastSegment } from "./util.js";
 
 export interface WorkspaceDrift {
@@ -47,7 +44,7 @@ export class EmulatorState {
 
   private ws(nameOrId: string): WorkspaceState {
     this.clock.tick();
-    const ws = this.model.workspaceByName(nameOrId);
+    const ws = workspaceByName(this.model, nameOrId);
     if (!ws) throw new Error(`emulator state: no workspace '${nameOrId}'`);
     return ws;
   }
@@ -64,7 +61,7 @@ export class EmulatorState {
   /** The workspace as GET answers at 2025-12-01, or undefined. */
   workspace(nameOrId: string): JsonObject | undefined {
     this.clock.tick();
-    const ws = this.model.workspaceByName(nameOrId);
+    const ws = workspaceByName(this.model, nameOrId);
     return ws ? workspaceJson(this.model, ws) : undefined;
   }
 
@@ -79,15 +76,15 @@ export class EmulatorState {
     if (drift.publicNetworkAccess) ws.publicNetworkAccess = drift.publicNetworkAccess;
     if (drift.isolationMode) ws.managedNetwork.isolationMode = drift.isolationMode;
     if (drift.properties) Object.assign(ws.properties, clone(drift.properties));
-    if (drift.networkStatus === "Active") this.model.completeProvisioning(ws, false);
+    if (drift.networkStatus === "Active") completeProvisioning(this.model, ws, false);
     if (drift.networkStatus === "Inactive") ws.managedNetwork.status = "Inactive";
-    this.model.touch(ws);
+    touchWorkspace(this.model, ws);
   }
 
   /** Outbound rules as the list call shows them (map of name → rule, required ones included). */
   rules(nameOrId: string): Record<string, JsonObject> {
     const ws = this.ws(nameOrId);
-    return Object.fromEntries(this.model.allRules(ws).map((r) => [r.name, ruleBody(r)]));
+    return Object.fromEntries(allRules(this.model, ws).map((r) => [r.name, ruleBody(r)]));
   }
 
   /** Drift: adds/replaces a user rule (`rule` in the OutboundRule shape) or deletes it (`undefined`). */
@@ -95,18 +92,14 @@ export class EmulatorState {
     const ws = this.ws(nameOrId);
     if (rule === undefined) {
       ws.rules.delete(key(ruleName));
-      this.model.disconnectRule(ws, ruleName);
+      disconnectRule(this.model, ws, ruleName);
     } else {
-      const r = this.model.ruleFromBody(
-        ruleName,
-        rule,
-        ws.managedNetwork.status === "Active" ? "Active" : "Inactive",
-      );
+      const r = ruleFromBody(ruleName, rule, ws.managedNetwork.status === "Active" ? "Active" : "Inactive");
       ws.rules.set(key(ruleName), r);
       if (ws.managedNetwork.status === "Active" && r.type === "PrivateEndpoint")
-        this.model.connectRule(ws, r);
+        connectRule(this.model, ws, r);
     }
-    this.model.touch(ws);
+    touchWorkspace(this.model, ws);
   }
 
   networkStatus(nameOrId: string): "Inactive" | "Active" {
@@ -118,7 +111,7 @@ export class EmulatorState {
     const ws = this.ws(nameOrId);
     if (ws.managedNetwork.isolationMode === "Disabled")
       throw new Error(`emulator state: '${nameOrId}' has isolation Disabled`);
-    this.model.completeProvisioning(ws, false);
+    completeProvisioning(this.model, ws, false);
   }
 
   /** A target resource (storage, AOAI, search, VNet, PE, …) as GET answers, or undefined. */
@@ -247,7 +240,7 @@ export class EmulatorState {
     this.clock.tick();
     const scope = normalizeScope(assignment.scope);
     const roleGuid = lastSegment(assignment.role).toLowerCase();
-    if (!this.model.roleName(roleGuid))
+    if (!roleName(this.model, roleGuid))
       throw new Error(`emulator state: no role definition '${assignment.role}'`);
     const name = assignment.name ?? this.model.prng.guid();
     const id = `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`;

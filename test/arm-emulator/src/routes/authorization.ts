@@ -5,7 +5,13 @@
  * name, tenant-scoped roleDefinitionId in answers, propagation before the assignment takes effect.
  */
 import type { Ctx, Reply, Route } from "../http.js";
-import { BUILTIN_ROLES, normalizeScope, type RoleAssignmentState, scopeCovers } from "../state.js";
+import {
+  BUILTIN_ROLES,
+  normalizeScope,
+  type RoleAssignmentState,
+  roleName,
+  scopeCovers,
+} from "../state/authorization.js";
 import { ArmError, isObject, type JsonObject, key, lastSegment, str } from "../util.js";
 import { AUTHORIZATION_VERSIONS, bodyObject } from "./common.js";
 
@@ -63,7 +69,7 @@ function putAssignment(ctx: Ctx): Reply {
     );
   }
   const roleGuid = lastSegment(roleDefinitionId);
-  if (!GUID.test(roleGuid) || !model.roleName(roleGuid)) {
+  if (!GUID.test(roleGuid) || !roleName(model, roleGuid)) {
     throw new ArmError(
       400,
       "RoleDefinitionDoesNotExist",
@@ -234,7 +240,7 @@ export function authorizationRoutes(): Route[] {
       handlers: {
         GET: (ctx) => {
           const guid = ctx.m[1]!;
-          const name = ctx.model.roleName(guid);
+          const name = roleName(ctx.model, guid);
           if (!name)
             throw new ArmError(
               404,

@@ -1,7 +1,7 @@
 /** Resource groups and the operation-status URLs every long-running operation points to. */
 import type { Route } from "../http.js";
 import { pollReply } from "../http.js";
-import type { Model } from "../state.js";
+import type { Model } from "../state/model.js";
 import { ArmError, key } from "../util.js";
 import {
   AUTHORIZATION_VERSIONS,

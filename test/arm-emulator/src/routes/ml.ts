@@ -7,16 +7,34 @@ import { createHash } from "node:crypto";
 import type { Ctx, Reply, Route } from "../http.js";
 import { acceptedAsync, acceptedLocation, lroForm } from "../http.js";
 import type { IsolationMode } from "../seed.js";
+import { hasEffectiveRole, STORAGE_FILE_PRIVILEGED_CONTRIBUTOR } from "../state/authorization.js";
 import {
-  type EndpointState,
-  ML,
-  type Model,
-  type Operation,
+  connectRule,
+  disconnectRule,
+  provisioningMinutes,
+  provisioningUnderWay,
+  startProvisioning,
+} from "../state/ml/managed-network.js";
+import {
+  allRules,
+  findRule,
   type RuleState,
-  STORAGE_FILE_PRIVILEGED_CONTRIBUTOR,
+  requiredRules,
+  ruleFromBody,
+  validateRule,
+} from "../state/ml/outbound-rules.js";
+import {
+  createWorkspaceRecord,
+  type EndpointState,
+  findWorkspace,
+  ML,
+  removeWorkspace,
+  touchWorkspace,
   WORKSPACE_TYPE,
   type WorkspaceState,
-} from "../state.js";
+  workspaceAt,
+} from "../state/ml/workspaces.js";
+import type { Model, Operation } from "../state/model.js";
 import { ArmError, clone, isObject, type Json, type JsonObject, key, str } from "../util.js";
 import { bodyObject, ML_MANAGED_NETWORK_VERSIONS, ML_VERSIONS, RG, re, SUB } from "./common.js";
 import { connectionJson } from "./targets.js";
@@ -99,7 +117,7 @@ export function workspaceJson(
 ): JsonObject {
   const mn = ws.managedNetwork;
   const rules: JsonObject = {};
-  for (const r of model.allRules(ws)) rules[r.name] = ruleBody(r);
+  for (const r of allRules(model, ws)) rules[r.name] = ruleBody(r);
   const inbound = model.resource(ws.id);
   const connections = inbound ? [...inbound.connections.values()].map((c) => connectionJson(inbound, c)) : [];
   const identity: JsonObject =
@@ -262,7 +280,7 @@ function validateManagedNetwork(
     }
     // Service-owned rules echoed back from a GET are ignored rather than refused.
     if (isObject(rule) && str(rule.category) === "Required") continue;
-    rules.set(key(name), { name, body: model.validateRule(ws, name, rule, mode) });
+    rules.set(key(name), { name, body: validateRule(model, ws, name, rule, mode) });
   }
   return { mode, rules };
 }
@@ -282,7 +300,7 @@ function settleNewRule(ctx: Ctx, ws: WorkspaceState, rule: RuleState, from = ctx
   const { model, clock } = ctx;
   if (ws.managedNetwork.status !== "Active") {
     // Written while provisioning runs: that operation activates it (see startProvisioning).
-    rule.status = model.provisioningUnderWay(ws) ? "Provisioning" : "Inactive";
+    rule.status = provisioningUnderWay(model, ws) ? "Provisioning" : "Inactive";
     return;
   }
   rule.status = "Provisioning";
@@ -292,8 +310,8 @@ function settleNewRule(ctx: Ctx, ws: WorkspaceState, rule: RuleState, from = ctx
     if (current?.status !== "Provisioning" || model.workspaces.get(key(ws.id)) !== ws) return;
     current.status = "Active";
     if (current.type === "FQDN") ws.managedNetwork.firewall = true;
-    if (current.type === "PrivateEndpoint") model.connectRule(ws, current);
-    model.touch(ws);
+    if (current.type === "PrivateEndpoint") connectRule(model, ws, current);
+    touchWorkspace(model, ws);
   });
 }
 
@@ -310,15 +328,15 @@ function removeRule(
   if (!rule) return;
   if (ws.managedNetwork.status !== "Active" || immediate) {
     ws.rules.delete(key(name));
-    if (immediate) model.disconnectRule(ws, name);
+    if (immediate) disconnectRule(model, ws, name);
     return;
   }
   rule.status = "Deleting";
   clock.schedule(from + clock.ms(clock.delays.ruleApply), () => {
     const current = ws.rules.get(key(name));
     if (current?.status === "Deleting") ws.rules.delete(key(name));
-    model.disconnectRule(ws, name);
-    model.touch(ws);
+    disconnectRule(model, ws, name);
+    touchWorkspace(model, ws);
   });
 }
 
@@ -346,9 +364,9 @@ function applyRuleMap(
     ) {
       continue;
     }
-    const rule = model.ruleFromBody(w.name, w.body, "Inactive");
+    const rule = ruleFromBody(w.name, w.body, "Inactive");
     ws.rules.set(k, rule);
-    if (existing) model.disconnectRule(ws, w.name);
+    if (existing) disconnectRule(model, ws, w.name);
     settleNewRule(ctx, ws, rule);
   }
 }
@@ -368,8 +386,8 @@ function applyManagedNetwork(
   if (typeof mnBody.enableNetworkMonitor === "boolean") mn.enableNetworkMonitor = mnBody.enableNetworkMonitor;
   if (validated.rules) applyRuleMap(ctx, ws, validated.rules, replace);
   if (mn.status === "Active") {
-    for (const r of ctx.model.requiredRules(ws))
-      if (r.type === "PrivateEndpoint") ctx.model.connectRule(ws, r);
+    for (const r of requiredRules(ctx.model, ws))
+      if (r.type === "PrivateEndpoint") connectRule(ctx.model, ws, r);
   }
 }
 
@@ -434,7 +452,7 @@ function mlOperation(
 
 function wsFromCtx(ctx: Ctx): WorkspaceState {
   const [sub, rg, name] = ctx.m as [string, string, string];
-  return ctx.model.getWorkspace(sub, rg, name);
+  return workspaceAt(ctx.model, sub, rg, name);
 }
 
 function getWorkspace(ctx: Ctx): Reply {
@@ -475,7 +493,7 @@ function putWorkspace(ctx: Ctx): Reply {
   model.checkScope(sub, rg);
   const body = bodyObject(ctx);
   const props = isObject(body.properties) ? body.properties : {};
-  const existing = model.findWorkspace(sub, rg, name);
+  const existing = findWorkspace(model, sub, rg, name);
   if (!/^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$/.test(name)) {
     throw new ArmError(
       400,
@@ -518,7 +536,7 @@ function putWorkspace(ctx: Ctx): Reply {
     if (body.sku !== undefined) existing.sku = clone(body.sku);
     applyIdentity(ctx, existing, body.identity);
     if (mnBody) applyManagedNetwork(ctx, existing, mnBody, validated, true);
-    model.touch(existing);
+    touchWorkspace(model, existing);
     return workspaceLro(ctx, existing, after(ctx, clock.delays.workspaceUpdate));
   }
 
@@ -545,7 +563,7 @@ function putWorkspace(ctx: Ctx): Reply {
     ? str(props.serverlessComputeSettings.serverlessComputeCustomSubnet)
     : undefined;
   const identity = isObject(body.identity) ? body.identity : undefined;
-  const ws = model.createWorkspaceRecord({
+  const ws = createWorkspaceRecord(model, {
     resourceGroup: model.resourceGroups.get(key(rg)) ?? rg,
     name,
     location,
@@ -573,7 +591,7 @@ function putWorkspace(ctx: Ctx): Reply {
     }
     if (mnBody) applyManagedNetwork(ctx, ws, mnBody, validated, true);
   } catch (error) {
-    model.removeWorkspace(ws);
+    removeWorkspace(model, ws);
     throw error;
   }
   const provisionNow = props.provisionNetworkNow === true;
@@ -617,7 +635,7 @@ function patchWorkspace(ctx: Ctx): Reply {
   if (body.sku !== undefined) ws.sku = clone(body.sku);
   applyIdentity(ctx, ws, body.identity);
   if (mnBody && validated) applyManagedNetwork(ctx, ws, mnBody, validated, false);
-  model.touch(ws);
+  touchWorkspace(model, ws);
   return workspaceLro(ctx, ws, after(ctx, clock.delays.workspaceUpdate));
 }
 
@@ -625,12 +643,12 @@ function deleteWorkspace(ctx: Ctx): Reply {
   const { model, clock } = ctx;
   const [sub, rg, name] = ctx.m as [string, string, string];
   model.checkScope(sub, rg);
-  const ws = model.findWorkspace(sub, rg, name);
+  const ws = findWorkspace(model, sub, rg, name);
   if (!ws) return { status: 204 };
   ws.provisioningState = "Deleting";
   const op = mlOperation(ctx, ws, after(ctx, clock.delays.workspaceDelete), EMPTY_RESULT, {
     tracked: ws,
-    onDone: () => model.removeWorkspace(ws),
+    onDone: () => removeWorkspace(model, ws),
   });
   return acceptedLocation(ctx, op);
 }
@@ -648,7 +666,7 @@ function listWorkspaces(ctx: Ctx, rg?: string): Reply {
 
 function listRules(ctx: Ctx): Reply {
   const ws = wsFromCtx(ctx);
-  const all = ctx.model.allRules(ws);
+  const all = allRules(ctx.model, ws);
   const skip = Number.parseInt(ctx.query.get("$skipToken") ?? "0", 10) || 0;
   const size = ctx.settings.pageSize;
   const page = all.slice(skip, skip + size).map((r) => ruleJson(ws, r));
@@ -662,7 +680,7 @@ function listRules(ctx: Ctx): Reply {
 function getRule(ctx: Ctx): Reply {
   const ws = wsFromCtx(ctx);
   const name = ctx.m[3]!;
-  const rule = ctx.model.findRule(ws, name);
+  const rule = findRule(ctx.model, ws, name);
   if (!rule) {
     throw new ArmError(
       404,
@@ -722,10 +740,10 @@ function writeRuleMap(
     if (model.workspaces.get(key(ws.id)) !== ws) return;
     const next = new Map<string, RuleState>();
     for (const k of snapshot) next.set(k, ws.rules.get(k) ?? snapshotRules.get(k)!);
-    for (const [k, r] of ws.rules) if (!next.has(k)) model.disconnectRule(ws, r.name);
+    for (const [k, r] of ws.rules) if (!next.has(k)) disconnectRule(model, ws, r.name);
     ws.rules = next;
     change(ws.rules, windowEnd);
-    model.touch(ws);
+    touchWorkspace(model, ws);
   });
   return windowEnd + clock.ms(settleMinutes);
 }
@@ -735,7 +753,7 @@ function putRule(ctx: Ctx): Reply {
   const ws = wsFromCtx(ctx);
   const name = ctx.m[3]!;
   const body = bodyObject(ctx);
-  const existing = model.findRule(ws, name);
+  const existing = findRule(model, ws, name);
   if (existing?.category === "Required") {
     throw new ArmError(
       400,
@@ -743,8 +761,8 @@ function putRule(ctx: Ctx): Reply {
       `Outbound rule '${name}' is service-owned (category Required) and cannot be changed.`,
     );
   }
-  const props = model.validateRule(ws, name, isObject(body.properties) ? body.properties : null);
-  const written = model.ruleFromBody(name, props, "Inactive");
+  const props = validateRule(model, ws, name, isObject(body.properties) ? body.properties : null);
+  const written = ruleFromBody(name, props, "Inactive");
   // ManagedNetworkSettingsRule_CreateOrUpdate declares 200 (done) and 202 + Location.
   const form = lroForm(ctx, ["sync", "accepted"]);
   const doneAt = writeRuleMap(
@@ -754,13 +772,13 @@ function putRule(ctx: Ctx): Reply {
       const rule = clone(written);
       const previous = rules.get(key(name));
       rules.set(key(name), rule);
-      if (previous) model.disconnectRule(ws, name);
+      if (previous) disconnectRule(model, ws, name);
       settleNewRule(ctx, ws, rule, at);
     },
     ruleSettleMinutes(ctx, ws, written.type),
     form === "sync",
   );
-  model.touch(ws);
+  touchWorkspace(model, ws);
   // The writer is told it succeeded even when a concurrent writer dropped its rule (lost update).
   const result = () => {
     const current = ws.rules.get(key(name));
@@ -789,7 +807,7 @@ function deleteRule(ctx: Ctx): Reply {
   const { model } = ctx;
   const ws = wsFromCtx(ctx);
   const name = ctx.m[3]!;
-  const existing = model.findRule(ws, name);
+  const existing = findRule(model, ws, name);
   if (!existing) return { status: 204 };
   if (existing.category === "Required") {
     throw new ArmError(
@@ -807,7 +825,7 @@ function deleteRule(ctx: Ctx): Reply {
     ruleSettleMinutes(ctx, ws, existing.type, true),
     form === "sync",
   );
-  model.touch(ws);
+  touchWorkspace(model, ws);
   if (form === "sync") return { status: 200 };
   return acceptedLocation(ctx, mlOperation(ctx, ws, doneAt, EMPTY_RESULT));
 }
@@ -824,8 +842,8 @@ function startProvisioningOp(ctx: Ctx, ws: WorkspaceState, includeSpark: boolean
     status: 200,
     body: { status: ws.managedNetwork.status, sparkReady: ws.managedNetwork.sparkReady },
   });
-  const op = mlOperation(ctx, ws, after(ctx, model.provisioningMinutes(ws)), result, { failAtEnd });
-  model.startProvisioning(ws, includeSpark, op);
+  const op = mlOperation(ctx, ws, after(ctx, provisioningMinutes(model, ws)), result, { failAtEnd });
+  startProvisioning(model, ws, includeSpark, op);
   return op;
 }
 
@@ -939,7 +957,7 @@ function deleteCompute(ctx: Ctx): Reply {
 function requireStorageRole(ctx: Ctx, ws: WorkspaceState, action: string): void {
   const storage = str(ws.properties.storageAccount);
   if (!ws.principalId || !storage) return;
-  if (!ctx.model.hasEffectiveRole(ws.principalId, STORAGE_FILE_PRIVILEGED_CONTRIBUTOR, storage)) {
+  if (!hasEffectiveRole(ctx.model, ws.principalId, STORAGE_FILE_PRIVILEGED_CONTRIBUTOR, storage)) {
     throw new ArmError(
       403,
       "AuthorizationFailed",

@@ -6,7 +6,8 @@
  */
 import type { Ctx, Reply, Route } from "../http.js";
 import { acceptedAsync } from "../http.js";
-import type { ArmResource, Model } from "../state.js";
+import type { ArmResource, Model } from "../state/model.js";
+import { connectPrivateEndpoint, disconnectPrivateEndpoint } from "../state/network.js";
 import { ArmError, clone, isObject, type Json, type JsonObject, key, lastSegment, str } from "../util.js";
 import { bodyObject, NETWORK_VERSIONS, PRIVATE_DNS_VERSIONS, RG, re } from "./common.js";
 
@@ -247,39 +248,13 @@ function putNet(ctx: Ctx, t: NetType): Reply {
     result: () => ({ status: 200, body: netJson(model, resource) }),
     onDone: () => {
       resource.properties.provisioningState = "Succeeded";
-      if (t.type === "privateEndpoints" && !existing) connectPrivateEndpoint(ctx, resource);
+      if (t.type === "privateEndpoints" && !existing) connectPrivateEndpoint(model, resource);
     },
     onFail: () => {
       resource.properties.provisioningState = "Failed";
     },
   });
   return acceptedAsync(ctx, op, existing ? 200 : 201, netJson(model, resource));
-}
-
-function connectPrivateEndpoint(ctx: Ctx, pe: ArmResource): void {
-  const { model } = ctx;
-  for (const [field, manual] of [
-    ["privateLinkServiceConnections", false],
-    ["manualPrivateLinkServiceConnections", true],
-  ] as const) {
-    const list = pe.properties[field];
-    if (!Array.isArray(list)) continue;
-    for (const c of list) {
-      if (!isObject(c) || !isObject(c.properties)) continue;
-      const target = model.resource(str(c.properties.privateLinkServiceId) ?? "");
-      if (!target) continue;
-      const approved = !manual && target.callerMayApprove;
-      const name = `${pe.name}.${model.prng.guid()}`;
-      target.connections.set(key(name), {
-        name,
-        privateEndpointId: pe.id,
-        groupIds: Array.isArray(c.properties.groupIds) ? c.properties.groupIds.map(String) : [],
-        status: approved ? "Approved" : "Pending",
-        description: approved ? "Auto-Approved" : (str(c.properties.requestMessage) ?? "Awaiting approval"),
-        provisioningState: "Succeeded",
-      });
-    }
-  }
 }
 
 function deleteNet(ctx: Ctx, t: NetType): Reply {
@@ -298,12 +273,7 @@ function deleteNet(ctx: Ctx, t: NetType): Reply {
     failAtEnd: ctx.failLro,
     result: () => ({ status: 204 }),
     onDone: () => {
-      if (t.type === "privateEndpoints") {
-        for (const target of model.resources.values()) {
-          for (const [k, c] of target.connections)
-            if (key(c.privateEndpointId) === key(r.id)) target.connections.delete(k);
-        }
-      }
+      if (t.type === "privateEndpoints") disconnectPrivateEndpoint(model, r.id);
       model.deleteResource(id);
     },
   });

@@ -6,8 +6,8 @@
  */
 import type { Ctx, Reply, Route } from "../http.js";
 import { acceptedAsync, lroForm } from "../http.js";
-import type { ArmResource, ConnectionStatus, PeConnection } from "../state.js";
-import { ArmError, clone, isObject, type JsonObject, key, str } from "../util.js";
+import type { ArmResource, ConnectionStatus, PeConnection } from "../state/model.js";
+import { ArmError, clone, isObject, type JsonObject, key, notFound, str } from "../util.js";
 import {
   bodyObject,
   COGNITIVE_VERSIONS,
@@ -82,13 +82,7 @@ function targetOf(ctx: Ctx, type: string): ArmResource {
   ctx.model.checkScope(sub, rg);
   const id = `/subscriptions/${sub}/resourceGroups/${rg}/providers/${type}/${name}`;
   const r = ctx.model.resource(id);
-  if (!r || key(r.type) !== key(type)) {
-    throw new ArmError(
-      404,
-      "ResourceNotFound",
-      `The Resource '${type}/${name}' under resource group '${rg}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
-    );
-  }
+  if (!r || key(r.type) !== key(type)) throw notFound(type, name, rg);
   return r;
 }
 
