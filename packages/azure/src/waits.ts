@@ -79,12 +79,18 @@ export function startWait(
  */
 export async function trackOperation<T>(
   env: WaitEnv,
-  step: Pick<PlanStep, "address">,
+  step: Pick<PlanStep, "address" | "waits">,
   operation: OperationKind,
   label: string,
   run: (onPoll: () => void) => Promise<T>,
 ): Promise<T> {
-  const wait = startWait(env, step, "provisioning", wallMs(OPERATION_EXPECTED_SECONDS[operation], env.waits));
+  // A write that brings the Azure Firewall (the first FQDN rule on an Active network) carries
+  // that wait in the plan: the live line expects it too.
+  const firewallSeconds = (step.waits ?? [])
+    .filter((planned) => planned.kind === "firewall")
+    .reduce((sum, planned) => sum + planned.expectedSeconds, 0);
+  const expectedSeconds = OPERATION_EXPECTED_SECONDS[operation] + firewallSeconds;
+  const wait = startWait(env, step, "provisioning", wallMs(expectedSeconds, env.waits));
   wait.report(`${label}: started`);
   const result = await run(() => wait.report(`${label}: in progress`));
   wait.report(`${label}: done`);

@@ -18,14 +18,18 @@ afterEach(async () => {
   em = undefined;
 });
 
-async function applyExample(file: string): Promise<PfnetEvent[]> {
+async function emulatedProvider(): Promise<AzureProvider> {
   em = await startEmulator({ timeScale: TIME_SCALE });
-  const provider = new AzureProvider({
+  return new AzureProvider({
     credential: fakeCredential,
     endpoint: em.endpoint,
     tlsCa: em.caCert,
     waits: { timeScale: em.timeScale, pollIntervalSeconds: 30 },
   });
+}
+
+async function applyExample(file: string): Promise<PfnetEvent[]> {
+  const provider = await emulatedProvider();
   const spec = await loadSpecFile(new URL(file, examples).pathname);
   const events: PfnetEvent[] = [];
   // byo-public-public turns the seeded private pf-byo public: consent is part of the setup.
@@ -80,5 +84,27 @@ describe("progress of long-running writes", () => {
     expectStartAndEnd(events, address, /^creating online endpoint pf-chat/);
     // Online endpoint create: 240 Azure s at 10 ms/min = 40 ms.
     expect(waitEvents(events, address, /^creating online endpoint/)[0]?.wait?.expectedMs).toBe(40);
+  });
+
+  it("Active network: the first FQDN rule's write expects the firewall, and nothing waits for provisioning again", async () => {
+    const provider = await emulatedProvider();
+    const example = await loadSpecFile(new URL("managed-private-public.yaml", examples).pathname);
+    const spec = structuredClone(example.topology!);
+    const ws = spec.workspaces["pf-ws"]!;
+    ws.egress = "private";
+    const first = await apply(await plan(spec, provider), provider, { allowWeaken: true });
+    expect(first.errors).toEqual([]);
+
+    ws.reach = { ...ws.reach, hosts: ["serpapi.com"] };
+    const planned = await plan(spec, provider);
+    const network = planned.steps.find((step) => step.kind === "managedNetwork")!;
+    expect(network.waits?.map((wait) => [wait.kind, wait.expectedSeconds])).toEqual([["provisioning", 120]]);
+    const rule = planned.steps.find((step) => step.kind === "outboundRule" && step.action === "create")!;
+    expect(rule.waits?.map((wait) => wait.kind)).toEqual(["firewall"]);
+    const events: PfnetEvent[] = [];
+    const result = await apply(planned, provider, { onEvent: (e) => events.push(e) });
+    expect(result.errors).toEqual([]);
+    // Rule write 30 Azure s + firewall 600 Azure s at 10 ms/min = 105 ms.
+    expect(waitEvents(events, rule.address, /^writing outbound rule /)[0]?.wait?.expectedMs).toBe(105);
   });
 });

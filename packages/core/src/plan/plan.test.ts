@@ -3,10 +3,12 @@ import {
   byoPrivate,
   createBlock,
   managedPrivate,
+  RG,
   SUB,
   seededProvider,
   topology,
 } from "../../test/support.js";
+import { apply } from "../apply/apply.js";
 import { isPfnetError, type PfnetError } from "../errors.js";
 import type { PfnetEvent } from "../events.js";
 import { loadSpec } from "../spec/load.js";
@@ -67,6 +69,44 @@ describe("plan", () => {
     expect(
       noFqdn.steps.find((step) => step.kind === "managedNetwork")!.waits?.map((wait) => wait.kind),
     ).toEqual(["provisioning"]);
+  });
+
+  it("estimates no provisioning wait for an Active network, and the firewall on the first FQDN rule written", async () => {
+    const active = seededProvider({
+      state: {
+        workspaces: [
+          memoryWorkspace({
+            subscriptionId: SUB,
+            resourceGroup: RG,
+            name: "pf-ws",
+            isolationMode: "AllowOnlyApprovedOutbound",
+            networkStatus: "Active",
+          }),
+        ],
+      },
+    });
+    const reach = { services: ["aoai"], hosts: ["serpapi.com", "example.org"] };
+    const planned = await plan(topology({ "pf-ws": managedPrivate({ reach }) }), active);
+    const network = planned.steps.find((step) => step.kind === "managedNetwork")!;
+    expect(network.action).toBe("provision");
+    expect(network.waits?.map((wait) => [wait.kind, wait.expectedSeconds])).toEqual([["provisioning", 120]]);
+    const fqdnRules = planned.steps.filter(
+      (step) => step.kind === "outboundRule" && step.after?.type === "FQDN",
+    );
+    expect(fqdnRules.length).toBeGreaterThan(1);
+    const withFirewall = fqdnRules.filter((step) => step.waits?.some((wait) => wait.kind === "firewall"));
+    expect(withFirewall.map((step) => step.address)).toEqual([fqdnRules[0]!.address]);
+    expect(withFirewall[0]!.estimatedSeconds).toEqual({ min: 10, max: 720 });
+
+    // Once the firewall exists (an FQDN rule is Active), no step waits for it.
+    await apply(planned, active);
+    const more = await plan(
+      topology({
+        "pf-ws": managedPrivate({ reach: { ...reach, hosts: [...reach.hosts, "api.bing.microsoft.com"] } }),
+      }),
+      active,
+    );
+    expect(more.steps.flatMap((step) => step.waits ?? []).map((wait) => wait.kind)).not.toContain("firewall");
   });
 
   it("guards steps unless an earlier step changes their resource", async () => {

@@ -8,7 +8,7 @@ import { createEmitter } from "../emitter.js";
 import { PfnetError } from "../errors.js";
 import type { EventListener } from "../events.js";
 import { expand, workspaceDefaults } from "../expand/expand.js";
-import { workspaceKeyOf } from "../expand/names.js";
+import { address, workspaceKeyOf } from "../expand/names.js";
 import { Graph } from "../graph/graph.js";
 import { weakeningsOf } from "../kinds/weakening.js";
 import type { ActualResource, DiscoveredResource, ResourceNode, RoleAssignmentSeen } from "../model.js";
@@ -65,6 +65,8 @@ export interface PlanOptions {
 export const ESTIMATES = {
   provisioning: 1800,
   firstFqdnRule: 600,
+  /** Rules written to a network that is already Active settling (assumed; no documented figure). */
+  ruleActivation: 120,
   rolePropagation: 600,
   approval: 120,
 } as const;
@@ -108,29 +110,54 @@ function oneWait(min: number, wait: PlanWait): Estimate {
   return { estimatedSeconds: { min, max: wait.expectedSeconds }, waits: [wait] };
 }
 
-function estimateStep(step: PlanStep, actual: ActualResource | undefined): Estimate {
+/** The wait for the Azure Firewall that the first FQDN rule of a workspace brings. */
+const FIREWALL_WAIT: PlanWait = {
+  kind: "firewall",
+  label: "creating the Azure Firewall for the first FQDN rule",
+  expectedSeconds: ESTIMATES.firstFqdnRule,
+};
+
+/** What a step's estimate needs beyond its own read: its workspace's managed network as read. */
+interface EstimateContext {
+  network: ActualResource | undefined;
+  /** The firewall wait is already on an earlier step of this workspace. */
+  firewallCounted: boolean;
+}
+
+const isActive = (network: ActualResource | undefined) =>
+  network?.exists === true && network.properties.status === "Active";
+
+function estimateStep(
+  step: PlanStep,
+  actual: ActualResource | undefined,
+  context: EstimateContext,
+): Estimate {
   switch (step.action) {
     case "noop":
       return {};
     case "delete":
       return step.kind === "outboundRule" ? range(10, 120) : range(5, 120);
     case "provision": {
-      const waits: PlanWait[] = [
-        {
-          kind: "provisioning",
-          label: "provisioning the managed network",
-          expectedSeconds: ESTIMATES.provisioning,
-        },
-      ];
+      // An Active network is not provisioned again: the step waits for changed rules to settle.
+      const waits: PlanWait[] = isActive(actual)
+        ? [
+            {
+              kind: "provisioning",
+              label: "waiting for the changed outbound rules to become Active",
+              expectedSeconds: ESTIMATES.ruleActivation,
+            },
+          ]
+        : [
+            {
+              kind: "provisioning",
+              label: "provisioning the managed network",
+              expectedSeconds: ESTIMATES.provisioning,
+            },
+          ];
       const wantsFqdn = step.after?.hasFqdnRules === true;
       const hadFqdn = actual?.exists === true && actual.properties.hasFqdnRules === true;
-      if (wantsFqdn && !hadFqdn) {
-        waits.push({
-          kind: "firewall",
-          label: "creating the Azure Firewall for the first FQDN rule",
-          expectedSeconds: ESTIMATES.firstFqdnRule,
-        });
-      }
+      // On an Active network the firewall comes with the first FQDN rule's write (that step waits).
+      if (wantsFqdn && !hadFqdn && !isActive(actual)) waits.push(FIREWALL_WAIT);
       const total = waits.reduce((sum, wait) => sum + wait.expectedSeconds, 0);
       return { estimatedSeconds: { min: Math.round(total / 3), max: total }, waits };
     }
@@ -147,7 +174,9 @@ function estimateStep(step: PlanStep, actual: ActualResource | undefined): Estim
     case "workspace":
       return step.action === "create" ? range(60, 300) : range(10, 120);
     case "outboundRule":
-      return range(10, 120);
+      return firewallComesWith(step, context)
+        ? { estimatedSeconds: { min: 10, max: 120 + FIREWALL_WAIT.expectedSeconds }, waits: [FIREWALL_WAIT] }
+        : range(10, 120);
     case "roleAssignment":
       return oneWait(5, {
         kind: "propagation",
@@ -164,6 +193,32 @@ function estimateStep(step: PlanStep, actual: ActualResource | undefined): Estim
       return range(5, 30);
     default:
       return range(5, 60);
+  }
+}
+
+/** Whether this rule write is the first FQDN rule of a workspace whose network is already Active. */
+function firewallComesWith(step: PlanStep, context: EstimateContext): boolean {
+  return (
+    step.after?.type === "FQDN" &&
+    !context.firewallCounted &&
+    context.network?.exists === true &&
+    context.network.properties.status === "Active" &&
+    context.network.properties.hasFqdnRules !== true
+  );
+}
+
+/** Each changing step's estimate, in plan order (the firewall wait goes on one step per workspace). */
+function estimateSteps(steps: readonly PlanStep[], resources: ReadResult["resources"]): void {
+  const firewallCounted = new Set<string>();
+  for (const step of steps) {
+    if (step.action === "noop") continue;
+    const key = workspaceKeyOf(step.identity, step.address);
+    const network = key === undefined ? undefined : resources[address.network(key)];
+    const context = { network, firewallCounted: key !== undefined && firewallCounted.has(key) };
+    const estimate = estimateStep(step, resources[step.address], context);
+    if (key !== undefined && estimate.waits?.some((wait) => wait.kind === "firewall"))
+      firewallCounted.add(key);
+    Object.assign(step, estimate);
   }
 }
 
@@ -406,9 +461,7 @@ export async function plan(
           resolved.diagnostics,
           options.strict === true,
         );
-  for (const step of steps) {
-    if (step.action !== "noop") Object.assign(step, estimateStep(step, read.resources[step.address]));
-  }
+  estimateSteps(steps, read.resources);
 
   // --target: the targets and what they depend on; the rest is not planned.
   const kept = options.targets ? targetClosure(steps, options.targets) : undefined;
