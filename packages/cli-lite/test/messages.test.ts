@@ -311,6 +311,38 @@ describe("interrupting apply", () => {
   });
 });
 
+describe("interactive re-apply", () => {
+  it("re-applying an applied saved plan at the prompt says stale before printing or asking", async () => {
+    const provider = seededProvider();
+    const dir = tempDir({ "s.yaml": SPEC.replace("egress: public", "egress: private") });
+    expect(
+      (await run(["plan", "s.yaml", "--out", "plan.json"], { cwd: dir, internals: inject(provider) })).code,
+    ).toBe(0);
+    const firstIn = new PassThrough();
+    const first = await runWithStdin(["apply", "plan.json"], firstIn, {
+      cwd: dir,
+      internals: inject(provider),
+      signal: new AbortController().signal,
+      atPrompt: () => firstIn.write("yes\n"),
+    });
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout.indexOf("Plan:")).toBeLessThan(first.stdout.indexOf("Enter a value"));
+    const appliedWrites = provider.calls.apply;
+    expect(appliedWrites).toBeGreaterThan(0);
+
+    const again = await runWithStdin(["apply", "plan.json"], new PassThrough(), {
+      cwd: dir,
+      internals: inject(provider),
+      signal: new AbortController().signal,
+    });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain("The plan is stale");
+    expect(again.stdout).not.toContain("Plan:");
+    expect(again.stdout).not.toContain("Enter a value");
+    expect(provider.calls.apply).toBe(appliedWrites);
+  });
+});
+
 describe("plan output", () => {
   it("plan-time warnings name the spec file and line, not <spec>", async () => {
     const provider = seededProvider();

@@ -9,6 +9,7 @@ export type PfnetErrorCode =
   | "SPEC_PARSE"
   | "PLAN_INVALID"
   | "PLAN_STALE"
+  | "APPLY_DECLINED"
   | "PLAN_FORBIDDEN"
   | "POSTURE_STRICT"
   | "PLAN_TAMPERED"

@@ -4,6 +4,7 @@
  */
 import {
   apply,
+  isPfnetError,
   type PfnetEvent,
   planHasChanges,
   refuseUnconsentedWeakening,
@@ -82,9 +83,9 @@ export async function runApply(ctx: CommandContext): Promise<number> {
   }: PlannedSpec = saved ? await loadSavedPlan(ctx, text) : await planSpecText(ctx, text, planProgress(ctx));
 
   const shownPlan = () => renderPlan(thePlan, ctx.out, { notes, ...(spec ? { spec } : {}) });
-  // A saved plan applied without a prompt is shown once apply has checked it is not stale: a
-  // plan already applied is refused without printing all of it first.
-  const deferPlan = saved && flags.autoApprove && planHasChanges(thePlan);
+  // A saved plan is shown once apply has checked it is not stale (with or without a prompt): a
+  // plan already applied is refused without printing all of it, or asking, first.
+  const deferPlan = saved && planHasChanges(thePlan);
   if (ctx.json) {
     ctx.json.diagnostics(thePlan.diagnostics);
     ctx.json.line("plan", { plan: JSON.parse(serializePlan(thePlan)) });
@@ -95,38 +96,48 @@ export async function runApply(ctx: CommandContext): Promise<number> {
   // Before the confirmation: consent to weakening is a flag, not a "yes" typed in passing.
   refuseUnconsentedWeakening(weakeningsOf(thePlan.steps), flags.allowWeaken === true);
 
-  if (!flags.autoApprove) {
-    if (!io.stdin || !ctx.tty.stdin) {
-      throw new CliError(
-        `pfnet ${ctx.command} needs a confirmation, but stdin is not a terminal. Nothing was changed.`,
-        "Review the plan, then run again with --auto-approve (for CI: `pfnet plan --out plan.json`, review, `pfnet apply --auto-approve plan.json`).",
-        "CONFIRMATION_REQUIRED",
-      );
-    }
+  const interactive = !flags.autoApprove;
+  if (interactive && (!io.stdin || !ctx.tty.stdin)) {
+    throw new CliError(
+      `pfnet ${ctx.command} needs a confirmation, but stdin is not a terminal. Nothing was changed.`,
+      "Review the plan, then run again with --auto-approve (for CI: `pfnet plan --out plan.json`, review, `pfnet apply --auto-approve plan.json`).",
+      "CONFIRMATION_REQUIRED",
+    );
+  }
+  const newProgress = () =>
+    ctx.json
+      ? undefined
+      : new ProgressReporter({
+          sink: io.stderr,
+          style: ctx.err,
+          live: canRedraw(io.env, ctx.tty.stderr),
+          ...(io.columns === undefined ? {} : { columns: io.columns }),
+          ...(ctx.internals.progressIntervalMs === undefined
+            ? {}
+            : { intervalMs: ctx.internals.progressIntervalMs }),
+        });
+  // The live progress starts once confirmed: it must not redraw over the prompt.
+  let progress = interactive ? undefined : newProgress();
+  // Apply asks once its checks (locks, the stale check, consent) have passed; what it reports
+  // before the answer is shown after it, so the prompt stands alone.
+  let confirmed = !interactive;
+  const beforeAnswer: PfnetEvent[] = [];
+  const askToConfirm = async (_plan: unknown, { signal }: { signal: AbortSignal }) => {
+    if (deferPlan) io.stdout.write(shownPlan());
     const approved = await confirm(
       `\n${ctx.out.bold("Do you want to perform these actions?")}\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: `,
-      io.stdin,
+      io.stdin!,
       io.stdout,
-      ctx.signal,
+      signal,
     );
-    if (!approved) {
-      io.stdout.write(`\n${destroying ? "Destroy" : "Apply"} cancelled. Nothing was changed.\n`);
-      return EXIT.error;
-    }
+    if (!approved) return false;
     io.stdout.write("\n");
-  }
+    confirmed = true;
+    progress = newProgress();
+    for (const event of beforeAnswer.splice(0)) onEvent(event);
+    return true;
+  };
 
-  const progress = ctx.json
-    ? undefined
-    : new ProgressReporter({
-        sink: io.stderr,
-        style: ctx.err,
-        live: canRedraw(io.env, ctx.tty.stderr),
-        ...(io.columns === undefined ? {} : { columns: io.columns }),
-        ...(ctx.internals.progressIntervalMs === undefined
-          ? {}
-          : { intervalMs: ctx.internals.progressIntervalMs }),
-      });
   const state = await stateBackendFor(ctx);
   const warning = ciWarning(ctx, state);
   if (warning) io.stderr.write(`${ctx.err.yellow(warning)}\n`);
@@ -134,8 +145,13 @@ export async function runApply(ctx: CommandContext): Promise<number> {
   // apply is interrupted, they go on in Azure.
   const accepted = new Set<string>();
   const running = new Set<string>();
-  const onEvent = (event: PfnetEvent) => {
-    if (event.type === "apply.started" && deferPlan && !ctx.json) io.stdout.write(`${shownPlan()}\n`);
+  const onEvent = (event: PfnetEvent): void => {
+    if (!confirmed) {
+      beforeAnswer.push(event);
+      return;
+    }
+    if (event.type === "apply.started" && deferPlan && !interactive && !ctx.json)
+      io.stdout.write(`${shownPlan()}\n`);
     if (event.type === "step.started" && event.action !== "noop") running.add(event.address);
     if (event.type === "step.finished") running.delete(event.address);
     if (event.type === "step.progress" && event.wait) accepted.add(event.address);
@@ -159,8 +175,15 @@ export async function runApply(ctx: CommandContext): Promise<number> {
       allowWeaken: flags.allowWeaken === true,
       state,
       ...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),
+      ...(interactive ? { confirm: askToConfirm } : {}),
       onEvent,
     });
+  } catch (error) {
+    // Declined, or Ctrl-C before the answer: nothing was written.
+    const unanswered = !confirmed && isPfnetError(error) && error.code === "ABORTED";
+    if (!isPfnetError(error) || (error.code !== "APPLY_DECLINED" && !unanswered)) throw error;
+    io.stdout.write(`\n${destroying ? "Destroy" : "Apply"} cancelled. Nothing was changed.\n`);
+    return EXIT.error;
   } finally {
     ctx.signal.removeEventListener("abort", onInterrupt);
     progress?.stop();

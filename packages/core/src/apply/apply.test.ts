@@ -20,6 +20,37 @@ import { rereadReason } from "./freshness.js";
 
 const spec = () => topology({ "pf-ws": managedPrivate() });
 
+describe("apply's confirmation", () => {
+  it("asks after the stale check and before any write; a no ends APPLY_DECLINED with nothing written", async () => {
+    const provider = seededProvider();
+    const planned = await plan(spec(), provider);
+    const asked: string[] = [];
+    const declined = apply(planned, provider, {
+      confirm: async (shown) => {
+        asked.push(shown.specHash);
+        return false;
+      },
+    });
+    await expect(declined).rejects.toMatchObject({ code: "APPLY_DECLINED" });
+    expect(asked).toEqual([planned.specHash]);
+    expect(provider.calls.apply).toBe(0);
+
+    await apply(planned, provider, { confirm: async () => true });
+    expect(provider.calls.apply).toBeGreaterThan(0);
+    // Applied: the same plan is stale, and nobody is asked to approve it.
+    let askedAgain = false;
+    await expect(
+      apply(planned, provider, {
+        confirm: async () => {
+          askedAgain = true;
+          return true;
+        },
+      }),
+    ).rejects.toMatchObject({ code: "PLAN_STALE" });
+    expect(askedAgain).toBe(false);
+  });
+});
+
 describe("apply", () => {
   it("applies a plan so that the next plan is empty, with events in order", async () => {
     const provider = seededProvider();

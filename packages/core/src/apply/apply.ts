@@ -92,6 +92,14 @@ export interface ApplyOptions {
    * write. Default false.
    */
   allowWeaken?: boolean;
+  /**
+   * Asked once every check has passed (re-derivation, provenance, locks, the stale check,
+   * consent) and before anything is written: the place for an interactive confirmation, so a
+   * stale or already-applied plan is refused before anyone is asked to approve it. Resolving
+   * `false` ends apply with `APPLY_DECLINED`; nothing was changed. Not asked for a plan without
+   * changes.
+   */
+  confirm?: (plan: Plan, context: { signal: AbortSignal }) => Promise<boolean>;
 }
 
 export interface AppliedStep {
@@ -259,6 +267,7 @@ export async function applyVerified(
       session,
       started,
       allowWeaken: options.allowWeaken === true,
+      confirm: options.confirm,
     });
   } finally {
     outer.removeEventListener("abort", forward);
@@ -298,12 +307,23 @@ interface WalkSettings {
   session: StateSession | undefined;
   started: number;
   allowWeaken: boolean;
+  confirm: ApplyOptions["confirm"];
 }
 
 async function applyWalk(
   plan: Plan,
   provider: Provider,
-  { concurrency, checkStale, rereadAfterMs, signal, emit, session, started, allowWeaken }: WalkSettings,
+  {
+    concurrency,
+    checkStale,
+    rereadAfterMs,
+    signal,
+    emit,
+    session,
+    started,
+    allowWeaken,
+    confirm,
+  }: WalkSettings,
 ): Promise<ApplyResult> {
   const byAddress = new Map(plan.steps.map((step) => [step.address, step]));
   let done = new Set<string>();
@@ -367,6 +387,13 @@ async function applyWalk(
       finished: plan.steps.filter((step) => done.has(step.address)).map((step) => step.address),
       unfinished,
     });
+  }
+
+  if (confirm && planHasChanges(plan)) {
+    const approved = await confirm(plan, { signal });
+    if (signal.aborted)
+      throw new PfnetError("ABORTED", "Apply was aborted before it started; nothing was changed.");
+    if (!approved) throw new PfnetError("APPLY_DECLINED", "Apply was not confirmed; nothing was changed.");
   }
 
   // 2. The walk.
