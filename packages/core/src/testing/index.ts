@@ -1,18 +1,16 @@
 /** `@pfnet/core/testing`: an in-memory provider for pfnet's tests and for embedders' tests. */
+export { MemoryProvider, type MemoryProviderOptions, type MemoryWrite } from "./memory-provider.js";
 export {
   emptyMemoryState,
   type MemoryConnection,
   type MemoryNsgRule,
   type MemoryPrivateEndpoint,
-  MemoryProvider,
-  type MemoryProviderOptions,
   type MemoryRoleAssignment,
   type MemoryRule,
   type MemoryState,
   type MemoryWorkspace,
-  type MemoryWrite,
   memoryWorkspace,
   type RuleStatus,
   seededRandom,
   workspaceArmId,
-} from "./memory-provider.js";
+} from "./state.js";
