@@ -3,21 +3,18 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
+import { adminReply, isAdminPath } from "./admin.js";
 import { makeCertificates } from "./certs.js";
 import { Clock, DEFAULT_DELAYS, type Delays } from "./clock.js";
 import { type FaultRule, Faults } from "./faults.js";
-import type { Ctx, Method, RaceMode, Reply, Route, Settings } from "./http.js";
+import type { Ctx, Method, RaceMode, Reply, Settings } from "./http.js";
 import { RequestLog } from "./log.js";
-import { authorizationRoutes } from "./routes/authorization.js";
-import { miscRoutes } from "./routes/misc.js";
-import { mlRoutes } from "./routes/ml.js";
-import { networkRoutes } from "./routes/network.js";
-import { targetRoutes } from "./routes/targets.js";
+import { allRoutes, findHandler } from "./routes/index.js";
 import { defaultSeed, loadSeedFile, type SeedEnvironment, validateSeed } from "./seed.js";
 import { modelFromSeed } from "./state/from-seed.js";
 import type { EndpointIdShape } from "./state/ml/managed-network.js";
 import { EmulatorState } from "./stateApi.js";
-import { ArmError, isObject, Prng } from "./util.js";
+import { ArmError, Prng } from "./util.js";
 
 export interface EmulatorOptions {
   /** Port on 127.0.0.1; 0 (default) picks a free one. */
@@ -75,8 +72,6 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
-const ADMIN_PREFIX = "/_emulator";
-
 /** Fault kinds answered with an ARM error instead of the real answer. */
 const ERROR_FAULTS = {
   throttle: {
@@ -127,13 +122,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     lroForms: options.lroForms ?? "seeded",
     lroPrng: new Prng(randomSeed ^ 0x5eed10),
   };
-  const routes: Route[] = [
-    ...authorizationRoutes(),
-    ...miscRoutes(),
-    ...mlRoutes(),
-    ...targetRoutes(),
-    ...networkRoutes(),
-  ];
+  const routes = allRoutes();
   const certs = await makeCertificates();
   let requestSeq = 0;
   let baseUrl = "";
@@ -203,11 +192,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         ...(reply.headers ?? {}),
       });
       res.end(payload);
-      if (!path.startsWith(ADMIN_PREFIX)) record(reply.status, reply.body, reply.headers);
+      if (!isAdminPath(path)) record(reply.status, reply.body, reply.headers);
     };
 
-    if (path.startsWith(ADMIN_PREFIX)) {
-      send(admin(method, path, url, body));
+    if (isAdminPath(path)) {
+      send(adminReply({ method, path, url, body }, { requests, faults, clock, state }));
       return;
     }
 
@@ -266,40 +255,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           "The api-version query parameter (?api-version=) is required for all requests.",
         );
       }
-      let matched: { route: Route; m: string[] } | undefined;
-      for (const route of routes) {
-        const m = route.pattern.exec(path);
-        if (m) {
-          matched = { route, m: m.slice(1) };
-          break;
-        }
-      }
-      if (!matched) {
-        const ns = /\/providers\/([^/]+)\/([^/]+)/i.exec(path);
-        throw ns
-          ? new ArmError(
-              404,
-              "InvalidResourceType",
-              `The resource type '${ns[2]}' could not be found in the namespace '${ns[1]}' for api version '${apiVersion}'.`,
-            )
-          : new ArmError(404, "NotFound", `No route for ${method} ${path}.`);
-      }
-      const { route, m } = matched;
-      if (!route.versions.includes(apiVersion)) {
-        throw new ArmError(
-          400,
-          "InvalidApiVersionParameter",
-          `The api-version '${apiVersion}' is invalid. The supported versions are '${route.versions.join(",")}'.`,
-        );
-      }
-      const handler = route.handlers[method] ?? (method === "HEAD" ? route.handlers.GET : undefined);
-      if (!handler) {
-        throw new ArmError(
-          405,
-          "MethodNotAllowed",
-          `The requested resource does not support http method '${method}'.`,
-        );
-      }
+      const { handler, m } = findHandler(routes, method, path, apiVersion);
       if (bodyError !== undefined && (method === "PUT" || method === "PATCH" || method === "POST")) {
         throw new ArmError(
           400,
@@ -334,52 +290,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         });
       }
     }
-  }
-
-  /** Admin routes (no auth, no api-version): request log, faults, time, state snapshot. */
-  function admin(method: Method, path: string, url: URL, body: unknown): Reply {
-    const sub = path.slice(ADMIN_PREFIX.length);
-    if (sub === "/requests" && method === "GET") {
-      if (url.searchParams.get("format") === "jsonl") {
-        return { status: 200, text: requests.toJSONL(), headers: { "Content-Type": "application/x-ndjson" } };
-      }
-      return { status: 200, body: requests.entries };
-    }
-    if (sub === "/requests" && method === "DELETE") {
-      requests.clear();
-      return { status: 204 };
-    }
-    if (sub === "/faults" && method === "GET")
-      return { status: 200, body: { rules: faults.list(), hits: faults.hits } };
-    if (sub === "/faults" && method === "POST") {
-      try {
-        return { status: 201, body: { id: faults.add(body as FaultRule) } };
-      } catch (error) {
-        return {
-          status: 400,
-          body: { error: { code: "InvalidFaultRule", message: (error as Error).message } },
-        };
-      }
-    }
-    if (sub === "/faults" && method === "DELETE") {
-      faults.clear();
-      return { status: 204 };
-    }
-    if (sub === "/advance" && method === "POST") {
-      const minutes = isObject(body) && typeof body.minutes === "number" ? body.minutes : Number.NaN;
-      if (!Number.isFinite(minutes))
-        return {
-          status: 400,
-          body: { error: { code: "InvalidRequestContent", message: "Body must be { minutes: number }." } },
-        };
-      clock.advance(minutes);
-      return { status: 200, body: { advancedMinutes: minutes } };
-    }
-    if (sub === "/state" && method === "GET") return { status: 200, body: state.snapshot() };
-    return {
-      status: 404,
-      body: { error: { code: "NotFound", message: `No admin route ${method} ${path}.` } },
-    };
   }
 
   await new Promise<void>((resolve, reject) => {

@@ -4,7 +4,8 @@
  */
 import type { Clock } from "./clock.js";
 import { roleAssignmentJson } from "./routes/authorization.js";
-import { ruleBody, workspaceJson } from "./routes/ml.js";
+import { ruleBody } from "./routes/ml/outbound-rules.js";
+import { workspaceJson } from "./routes/ml/workspace-json.js";
 import { connectionJson, resourceJson } from "./routes/targets.js";
 import type { IsolationMode } from "./seed.js";
 import { normalizeScope, type RoleAssignmentState, roleName } from "./state/authorization.js";
