@@ -10,7 +10,8 @@ export {
 } from "./approval.js";
 export { AzureClients } from "./clients.js";
 export { AzureRequestError, NotSupportedError, toAzureError } from "./errors.js";
-export { contentHash, normaliseRule, normaliseWorkspace, roleAssignmentName, roleGuid } from "./normalize.js";
+export { normaliseWorkspace } from "./kinds/workspace.js";
+export { contentHash, normaliseRule, roleAssignmentName, roleGuid } from "./normalize.js";
 export {
   type AzureProviderOptions,
   DEFAULT_ENDPOINT,

@@ -3,8 +3,8 @@
  * ARM ids stay as Azure returns them (the diff compares them case-insensitively).
  */
 import { createHash } from "node:crypto";
-import type { OutboundRuleProperties, WorkspaceFacts, WorkspaceProperties } from "@pfnet/core";
-import type { OutboundRuleBasicResource, Workspace } from "./rest/types.js";
+import type { OutboundRuleProperties } from "@pfnet/core";
+import type { OutboundRuleBasicResource } from "./rest/types.js";
 
 /** sha256 of the canonical JSON (sorted keys) of a value. */
 export function contentHash(value: unknown): string {
@@ -89,53 +89,6 @@ function lowerIds(rule: OutboundRuleProperties): unknown {
     default:
       return rule;
   }
-}
-
-export function normaliseWorkspace(ws: Workspace): WorkspaceProperties {
-  const p = ws.properties ?? {};
-  const out: WorkspaceProperties = {
-    publicNetworkAccess: p.publicNetworkAccess ?? "Enabled",
-    isolationMode: p.managedNetwork?.isolationMode ?? "Disabled",
-  };
-  if (p.managedNetwork?.firewallSku) out.firewallSku = p.managedNetwork.firewallSku;
-  if (p.serverlessComputeSettings?.serverlessComputeCustomSubnet) {
-    out.serverlessComputeSettings = {
-      serverlessComputeCustomSubnet: p.serverlessComputeSettings.serverlessComputeCustomSubnet,
-      serverlessComputeNoPublicIP: p.serverlessComputeSettings.serverlessComputeNoPublicIP ?? false,
-    };
-  }
-  return out;
-}
-
-export function workspaceFacts(ws: Workspace): WorkspaceFacts {
-  const p = ws.properties ?? {};
-  const facts: WorkspaceFacts = {};
-  if (ws.identity?.principalId) facts.principalId = ws.identity.principalId;
-  if (p.storageAccount) facts.storageAccount = p.storageAccount;
-  if (p.keyVault) facts.keyVault = p.keyVault;
-  if (p.containerRegistry) facts.containerRegistry = p.containerRegistry;
-  facts.networkStatus = p.managedNetwork?.status?.status ?? "Inactive";
-  return facts;
-}
-
-/**
- * Facts only outputs read (`pfnet output`): the firewall's public IP and the workspace's inbound
- * connections. Kept out of the fingerprint: they change as Azure finishes work or as clients
- * connect, which is no reason to call a plan stale.
- */
-export function workspaceOutputFacts(ws: Workspace): WorkspaceFacts {
-  const p = ws.properties ?? {};
-  const facts: WorkspaceFacts = {};
-  if (p.managedNetwork?.firewallPublicIpAddress)
-    facts.firewallPublicIpAddress = p.managedNetwork.firewallPublicIpAddress;
-  if (p.privateEndpointConnections) {
-    facts.privateEndpointConnections = p.privateEndpointConnections.map((c) => ({
-      id: c.id ?? "",
-      status: c.properties?.privateLinkServiceConnectionState?.status ?? "Pending",
-      ...(c.properties?.privateEndpoint?.id ? { privateEndpointId: c.properties.privateEndpoint.id } : {}),
-    }));
-  }
-  return facts;
 }
 
 /** Trailing GUID of a role definition id (tenant- and subscription-scoped forms compare equal). */

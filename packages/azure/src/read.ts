@@ -13,8 +13,6 @@ import type {
   ResourceNode,
   RoleAssignmentIdentity,
   RoleAssignmentSeen,
-  WorkspaceIdentity,
-  WorkspaceProperties,
   WorkspaceRef,
 } from "@pfnet/core";
 import { PfnetError, privateEndpointName } from "@pfnet/core";
@@ -26,11 +24,8 @@ import {
   contentHash,
   isUserDefined,
   normaliseRule,
-  normaliseWorkspace,
   roleGuid,
   sameId,
-  workspaceFacts,
-  workspaceOutputFacts,
 } from "./normalize.js";
 import type { ArmResponse } from "./rest/arm.js";
 import type { OutboundRuleBasicResource, PrivateEndpointConnection, Workspace } from "./rest/types.js";
@@ -48,7 +43,9 @@ export interface RoleAssignmentFound {
 /** arm-authorization's paths are `/{scope}/…` with the scope sent raw: pass it without its leading slash. */
 export const sdkScope = (scope: string) => scope.replace(/^\/+/, "");
 
-const wsKey = (ws: WorkspaceRef) => `${ws.subscriptionId}/${ws.resourceGroup}/${ws.name}`.toLowerCase();
+/** A workspace's cache key (lower case). */
+export const workspaceKey = (ws: WorkspaceRef) =>
+  `${ws.subscriptionId}/${ws.resourceGroup}/${ws.name}`.toLowerCase();
 
 export class ReadSession {
   /** One cache per name (`workspace`, `rules`, …; kinds add their own), each keyed by a lower-case id. */
@@ -86,7 +83,7 @@ export class ReadSession {
   }
 
   workspace(ws: WorkspaceRef): Promise<ArmResponse<Workspace> | undefined> {
-    return this.cached("workspace", wsKey(ws), () => this.clients.ml.getWorkspace(ws, this.signal));
+    return this.cached("workspace", workspaceKey(ws), () => this.clients.ml.getWorkspace(ws, this.signal));
   }
 
   /**
@@ -109,26 +106,11 @@ export class ReadSession {
    * rule routes, not the map, are where pfnet wrote them.
    */
   listedOutboundRules(ws: WorkspaceRef): Promise<OutboundRuleBasicResource[]> {
-    return this.cached("rules", wsKey(ws), () => this.clients.ml.listOutboundRules(ws, this.signal));
-  }
-
-  computeNames(ws: WorkspaceRef): Promise<string[]> {
-    return this.cached("computes", wsKey(ws), async () => {
-      const client = await this.clients.machineLearning(ws.subscriptionId);
-      const names: string[] = [];
-      await this.clients.sdk(async () => {
-        for await (const compute of client.computeOperations.list(ws.resourceGroup, ws.name, {
-          abortSignal: this.signal,
-        })) {
-          if (compute.name) names.push(compute.name);
-        }
-      });
-      return names.sort();
-    });
+    return this.cached("rules", workspaceKey(ws), () => this.clients.ml.listOutboundRules(ws, this.signal));
   }
 
   onlineEndpoints(ws: WorkspaceRef): Promise<Map<string, { publicNetworkAccess: string; id?: string }>> {
-    return this.cached("endpoints", wsKey(ws), async () => {
+    return this.cached("endpoints", workspaceKey(ws), async () => {
       const client = await this.clients.machineLearning(ws.subscriptionId);
       const found = new Map<string, { publicNetworkAccess: string; id?: string }>();
       await this.clients.sdk(async () => {
@@ -263,12 +245,12 @@ export class ReadSession {
     const workspaceRefs = new Map<string, WorkspaceRef>();
     for (const node of nodes) {
       const ref = (node.identity as { workspace?: WorkspaceRef }).workspace;
-      if (ref) workspaceRefs.set(wsKey(ref), ref);
+      if (ref) workspaceRefs.set(workspaceKey(ref), ref);
       if (node.kind === "outboundRule") {
         const id = node.identity as OutboundRuleIdentity;
-        const set = requestedRules.get(wsKey(id.workspace)) ?? new Set<string>();
+        const set = requestedRules.get(workspaceKey(id.workspace)) ?? new Set<string>();
         set.add(id.ruleName.toLowerCase());
-        requestedRules.set(wsKey(id.workspace), set);
+        requestedRules.set(workspaceKey(id.workspace), set);
       }
     }
     const discovered: DiscoveredResource[] = [];
@@ -291,33 +273,6 @@ export class ReadSession {
       }
     }
     return discovered;
-  }
-
-  async readWorkspace(node: ResourceNode<"workspace">): Promise<ActualResource> {
-    const identity = node.identity as WorkspaceIdentity;
-    const response = await this.workspace(identity.workspace);
-    // Absent with or without a `create` block: core's plan-time rule PFN203 refuses the second
-    // case with the spec's file, line and column, before anything is written.
-    if (!response) return { exists: false, fingerprint: absentFingerprint(node.address) };
-    const ws = response.body;
-    const properties = normaliseWorkspace(ws);
-    const facts: Record<string, unknown> = { ...workspaceFacts(ws), ...workspaceOutputFacts(ws) };
-    const desired = node.properties as WorkspaceProperties;
-    // Computes and endpoints matter only when the isolation mode changes (plan-time rule).
-    if (desired.isolationMode !== properties.isolationMode) {
-      const [computes, endpoints] = await Promise.all([
-        this.computeNames(identity.workspace),
-        this.onlineEndpoints(identity.workspace),
-      ]);
-      facts.computes = computes;
-      facts.onlineEndpoints = [...endpoints.keys()].sort();
-    }
-    return {
-      exists: true,
-      properties: properties as unknown as Record<string, unknown>,
-      facts,
-      fingerprint: workspaceFingerprint(ws),
-    };
   }
 
   async readRule(node: ResourceNode<"outboundRule">): Promise<ActualResource> {
@@ -408,19 +363,6 @@ export class ReadSession {
       fingerprint: contentHash({ id: (connection.id ?? "").toLowerCase(), status }),
     };
   }
-}
-
-/**
- * The workspace's fingerprint: a content hash of what pfnet owns and relies on (the network
- * settings it writes and the identity, storage, key vault and registry it reads). workspaceRP.json
- * 2025-12-01 declares no `etag` and its PATCH no `If-Match`, so there is no server-side condition
- * to lean on; the plan's fingerprint is compared with a fresh read instead (core's stale check and
- * guarded re-read). The managed network's progress (`networkStatus`) stays out, as in the network
- * node's fingerprint: Azure finishing work already asked for is not someone else's change.
- */
-export function workspaceFingerprint(ws: Workspace): string {
-  const { networkStatus: _progress, ...facts } = workspaceFacts(ws);
-  return contentHash({ properties: normaliseWorkspace(ws), facts });
 }
 
 /** ARM id of the own-VNet private endpoint pfnet creates for a workspace and service (names.ts). */

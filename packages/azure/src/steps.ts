@@ -14,8 +14,6 @@ import type {
   RoleAssignmentIdentity,
   StepJournal,
   StepResult,
-  WorkspaceIdentity,
-  WorkspaceProperties,
   WorkspaceRef,
 } from "@pfnet/core";
 import {
@@ -27,16 +25,7 @@ import {
 import type { ConnectionMatch } from "./approval.js";
 import type { AzureClients } from "./clients.js";
 import { AzureRequestError } from "./errors.js";
-import {
-  canonicalJson,
-  isUserDefined,
-  normaliseRule,
-  normaliseWorkspace,
-  roleAssignmentName,
-  roleGuid,
-  sameId,
-  sameRule,
-} from "./normalize.js";
+import { isUserDefined, normaliseRule, roleAssignmentName, roleGuid, sameId, sameRule } from "./normalize.js";
 import type { ResolvedRetry, ResolvedWaits } from "./options.js";
 import {
   hasManagedNetwork,
@@ -46,7 +35,7 @@ import {
   workspaceNotFound,
 } from "./read.js";
 import { providerNamespace, resourceType } from "./rest/connections.js";
-import type { OutboundRule, Workspace, WorkspaceUpdateParameters } from "./rest/types.js";
+import type { OutboundRule, Workspace } from "./rest/types.js";
 import { type ClassifyOptions, type RetryContext, withRetry } from "./retry.js";
 import {
   awaitSdkOperation,
@@ -212,91 +201,6 @@ export async function deleteIgnoringNotFound(env: StepEnv, step: PlanStep, remov
 export async function deleteStep(env: StepEnv, step: PlanStep, removal: Removal): Promise<StepResult> {
   await withRetry(() => deleteIgnoringNotFound(env, step, removal), retryContext(env, step));
   return { outcome: "succeeded" };
-}
-
-// ---------------------------------------------------------------------------------------------
-// workspace
-
-const WORKSPACE_KIND: Record<string, string> = { default: "Default", hub: "Hub", project: "Project" };
-
-export async function applyWorkspace(env: StepEnv, step: PlanStep): Promise<StepResult> {
-  const identity = step.identity as unknown as WorkspaceIdentity;
-  const ref = identity.workspace;
-  if (step.action === "delete" || step.action === "replace") {
-    throw new PfnetError("PLAN_FORBIDDEN", `pfnet never deletes or replaces workspace ${ref.name}.`, {
-      address: step.address,
-      hint: "Change the workspace in Azure yourself, then re-plan.",
-    });
-  }
-  const after = step.after as unknown as WorkspaceProperties;
-  await retrying(env, step, async () => {
-    const current = await env.clients.ml.getWorkspace(ref, env.signal);
-    if (!current) {
-      if (!identity.create) throw workspaceNotFound(ref, step.address);
-      const create = identity.create;
-      const body: Workspace = {
-        location: create.location,
-        kind: WORKSPACE_KIND[create.kind] ?? "Default",
-        identity: { type: "SystemAssigned" },
-        properties: {
-          storageAccount: create.storageAccount,
-          keyVault: create.keyVault,
-          ...(create.containerRegistry ? { containerRegistry: create.containerRegistry } : {}),
-          ...(create.applicationInsights ? { applicationInsights: create.applicationInsights } : {}),
-          publicNetworkAccess: after.publicNetworkAccess,
-          managedNetwork: {
-            isolationMode: after.isolationMode,
-            ...(after.firewallSku ? { firewallSku: after.firewallSku } : {}),
-          },
-          ...(after.serverlessComputeSettings
-            ? { serverlessComputeSettings: after.serverlessComputeSettings }
-            : {}),
-          provisionNetworkNow: create.provisionNetworkNow,
-        },
-      };
-      await trackOperation(env, step, "workspaceCreate", `creating workspace ${ref.name}`, (onPoll) =>
-        env.clients.ml.createWorkspace(ref, body, env.signal, onPoll),
-      );
-      return;
-    }
-    const actual = normaliseWorkspace(current.body);
-    const patch: WorkspaceUpdateParameters = { properties: {} };
-    if (actual.publicNetworkAccess !== after.publicNetworkAccess)
-      patch.properties.publicNetworkAccess = after.publicNetworkAccess;
-    const modeDiffers = actual.isolationMode !== after.isolationMode;
-    const skuDiffers = after.firewallSku !== undefined && actual.firewallSku !== after.firewallSku;
-    if (modeDiffers || skuDiffers) patch.properties.managedNetwork = managedNetworkPatch(after, actual);
-    if (
-      after.serverlessComputeSettings &&
-      canonicalJson(after.serverlessComputeSettings) !==
-        canonicalJson(actual.serverlessComputeSettings ?? null)
-    ) {
-      patch.properties.serverlessComputeSettings = after.serverlessComputeSettings;
-    }
-    if (Object.keys(patch.properties).length === 0) return;
-    const label = `updating workspace ${ref.name} (${Object.keys(patch.properties).join(", ")})`;
-    await trackOperation(env, step, "workspaceUpdate", label, (onPoll) =>
-      env.clients.ml.updateWorkspace(ref, patch, env.signal, onPoll),
-    );
-  });
-  return { outcome: "succeeded" };
-}
-
-/**
- * The `managedNetwork` of a workspace PATCH: every setting pfnet owns, isolation mode together
- * with the firewall SKU (whether Azure merges a partial `managedNetwork` or replaces it is
- * UNCONFIRMED, azure-facts a.2), and never the `outboundRules` map — rules go through their own
- * route, so a PATCH cannot drop service-owned or unmanaged rules. The SKU is the spec's, else
- * the one Azure reports, else Standard (the documented default, how-to-managed-network).
- */
-export function managedNetworkPatch(
-  after: WorkspaceProperties,
-  actual: WorkspaceProperties,
-): { isolationMode: WorkspaceProperties["isolationMode"]; firewallSku: "Standard" | "Basic" } {
-  return {
-    isolationMode: after.isolationMode,
-    firewallSku: after.firewallSku ?? actual.firewallSku ?? "Standard",
-  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import { AzureProvider } from "@pfnet/azure";
 import type { PfnetEventInput } from "@pfnet/core";
 import nock from "nock";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { workspaceFingerprint as fingerprintOf } from "../src/read.js";
+import { workspaceFingerprint as fingerprintOf } from "../src/kinds/workspace.js";
 import type { Workspace } from "../src/rest/types.js";
 import { credentialWith, HOST, step, WS_PATH } from "./nock-fixtures.js";
 

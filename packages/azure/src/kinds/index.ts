@@ -8,18 +8,15 @@ import type { ActualResource, DiscoveredResource, ResourceKind, ResourceNode } f
 import { NotSupportedError } from "../errors.js";
 import type { AzureKind } from "../kind.js";
 import type { ReadSession } from "../read.js";
-import { applyApproval, applyNetwork, applyRoleAssignment, applyRule, applyWorkspace } from "../steps.js";
+import { applyApproval, applyNetwork, applyRoleAssignment, applyRule } from "../steps.js";
 import { nsgRule } from "./nsgRule.js";
 import { onlineEndpoint } from "./onlineEndpoint.js";
 import { privateDnsZoneGroup } from "./privateDnsZoneGroup.js";
 import { privateEndpoint } from "./privateEndpoint.js";
+import { workspace } from "./workspace.js";
 
 export const AZURE_KINDS: { readonly [K in ResourceKind]: AzureKind<K> } = {
-  workspace: {
-    kind: "workspace",
-    read: (session, node) => session.readWorkspace(node),
-    apply: applyWorkspace,
-  },
+  workspace,
   outboundRule: {
     kind: "outboundRule",
     read: (session, node) => session.readRule(node),
