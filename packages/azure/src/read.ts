@@ -7,8 +7,6 @@
  */
 import type {
   ActualResource,
-  DiscoveredResource,
-  OutboundRuleIdentity,
   PrivateEndpointApprovalIdentity,
   ResourceNode,
   RoleAssignmentIdentity,
@@ -19,14 +17,7 @@ import { PfnetError, privateEndpointName } from "@pfnet/core";
 import { type ConnectionMatch, chosenFor, matchConnection } from "./approval.js";
 import type { AzureClients } from "./clients.js";
 import { AzureRequestError } from "./errors.js";
-import {
-  absentFingerprint,
-  contentHash,
-  isUserDefined,
-  normaliseRule,
-  roleGuid,
-  sameId,
-} from "./normalize.js";
+import { absentFingerprint, contentHash, roleGuid, sameId } from "./normalize.js";
 import type { ArmResponse } from "./rest/arm.js";
 import type { OutboundRuleBasicResource, PrivateEndpointConnection, Workspace } from "./rest/types.js";
 import { type RetryContext, withRetry } from "./retry.js";
@@ -237,90 +228,6 @@ export class ReadSession {
       ...(chosen ? { chosen } : {}),
     });
     return { workspace: response.body, match, ...(match.connection ? { connection: match.connection } : {}) };
-  }
-
-  /** User-defined rules no node names (service-owned rules are never reported). */
-  async discoverRules(nodes: readonly ResourceNode[]): Promise<DiscoveredResource[]> {
-    const requestedRules = new Map<string, Set<string>>();
-    const workspaceRefs = new Map<string, WorkspaceRef>();
-    for (const node of nodes) {
-      const ref = (node.identity as { workspace?: WorkspaceRef }).workspace;
-      if (ref) workspaceRefs.set(workspaceKey(ref), ref);
-      if (node.kind === "outboundRule") {
-        const id = node.identity as OutboundRuleIdentity;
-        const set = requestedRules.get(workspaceKey(id.workspace)) ?? new Set<string>();
-        set.add(id.ruleName.toLowerCase());
-        requestedRules.set(workspaceKey(id.workspace), set);
-      }
-    }
-    const discovered: DiscoveredResource[] = [];
-    for (const [key, ref] of workspaceRefs) {
-      const ws = await this.workspace(ref);
-      if (!ws || !hasManagedNetwork(ws.body)) continue;
-      const requested = requestedRules.get(key) ?? new Set<string>();
-      for (const rule of await this.outboundRules(ref)) {
-        const name = rule.name ?? "";
-        if (!isUserDefined(rule) || requested.has(name.toLowerCase())) continue;
-        const properties = normaliseRule(rule);
-        if (!properties) continue;
-        discovered.push({
-          kind: "outboundRule",
-          address: `workspace.${ref.key}.rule.${name}`,
-          identity: { workspace: ref, ruleName: name },
-          properties: properties as unknown as Record<string, unknown>,
-          fingerprint: contentHash(properties),
-        });
-      }
-    }
-    return discovered;
-  }
-
-  async readRule(node: ResourceNode<"outboundRule">): Promise<ActualResource> {
-    const identity = node.identity as OutboundRuleIdentity;
-    const ws = await this.workspace(identity.workspace);
-    if (!ws || !hasManagedNetwork(ws.body))
-      return { exists: false, fingerprint: absentFingerprint(node.address) };
-    const rule = (await this.outboundRules(identity.workspace)).find(
-      (r) => (r.name ?? "").toLowerCase() === identity.ruleName.toLowerCase(),
-    );
-    if (!rule) return { exists: false, fingerprint: absentFingerprint(node.address) };
-    if (!isUserDefined(rule)) {
-      throw new PfnetError(
-        "SERVICE_OWNED_RULE",
-        `Outbound rule ${identity.ruleName} of workspace ${identity.workspace.name} is service-owned (category ${rule.properties.category}); pfnet never changes it.`,
-        { address: node.address, hint: "Give the rule another name in the spec." },
-      );
-    }
-    const properties = normaliseRule(rule);
-    if (!properties) return { exists: false, fingerprint: absentFingerprint(node.address) };
-    return {
-      exists: true,
-      properties: properties as unknown as Record<string, unknown>,
-      facts: { status: rule.properties.status ?? "Inactive" },
-      fingerprint: contentHash(properties),
-    };
-  }
-
-  async readNetwork(node: ResourceNode<"managedNetwork">): Promise<ActualResource> {
-    const ref = node.identity.workspace as WorkspaceRef;
-    const ws = await this.workspace(ref);
-    if (!ws || !hasManagedNetwork(ws.body))
-      return { exists: false, fingerprint: absentFingerprint(node.address) };
-    const networkStatus = ws.body.properties?.managedNetwork?.status?.status ?? "Inactive";
-    const userRules = (await this.outboundRules(ref)).filter(isUserDefined);
-    const inactive = userRules.filter((r) => r.properties.status !== "Active").map((r) => r.name ?? "");
-    const status = networkStatus === "Active" && inactive.length === 0 ? "Active" : "Inactive";
-    const properties = { status, hasFqdnRules: userRules.some((r) => r.properties.type === "FQDN") };
-    const facts = { networkStatus, inactiveRules: inactive.sort() };
-    // Provisioning progress (Inactive → Active, rules Provisioning → Active) is Azure finishing
-    // work already asked for, not a change by someone else: it stays out of the fingerprint, so a
-    // re-apply after an interrupted one is not refused as stale while Azure catches up.
-    const fingerprint = contentHash({
-      networkId: ws.body.properties?.managedNetwork?.networkId ?? null,
-      isolationMode: ws.body.properties?.managedNetwork?.isolationMode ?? null,
-      hasFqdnRules: properties.hasFqdnRules,
-    });
-    return { exists: true, properties, facts, fingerprint };
   }
 
   async readRole(node: ResourceNode<"roleAssignment">): Promise<ActualResource> {

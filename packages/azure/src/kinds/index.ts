@@ -8,26 +8,19 @@ import type { ActualResource, DiscoveredResource, ResourceKind, ResourceNode } f
 import { NotSupportedError } from "../errors.js";
 import type { AzureKind } from "../kind.js";
 import type { ReadSession } from "../read.js";
-import { applyApproval, applyNetwork, applyRoleAssignment, applyRule } from "../steps.js";
+import { applyApproval, applyRoleAssignment } from "../steps.js";
+import { managedNetwork } from "./managedNetwork.js";
 import { nsgRule } from "./nsgRule.js";
 import { onlineEndpoint } from "./onlineEndpoint.js";
+import { outboundRule } from "./outboundRule.js";
 import { privateDnsZoneGroup } from "./privateDnsZoneGroup.js";
 import { privateEndpoint } from "./privateEndpoint.js";
 import { workspace } from "./workspace.js";
 
 export const AZURE_KINDS: { readonly [K in ResourceKind]: AzureKind<K> } = {
   workspace,
-  outboundRule: {
-    kind: "outboundRule",
-    read: (session, node) => session.readRule(node),
-    discover: (session, nodes) => session.discoverRules(nodes),
-    apply: applyRule,
-  },
-  managedNetwork: {
-    kind: "managedNetwork",
-    read: (session, node) => session.readNetwork(node),
-    apply: applyNetwork,
-  },
+  outboundRule,
+  managedNetwork,
   roleAssignment: {
     kind: "roleAssignment",
     read: (session, node) => session.readRole(node),
