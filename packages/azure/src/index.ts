@@ -10,8 +10,10 @@ export {
 } from "./approval.js";
 export { AzureClients } from "./clients.js";
 export { AzureRequestError, NotSupportedError, toAzureError } from "./errors.js";
+export { NETWORK_CONNECTION_APPROVER_ROLE } from "./kinds/privateEndpointApproval.js";
+export { roleAssignmentName, roleGuid } from "./kinds/roleAssignment.js";
 export { normaliseWorkspace } from "./kinds/workspace.js";
-export { contentHash, normaliseRule, roleAssignmentName, roleGuid } from "./normalize.js";
+export { contentHash, normaliseRule } from "./normalize.js";
 export {
   type AzureProviderOptions,
   DEFAULT_ENDPOINT,
@@ -44,6 +46,5 @@ export {
   DEFAULT_LEASE_SECONDS,
   parseBlobStateUrl,
 } from "./state/blob.js";
-export { NETWORK_CONNECTION_APPROVER_ROLE } from "./steps.js";
 export { REDACTED, redactText, redactUrl, redactValue, type TraceRecord, type TraceSink } from "./trace.js";
 export { PFNET_VERSION } from "./version.js";

@@ -91,28 +91,6 @@ function lowerIds(rule: OutboundRuleProperties): unknown {
   }
 }
 
-/** Trailing GUID of a role definition id (tenant- and subscription-scoped forms compare equal). */
-export function roleGuid(roleDefinitionId: string): string {
-  return (roleDefinitionId.split("/").pop() ?? roleDefinitionId).toLowerCase();
-}
-
-/**
- * Deterministic role-assignment name: a name-based UUID (RFC 4122 version-5 layout, SHA-1) of
- * (scope, principal, role), like Bicep's `guid(scope, principalId, roleDefinitionId)`, so every
- * re-apply targets the same assignment.
- */
-export function roleAssignmentName(scope: string, principalId: string, roleDefinitionGuid: string): string {
-  // Fixed namespace for pfnet role assignments (a random UUID chosen once).
-  const namespace = Buffer.from("6f1c2a8e4b7d4e0f9a3c5d7e8f901234", "hex");
-  const name = `${scope.toLowerCase()}|${principalId.toLowerCase()}|${roleDefinitionGuid.toLowerCase()}`;
-  const hash = createHash("sha1").update(namespace).update(name).digest();
-  const bytes = Buffer.from(hash.subarray(0, 16));
-  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x50;
-  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
-  const hex = bytes.toString("hex");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
-}
-
 export function sameId(a: string | undefined, b: string | undefined): boolean {
   return (a ?? "").toLowerCase() === (b ?? "").toLowerCase();
 }

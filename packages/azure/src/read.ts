@@ -5,21 +5,11 @@
  * one connection list per target; computes and online endpoints only when a node needs them.
  * The posture report adds one paged role-assignment list per storage account (`assignmentsAt`).
  */
-import type {
-  ActualResource,
-  PrivateEndpointApprovalIdentity,
-  ResourceNode,
-  RoleAssignmentIdentity,
-  RoleAssignmentSeen,
-  WorkspaceRef,
-} from "@pfnet/core";
-import { PfnetError, privateEndpointName } from "@pfnet/core";
-import { type ConnectionMatch, chosenFor, matchConnection } from "./approval.js";
+import type { RoleAssignmentSeen, WorkspaceRef } from "@pfnet/core";
+import { PfnetError } from "@pfnet/core";
 import type { AzureClients } from "./clients.js";
-import { AzureRequestError } from "./errors.js";
-import { absentFingerprint, contentHash, roleGuid, sameId } from "./normalize.js";
 import type { ArmResponse } from "./rest/arm.js";
-import type { OutboundRuleBasicResource, PrivateEndpointConnection, Workspace } from "./rest/types.js";
+import type { OutboundRuleBasicResource, Workspace } from "./rest/types.js";
 import { type RetryContext, withRetry } from "./retry.js";
 
 export interface RoleAssignmentFound {
@@ -168,165 +158,11 @@ export class ReadSession {
       return found.map(({ name: _name, ...seen }) => seen);
     });
   }
-
-  targetConnections(targetId: string): Promise<PrivateEndpointConnection[]> {
-    return this.cached("connections", targetId.toLowerCase(), () =>
-      this.clients.connections.list(targetId, this.signal),
-    );
-  }
-
-  /** The storage assignment of a workspace identity, if any (matched by scope and role GUID). */
-  async findStorageAssignment(
-    identity: RoleAssignmentIdentity,
-    roleDefinitionId: string,
-  ): Promise<{
-    workspace?: Workspace;
-    principalId?: string;
-    scope?: string;
-    assignment?: RoleAssignmentFound;
-  }> {
-    const response = await this.workspace(identity.workspace);
-    if (!response) return {};
-    const workspace = response.body;
-    const principalId = workspace.identity?.principalId;
-    const scope = identity.scope ?? workspace.properties?.storageAccount;
-    if (!principalId || !scope)
-      return { workspace, ...(principalId ? { principalId } : {}), ...(scope ? { scope } : {}) };
-    const assignments = await this.roleAssignments(identity.workspace.subscriptionId, scope, principalId);
-    const guid = roleGuid(roleDefinitionId);
-    const assignment = assignments.find(
-      (ra) =>
-        sameId(ra.scope, scope) &&
-        roleGuid(ra.roleDefinitionId) === guid &&
-        sameId(ra.principalId, principalId),
-    );
-    return { workspace, principalId, scope, ...(assignment ? { assignment } : {}) };
-  }
-
-  /**
-   * The workspace's connection on a target, matched from the connections' own fields
-   * (`matchConnection`, approval.ts): the user's choice first, then pfnet's own endpoint (own
-   * VNet) or the managed network's markers, each narrowed to the rule's group id.
-   */
-  async findConnection(
-    identity: PrivateEndpointApprovalIdentity,
-  ): Promise<{ workspace?: Workspace; match?: ConnectionMatch; connection?: PrivateEndpointConnection }> {
-    const response = await this.workspace(identity.workspace);
-    if (!response) return {};
-    const connections = await this.targetConnections(identity.targetId).catch((error: unknown) => {
-      throw serviceNotFound(error, identity) ?? error;
-    });
-    const rule = peRuleFor(response.body, identity.targetId);
-    const chosen = identity.approvalConnection ?? chosenFor(this.approvalConnections, identity.targetId);
-    const match = matchConnection(connections, {
-      workspace: response.body,
-      ref: identity.workspace,
-      ...(identity.via === "byo"
-        ? { ownEndpointId: ownPrivateEndpointId(identity.workspace, identity.service) }
-        : {}),
-      ...(rule ? { ruleName: rule.name, groupId: rule.subresourceTarget } : {}),
-      ...(chosen ? { chosen } : {}),
-    });
-    return { workspace: response.body, match, ...(match.connection ? { connection: match.connection } : {}) };
-  }
-
-  async readRole(node: ResourceNode<"roleAssignment">): Promise<ActualResource> {
-    const identity = node.identity as RoleAssignmentIdentity;
-    const desired = node.properties as { roleDefinitionId: string };
-    const found = await this.findStorageAssignment(identity, desired.roleDefinitionId);
-    if (!found.assignment) {
-      return {
-        exists: false,
-        fingerprint: contentHash({
-          absent: node.address,
-          principalId: found.principalId ?? null,
-          scope: found.scope ?? null,
-        }),
-      };
-    }
-    const ra = found.assignment;
-    const properties = { roleDefinitionId: ra.roleDefinitionId, principalType: ra.principalType };
-    return {
-      exists: true,
-      properties,
-      facts: { principalId: ra.principalId, scope: ra.scope, roleAssignmentId: ra.id },
-      fingerprint: contentHash({ id: ra.id.toLowerCase(), ...properties }),
-    };
-  }
-
-  async readApproval(node: ResourceNode<"privateEndpointApproval">): Promise<ActualResource> {
-    const identity = node.identity as PrivateEndpointApprovalIdentity;
-    const { workspace, connection } = await this.findConnection(identity);
-    if (!workspace || !connection) return { exists: false, fingerprint: absentFingerprint(node.address) };
-    const status = connection.properties?.privateLinkServiceConnectionState?.status ?? "Pending";
-    return {
-      exists: true,
-      properties: { status },
-      facts: {
-        connectionId: connection.id ?? "",
-        status,
-        privateEndpointId: connection.properties?.privateEndpoint?.id ?? "",
-      },
-      fingerprint: contentHash({ id: (connection.id ?? "").toLowerCase(), status }),
-    };
-  }
-}
-
-/** ARM id of the own-VNet private endpoint pfnet creates for a workspace and service (names.ts). */
-export function ownPrivateEndpointId(ws: WorkspaceRef, service: string): string {
-  return `/subscriptions/${ws.subscriptionId}/resourceGroups/${ws.resourceGroup}/providers/Microsoft.Network/privateEndpoints/${privateEndpointName(ws.name, service)}`;
-}
-
-/** The workspace's user-defined private-endpoint rule to a target (from the GET's rule map), if any. */
-export function peRuleFor(
-  ws: Workspace,
-  targetId: string,
-): { name: string; subresourceTarget?: string } | undefined {
-  const rules = ws.properties?.managedNetwork?.outboundRules ?? {};
-  for (const [name, rule] of Object.entries(rules)) {
-    if (rule?.type !== "PrivateEndpoint" || rule.category !== "UserDefined") continue;
-    const destination = rule.destination as
-      | { serviceResourceId?: string; subresourceTarget?: string }
-      | undefined;
-    if (sameId(destination?.serviceResourceId, targetId)) {
-      return {
-        name,
-        ...(destination?.subresourceTarget ? { subresourceTarget: destination.subresourceTarget } : {}),
-      };
-    }
-  }
-  return undefined;
 }
 
 export function hasManagedNetwork(ws: Workspace): boolean {
   const mode = ws.properties?.managedNetwork?.isolationMode;
   return mode === "AllowInternetOutbound" || mode === "AllowOnlyApprovedOutbound";
-}
-
-/**
- * A service whose ARM id names nothing (404 on its private-endpoint connections): the service's
- * place in the spec (`/services/<name>/id`) instead of a raw 404. Undefined for other failures.
- */
-export function serviceNotFound(
-  error: unknown,
-  identity: Pick<PrivateEndpointApprovalIdentity, "service" | "targetId">,
-): PfnetError | undefined {
-  if (!(error instanceof AzureRequestError) || error.status !== 404) return undefined;
-  const subscription = /^\/subscriptions\/([^/]+)/i.exec(identity.targetId)?.[1];
-  return new PfnetError(
-    "SERVICE_NOT_FOUND",
-    `Service "${identity.service}" does not exist: nothing has the id ${identity.targetId}${subscription ? ` (subscription ${subscription})` : ""}.`,
-    {
-      path: `/services/${identity.service.replace(/~/g, "~0").replace(/\//g, "~1")}/id`,
-      hint: "Copy the service's resource id from its Properties page or `az resource show --query id`, and check that you can read that subscription.",
-      details: {
-        targetId: identity.targetId,
-        status: 404,
-        ...(error.armCode ? { armCode: error.armCode } : {}),
-      },
-      cause: error,
-    },
-  );
 }
 
 export function workspaceNotFound(ref: WorkspaceRef, address: string): PfnetError {

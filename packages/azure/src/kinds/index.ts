@@ -8,29 +8,22 @@ import type { ActualResource, DiscoveredResource, ResourceKind, ResourceNode } f
 import { NotSupportedError } from "../errors.js";
 import type { AzureKind } from "../kind.js";
 import type { ReadSession } from "../read.js";
-import { applyApproval, applyRoleAssignment } from "../steps.js";
 import { managedNetwork } from "./managedNetwork.js";
 import { nsgRule } from "./nsgRule.js";
 import { onlineEndpoint } from "./onlineEndpoint.js";
 import { outboundRule } from "./outboundRule.js";
 import { privateDnsZoneGroup } from "./privateDnsZoneGroup.js";
 import { privateEndpoint } from "./privateEndpoint.js";
+import { privateEndpointApproval } from "./privateEndpointApproval.js";
+import { roleAssignment } from "./roleAssignment.js";
 import { workspace } from "./workspace.js";
 
 export const AZURE_KINDS: { readonly [K in ResourceKind]: AzureKind<K> } = {
   workspace,
   outboundRule,
   managedNetwork,
-  roleAssignment: {
-    kind: "roleAssignment",
-    read: (session, node) => session.readRole(node),
-    apply: applyRoleAssignment,
-  },
-  privateEndpointApproval: {
-    kind: "privateEndpointApproval",
-    read: (session, node) => session.readApproval(node),
-    apply: applyApproval,
-  },
+  roleAssignment,
+  privateEndpointApproval,
   onlineEndpoint,
   privateEndpoint,
   privateDnsZoneGroup,
