@@ -4,8 +4,6 @@
 import type { GetTokenOptions, TokenCredential } from "@azure/core-auth";
 import type {
   Inventory,
-  OutboundRuleIdentity,
-  OutboundRuleProperties,
   PlanStep,
   Provider,
   ProviderContext,
@@ -14,7 +12,6 @@ import type {
   ResourceNode,
   RoleAssignmentSeen,
   StepResult,
-  WorkspaceIdentity,
 } from "@pfnet/core";
 import { AzureClients } from "./clients.js";
 import { toAzureError } from "./errors.js";
@@ -32,13 +29,7 @@ import {
 import { type ResolvedPacing, resolvePacing } from "./pacing.js";
 import { ReadSession } from "./read.js";
 import { abortError, withStepContext } from "./retry.js";
-import {
-  type ProviderMemory,
-  rememberRule,
-  retryContext,
-  type StepEnv,
-  workspaceMemoryKey,
-} from "./steps.js";
+import { type ProviderMemory, rememberSpec, retryContext, type StepEnv } from "./steps.js";
 import { fileTraceSink } from "./trace.js";
 import { tracingClient } from "./tracing.js";
 
@@ -120,33 +111,7 @@ export class AzureProvider implements Provider {
   }
 
   private async readNodes(nodes: readonly ResourceNode[], context: ProviderContext): Promise<ReadResult> {
-    for (const node of nodes) {
-      // A read that names the workspace itself reads a whole spec (plan, or apply's stale check):
-      // its rule nodes are the desired set, replacing what an earlier spec said.
-      if (node.kind === "workspace") {
-        const key = workspaceMemoryKey((node.identity as WorkspaceIdentity).workspace);
-        this.memory.expectedRules.delete(key);
-        this.memory.networkVerifies.delete(key);
-      }
-    }
-    for (const node of nodes) {
-      // The spec provisions this workspace's network: that step verifies the whole rule set once,
-      // after the last rule write, so rule steps need not read each rule back.
-      if (node.kind === "managedNetwork")
-        this.memory.networkVerifies.add(workspaceMemoryKey((node.identity as WorkspaceIdentity).workspace));
-    }
-    for (const node of nodes) {
-      // Remember the desired rule set: the provisioning step verifies the rules read back against it.
-      if (node.kind === "outboundRule") {
-        const identity = node.identity as OutboundRuleIdentity;
-        rememberRule(
-          this.memory,
-          identity.workspace,
-          identity.ruleName,
-          node.properties as OutboundRuleProperties,
-        );
-      }
-    }
+    rememberSpec(this.memory, nodes);
     const session = new ReadSession(
       this.clients,
       { signal: context.signal, emit: context.emit, address: "read", retry: this.retry, waits: this.waits },

@@ -4,6 +4,8 @@
  * one workspace GET, one paged rule list, one role-assignment list filtered on the principal,
  * one connection list per target; computes and online endpoints only when a node needs them.
  * The posture report adds one paged role-assignment list per storage account (`assignmentsAt`).
+ * The caches several kinds share live here; a kind's own caches live in its module
+ * (kinds/<kind>.ts) on the same `cached(name, key, load)`.
  */
 import type { RoleAssignmentSeen, WorkspaceRef } from "@pfnet/core";
 import { PfnetError } from "@pfnet/core";

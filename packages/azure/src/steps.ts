@@ -1,15 +1,20 @@
 /**
- * Executing one plan step against Azure. Each function resolves when the step's effect is in
- * place (waits included), resolves `pendingApproval` when a human must act, or throws a
- * PfnetError. Every write is idempotent per attempt (re-read, then write only what differs), so
- * a retry after a dropped connection, or a re-apply after an abort, converges.
+ * What every kind's `apply` (kinds/<kind>.ts) shares: the step environment, the provider's
+ * memory across steps, the step's retry policy (propagation 403s ending in PROPAGATION_TIMEOUT)
+ * and SDK deletes. An apply resolves when the step's effect is in place (waits included),
+ * resolves `pendingApproval` when a human must act, or throws a PfnetError. Every write is
+ * idempotent per attempt (re-read, then write only what differs), so a retry after a dropped
+ * connection, or a re-apply after an abort, converges.
  */
 import type {
+  OutboundRuleIdentity,
   OutboundRuleProperties,
   PfnetEventInput,
   PlanStep,
+  ResourceNode,
   StepJournal,
   StepResult,
+  WorkspaceIdentity,
   WorkspaceRef,
 } from "@pfnet/core";
 import { PfnetError, roleDefinitionIdOf, STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR } from "@pfnet/core";
@@ -63,6 +68,35 @@ export function rememberRule(
   const rules = memory.expectedRules.get(key) ?? new Map();
   rules.set(name.toLowerCase(), { name, rule });
   memory.expectedRules.set(key, rules);
+}
+
+/**
+ * What a read of nodes tells the steps that follow: which rules each workspace's spec wants
+ * (verified after the last rule write) and which workspaces' network step verifies them.
+ */
+export function rememberSpec(memory: ProviderMemory, nodes: readonly ResourceNode[]): void {
+  for (const node of nodes) {
+    // A read that names the workspace itself reads a whole spec (plan, or apply's stale check):
+    // its rule nodes are the desired set, replacing what an earlier spec said.
+    if (node.kind === "workspace") {
+      const key = workspaceMemoryKey((node.identity as WorkspaceIdentity).workspace);
+      memory.expectedRules.delete(key);
+      memory.networkVerifies.delete(key);
+    }
+  }
+  for (const node of nodes) {
+    // The spec provisions this workspace's network: that step verifies the whole rule set once,
+    // after the last rule write, so rule steps need not read each rule back.
+    if (node.kind === "managedNetwork")
+      memory.networkVerifies.add(workspaceMemoryKey((node.identity as WorkspaceIdentity).workspace));
+  }
+  for (const node of nodes) {
+    // Remember the desired rule set: the provisioning step verifies the rules read back against it.
+    if (node.kind === "outboundRule") {
+      const identity = node.identity as OutboundRuleIdentity;
+      rememberRule(memory, identity.workspace, identity.ruleName, node.properties as OutboundRuleProperties);
+    }
+  }
 }
 
 export function retryContext(env: StepEnv, step: PlanStep): RetryContext {

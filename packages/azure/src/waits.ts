@@ -1,9 +1,9 @@
 /**
  * Progress of every wait, reported one way: a wait emits `step.progress` with its kind, the wall
  * time elapsed and the expected wall time (an Azure-time estimate scaled by `waits.timeScale`)
- * when it starts, on each poll, and when it ends. The polling loops of `steps.ts` (provisioning,
- * readiness, approval) and every long-running write (the typed REST layer's `onPoll`, the Azure
- * SDK pollers' `onProgress`) report through `startWait`.
+ * when it starts, on each poll, and when it ends. The polling loops of the kinds (managedNetwork
+ * provisioning, roleAssignment readiness, privateEndpointApproval) and every long-running write
+ * (the typed REST layer's `onPoll`, the Azure SDK pollers' `onProgress`) report through `startWait`.
  */
 import type { PfnetEventInput, PlanStep, PlanWait } from "@pfnet/core";
 import type { ResolvedWaits } from "./options.js";
