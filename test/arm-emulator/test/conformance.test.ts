@@ -133,12 +133,14 @@ describe("conformance with the official specs", () => {
     });
     await rest(emu, "GET", `${wsPath(emu, "pf-deploy")}/privateEndpointConnections/missing`);
     await rest(emu, "DELETE", connection);
-    // Key Vault and Container Registry targets (pfnet lists and approves their connections when a
-    // spec's private endpoint reaches one): a manual endpoint to each, then list, get, approve,
-    // a missing connection, delete — at the api-versions pfnet uses (rest/connections.ts).
+    // Key Vault, Container Registry and Storage targets (pfnet lists and approves their
+    // connections when a spec's private endpoint reaches one): a manual endpoint to each, then
+    // list, get, approve, a missing connection, delete — at the api-versions pfnet uses
+    // (rest/connections.ts).
     for (const [target, group, apiVersion] of [
       ["Microsoft.KeyVault/vaults/kv-pf-deploy", "vault", "2023-07-01"],
       ["Microsoft.ContainerRegistry/registries/crpfws", "registry", "2023-07-01"],
+      ["Microsoft.Storage/storageAccounts/stpfdeploy", "blob", "2023-05-01"],
     ] as const) {
       const targetPath = targetId(emu, target);
       await restLro(
@@ -254,6 +256,10 @@ describe("conformance with the official specs", () => {
       "GET Microsoft.ContainerRegistry/registries/{registryName}/privateEndpointConnections/{privateEndpointConnectionName}",
       "PUT Microsoft.ContainerRegistry/registries/{registryName}/privateEndpointConnections/{privateEndpointConnectionName}",
       "DELETE Microsoft.ContainerRegistry/registries/{registryName}/privateEndpointConnections/{privateEndpointConnectionName}",
+      "GET Microsoft.Storage/storageAccounts/{accountName}/privateEndpointConnections",
+      "GET Microsoft.Storage/storageAccounts/{accountName}/privateEndpointConnections/{privateEndpointConnectionName}",
+      "PUT Microsoft.Storage/storageAccounts/{accountName}/privateEndpointConnections/{privateEndpointConnectionName}",
+      "DELETE Microsoft.Storage/storageAccounts/{accountName}/privateEndpointConnections/{privateEndpointConnectionName}",
     ]) {
       expect(driven, route).toContain(route);
     }
@@ -408,6 +414,28 @@ describe("the checker is not vacuous: a deliberately wrong exchange on each prov
         {
           value: [{ properties: { groupIds: ["vault"] } }],
         },
+      ),
+    ],
+    [
+      "Storage 2023-05-01 (synchronous put only)",
+      entry(
+        "PUT",
+        `${SUB}/providers/Microsoft.Storage/storageAccounts/st/privateEndpointConnections/c`,
+        "2023-05-01",
+        202,
+        { properties: { privateLinkServiceConnectionState: { status: "Approved" } } },
+        null,
+      ),
+    ],
+    [
+      "Storage 2023-05-01 (status enum)",
+      entry(
+        "PUT",
+        `${SUB}/providers/Microsoft.Storage/storageAccounts/st/privateEndpointConnections/c`,
+        "2023-05-01",
+        200,
+        { properties: { privateLinkServiceConnectionState: { status: "Disconnected" } } },
+        null,
       ),
     ],
     [

@@ -24,9 +24,10 @@ import {
 /**
  * How a connection names its group(s): `groupIds` (cognitiveservices.json, common-types v2
  * privatelinks), one `groupId` (search.json 2023-11-01), or not at all (workspaceRP.json
- * 2025-12-01, the workspace's own connections; keyvault.json 2023-07-01 and
- * containerregistry.json 2023-07-01, whose `PrivateEndpointConnectionProperties` declare only
- * `privateEndpoint`, `privateLinkServiceConnectionState` and `provisioningState`).
+ * 2025-12-01, the workspace's own connections; keyvault.json 2023-07-01,
+ * containerregistry.json 2023-07-01 and Storage's privatelinks.json 2023-05-01, whose
+ * `PrivateEndpointConnectionProperties` declare only `privateEndpoint`,
+ * `privateLinkServiceConnectionState` and `provisioningState`).
  */
 function groupFields(target: ArmResource, c: PeConnection): JsonObject {
   switch (key(target.type)) {
@@ -35,6 +36,7 @@ function groupFields(target: ArmResource, c: PeConnection): JsonObject {
     case "microsoft.machinelearningservices/workspaces":
     case "microsoft.keyvault/vaults":
     case "microsoft.containerregistry/registries":
+    case "microsoft.storage/storageaccounts":
       return {};
     default:
       return { groupIds: [...c.groupIds] };
@@ -52,7 +54,9 @@ export function connectionJson(target: ArmResource, c: PeConnection): JsonObject
       privateLinkServiceConnectionState: {
         status: c.status,
         description: c.description,
-        actionsRequired: "None",
+        // Storage's privatelinks.json 2023-05-01 spells it `actionRequired`; every other spec here `actionsRequired`.
+        [key(target.type) === "microsoft.storage/storageaccounts" ? "actionRequired" : "actionsRequired"]:
+          "None",
       },
       provisioningState: c.provisioningState,
     },
