@@ -5,7 +5,8 @@ export const escapeToken = (token: string): string =>
   token.includes("~") || token.includes("/") ? token.replace(/~/g, "~0").replace(/\//g, "~1") : token;
 
 /** Unescape one reference token. */
-export const unescapeToken = (token: string): string => token.replace(/~1/g, "/").replace(/~0/g, "~");
+export const unescapeToken = (token: string): string =>
+  token.includes("~") ? token.replace(/~1/g, "/").replace(/~0/g, "~") : token;
 
 /** Build a pointer from raw segments: `pointer("workspaces", "pf", "egress")` → `/workspaces/pf/egress`. */
 export const pointer = (...segments: ReadonlyArray<string | number>): string => {

@@ -309,16 +309,66 @@ export function closest(word: string, candidates: readonly string[]): string | u
   let best: string | undefined;
   let limit = Math.max(2, Math.floor(word.length / 3));
   const lower = word.toLowerCase();
-  for (const candidate of candidates) {
-    const distance = boundedEditDistance(lower, candidate.toLowerCase(), limit);
+  const lowered = lowerCased(candidates);
+  const ascii = countAscii(lower, wordCounts);
+  for (let index = 0; index < candidates.length; index++) {
+    const candidate = lowered[index]!;
+    if (Math.abs(candidate.length - lower.length) > limit) continue;
+    // The cheap lower bound first: most unknown keys are nowhere near any field name.
+    if (ascii && bagDistance(candidate, lower.length) > limit) continue;
+    const distance = boundedEditDistance(lower, candidate, limit);
     if (distance <= limit) {
-      best = candidate;
+      best = candidates[index];
       // Later candidates must be strictly closer.
       limit = distance - 1;
       if (limit < 0) break;
     }
   }
+  if (ascii) wordCounts.fill(0);
   return best;
+}
+
+/** Lower-cased candidate lists, by list (the field lists are built once per schema). */
+const loweredLists = new WeakMap<readonly string[], readonly string[]>();
+function lowerCased(candidates: readonly string[]): readonly string[] {
+  let lowered = loweredLists.get(candidates);
+  if (!lowered) {
+    lowered = candidates.map((candidate) => candidate.toLowerCase());
+    loweredLists.set(candidates, lowered);
+  }
+  return lowered;
+}
+
+/** Character counts of the word being guessed for (ASCII only; reset after each guess). */
+const wordCounts = new Int32Array(128);
+
+/** Count the word's characters into `counts`; false (and nothing counted) if it is not ASCII. */
+function countAscii(word: string, counts: Int32Array): boolean {
+  for (let i = 0; i < word.length; i++) if (word.charCodeAt(i) >= 128) return false;
+  for (let i = 0; i < word.length; i++) counts[word.charCodeAt(i)]!++;
+  return true;
+}
+
+/**
+ * The bag distance between the counted word (`wordLength` characters) and `candidate`: a lower
+ * bound of their edit distance, since one edit changes each side's unmatched characters by at
+ * most one.
+ */
+function bagDistance(candidate: string, wordLength: number): number {
+  const counts = wordCounts;
+  // The candidate's characters the word has no copy of; the counts are restored after.
+  let missing = 0;
+  for (let i = 0; i < candidate.length; i++) {
+    const code = candidate.charCodeAt(i);
+    if (code >= 128 || counts[code]! <= 0) missing++;
+    if (code < 128) counts[code]!--;
+  }
+  for (let i = 0; i < candidate.length; i++) {
+    const code = candidate.charCodeAt(i);
+    if (code < 128) counts[code]!++;
+  }
+  const extra = wordLength - (candidate.length - missing);
+  return Math.max(missing, extra);
 }
 
 /** Two rows of the edit-distance table, reused: a spec may have 100,000 unknown keys to guess for. */
