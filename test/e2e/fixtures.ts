@@ -13,7 +13,7 @@ import {
 } from "@pfnet/arm-emulator";
 import { AzureProvider, type AzureProviderOptions } from "@pfnet/azure";
 import type { PfnetEvent, Topology } from "@pfnet/core";
-import { assertConformant } from "../arm-emulator/conformance/spec-index.js";
+import { assertConformant } from "../arm-emulator/conformance/log-check.js";
 
 export const SUB = "11111111-2222-3333-4444-555555555555";
 export const RG = "rg-promptflow";

@@ -7,7 +7,7 @@
  */
 import { appendFileSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { LogCheck } from "./spec-index.js";
+import type { LogCheck } from "./log-check.js";
 
 export const LEDGER_ENV = "PFNET_ROUTE_LEDGER";
 
