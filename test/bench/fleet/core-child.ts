@@ -5,16 +5,18 @@
  * - settle: plan and apply the fleet on a MemoryProvider, write its state to the file;
  * - plan: load that settled state and plan (every step a noop): µs per step of the fastest of 3
  *   plans after 2 warm-ups, and peak RSS (the state plus planning, nothing else);
- * - apply: a first in-memory apply of the whole fleet.
+ * - apply: a first in-memory apply of the whole fleet;
+ * - apply-own-vnet: the same for the own-VNet fleet (private endpoints, DNS zone groups,
+ *   approvals and NSG rules: the kinds whose in-memory reads and writes once scanned the state).
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { apply, plan } from "@pfnet/core";
 import { MemoryProvider, memoryWorkspace } from "@pfnet/core/testing";
-import { fleetTopology, RG, SUB } from "./topology.js";
+import { fleetTopology, ownVnetFleetTopology, RG, SUB } from "./topology.js";
 
 const [mode, countText, stateFile] = process.argv.slice(2);
 const count = Number(countText);
-const topology = fleetTopology(count);
+const topology = mode === "apply-own-vnet" ? ownVnetFleetTopology(count) : fleetTopology(count);
 const maxRssMb = () => process.resourceUsage().maxRSS / 1024;
 
 if (mode === "plan") {
@@ -43,7 +45,7 @@ if (mode === "plan") {
   const first = await plan(topology, provider);
   const steps = first.steps.length;
   const started = performance.now();
-  const result = await apply(first, provider, { concurrency: mode === "apply" ? 10 : 50 });
+  const result = await apply(first, provider, { concurrency: mode === "settle" ? 50 : 10 });
   const ms = performance.now() - started;
   if (mode === "settle") writeFileSync(stateFile!, JSON.stringify(provider.state()));
   console.log(

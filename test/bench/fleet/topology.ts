@@ -27,3 +27,28 @@ export function fleetTopology(count: number): Topology {
   }
   return { version: 1, subscriptionId: SUB, resourceGroup: RG, location: "eastus", services, workspaces };
 }
+
+/**
+ * The own-VNet fleet: workspaces in their own virtual networks (one NSG each) reaching the same 10
+ * services through private endpoints with DNS zone groups, approvals and the required NSG rules.
+ */
+export function ownVnetFleetTopology(count: number): Topology {
+  const managed = fleetTopology(0);
+  const network = `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.Network`;
+  const workspaces: Topology["workspaces"] = {};
+  for (let w = 0; w < count; w++) {
+    const key = `ws-${String(w).padStart(5, "0")}`;
+    workspaces[key] = {
+      network: "byo",
+      ingress: "private",
+      egress: "public",
+      vnet: {
+        vnetId: `${network}/virtualNetworks/vnet-${key}`,
+        subnetId: `${network}/virtualNetworks/vnet-${key}/subnets/snet-pe`,
+        nsgId: `${network}/networkSecurityGroups/nsg-${key}`,
+      },
+      reach: { services: Object.keys(managed.services ?? {}) },
+    };
+  }
+  return { ...managed, workspaces };
+}
