@@ -83,6 +83,18 @@ export {
 } from "./import/index.js";
 // Spec: loading, validation, typed authoring.
 export { describeBytes, jsonTooDeepAt, MAX_NESTING_DEPTH, MAX_SPEC_BYTES } from "./input-limits.js";
+// Resource kinds: one contract per kind (kinds/<kind>.ts), collected in one registry.
+export {
+  type DiffContext,
+  type Diffed,
+  type Estimate,
+  KINDS,
+  type KindContract,
+  type KindDisplay,
+  type KindRegistry,
+  kindDisplay,
+  type Verdict,
+} from "./kinds/index.js";
 // Roles pfnet grants (one list: expansion and the providers' own check).
 export {
   ASSIGNABLE_ROLES,
@@ -104,7 +116,7 @@ export {
 export {
   type ActualResource,
   type DiscoveredResource,
-  type KindContract,
+  type KindTypes,
   type ManagedNetworkIdentity,
   type ManagedNetworkProperties,
   type NsgRuleIdentity,
@@ -119,6 +131,7 @@ export {
   type PrivateEndpointApprovalProperties,
   type PrivateEndpointIdentity,
   type PrivateEndpointProperties,
+  RESOURCE_KINDS,
   type ResourceKind,
   type ResourceNode,
   type RoleAssignmentIdentity,

@@ -12,7 +12,7 @@ import {
   ACTION_ORDER,
   ACTION_SYMBOL,
   describeTarget,
-  KIND_LABEL,
+  kindName,
   NO_CHANGES,
   renderPosture,
   renderStep,
@@ -135,7 +135,7 @@ export function renderPlanMarkdown(plan: Plan, options: RenderMarkdownOptions = 
     );
     out.push("");
     for (const resource of plan.unmanaged) {
-      out.push(`- ${code(resource.address)} (${escapeHtml(KIND_LABEL[resource.kind] ?? resource.kind)})`);
+      out.push(`- ${code(resource.address)} (${escapeHtml(kindName(resource.kind))})`);
     }
     out.push("");
     out.push("</details>");

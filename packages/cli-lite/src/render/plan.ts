@@ -5,6 +5,7 @@
 import {
   describeAssignment,
   describeDestination,
+  kindDisplay,
   type LoadedSpec,
   type Plan,
   type PlanAction,
@@ -54,17 +55,8 @@ export const WEAKENS_SYMBOL = { gated: "!", marked: "*" } as const;
 /** Order of the summary line. */
 export const ACTION_ORDER: PlanAction[] = ["create", "update", "replace", "delete", "provision", "approve"];
 
-export const KIND_LABEL: Record<string, string> = {
-  workspace: "workspace",
-  outboundRule: "outbound rule",
-  managedNetwork: "managed network",
-  roleAssignment: "role assignment",
-  privateEndpointApproval: "private-endpoint approval",
-  onlineEndpoint: "online endpoint",
-  privateEndpoint: "private endpoint",
-  privateDnsZoneGroup: "private DNS zone group",
-  nsgRule: "NSG rule",
-};
+/** What the plan calls a kind (`outbound rule`): its display in core's kind registry. */
+export const kindName = (kind: string): string => kindDisplay(kind).name;
 
 export function colorAction(action: PlanAction, text: string, style: Style): string {
   switch (action) {
@@ -83,42 +75,9 @@ export function colorAction(action: PlanAction, text: string, style: Style): str
   }
 }
 
-function text(value: unknown): string | undefined {
-  return typeof value === "string" ? value : undefined;
-}
-
-/** The Azure name a step acts on, for the title: "outbound rule pe-aoai on pf-ws". */
+/** The Azure name a step acts on, for the title: "outbound rule pe-aoai on pf-ws" (its kind's display). */
 export function describeTarget(step: Pick<PlanStep, "kind" | "identity">): string {
-  const identity = step.identity;
-  const workspace = identity.workspace as { name?: string } | undefined;
-  const on = workspace?.name ? ` on ${workspace.name}` : "";
-  const label = KIND_LABEL[step.kind] ?? step.kind;
-  switch (step.kind) {
-    case "workspace":
-      return `${label} ${workspace?.name ?? ""}`.trim();
-    case "outboundRule":
-      return `${label} ${text(identity.ruleName) ?? ""}${on}`;
-    case "managedNetwork":
-      return `${label} of ${workspace?.name ?? "the workspace"}`;
-    case "roleAssignment":
-      return `Storage File Data Privileged Contributor for ${workspace?.name ?? "the workspace"}`;
-    case "privateEndpointApproval": {
-      const target = text(identity.targetId)?.split("/").pop();
-      return `${label} on ${target ?? text(identity.service) ?? "the service"}`;
-    }
-    case "onlineEndpoint":
-      return `${label} ${text(identity.endpointName) ?? ""}${on}`;
-    case "privateEndpoint":
-      return `${label} ${text(identity.name) ?? ""}`;
-    case "privateDnsZoneGroup": {
-      const pe = identity.privateEndpoint as { name?: string } | undefined;
-      return `${label} of ${pe?.name ?? "the private endpoint"}`;
-    }
-    case "nsgRule":
-      return `${label} ${text(identity.ruleName) ?? ""}`;
-    default:
-      return label;
-  }
+  return kindDisplay(step.kind).title(step.identity);
 }
 
 /** Leaves of a plain object as dotted names (arrays stay whole), so nested values read one per line. */
@@ -190,9 +149,8 @@ export function renderStep(step: PlanStep, style: Style): string {
   if (step.waits && step.waits.length > 0) {
     lines.push(`      ${style.dim("waits:")} ${describeWaits(step.waits)}`);
   }
-  if (step.kind === "privateEndpointApproval" && step.identity.approve === false) {
-    lines.push(`      ${style.yellow("note:")} the spec does not let pfnet approve; the service owner must.`);
-  }
+  const note = kindDisplay(step.kind).note?.(step);
+  if (note !== undefined) lines.push(`      ${style.yellow("note:")} ${note}`);
   return lines.join("\n");
 }
 
@@ -314,7 +272,7 @@ export function renderPlan(plan: Plan, style: Style, options: RenderPlanOptions 
     out.push("");
     out.push(`pfnet leaves ${plural(plan.unmanaged.length, "resource")} alone that the spec does not list:`);
     for (const resource of plan.unmanaged) {
-      out.push(`  ${resource.address} ${style.dim(`(${KIND_LABEL[resource.kind] ?? resource.kind})`)}`);
+      out.push(`  ${resource.address} ${style.dim(`(${kindName(resource.kind)})`)}`);
     }
   }
 

@@ -1,5 +1,18 @@
-/** The online endpoint kind: which of its changes widen exposure. */
+/** The online endpoint kind: its ingress setting, changed in place, and when that widens exposure. */
+import { inPlaceDiff } from "../diff/verdicts.js";
+import type { ResourceNode, WorkspaceRef } from "../model.js";
+import { deleting, range } from "../plan/estimates.js";
+import type { KindContract } from "./contract.js";
+import { onWorkspace, text } from "./display.js";
 import type { WeakeningDeclaration } from "./weakening.js";
+
+export interface OnlineEndpointIdentity {
+  workspace: WorkspaceRef;
+  endpointName: string;
+}
+export interface OnlineEndpointProperties {
+  publicNetworkAccess: "Enabled" | "Disabled";
+}
 
 export const onlineEndpointWeakenings: readonly WeakeningDeclaration[] = [
   {
@@ -11,3 +24,18 @@ export const onlineEndpointWeakenings: readonly WeakeningDeclaration[] = [
         : undefined,
   },
 ];
+
+export const onlineEndpoint: KindContract<"onlineEndpoint"> = {
+  kind: "onlineEndpoint",
+  display: {
+    name: "online endpoint",
+    title: (identity) => `online endpoint ${text(identity.endpointName) ?? ""}${onWorkspace(identity)}`,
+  },
+  diff: inPlaceDiff<ResourceNode<"onlineEndpoint">>({
+    subject: (node) => `online endpoint ${node.identity.endpointName}`,
+    created: (node) => `create online endpoint ${node.identity.endpointName}`,
+  }),
+  estimate: (step) =>
+    step.action === "delete" ? deleting() : step.action === "create" ? range(60, 600) : range(10, 180),
+  weakenings: onlineEndpointWeakenings,
+};

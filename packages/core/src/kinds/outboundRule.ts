@@ -1,11 +1,36 @@
 /**
- * The outbound rule kind: which of its changes widen exposure. Removing a private-endpoint rule
+ * The outbound rule kind: its identity and destination, its diff (a change of type, or of a
+ * private-endpoint rule's destination, replaces the rule), and which of its changes widen
+ * exposure. Removing a private-endpoint rule
  * is gated when the workspace allows internet outbound: its traffic to the service then takes
  * the service's public endpoint. pfnet does not read the service's own public access, so it
  * assumes the service stays publicly reachable (the safe side). New destinations under
  * approved-only egress are marked for review but not gated: the spec lists them on purpose.
  */
+import { inPlaceDiff } from "../diff/verdicts.js";
+import type { ResourceNode, WorkspaceRef } from "../model.js";
+import { FIREWALL_WAIT, range } from "../plan/estimates.js";
+import type { PlanStep } from "../plan/types.js";
+import type { EstimateContext, KindContract } from "./contract.js";
+import { onWorkspace, text } from "./display.js";
 import type { WeakeningDeclaration } from "./weakening.js";
+
+export interface OutboundRuleIdentity {
+  workspace: WorkspaceRef;
+  ruleName: string;
+}
+export type OutboundRuleProperties =
+  | { type: "FQDN"; category: "UserDefined"; destination: string }
+  | {
+      type: "PrivateEndpoint";
+      category: "UserDefined";
+      destination: { serviceResourceId: string; subresourceTarget: string; sparkEnabled: boolean };
+    }
+  | {
+      type: "ServiceTag";
+      category: "UserDefined";
+      destination: { serviceTag: string; protocol: string; portRanges: string; action: "Allow" };
+    };
 
 const APPROVED_ONLY = "AllowOnlyApprovedOutbound";
 
@@ -77,3 +102,35 @@ export const outboundRuleWeakenings: readonly WeakeningDeclaration[] = [
     },
   },
 ];
+
+/** Whether this rule write is the first FQDN rule of a workspace whose network is already Active. */
+function firewallComesWith(step: PlanStep, context: EstimateContext): boolean {
+  return (
+    step.after?.type === "FQDN" &&
+    !context.firewallCounted &&
+    context.network?.exists === true &&
+    context.network.properties.status === "Active" &&
+    context.network.properties.hasFqdnRules !== true
+  );
+}
+
+export const outboundRule: KindContract<"outboundRule"> = {
+  kind: "outboundRule",
+  display: {
+    name: "outbound rule",
+    title: (identity) => `outbound rule ${text(identity.ruleName) ?? ""}${onWorkspace(identity)}`,
+  },
+  diff: inPlaceDiff<ResourceNode<"outboundRule">>({
+    subject: (node) => `outbound rule ${node.identity.ruleName}`,
+    created: (node) => `add the ${node.properties.type} outbound rule ${node.identity.ruleName}`,
+    replaces: (paths, node) =>
+      paths.includes("/type") ||
+      (node.properties.type === "PrivateEndpoint" && paths.some((path) => path.startsWith("/destination"))),
+  }),
+  // Deletes too: every rule write waits its turn on the workspace's lane.
+  estimate: (step, _actual, context) =>
+    step.action !== "delete" && firewallComesWith(step, context)
+      ? { estimatedSeconds: { min: 10, max: 120 + FIREWALL_WAIT.expectedSeconds }, waits: [FIREWALL_WAIT] }
+      : range(10, 120),
+  weakenings: outboundRuleWeakenings,
+};

@@ -1,14 +1,35 @@
 /**
- * The own-VNet private endpoint and its DNS zone group: removing either (only `pfnet destroy`
- * does) sends the VNet's traffic to the service back to its public endpoint — without the
- * endpoint there is no private path, without the zone group the service's name resolves to its
- * public address. pfnet does not read the service's own public access, so it assumes the service
- * stays publicly reachable (the safe side, as for outbound rules): both removals are gated.
+ * The own-VNet private endpoint: its identity and target, its diff (any change replaces it: a
+ * private endpoint's subnet, target and group cannot change in place), and its removal (only
+ * `pfnet destroy` does it), which sends the VNet's traffic to the service back to its public
+ * endpoint — without the endpoint there is no private path. pfnet does not read the service's
+ * own public access, so it assumes the service stays publicly reachable (the safe side, as for
+ * outbound rules): the removal is gated.
  */
+import { inPlaceDiff } from "../diff/verdicts.js";
+import type { ResourceNode, WorkspaceRef } from "../model.js";
+import { deleting, range } from "../plan/estimates.js";
+import type { KindContract } from "./contract.js";
+import { text } from "./display.js";
 import type { WeakeningDeclaration } from "./weakening.js";
 
+export interface PrivateEndpointIdentity {
+  workspace: WorkspaceRef;
+  service: string;
+  /** Azure name of the private endpoint. */
+  name: string;
+  resourceGroup: string;
+  subscriptionId: string;
+  location?: string;
+}
+export interface PrivateEndpointProperties {
+  subnetId: string;
+  targetId: string;
+  groupId: string;
+}
+
 /** A gated weakening: the step deletes a resource that exists. */
-const removal = (change: string, description: string): WeakeningDeclaration => ({
+export const removal = (change: string, description: string): WeakeningDeclaration => ({
   change,
   gated: true,
   test: ({ step, before }) => (step.action === "delete" && before !== null ? description : undefined),
@@ -21,9 +42,17 @@ export const privateEndpointWeakenings: readonly WeakeningDeclaration[] = [
   ),
 ];
 
-export const privateDnsZoneGroupWeakenings: readonly WeakeningDeclaration[] = [
-  removal(
-    "privateDnsRecordsRemoved",
-    "private DNS zone group removed: the service's name resolves to its public address, if the service accepts public traffic",
-  ),
-];
+export const privateEndpoint: KindContract<"privateEndpoint"> = {
+  kind: "privateEndpoint",
+  display: {
+    name: "private endpoint",
+    title: (identity) => `private endpoint ${text(identity.name) ?? ""}`,
+  },
+  diff: inPlaceDiff<ResourceNode<"privateEndpoint">>({
+    subject: (node) => `private endpoint ${node.identity.name}`,
+    created: (node) => `create private endpoint ${node.identity.name} to ${node.identity.service}`,
+    replaces: () => true,
+  }),
+  estimate: (step) => (step.action === "delete" ? deleting() : range(30, 180)),
+  weakenings: privateEndpointWeakenings,
+};

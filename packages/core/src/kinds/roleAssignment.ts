@@ -1,8 +1,26 @@
 /**
- * The role assignment kind: the roles pfnet grants. Expansion derives its role assignment from
+ * The role assignment kind: its identity, its diff (a different role is a new assignment: the
+ * role of an assignment cannot change), and the roles pfnet grants. Expansion derives its role assignment from
  * this list and providers refuse, right before writing, any role not in it — one list, so a
  * crafted plan step cannot make a provider grant a role pfnet's expansion never produces.
  */
+
+import { create, describePaths, differences, noop } from "../diff/verdicts.js";
+import type { WorkspaceRef } from "../model.js";
+import { deleting, ESTIMATES, oneWait } from "../plan/estimates.js";
+import type { KindContract } from "./contract.js";
+import { workspaceNameOf } from "./display.js";
+
+export interface RoleAssignmentIdentity {
+  workspace: WorkspaceRef;
+  /** The storage account the role is granted on; absent when known only from the workspace at apply time. */
+  scope?: string;
+}
+export interface RoleAssignmentProperties {
+  /** Full role definition id; compared by trailing GUID. */
+  roleDefinitionId: string;
+  principalType: "ServicePrincipal";
+}
 
 /** Built-in role: Storage File Data Privileged Contributor (prompt flow needs it on the workspace storage). */
 export const STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR = "69566ab7-960f-475b-8e7c-b3118f30c6bd";
@@ -42,3 +60,34 @@ const KNOWN_ROLE_NAMES: Readonly<Record<string, string>> = {
 /** The name of a role pfnet knows by GUID (the privileged roles and the roles it assigns). */
 export const knownRoleName = (roleDefinitionId: string): string | undefined =>
   KNOWN_ROLE_NAMES[roleGuidOf(roleDefinitionId)];
+
+export const roleAssignment: KindContract<"roleAssignment"> = {
+  kind: "roleAssignment",
+  display: {
+    name: "role assignment",
+    title: (identity) =>
+      `Storage File Data Privileged Contributor for ${workspaceNameOf(identity) ?? "the workspace"}`,
+  },
+  diff(node, actual) {
+    if (!actual.exists)
+      return create(
+        "grant the workspace identity Storage File Data Privileged Contributor on the workspace storage account",
+      );
+    const paths = differences(node, actual);
+    if (paths.length === 0) return noop("the storage role assignment");
+    return {
+      action: "replace",
+      changedPaths: paths,
+      reason: `recreate the role assignment: ${describePaths(paths)} differ`,
+    };
+  },
+  estimate: (step) =>
+    step.action === "delete"
+      ? deleting()
+      : oneWait(5, {
+          kind: "propagation",
+          label: "waiting for the role assignment to propagate",
+          expectedSeconds: ESTIMATES.rolePropagation,
+        }),
+  weakenings: [],
+};

@@ -1,17 +1,14 @@
 /**
  * Weakening: changes that widen who can reach a workspace or where it can send data. Each
- * resource kind declares its own in its module (`kinds/<kind>.ts`); this module runs the
+ * resource kind declares its own in its contract (`kinds/<kind>.ts`); this module runs the
  * declarations over a plan's steps. `gated` changes need the user's consent at apply time
  * (`allowWeaken`, `--allow-weaken`); the others are marked for reviewers only.
  */
 import { PfnetError } from "../errors.js";
 import { address, workspaceKeyOf } from "../expand/names.js";
-import type { ResourceKind } from "../model.js";
+import { RESOURCE_KINDS, type ResourceKind } from "../model.js";
 import type { PlanStep, Weakening } from "../plan/schema.js";
-import { onlineEndpointWeakenings } from "./onlineEndpoint.js";
-import { outboundRuleWeakenings } from "./outboundRule.js";
-import { privateDnsZoneGroupWeakenings, privateEndpointWeakenings } from "./privateEndpoint.js";
-import { workspaceWeakenings } from "./workspace.js";
+import { KINDS } from "./index.js";
 
 export type { Weakening } from "../plan/schema.js";
 
@@ -35,14 +32,13 @@ export interface WeakeningDeclaration {
   test: (input: WeakeningInput) => string | undefined;
 }
 
-/** Every kind's declarations (a kind without an entry widens nothing). */
-export const WEAKENINGS: Partial<Record<ResourceKind, readonly WeakeningDeclaration[]>> = {
-  workspace: workspaceWeakenings,
-  onlineEndpoint: onlineEndpointWeakenings,
-  outboundRule: outboundRuleWeakenings,
-  privateEndpoint: privateEndpointWeakenings,
-  privateDnsZoneGroup: privateDnsZoneGroupWeakenings,
-};
+/** Every kind's declarations, from its contract (a kind without an entry widens nothing). */
+export const WEAKENINGS: Partial<Record<ResourceKind, readonly WeakeningDeclaration[]>> = Object.fromEntries(
+  RESOURCE_KINDS.filter((kind) => KINDS[kind].weakenings.length > 0).map((kind) => [
+    kind,
+    KINDS[kind].weakenings,
+  ]),
+);
 
 /**
  * What each changing step of a plan widens, by address (steps that widen nothing are absent).

@@ -1,5 +1,65 @@
-/** The workspace kind: which of its changes widen exposure. */
+/**
+ * The workspace kind: its identity and network settings, their diff (an isolation mode only
+ * tightens: a loosening is never planned, the state rules refuse it), and which of its changes
+ * widen exposure.
+ */
+import { create, describePaths, differences, noop } from "../diff/verdicts.js";
+import type { WorkspaceRef } from "../model.js";
+import { deleting, range } from "../plan/estimates.js";
+import type { KindContract } from "./contract.js";
+import { workspaceNameOf } from "./display.js";
 import type { WeakeningDeclaration } from "./weakening.js";
+
+export interface WorkspaceIdentity {
+  workspace: WorkspaceRef;
+  /** Present only when the spec has a `create` block: used if the workspace does not exist. */
+  create?: {
+    location: string;
+    kind: "default" | "hub" | "project";
+    storageAccount: string;
+    keyVault: string;
+    containerRegistry?: string;
+    applicationInsights?: string;
+    /** Send provisionNetworkNow in the create call (managed network and `provision: now`). */
+    provisionNetworkNow: boolean;
+  };
+}
+export interface WorkspaceProperties {
+  publicNetworkAccess: "Enabled" | "Disabled";
+  isolationMode: "Disabled" | "AllowInternetOutbound" | "AllowOnlyApprovedOutbound";
+  /** Only present when the spec names one. */
+  firewallSku?: "Basic" | "Standard";
+  /** Present for own-VNet workspaces with serverless authoring in a custom subnet. */
+  serverlessComputeSettings?: { serverlessComputeCustomSubnet: string; serverlessComputeNoPublicIP: boolean };
+}
+/** Read-only facts a provider reports beside the workspace properties (never diffed). */
+export interface WorkspaceFacts {
+  principalId?: string;
+  storageAccount?: string;
+  keyVault?: string;
+  containerRegistry?: string;
+  networkStatus?: "Inactive" | "Active";
+  changeableIsolationModes?: string[];
+  /** Names of computes in the workspace (plan-time rule: managed isolation needs none). */
+  computes?: string[];
+  /** Names of online endpoints in the workspace. */
+  onlineEndpoints?: string[];
+  /** Workspace kind as Azure reports it (`Default`, `Hub`, `Project`); plan-time rule PFN204. */
+  kind?: string;
+  /** Public IP of the managed network's Azure Firewall (`managedNetwork.firewallPublicIpAddress`), once it exists. */
+  firewallPublicIpAddress?: string;
+  /** The workspace's own (inbound) private-endpoint connections. */
+  privateEndpointConnections?: Array<{ id: string; status: string; privateEndpointId?: string }>;
+}
+
+export type IsolationMode = WorkspaceProperties["isolationMode"];
+
+/** Isolation modes in the only order Azure allows: each may move right, never left. */
+export const ISOLATION_ORDER: readonly IsolationMode[] = [
+  "Disabled",
+  "AllowInternetOutbound",
+  "AllowOnlyApprovedOutbound",
+];
 
 const serverlessNoPublicIp = (properties: Record<string, unknown> | null | undefined) =>
   (properties?.serverlessComputeSettings as { serverlessComputeNoPublicIP?: unknown } | undefined)
@@ -23,3 +83,38 @@ export const workspaceWeakenings: readonly WeakeningDeclaration[] = [
         : undefined,
   },
 ];
+
+export const workspace: KindContract<"workspace"> = {
+  kind: "workspace",
+  display: {
+    name: "workspace",
+    title: (identity) => `workspace ${workspaceNameOf(identity) ?? ""}`.trim(),
+  },
+  diff(node, actual) {
+    if (!actual.exists) {
+      return node.identity.create
+        ? create("the workspace does not exist; create it with the spec's network settings")
+        : {
+            action: "noop",
+            changedPaths: [],
+            reason: "the workspace does not exist and the spec has no create block",
+          };
+    }
+    const paths = differences(node, actual).filter((path) => {
+      if (path !== "/isolationMode") return true;
+      // Loosening is forbidden (the state rules report it); never plan it.
+      const from = ISOLATION_ORDER.indexOf(actual.properties.isolationMode as IsolationMode);
+      const to = ISOLATION_ORDER.indexOf(node.properties.isolationMode);
+      return from < 0 || to > from;
+    });
+    if (paths.length === 0) return noop("the workspace");
+    return {
+      action: "update",
+      changedPaths: paths,
+      reason: `update the workspace: ${describePaths(paths)} differ from the spec`,
+    };
+  },
+  estimate: (step) =>
+    step.action === "delete" ? deleting() : step.action === "create" ? range(60, 300) : range(10, 120),
+  weakenings: workspaceWeakenings,
+};

@@ -10,8 +10,10 @@ import type { EventListener } from "../events.js";
 import { expand, workspaceDefaults } from "../expand/expand.js";
 import { address, workspaceKeyOf } from "../expand/names.js";
 import { Graph } from "../graph/graph.js";
+import type { EstimateContext } from "../kinds/contract.js";
+import { kindOf } from "../kinds/index.js";
 import { weakeningsOf } from "../kinds/weakening.js";
-import type { ActualResource, DiscoveredResource, ResourceNode, RoleAssignmentSeen } from "../model.js";
+import type { DiscoveredResource, ResourceNode, RoleAssignmentSeen } from "../model.js";
 import type { Provider, ProviderContext, ReadResult } from "../provider.js";
 import { checkState, type StateView } from "../rules/index.js";
 import { classifyStorageAccess, DIRECT_ASSIGNMENT_CODE, type Posture } from "../rules/posture.js";
@@ -23,14 +25,9 @@ import { destroySteps } from "./destroy.js";
 import { planOrigin } from "./origin.js";
 import { hasErrors, resolveSpec } from "./spec-input.js";
 import { targetClosure } from "./targets.js";
-import {
-  PLAN_FORMAT_VERSION,
-  type Plan,
-  type PlanAction,
-  type PlanMode,
-  type PlanStep,
-  type PlanWait,
-} from "./types.js";
+import { PLAN_FORMAT_VERSION, type Plan, type PlanAction, type PlanMode, type PlanStep } from "./types.js";
+
+export { ESTIMATES } from "./estimates.js";
 
 export interface PlanOptions {
   signal?: AbortSignal;
@@ -61,16 +58,6 @@ export interface PlanOptions {
   strict?: boolean;
 }
 
-/** Azure-time estimates (seconds) used in plans. */
-export const ESTIMATES = {
-  provisioning: 1800,
-  firstFqdnRule: 600,
-  /** Rules written to a network that is already Active settling (assumed; no documented figure). */
-  ruleActivation: 120,
-  rolePropagation: 600,
-  approval: 120,
-} as const;
-
 const ACTIONS: PlanAction[] = ["create", "update", "delete", "replace", "provision", "approve", "noop"];
 
 function emptySummary(): Record<PlanAction, number> {
@@ -97,125 +84,21 @@ async function reading<T>(read: () => Promise<T>, signal: AbortSignal | undefine
   return result;
 }
 
-/** Estimated duration range and waits of a step (Azure time, before any emulator scale). */
-type Estimate = Pick<PlanStep, "estimatedSeconds" | "waits">;
-
-// Module-level (not per call): plans estimate thousands of steps.
-function range(min: number, max: number): Estimate {
-  return { estimatedSeconds: { min, max } };
-}
-
-/** A step that is mostly one wait: it takes at least `min`, at most the whole wait. */
-function oneWait(min: number, wait: PlanWait): Estimate {
-  return { estimatedSeconds: { min, max: wait.expectedSeconds }, waits: [wait] };
-}
-
-/** The wait for the Azure Firewall that the first FQDN rule of a workspace brings. */
-const FIREWALL_WAIT: PlanWait = {
-  kind: "firewall",
-  label: "creating the Azure Firewall for the first FQDN rule",
-  expectedSeconds: ESTIMATES.firstFqdnRule,
-};
-
-/** What a step's estimate needs beyond its own read: its workspace's managed network as read. */
-interface EstimateContext {
-  network: ActualResource | undefined;
-  /** The firewall wait is already on an earlier step of this workspace. */
-  firewallCounted: boolean;
-}
-
-const isActive = (network: ActualResource | undefined) =>
-  network?.exists === true && network.properties.status === "Active";
-
-function estimateStep(
-  step: PlanStep,
-  actual: ActualResource | undefined,
-  context: EstimateContext,
-): Estimate {
-  switch (step.action) {
-    case "noop":
-      return {};
-    case "delete":
-      return step.kind === "outboundRule" ? range(10, 120) : range(5, 120);
-    case "provision": {
-      // An Active network is not provisioned again: the step waits for changed rules to settle.
-      const waits: PlanWait[] = isActive(actual)
-        ? [
-            {
-              kind: "provisioning",
-              label: "waiting for the changed outbound rules to become Active",
-              expectedSeconds: ESTIMATES.ruleActivation,
-            },
-          ]
-        : [
-            {
-              kind: "provisioning",
-              label: "provisioning the managed network",
-              expectedSeconds: ESTIMATES.provisioning,
-            },
-          ];
-      const wantsFqdn = step.after?.hasFqdnRules === true;
-      const hadFqdn = actual?.exists === true && actual.properties.hasFqdnRules === true;
-      // On an Active network the firewall comes with the first FQDN rule's write (that step waits).
-      if (wantsFqdn && !hadFqdn && !isActive(actual)) waits.push(FIREWALL_WAIT);
-      const total = waits.reduce((sum, wait) => sum + wait.expectedSeconds, 0);
-      return { estimatedSeconds: { min: Math.round(total / 3), max: total }, waits };
-    }
-    case "approve":
-      return oneWait(5, {
-        kind: "approval",
-        label: "approving the private-endpoint connection",
-        expectedSeconds: ESTIMATES.approval,
-      });
-    default:
-      break;
-  }
-  switch (step.kind) {
-    case "workspace":
-      return step.action === "create" ? range(60, 300) : range(10, 120);
-    case "outboundRule":
-      return firewallComesWith(step, context)
-        ? { estimatedSeconds: { min: 10, max: 120 + FIREWALL_WAIT.expectedSeconds }, waits: [FIREWALL_WAIT] }
-        : range(10, 120);
-    case "roleAssignment":
-      return oneWait(5, {
-        kind: "propagation",
-        label: "waiting for the role assignment to propagate",
-        expectedSeconds: ESTIMATES.rolePropagation,
-      });
-    case "onlineEndpoint":
-      return step.action === "create" ? range(60, 600) : range(10, 180);
-    case "privateEndpoint":
-      return range(30, 180);
-    case "privateDnsZoneGroup":
-      return range(5, 60);
-    case "nsgRule":
-      return range(5, 30);
-    default:
-      return range(5, 60);
-  }
-}
-
-/** Whether this rule write is the first FQDN rule of a workspace whose network is already Active. */
-function firewallComesWith(step: PlanStep, context: EstimateContext): boolean {
-  return (
-    step.after?.type === "FQDN" &&
-    !context.firewallCounted &&
-    context.network?.exists === true &&
-    context.network.properties.status === "Active" &&
-    context.network.properties.hasFqdnRules !== true
-  );
-}
-
-/** Each changing step's estimate, in plan order (the firewall wait goes on one step per workspace). */
+/**
+ * Each changing step's estimate (its kind's), in plan order: the firewall wait goes on one step
+ * per workspace.
+ */
 function estimateSteps(steps: readonly PlanStep[], resources: ReadResult["resources"]): void {
   const firewallCounted = new Set<string>();
   for (const step of steps) {
     if (step.action === "noop") continue;
     const key = workspaceKeyOf(step.identity, step.address);
     const network = key === undefined ? undefined : resources[address.network(key)];
-    const context = { network, firewallCounted: key !== undefined && firewallCounted.has(key) };
-    const estimate = estimateStep(step, resources[step.address], context);
+    const context: EstimateContext = {
+      network,
+      firewallCounted: key !== undefined && firewallCounted.has(key),
+    };
+    const estimate = kindOf(step.kind).estimate(step, resources[step.address], context);
     if (key !== undefined && estimate.waits?.some((wait) => wait.kind === "firewall"))
       firewallCounted.add(key);
     Object.assign(step, estimate);

@@ -3,6 +3,7 @@
  * from its workspace reads; a workspace missing from the view is not judged.
  */
 import type { Diagnostic } from "../diagnostics.js";
+import { ISOLATION_ORDER, type IsolationMode } from "../kinds/workspace.js";
 import { pointer } from "../spec/pointer.js";
 import type { Topology, WorkspaceSpec } from "../spec/schema.js";
 import {
@@ -49,14 +50,7 @@ export interface StateView {
 /** Diagnostic code of the warning about user-defined rules that exist but are not in the spec. */
 export const UNLISTED_RULE_CODE = "PFN205";
 
-export type IsolationMode = "Disabled" | "AllowInternetOutbound" | "AllowOnlyApprovedOutbound";
-
-/** Isolation modes in the only order Azure allows: each may move right, never left. */
-export const ISOLATION_ORDER: readonly IsolationMode[] = [
-  "Disabled",
-  "AllowInternetOutbound",
-  "AllowOnlyApprovedOutbound",
-];
+export { ISOLATION_ORDER, type IsolationMode } from "../kinds/workspace.js";
 
 /** The isolation mode a workspace spec maps to: byo → Disabled; egress public/private → internet/approved. */
 export function desiredIsolationMode(workspace: Pick<WorkspaceSpec, "network" | "egress">): IsolationMode {

@@ -4,12 +4,12 @@
  * registry (index.ts) holds one handler per `ResourceKind`; the provider only dispatches.
  */
 import { PfnetError } from "../../errors.js";
-import type { ActualResource, KindContract, ResourceKind } from "../../model.js";
+import type { ActualResource, KindTypes, ResourceKind } from "../../model.js";
 import type { PlanStep } from "../../plan/types.js";
 import type { StepResult } from "../../provider.js";
 import type { MemoryStore } from "../store.js";
 
-export type IdentityOf<K extends ResourceKind> = KindContract[K]["identity"];
+export type IdentityOf<K extends ResourceKind> = KindTypes[K]["identity"];
 
 /** What a handler's apply may use beyond the store. */
 export interface MemoryApplyContext {

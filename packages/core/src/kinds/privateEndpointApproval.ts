@@ -1,0 +1,64 @@
+/**
+ * The approval of a private-endpoint connection on a reached service: approved, or approved by
+ * pfnet when it stays Pending (when the spec allows it), else left to the service owner.
+ */
+import { noop } from "../diff/verdicts.js";
+import type { WorkspaceRef } from "../model.js";
+import { deleting, ESTIMATES, oneWait, range } from "../plan/estimates.js";
+import type { KindContract } from "./contract.js";
+import { text } from "./display.js";
+
+export interface PrivateEndpointApprovalIdentity {
+  workspace: WorkspaceRef;
+  service: string;
+  /** ARM id of the target resource holding the connection. */
+  targetId: string;
+  /** The spec allows pfnet to approve the connection. */
+  approve: boolean;
+  /** `managed`: the managed network's PE (outbound rule); `byo`: the PE pfnet creates in the own VNet. */
+  via: "managed" | "byo";
+  /** The connection the spec names as the workspace's (`services.<name>.approvalConnection`). */
+  approvalConnection?: string;
+}
+export interface PrivateEndpointApprovalProperties {
+  status: "Approved";
+}
+
+export const privateEndpointApproval: KindContract<"privateEndpointApproval"> = {
+  kind: "privateEndpointApproval",
+  display: {
+    name: "private-endpoint approval",
+    title: (identity) =>
+      `private-endpoint approval on ${text(identity.targetId)?.split("/").pop() ?? text(identity.service) ?? "the service"}`,
+    note: (step) =>
+      step.identity.approve === false
+        ? "the spec does not let pfnet approve; the service owner must."
+        : undefined,
+  },
+  diff(node, actual) {
+    const { service, approve } = node.identity;
+    if (actual.exists && actual.properties.status === "Approved")
+      return noop(`the private-endpoint connection on ${service}`);
+    const state = actual.exists
+      ? `is ${String(actual.properties.status ?? "not approved")}`
+      : "does not exist yet";
+    return {
+      action: "approve",
+      changedPaths: actual.exists ? ["/status"] : [],
+      reason: approve
+        ? `the private-endpoint connection on ${service} ${state}; approve it when it stays Pending`
+        : `the private-endpoint connection on ${service} ${state}; the service owner must approve it (approve: false)`,
+    };
+  },
+  estimate: (step) =>
+    step.action === "approve"
+      ? oneWait(5, {
+          kind: "approval",
+          label: "approving the private-endpoint connection",
+          expectedSeconds: ESTIMATES.approval,
+        })
+      : step.action === "delete"
+        ? deleting()
+        : range(5, 60),
+  weakenings: [],
+};
