@@ -1,0 +1,140 @@
+/**
+ * What the plan-time rules and the posture report see of Azure: the state view of every
+ * workspace read (isolation mode, computes, unlisted rules, storage access) and the posture.
+ */
+import { isServiceOwnedRule } from "../diff/diff.js";
+import { workspaceKeyOf } from "../expand/names.js";
+import type { ResourceNode, RoleAssignmentSeen } from "../model.js";
+import type { Provider, ProviderContext, ReadResult } from "../provider.js";
+import type { StateView } from "../rules/index.js";
+import { classifyStorageAccess, type Posture } from "../rules/posture.js";
+import type { Topology } from "../spec/schema.js";
+import type { Plan } from "./types.js";
+
+const strings = (value: unknown) =>
+  Array.isArray(value) ? value.filter((item) => typeof item === "string") : undefined;
+
+/** Storage access read for the posture report, by workspace key (absent: not read). */
+export type StorageAccess = Map<string, { storageAccount: string; assignments: RoleAssignmentSeen[] }>;
+
+export function stateView(
+  nodes: readonly ResourceNode[],
+  read: ReadResult,
+  access: StorageAccess,
+): StateView {
+  const workspaces: StateView["workspaces"] = {};
+  // User-defined rules in Azure that no node describes, by workspace key.
+  // Built only when something was discovered (usually nothing is).
+  const desired = read.discovered.length > 0 ? new Set(nodes.map((node) => node.address)) : undefined;
+  const unlisted = new Map<string, NonNullable<StateView["workspaces"][string]["unlistedRules"]>>();
+  for (const found of read.discovered) {
+    if (found.kind !== "outboundRule" || desired?.has(found.address) || isServiceOwnedRule(found)) continue;
+    const key = workspaceKeyOf(found.identity, found.address);
+    if (key === undefined) continue;
+    const ruleName = found.identity.ruleName;
+    unlisted.set(key, [
+      ...(unlisted.get(key) ?? []),
+      {
+        name: typeof ruleName === "string" ? ruleName : found.address,
+        type: String(found.properties.type ?? ""),
+        destination: found.properties.destination ?? null,
+      },
+    ]);
+  }
+  for (const node of nodes) {
+    if (node.kind !== "workspace") continue;
+    const key = (node as ResourceNode<"workspace">).identity.workspace.key;
+    const actual = read.resources[node.address];
+    if (!actual?.exists) {
+      workspaces[key] = { exists: false };
+      continue;
+    }
+    const facts = actual.facts ?? {};
+    const computes = strings(facts.computes);
+    const onlineEndpoints = strings(facts.onlineEndpoints);
+    const unlistedRules = unlisted.get(key)?.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const storage = access.get(key);
+    workspaces[key] = {
+      exists: true,
+      ...(typeof actual.properties.isolationMode === "string"
+        ? { isolationMode: actual.properties.isolationMode }
+        : {}),
+      ...(computes ? { computes } : {}),
+      ...(onlineEndpoints ? { onlineEndpoints } : {}),
+      ...(typeof facts.kind === "string" ? { kind: facts.kind } : {}),
+      ...(unlistedRules ? { unlistedRules } : {}),
+      ...(storage
+        ? {
+            storageAccess: {
+              ...storage,
+              ...(typeof facts.principalId === "string" ? { principalId: facts.principalId } : {}),
+            },
+          }
+        : {}),
+    };
+  }
+  return { workspaces };
+}
+
+/**
+ * The posture report's role part: one paged list per storage account of the existing
+ * workspaces (`Provider.listRoleAssignments`), read in parallel. Empty when the provider cannot
+ * list role assignments.
+ */
+export async function readStorageAccess(
+  nodes: readonly ResourceNode[],
+  read: ReadResult,
+  provider: Provider,
+  context: ProviderContext,
+): Promise<StorageAccess> {
+  const access: StorageAccess = new Map();
+  if (!provider.listRoleAssignments) return access;
+  const byAccount = new Map<string, { storageAccount: string; keys: string[] }>();
+  for (const node of nodes) {
+    if (node.kind !== "workspace") continue;
+    const actual = read.resources[node.address];
+    const storageAccount = actual?.exists ? actual.facts?.storageAccount : undefined;
+    if (typeof storageAccount !== "string" || storageAccount === "") continue;
+    const entry = byAccount.get(storageAccount.toLowerCase()) ?? { storageAccount, keys: [] };
+    entry.keys.push((node as ResourceNode<"workspace">).identity.workspace.key);
+    byAccount.set(storageAccount.toLowerCase(), entry);
+  }
+  await Promise.all(
+    [...byAccount.values()].map(async ({ storageAccount, keys }) => {
+      const assignments = await provider.listRoleAssignments!(storageAccount, context);
+      for (const key of keys) access.set(key, { storageAccount, assignments });
+    }),
+  );
+  return access;
+}
+
+/** The plan's posture: per existing workspace, its unmanaged rules and storage role assignments. */
+export function postureOf(topology: Topology, state: StateView, unmanaged: Plan["unmanaged"]): Posture {
+  const workspaces: Posture["workspaces"] = [];
+  for (const [key, workspace] of Object.entries(topology.workspaces)) {
+    const view = state.workspaces[key];
+    if (!view?.exists) continue;
+    const outboundRules = unmanaged
+      .filter(
+        (found) => found.kind === "outboundRule" && workspaceKeyOf(found.identity, found.address) === key,
+      )
+      .map((found) => ({
+        name: String(found.identity.ruleName ?? found.address),
+        address: found.address,
+        type: String(found.properties.type ?? ""),
+        destination: found.properties.destination ?? null,
+      }));
+    workspaces.push({
+      key,
+      name: workspace.name ?? key,
+      outboundRules,
+      ...(view.storageAccess
+        ? {
+            storageAccount: view.storageAccess.storageAccount,
+            roleAssignments: classifyStorageAccess(view.storageAccess),
+          }
+        : {}),
+    });
+  }
+  return { workspaces };
+}
