@@ -40,30 +40,36 @@ const context = () => ({ signal: new AbortController().signal, emit: () => {} })
 
 /** A workspace answer carrying every kind of secret a real answer might (keys, a secret, a SAS URL). */
 function secretsInTheAnswer() {
-  return nock(HOST)
-    .get(WS_PATH)
-    .query(true)
-    .reply(
-      200,
-      {
-        name: "pf",
-        identity: { type: "SystemAssigned", principalId: "p1" },
-        properties: {
-          publicNetworkAccess: "Disabled",
-          storageAccount:
-            "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st",
-          keys: [{ keyName: "key1", value: STORAGE_KEY, permissions: "Full" }],
-          connection: {
-            authType: "ServicePrincipal",
-            credentials: { clientId: "app", clientSecret: CLIENT_SECRET },
+  return (
+    nock(HOST)
+      .get(WS_PATH)
+      .query(true)
+      .reply(
+        200,
+        {
+          name: "pf",
+          identity: { type: "SystemAssigned", principalId: "p1" },
+          properties: {
+            publicNetworkAccess: "Disabled",
+            storageAccount:
+              "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st",
+            keys: [{ keyName: "key1", value: STORAGE_KEY, permissions: "Full" }],
+            connection: {
+              authType: "ServicePrincipal",
+              credentials: { clientId: "app", clientSecret: CLIENT_SECRET },
+            },
+            connectionString: `DefaultEndpointsProtocol=https;AccountName=st;AccountKey=${STORAGE_KEY};EndpointSuffix=core.windows.net`,
+            notebookInfo: { sasUrl: `https://st.blob.core.windows.net/nb?sv=2022-11-02&sp=r&sig=${SAS_SIG}` },
+            managedNetwork: { isolationMode: "AllowOnlyApprovedOutbound", outboundRules: {} },
           },
-          connectionString: `DefaultEndpointsProtocol=https;AccountName=st;AccountKey=${STORAGE_KEY};EndpointSuffix=core.windows.net`,
-          notebookInfo: { sasUrl: `https://st.blob.core.windows.net/nb?sv=2022-11-02&sp=r&sig=${SAS_SIG}` },
-          managedNetwork: { isolationMode: "AllowOnlyApprovedOutbound", outboundRules: {} },
         },
-      },
-      { "x-ms-request-id": "req-1", Location: `https://st.blob.core.windows.net/x?sig=${SAS_SIG}` },
-    );
+        { "x-ms-request-id": "req-1", Location: `https://st.blob.core.windows.net/x?sig=${SAS_SIG}` },
+      )
+      // The read also lists the workspace's online endpoints (to report those the spec does not list).
+      .get(`${WS_PATH}/onlineEndpoints`)
+      .query(true)
+      .reply(200, { value: [] })
+  );
 }
 
 beforeAll(() => nock.disableNetConnect());
@@ -93,7 +99,11 @@ describe("trace", () => {
       .trim()
       .split("\n")
       .map((line) => JSON.parse(line) as TraceRecord);
-    expect(records).toHaveLength(1);
+    // The workspace GET, then the online-endpoint list.
+    expect(records.map((r) => r.url.split("?")[0])).toEqual([
+      `${HOST}${WS_PATH}`,
+      `${HOST}${WS_PATH}/onlineEndpoints`,
+    ]);
     const [record] = records;
     expect(record).toMatchObject({ method: "GET", status: 200 });
     expect(record!.url).toBe(`${HOST}${WS_PATH}?api-version=2025-12-01`);
@@ -118,7 +128,7 @@ describe("trace", () => {
       trace: (r) => records.push(r),
     });
     await provider.read([workspaceNode], context());
-    expect(records).toHaveLength(1);
+    expect(records).toHaveLength(2);
     expect(JSON.stringify(records)).not.toContain(STORAGE_KEY);
   });
 

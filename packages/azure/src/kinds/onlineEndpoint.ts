@@ -3,8 +3,16 @@
  * `@azure/arm-machinelearning` (2022-10-01). Its PATCH body has no such field, so an existing
  * endpoint is PUT back with it changed; an absent one is created minimal (SystemAssigned, Key).
  */
-import type { ActualResource, OnlineEndpointIdentity, PlanStep, StepResult } from "@pfnet/core";
-import { PfnetError } from "@pfnet/core";
+import type {
+  ActualResource,
+  DiscoveredResource,
+  OnlineEndpointIdentity,
+  PlanStep,
+  ResourceNode,
+  StepResult,
+  WorkspaceRef,
+} from "@pfnet/core";
+import { address, PfnetError } from "@pfnet/core";
 import type { AzureKind } from "../kind.js";
 import { absentFingerprint, contentHash } from "../normalize.js";
 import { type ReadSession, workspaceNotFound } from "../read.js";
@@ -27,6 +35,42 @@ async function readEndpoint(
     facts: { id: endpoint.id ?? "" },
     fingerprint: contentHash(properties),
   };
+}
+
+/**
+ * Online endpoints of the spec's existing workspaces that no node names: pfnet leaves them alone
+ * and the plan says so (one endpoint list per workspace, shared with the reads that need it).
+ */
+async function discoverEndpoints(
+  session: ReadSession,
+  nodes: readonly ResourceNode[],
+): Promise<DiscoveredResource[]> {
+  const workspaces = new Map<string, WorkspaceRef>();
+  const named = new Set<string>();
+  for (const node of nodes) {
+    if (node.kind === "workspace") {
+      const ref = (node.identity as { workspace: WorkspaceRef }).workspace;
+      workspaces.set(ref.key, ref);
+    }
+    if (node.kind === "onlineEndpoint") named.add(node.address);
+  }
+  const discovered: DiscoveredResource[] = [];
+  for (const ref of workspaces.values()) {
+    if (!(await session.workspace(ref))) continue;
+    for (const [endpointName, endpoint] of await session.onlineEndpoints(ref)) {
+      const at = address.endpoint(ref.key, endpointName);
+      if (named.has(at)) continue;
+      const properties = { publicNetworkAccess: endpoint.publicNetworkAccess };
+      discovered.push({
+        kind: "onlineEndpoint",
+        address: at,
+        identity: { workspace: ref, endpointName },
+        properties,
+        fingerprint: contentHash(properties),
+      });
+    }
+  }
+  return discovered;
 }
 
 async function applyOnlineEndpoint(env: StepEnv, step: PlanStep): Promise<StepResult> {
@@ -98,5 +142,6 @@ async function applyOnlineEndpoint(env: StepEnv, step: PlanStep): Promise<StepRe
 export const onlineEndpoint: AzureKind<"onlineEndpoint"> = {
   kind: "onlineEndpoint",
   read: readEndpoint,
+  discover: discoverEndpoints,
   apply: applyOnlineEndpoint,
 };
