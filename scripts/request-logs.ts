@@ -10,7 +10,9 @@
  * request with the same answer collapse into one line. During apply, reads are polls and waits
  * whose number and answers depend on the wall clock and on which parallel write landed first, so
  * apply keeps every write with its body and only the distinct reads (path and query);
- * timestamps, operation ids and the emulator's generated UUIDs in answers become placeholders.
+ * timestamps, operation ids and the emulator's generated UUIDs in answers become placeholders,
+ * and so does the random suffix of a managed private endpoint's name (drawn from the seeded RNG,
+ * whose draws interleave with the parallel applies of several workspaces).
  */
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -24,12 +26,14 @@ const EXAMPLES = "examples";
 
 const ISO_TIME = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z?/g;
 const OPERATION = /\/(operations|operationResults|operationStatuses)\/[^/?"]+/gi;
+const MANAGED_ENDPOINT_SUFFIX = /(\/privateEndpoints\/[A-Za-z0-9-]+?)-[0-9a-f]{8}\b/g;
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/gi;
 
 function normalise(value: unknown, answer: boolean): unknown {
   let text = JSON.stringify(value ?? null)
     .replace(ISO_TIME, "<time>")
-    .replace(OPERATION, "/$1/<op>");
+    .replace(OPERATION, "/$1/<op>")
+    .replace(MANAGED_ENDPOINT_SUFFIX, "$1-<hex>");
   if (answer) text = text.replace(UUID, "<uuid>");
   return JSON.parse(text);
 }
@@ -37,7 +41,10 @@ function normalise(value: unknown, answer: boolean): unknown {
 function lines(records: readonly RequestRecord[], writesOnly: boolean): string[] {
   const byResource = new Map<string, string[]>();
   for (const r of records) {
-    const key = r.path.replace(OPERATION, "/$1/<op>").toLowerCase();
+    const key = r.path
+      .replace(OPERATION, "/$1/<op>")
+      .replace(MANAGED_ENDPOINT_SUFFIX, "$1-<hex>")
+      .toLowerCase();
     const read = r.method === "GET";
     const line = JSON.stringify({
       method: r.method,
