@@ -220,6 +220,7 @@ export {
   type WorkspaceStateView,
 } from "./rules/index.js";
 export { defineTopology } from "./spec/define.js";
+export { closest as closestName } from "./spec/did-you-mean.js";
 export { type LoadedSpec, type LoadSpecOptions, loadSpec, loadSpecFile } from "./spec/load.js";
 export { pointer, splitPointer } from "./spec/pointer.js";
 export type {
@@ -234,7 +235,7 @@ export type {
   Topology,
   WorkspaceSpec,
 } from "./spec/schema.js";
-export { closest as closestName, type ValidationResult, validateTopology } from "./spec/validate.js";
+export { type ValidationResult, validateTopology } from "./spec/validate.js";
 // State: journal and locks.
 export {
   currentHolder,

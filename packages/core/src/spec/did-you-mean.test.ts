@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { closest } from "./validate.js";
+import { closest } from "./did-you-mean.js";
 
 /** Plain Levenshtein distance, the definition `closest` must agree with. */
 function levenshtein(a: string, b: string): number {
