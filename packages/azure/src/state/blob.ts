@@ -8,7 +8,8 @@
  * The lock is a blob lease, as Terraform's azurerm backend locks its state: acquired for
  * `leaseSeconds` (15–60, Azure's range) and renewed every third of it while the apply runs, so
  * it expires on its own once the process dies. The holder is recorded in the lock blob's
- * metadata (written under the lease). `forceUnlock` breaks the lease.
+ * metadata (written under the lease). `forceUnlock` breaks the lease. The lease's renewal, the
+ * holder metadata and the error mapping are in `blob-lease.ts`; the URL in `blob-location.ts`.
  */
 import { randomUUID } from "node:crypto";
 import type { TokenCredential } from "@azure/core-auth";
@@ -28,34 +29,12 @@ import {
 } from "@pfnet/core";
 import { DefaultCredentialOnDemand } from "../provider.js";
 import { USER_AGENT_PREFIX } from "../version.js";
+import { codeOf, fromMetadata, heldLease, statusOf, toMetadata, unavailable } from "./blob-lease.js";
+import { type BlobStateLocation, parseBlobStateUrl } from "./blob-location.js";
+
+export { type BlobStateLocation, parseBlobStateUrl } from "./blob-location.js";
 
 export const DEFAULT_LEASE_SECONDS = 30;
-
-export interface BlobStateLocation {
-  account: string;
-  container: string;
-  /** Blob name prefix without leading or trailing slash ("" for none). */
-  prefix: string;
-}
-
-/** Parse `azblob://account/container[/prefix]`; a malformed one throws `INVALID_ARGUMENT` saying why. */
-export function parseBlobStateUrl(url: string): BlobStateLocation {
-  const match = /^azblob:\/\/([^/]+)\/([^/]+)(?:\/(.*))?$/.exec(url.trim());
-  const fail = (why: string) =>
-    new PfnetError("INVALID_ARGUMENT", `'${url}' is not a usable state location: ${why}.`, {
-      hint: "Write it as azblob://<storage account>/<container>/<prefix>, e.g. azblob://pfnetstate/pfnet/prod.",
-    });
-  if (!match) throw fail("expected azblob://<storage account>/<container>[/<prefix>]");
-  const [, account, container, rest] = match as unknown as [string, string, string, string | undefined];
-  if (!/^[a-z0-9]{3,24}$/.test(account))
-    throw fail(`storage account '${account}' must be 3-24 lower-case letters and digits`);
-  if (!/^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$/.test(container))
-    throw fail(`container '${container}' must be 3-63 lower-case letters, digits and single hyphens`);
-  const prefix = (rest ?? "").replace(/^\/+|\/+$/g, "");
-  if (prefix.split("/").some((part) => part === "." || part === ".."))
-    throw fail("the prefix may not contain . or .. segments");
-  return { account, container, prefix };
-}
 
 export interface BlobStateBackendOptions {
   /** `azblob://account/container/prefix`. */
@@ -69,64 +48,6 @@ export interface BlobStateBackendOptions {
   connectionString?: string;
   /** Lease length in seconds, 15–60 (default 30): how long a dead apply's lock outlives it. */
   leaseSeconds?: number;
-}
-
-interface RestLike {
-  statusCode?: number;
-  code?: string;
-}
-const statusOf = (error: unknown) => (error as RestLike).statusCode;
-const codeOf = (error: unknown) => (error as RestLike).code;
-
-function unavailable(location: string, action: string, error: unknown): PfnetError {
-  const status = statusOf(error);
-  return new PfnetError(
-    "STATE_UNAVAILABLE",
-    `Cannot ${action} in ${location}: ${status ? `HTTP ${status}${codeOf(error) ? ` ${codeOf(error)}` : ""}` : (error as Error).message}.`,
-    {
-      hint:
-        status === 403
-          ? "The identity needs the Storage Blob Data Contributor role on the container (or its account)."
-          : "Check the storage account and container of --state, and the network path to them.",
-      cause: error,
-    },
-  );
-}
-
-const META = {
-  id: "lockid",
-  key: "workspace",
-  host: "host",
-  pid: "pid",
-  user: "user",
-  since: "since",
-} as const;
-
-function toMetadata(info: LockInfo): Record<string, string> {
-  return {
-    [META.id]: info.id,
-    [META.key]: encodeURIComponent(info.key),
-    [META.host]: encodeURIComponent(info.holder.host),
-    [META.pid]: String(info.holder.pid),
-    ...(info.holder.user ? { [META.user]: encodeURIComponent(info.holder.user) } : {}),
-    [META.since]: info.since,
-  };
-}
-
-function fromMetadata(metadata: Record<string, string> | undefined, key: string): LockInfo {
-  const m = metadata ?? {};
-  const decoded = (name: string) => (m[name] ? decodeURIComponent(m[name]) : undefined);
-  const user = decoded(META.user);
-  return {
-    id: m[META.id] ?? "(unknown: the lease was taken a moment ago)",
-    key: decoded(META.key) ?? key,
-    holder: {
-      host: decoded(META.host) ?? "unknown host",
-      pid: Number(m[META.pid] ?? 0),
-      ...(user ? { user } : {}),
-    },
-    since: m[META.since] ?? "an unknown time",
-  };
 }
 
 export class BlobStateBackend implements StateBackend {
@@ -253,41 +174,7 @@ export class BlobStateBackend implements StateBackend {
       await lease.releaseLease().catch(() => undefined);
       throw unavailable(this.location, `record the holder of the lock of ${key}`, error);
     }
-    return this.held(blob, info);
-  }
-
-  /** Renew every third of the lease; a renewal Azure refuses (the lease broken or taken) means lost. */
-  private held(blob: BlockBlobClient, info: LockInfo): HeldLock {
-    const lease = blob.getBlobLeaseClient(info.id);
-    const listeners: Array<(error: Error) => void> = [];
-    let lost = false;
-    const timer = setInterval(
-      () => {
-        lease.renewLease().catch((error: unknown) => {
-          const status = statusOf(error);
-          if (lost || status === undefined || status >= 500) return; // transient: next tick
-          lost = true;
-          clearInterval(timer);
-          const reason = new PfnetError(
-            "LOCK_LOST",
-            `The lease on the lock of ${info.key} could not be renewed (HTTP ${status}${codeOf(error) ? ` ${codeOf(error)}` : ""}): it was broken or taken over.`,
-          );
-          for (const listener of listeners) listener(reason);
-        });
-      },
-      Math.max(1000, (this.leaseSeconds * 1000) / 3),
-    );
-    timer.unref();
-    return {
-      info,
-      onLost: (listener) => listeners.push(listener),
-      release: async () => {
-        clearInterval(timer);
-        if (lost) return;
-        await blob.setMetadata({}, { conditions: { leaseId: info.id } }).catch(() => undefined);
-        await lease.releaseLease().catch(() => undefined);
-      },
-    };
+    return heldLease(blob, info, this.leaseSeconds);
   }
 
   async listLocks(options: StateCallOptions = {}): Promise<LockInfo[]> {
