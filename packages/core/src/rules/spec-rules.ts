@@ -6,6 +6,8 @@
 import type { Diagnostic } from "../diagnostics.js";
 import { pointer } from "../spec/pointer.js";
 import type { Topology } from "../spec/schema.js";
+import { checkArmIds } from "./arm-ids.js";
+import { accessRules } from "./workspace-rules/access.js";
 import { diagnostic, type WorkspaceContext, type WorkspaceRule } from "./workspace-rules/context.js";
 import { creationAndExposure } from "./workspace-rules/exposure.js";
 import { names } from "./workspace-rules/names.js";
@@ -41,6 +43,7 @@ export function checkSpec(topology: Topology): Diagnostic[] {
     };
     for (const rule of WORKSPACE_RULES) diagnostics.push(...rule(context));
   }
+  diagnostics.push(...checkArmIds(topology));
   return diagnostics;
 }
 
@@ -50,4 +53,5 @@ const WORKSPACE_RULES: readonly WorkspaceRule[] = [
   outboundRules,
   names,
   creationAndExposure,
+  accessRules,
 ];

@@ -414,7 +414,7 @@ describe("loadSpec: input at any size", () => {
       ]);
     }
     const fine = loadSpec(
-      `${HEADER}services:\n  st:\n    kind: storage\n    id: "${id.replace("/st", "/st.v2..x")}"\nworkspaces: {}\n`,
+      `${HEADER}services:\n  st:\n    kind: storage\n    id: "${id.replace(/\/st$/, "/st.v2..x")}"\nworkspaces: {}\n`,
     );
     expect(fine.diagnostics).toEqual([]);
   });

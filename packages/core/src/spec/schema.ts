@@ -121,6 +121,12 @@ export const Endpoint = Type.Object(
       }),
     ),
     ingress: Ingress,
+    ipRules: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), {
+        description:
+          "Not offered by Azure for online endpoints: always refused (PFN125), with what to use instead (private ingress with a private endpoint; IP rules on the target services).",
+      }),
+    ),
   },
   { additionalProperties: false, description: "An online endpoint that serves the flow." },
 );
@@ -180,6 +186,12 @@ export const Workspace = Type.Object(
     }),
     ingress: Ingress,
     egress: Egress,
+    ipRules: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), {
+        description:
+          "Not offered by Azure for workspaces: always refused (PFN125), with what to use instead (private ingress with a private endpoint; IP rules on the target services).",
+      }),
+    ),
     firewallSku: Type.Optional(
       Type.Union([Type.Literal("Basic"), Type.Literal("Standard")], {
         description:
