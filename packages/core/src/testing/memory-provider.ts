@@ -46,7 +46,7 @@ import {
   memoryKind,
 } from "./kinds/index.js";
 import { emptyMemoryState, type MemoryState, seededRandom, workspaceArmId } from "./state.js";
-import { lower, MemoryStore } from "./store.js";
+import { lower, MemoryStore, shareStrings } from "./store.js";
 
 // Kept importable from here (in-repo tests import them from this module).
 export { memoryWorkspace, workspaceArmId } from "./state.js";
@@ -94,7 +94,8 @@ type AnyIdentity = IdentityOf<ResourceKind>;
 export class MemoryProvider implements Provider {
   readonly name = "memory";
   readonly #store: MemoryStore;
-  readonly #options: MemoryProviderOptions;
+  /** Without `state`: the seed is copied into the store, and holding the caller's copy too would double it. */
+  readonly #options: Omit<MemoryProviderOptions, "state">;
   readonly #random: () => number;
   readonly #attempts = new Map<string, number>();
   readonly #lagged = new Map<string, { until: number; snapshot: ActualResource }>();
@@ -106,21 +107,21 @@ export class MemoryProvider implements Provider {
   readonly calls = { read: 0, apply: 0 };
 
   constructor(options: MemoryProviderOptions = {}) {
-    this.#options = options;
+    // The closures below name only `rest` and `seed`: one naming `options` would keep the caller's seed state alive.
+    const { state, ...rest } = options;
+    const seed = rest.seed ?? 1;
+    this.#options = rest;
     this.#store = new MemoryStore(
-      { ...emptyMemoryState(), ...structuredClone(options.state ?? {}) },
-      options.pendingApprovalTargets,
+      { ...emptyMemoryState(), ...shareStrings(structuredClone(state ?? {})) },
+      rest.pendingApprovalTargets,
     );
-    this.#random = seededRandom(options.seed ?? 1);
+    this.#random = seededRandom(seed);
     this.#context = {
       store: this.#store,
       touch: (kind, identity) => this.#touch(kind, identity),
       newPrincipalId: (identity) => {
         this.#principalCounter++;
-        return hashJson(["principal", options.seed ?? 1, this.#principalCounter, identity.workspace]).slice(
-          0,
-          32,
-        );
+        return hashJson(["principal", seed, this.#principalCounter, identity.workspace]).slice(0, 32);
       },
     };
   }

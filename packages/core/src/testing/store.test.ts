@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { PlanStepSchema } from "../plan/schema.js";
 import { MEMORY_KINDS } from "./kinds/index.js";
 import { emptyMemoryState, type MemoryRoleAssignment, memoryWorkspace } from "./state.js";
-import { MemoryStore } from "./store.js";
+import { MemoryStore, shareStrings } from "./store.js";
 import { Table } from "./table.js";
 
 describe("Table", () => {
@@ -83,6 +83,26 @@ describe("MemoryStore", () => {
     store.load(state);
     expect(store.workspace({ subscriptionId: "S", resourceGroup: "RG", name: "WS" })).toBeUndefined();
     expect(store.snapshot()).toEqual(emptyMemoryState());
+  });
+
+  it("keeps each etag per object and tag until the object is forgotten", () => {
+    const store = new MemoryStore(emptyMemoryState());
+    const owner = { n: 1 };
+    const other = { n: 1 };
+    const first = store.etag(owner, "a", () => owner);
+    owner.n = 2;
+    expect(store.etag(owner, "a", () => owner)).toBe(first);
+    expect(store.etag(owner, "b", () => owner)).not.toBe(first);
+    expect(store.etag(other, "a", () => other)).toBe(first);
+    store.forget(owner);
+    expect(store.etag(owner, "a", () => owner)).not.toBe(first);
+  });
+
+  it("shares equal strings in place without changing the data", () => {
+    const state = { rows: [{ a: "x", b: ["x", 1, null], c: { d: "y", e: undefined } }], f: "y" };
+    const copy = structuredClone(state);
+    expect(shareStrings(copy)).toBe(copy);
+    expect(copy).toStrictEqual(state);
   });
 
   it("leaves connections to pendingApprovalTargets Pending", () => {

@@ -54,6 +54,25 @@ export function fingerprint(value: unknown): string {
   return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16).padStart(14, "0");
 }
 
+/**
+ * `value` (plain data the store owns) with equal strings made one string, in place: a seeded
+ * fleet repeats the same target ids, categories and statuses thousands of times, and separate
+ * copies of them (`structuredClone` makes one per occurrence) were most of a large store's memory.
+ */
+export function shareStrings<T>(value: T, strings = new Map<string, string>()): T {
+  if (value === null || typeof value !== "object") return value;
+  const entries = value as Record<string, unknown>;
+  for (const key of Object.keys(entries)) {
+    const item = entries[key];
+    if (typeof item === "string") {
+      const known = strings.get(item);
+      if (known === undefined) strings.set(item, item);
+      else entries[key] = known;
+    } else shareStrings(item, strings);
+  }
+  return value;
+}
+
 function tablesOf(state: MemoryState) {
   const tables = {
     workspaces: new Table<MemoryWorkspace, "id">({ id: workspaceKey }),
@@ -232,29 +251,33 @@ export class MemoryStore {
 
   // ---------------------------------------------------------------- etags
 
-  /** Computed once per stored object and tag (Azure stores etags too); forgotten when the object changes. */
-  #etags = new WeakMap<object, Map<string, string>>();
+  /**
+   * Computed once per stored object and tag (Azure stores etags too); forgotten when the object
+   * changes. One weak map per tag (a handful), not one map per object: at 200,000 rules the
+   * per-object maps were the largest thing a plan kept alive.
+   */
+  #etags = new Map<string, WeakMap<object, string>>();
 
   etag(owner: object, tag: string, content: () => unknown): string {
-    let byTag = this.#etags.get(owner);
-    if (!byTag) {
-      byTag = new Map();
-      this.#etags.set(owner, byTag);
+    let byOwner = this.#etags.get(tag);
+    if (!byOwner) {
+      byOwner = new WeakMap();
+      this.#etags.set(tag, byOwner);
     }
-    let etag = byTag.get(tag);
+    let etag = byOwner.get(owner);
     if (etag === undefined) {
       etag = fingerprint(content());
-      byTag.set(tag, etag);
+      byOwner.set(owner, etag);
     }
     return etag;
   }
 
   /** `owner` changed in place: its next read computes its etags again. */
   forget(owner: object): void {
-    this.#etags.delete(owner);
+    for (const byOwner of this.#etags.values()) byOwner.delete(owner);
   }
 
   forgetAllEtags(): void {
-    this.#etags = new WeakMap();
+    this.#etags = new Map();
   }
 }
