@@ -9,8 +9,17 @@ export type IsolationMode = "Disabled" | "AllowInternetOutbound" | "AllowOnlyApp
 
 /** A resource a workspace uses or a private endpoint can reach. */
 export interface SeedTarget {
-  /** storage | keyVault | registry | cognitive (kind OpenAI/ContentSafety/...) | search | appInsights */
-  type: "storage" | "keyVault" | "registry" | "cognitive" | "search" | "appInsights";
+  /** storage | keyVault | registry | cognitive (kind OpenAI/ContentSafety/...) | search | appInsights | cosmos | sql | redis */
+  type:
+    | "storage"
+    | "keyVault"
+    | "registry"
+    | "cognitive"
+    | "search"
+    | "appInsights"
+    | "cosmos"
+    | "sql"
+    | "redis";
   name: string;
   /** Defaults to the seed's `resourceGroup`. */
   resourceGroup?: string;
@@ -192,7 +201,17 @@ export function validateSeed(value: unknown, source = "seed"): SeedEnvironment {
     if (typeof ws?.storageAccount !== "string") fail(`workspaces[${i}].storageAccount`, "must be a string");
     if (typeof ws?.keyVault !== "string") fail(`workspaces[${i}].keyVault`, "must be a string");
   });
-  const types = ["storage", "keyVault", "registry", "cognitive", "search", "appInsights"];
+  const types = [
+    "storage",
+    "keyVault",
+    "registry",
+    "cognitive",
+    "search",
+    "appInsights",
+    "cosmos",
+    "sql",
+    "redis",
+  ];
   seed.targets?.forEach((t, i) => {
     if (typeof t?.name !== "string") fail(`targets[${i}].name`, "must be a string");
     if (!types.includes(t?.type)) fail(`targets[${i}].type`, `must be one of ${types.join(", ")}`);

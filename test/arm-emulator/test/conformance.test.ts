@@ -6,7 +6,7 @@
  * undeclared fields and undeclared statuses reported, LRO polls tied to their operation. No skip: the specs are in
  * the repository. The e2e harness runs the same check on every e2e test's log.
  */
-import { type Emulator, startEmulator } from "@pfnet/arm-emulator";
+import { defaultSeed, type Emulator, startEmulator } from "@pfnet/arm-emulator";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { checkLog, type LogEntry } from "../conformance/log-check.js";
 import { specIndex } from "../conformance/spec-index.js";
@@ -16,7 +16,15 @@ describe("conformance with the official specs", () => {
   let emu: Emulator;
 
   beforeAll(async () => {
-    emu = await startEmulator({ timeScale: 2, raceMode: "off", pageSize: 5, lroForms: "accepted" });
+    // The default environment plus a Cosmos DB account, a SQL server and a Redis cache (targets
+    // a `kind: other` service can name), whose connection routes the scenario drives below.
+    const seed = defaultSeed();
+    seed.targets.push(
+      { type: "cosmos", name: "cosmos-pf" },
+      { type: "sql", name: "sql-pf" },
+      { type: "redis", name: "redis-pf" },
+    );
+    emu = await startEmulator({ timeScale: 2, raceMode: "off", pageSize: 5, lroForms: "accepted", seed });
     const ws = wsPath(emu);
     // Drive every ML-workspace and role-assignment route, successes and refusals.
     await rest(emu, "GET", ws);
@@ -134,14 +142,17 @@ describe("conformance with the official specs", () => {
     });
     await rest(emu, "GET", `${wsPath(emu, "pf-deploy")}/privateEndpointConnections/missing`);
     await rest(emu, "DELETE", connection);
-    // Key Vault, Container Registry and Storage targets (pfnet lists and approves their
-    // connections when a spec's private endpoint reaches one): a manual endpoint to each, then
-    // list, get, approve, a missing connection, delete — at the api-versions pfnet uses
-    // (rest/connections.ts).
+    // Key Vault, Container Registry, Storage, Cosmos DB, SQL and Redis targets (pfnet lists and
+    // approves their connections when a spec's private endpoint reaches one): a manual endpoint
+    // to each, then list, get, approve, a missing connection, delete — at the api-versions pfnet
+    // uses (rest/connections.ts).
     for (const [target, group, apiVersion] of [
       ["Microsoft.KeyVault/vaults/kv-pf-deploy", "vault", "2023-07-01"],
       ["Microsoft.ContainerRegistry/registries/crpfws", "registry", "2023-07-01"],
       ["Microsoft.Storage/storageAccounts/stpfdeploy", "blob", "2023-05-01"],
+      ["Microsoft.DocumentDB/databaseAccounts/cosmos-pf", "Sql", "2024-05-15"],
+      ["Microsoft.Sql/servers/sql-pf", "sqlServer", "2023-08-01"],
+      ["Microsoft.Cache/redis/redis-pf", "redisCache", "2024-03-01"],
     ] as const) {
       const targetPath = targetId(emu, target);
       await restLro(
@@ -165,7 +176,7 @@ describe("conformance with the official specs", () => {
         apiVersion,
       );
       await rest(emu, "GET", `${targetPath}/privateEndpointConnections/missing`, undefined, apiVersion);
-      await rest(emu, "DELETE", id, undefined, apiVersion);
+      await restLro(emu, "DELETE", id, undefined, apiVersion);
     }
     const scope = targetId(emu, "Microsoft.Storage/storageAccounts/stpfdeploy");
     const ra = (name: string) => `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`;
@@ -261,6 +272,18 @@ describe("conformance with the official specs", () => {
       "GET Microsoft.Storage/storageAccounts/{accountName}/privateEndpointConnections/{privateEndpointConnectionName}",
       "PUT Microsoft.Storage/storageAccounts/{accountName}/privateEndpointConnections/{privateEndpointConnectionName}",
       "DELETE Microsoft.Storage/storageAccounts/{accountName}/privateEndpointConnections/{privateEndpointConnectionName}",
+      "GET Microsoft.DocumentDB/databaseAccounts/{accountName}/privateEndpointConnections",
+      "GET Microsoft.DocumentDB/databaseAccounts/{accountName}/privateEndpointConnections/{privateEndpointConnectionName}",
+      "PUT Microsoft.DocumentDB/databaseAccounts/{accountName}/privateEndpointConnections/{privateEndpointConnectionName}",
+      "DELETE Microsoft.DocumentDB/databaseAccounts/{accountName}/privateEndpointConnections/{privateEndpointConnectionName}",
+      "GET Microsoft.Sql/servers/{serverName}/privateEndpointConnections",
+      "GET Microsoft.Sql/servers/{serverName}/privateEndpointConnections/{privateEndpointConnectionName}",
+      "PUT Microsoft.Sql/servers/{serverName}/privateEndpointConnections/{privateEndpointConnectionName}",
+      "DELETE Microsoft.Sql/servers/{serverName}/privateEndpointConnections/{privateEndpointConnectionName}",
+      "GET Microsoft.Cache/redis/{cacheName}/privateEndpointConnections",
+      "GET Microsoft.Cache/redis/{cacheName}/privateEndpointConnections/{privateEndpointConnectionName}",
+      "PUT Microsoft.Cache/redis/{cacheName}/privateEndpointConnections/{privateEndpointConnectionName}",
+      "DELETE Microsoft.Cache/redis/{cacheName}/privateEndpointConnections/{privateEndpointConnectionName}",
     ]) {
       expect(driven, route).toContain(route);
     }
@@ -464,6 +487,72 @@ describe("the checker is not vacuous: a deliberately wrong exchange on each prov
       ),
     ],
     [
+      "Cosmos DB 2024-05-15 (delete answers 202 or 204 only)",
+      entry(
+        "DELETE",
+        `${SUB}/providers/Microsoft.DocumentDB/databaseAccounts/cosmos/privateEndpointConnections/c`,
+        "2024-05-15",
+        200,
+        null,
+        null,
+      ),
+    ],
+    [
+      "Cosmos DB 2024-05-15 (one groupId string)",
+      entry(
+        "GET",
+        `${SUB}/providers/Microsoft.DocumentDB/databaseAccounts/cosmos/privateEndpointConnections`,
+        "2024-05-15",
+        200,
+        null,
+        { value: [{ properties: { groupId: ["Sql"] } }] },
+      ),
+    ],
+    [
+      "SQL 2023-08-01 (provisioningState enum)",
+      entry(
+        "GET",
+        `${SUB}/providers/Microsoft.Sql/servers/sql/privateEndpointConnections/c`,
+        "2023-08-01",
+        200,
+        null,
+        { properties: { provisioningState: "Succeeded" } },
+      ),
+    ],
+    [
+      "SQL 2023-08-01 (state description required)",
+      entry(
+        "PUT",
+        `${SUB}/providers/Microsoft.Sql/servers/sql/privateEndpointConnections/c`,
+        "2023-08-01",
+        202,
+        { properties: { privateLinkServiceConnectionState: { status: "Approved" } } },
+        null,
+      ),
+    ],
+    [
+      "Redis 2024-03-01 (status enum)",
+      entry(
+        "PUT",
+        `${SUB}/providers/Microsoft.Cache/redis/redis/privateEndpointConnections/c`,
+        "2024-03-01",
+        200,
+        { properties: { privateLinkServiceConnectionState: { status: "Disconnected" } } },
+        null,
+      ),
+    ],
+    [
+      "Redis 2024-03-01 (put answers 200 or 201 only)",
+      entry(
+        "PUT",
+        `${SUB}/providers/Microsoft.Cache/redis/redis/privateEndpointConnections/c`,
+        "2024-03-01",
+        202,
+        { properties: { privateLinkServiceConnectionState: { status: "Approved" } } },
+        null,
+      ),
+    ],
+    [
       "Search 2023-11-01 (undeclared field)",
       entry(
         "GET",
@@ -510,8 +599,34 @@ describe("the checker is not vacuous: a deliberately wrong exchange on each prov
         { properties: { privateLinkServiceConnectionState: { status: "Approved" } } },
         null,
       ),
+      entry(
+        "PUT",
+        `${SUB}/providers/Microsoft.Sql/servers/sql/privateEndpointConnections/c`,
+        "2023-08-01",
+        202,
+        {
+          properties: { privateLinkServiceConnectionState: { status: "Approved", description: "by pfnet" } },
+        },
+        null,
+      ),
+      entry(
+        "DELETE",
+        `${SUB}/providers/Microsoft.DocumentDB/databaseAccounts/cosmos/privateEndpointConnections/c`,
+        "2024-05-15",
+        202,
+        null,
+        null,
+      ),
+      entry(
+        "GET",
+        `${SUB}/providers/Microsoft.Cache/redis/redis/privateEndpointConnections`,
+        "2024-03-01",
+        200,
+        null,
+        { value: [{ properties: { privateLinkServiceConnectionState: { status: "Approved" } } }] },
+      ),
     ]);
     expect(check.problems).toEqual([]);
-    expect(check.routes.size).toBe(2);
+    expect(check.routes.size).toBe(5);
   });
 });

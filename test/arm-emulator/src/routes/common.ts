@@ -69,6 +69,10 @@ export const REGISTRY_VERSIONS = [
   "2024-11-01-preview",
   "2025-04-01",
 ] as const;
+/** The private-endpoint-connection specs vendored for these (test/azure-specs): nothing else of them is served. */
+export const COSMOS_VERSIONS = ["2024-05-15"] as const;
+export const SQL_VERSIONS = ["2023-08-01"] as const;
+export const REDIS_VERSIONS = ["2024-03-01"] as const;
 export const INSIGHTS_VERSIONS = ["2015-05-01", "2020-02-02"] as const;
 export const RESOURCES_VERSIONS = ["2021-04-01", "2022-09-01", "2024-03-01", "2025-04-01"] as const;
 

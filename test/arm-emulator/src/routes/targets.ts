@@ -11,57 +11,21 @@ import { ArmError, clone, isObject, type JsonObject, key, notFound, str } from "
 import {
   bodyObject,
   COGNITIVE_VERSIONS,
+  COSMOS_VERSIONS,
   INSIGHTS_VERSIONS,
   KEYVAULT_VERSIONS,
   ML_VERSIONS,
+  REDIS_VERSIONS,
   REGISTRY_VERSIONS,
   RG,
   re,
   SEARCH_VERSIONS,
+  SQL_VERSIONS,
   STORAGE_VERSIONS,
 } from "./common.js";
+import { connectionJson, connectionSpec } from "./connection-specs.js";
 
-/**
- * How a connection names its group(s): `groupIds` (cognitiveservices.json, common-types v2
- * privatelinks), one `groupId` (search.json 2023-11-01), or not at all (workspaceRP.json
- * 2025-12-01, the workspace's own connections; keyvault.json 2023-07-01,
- * containerregistry.json 2023-07-01 and Storage's privatelinks.json 2023-05-01, whose
- * `PrivateEndpointConnectionProperties` declare only `privateEndpoint`,
- * `privateLinkServiceConnectionState` and `provisioningState`).
- */
-function groupFields(target: ArmResource, c: PeConnection): JsonObject {
-  switch (key(target.type)) {
-    case "microsoft.search/searchservices":
-      return { groupId: c.groupIds[0] ?? "" };
-    case "microsoft.machinelearningservices/workspaces":
-    case "microsoft.keyvault/vaults":
-    case "microsoft.containerregistry/registries":
-    case "microsoft.storage/storageaccounts":
-      return {};
-    default:
-      return { groupIds: [...c.groupIds] };
-  }
-}
-
-export function connectionJson(target: ArmResource, c: PeConnection): JsonObject {
-  return {
-    id: `${target.id}/privateEndpointConnections/${c.name}`,
-    name: c.name,
-    type: `${target.type}/privateEndpointConnections`,
-    properties: {
-      privateEndpoint: { id: c.privateEndpointId },
-      ...groupFields(target, c),
-      privateLinkServiceConnectionState: {
-        status: c.status,
-        description: c.description,
-        // Storage's privatelinks.json 2023-05-01 spells it `actionRequired`; every other spec here `actionsRequired`.
-        [key(target.type) === "microsoft.storage/storageaccounts" ? "actionRequired" : "actionsRequired"]:
-          "None",
-      },
-      provisioningState: c.provisioningState,
-    },
-  };
-}
+export { connectionJson };
 
 export function resourceJson(r: ArmResource): JsonObject {
   return {
@@ -156,12 +120,12 @@ function putConnection(ctx: Ctx): Reply {
   const body = bodyObject(ctx);
   const state = isObject(body.properties) ? body.properties.privateLinkServiceConnectionState : undefined;
   const status = isObject(state) ? str(state.status) : undefined;
-  const allowed: ConnectionStatus[] = ["Approved", "Rejected", "Pending", "Disconnected"];
-  if (!status || !allowed.includes(status as ConnectionStatus)) {
+  const spec = connectionSpec(r);
+  if (!status || !spec.statuses.includes(status as ConnectionStatus)) {
     throw new ArmError(
       400,
       "InvalidRequestContent",
-      "properties.privateLinkServiceConnectionState.status must be Approved, Rejected, Pending or Disconnected.",
+      `properties.privateLinkServiceConnectionState.status must be one of ${spec.statuses.join(", ")}.`,
     );
   }
   if (!r.callerMayApprove) {
@@ -184,75 +148,65 @@ function putConnection(ctx: Ctx): Reply {
     c.description = description;
     c.provisioningState = "Succeeded";
   };
-  // cognitiveservices.json 2024-10-01 PrivateEndpointConnections_CreateOrUpdate is long-running
-  // and declares 200 and 202 (both with the connection); containerregistry.json 2023-07-01's is
-  // long-running with 200, or 201 + Azure-AsyncOperation. search.json's _Update and
-  // keyvault.json 2023-07-01's _Put declare 200 only. Storage's spec is not vendored: answered
-  // synchronously (assumed).
-  const accepted: Record<string, { namespace: string; status: number }> = {
-    "microsoft.cognitiveservices/accounts": { namespace: "Microsoft.CognitiveServices", status: 202 },
-    "microsoft.containerregistry/registries": { namespace: "Microsoft.ContainerRegistry", status: 201 },
-  };
-  const form = accepted[key(r.type)];
+  // Each spec's long-running form (connection-specs.ts); a PUT declaring 200 only is answered synchronously.
+  const form = spec.putAccepted;
   if (form && lroForm(ctx, ["sync", "accepted"]) === "accepted") {
     c.provisioningState = "Creating";
-    const op = ctx.model.createOperation({
-      namespace: form.namespace,
-      location: r.location,
-      apiVersion: ctx.apiVersion,
-      doneAt: ctx.clock.now() + ctx.clock.ms(CONNECTION_UPDATE_MINUTES),
-      failAtEnd: ctx.failLro,
-      result: () => ({ status: 200, body: connectionJson(r, c) }),
-      onDone: settle,
-      onFail: () => {
-        c.provisioningState = "Failed";
-      },
-    });
-    return acceptedAsync(ctx, op, form.status, connectionJson(r, c));
+    const op = connectionOperation(ctx, r, c, form.namespace, settle, () => ({
+      status: 200,
+      body: connectionJson(r, c),
+    }));
+    return acceptedAsync(ctx, op, form.status, form.body ? connectionJson(r, c) : undefined);
   }
   settle();
   return { status: 200, body: connectionJson(r, c) };
+}
+
+/** The operation of an accepted connection update or delete: `done` at its end, Failed on a fault. */
+function connectionOperation(
+  ctx: Ctx,
+  r: ArmResource,
+  c: PeConnection,
+  namespace: string,
+  done: () => void,
+  result: () => { status: number; body?: unknown },
+) {
+  return ctx.model.createOperation({
+    namespace,
+    location: r.location,
+    apiVersion: ctx.apiVersion,
+    doneAt: ctx.clock.now() + ctx.clock.ms(CONNECTION_UPDATE_MINUTES),
+    failAtEnd: ctx.failLro,
+    result,
+    onDone: done,
+    onFail: () => {
+      c.provisioningState = "Failed";
+    },
+  });
 }
 
 /** Azure minutes an accepted connection update takes (assumed; no source gives a figure). */
 const CONNECTION_UPDATE_MINUTES = 0.5;
 
 export function targetRoutes(): Route[] {
-  const types: [string, string, readonly string[], boolean][] = [
-    ["storage", "Microsoft.Storage/storageAccounts", STORAGE_VERSIONS, true],
-    ["cognitive", "Microsoft.CognitiveServices/accounts", COGNITIVE_VERSIONS, true],
-    ["search", "Microsoft.Search/searchServices", SEARCH_VERSIONS, true],
-    ["keyVault", "Microsoft.KeyVault/vaults", KEYVAULT_VERSIONS, true],
-    ["registry", "Microsoft.ContainerRegistry/registries", REGISTRY_VERSIONS, true],
-    ["insights", "Microsoft.Insights/components", INSIGHTS_VERSIONS, false],
+  // [route name, type, api-versions, connection routes, resource GET/PATCH/list routes]. Cosmos
+  // DB, SQL and Redis: only the connection routes, the one part of their specs vendored (a
+  // `kind: other` service is reached through them alone).
+  const types: [string, string, readonly string[], boolean, boolean][] = [
+    ["storage", "Microsoft.Storage/storageAccounts", STORAGE_VERSIONS, true, true],
+    ["cognitive", "Microsoft.CognitiveServices/accounts", COGNITIVE_VERSIONS, true, true],
+    ["search", "Microsoft.Search/searchServices", SEARCH_VERSIONS, true, true],
+    ["keyVault", "Microsoft.KeyVault/vaults", KEYVAULT_VERSIONS, true, true],
+    ["registry", "Microsoft.ContainerRegistry/registries", REGISTRY_VERSIONS, true, true],
+    ["insights", "Microsoft.Insights/components", INSIGHTS_VERSIONS, false, true],
+    ["cosmos", "Microsoft.DocumentDB/databaseAccounts", COSMOS_VERSIONS, true, false],
+    ["sql", "Microsoft.Sql/servers", SQL_VERSIONS, true, false],
+    ["redis", "Microsoft.Cache/redis", REDIS_VERSIONS, true, false],
   ];
   const routes: Route[] = [];
-  for (const [short, type, versions, connections] of types) {
+  for (const [short, type, versions, connections, resource] of types) {
     const escaped = type.replace(".", "\\.");
-    routes.push({
-      name: `${short}.resource`,
-      pattern: re(`${RG}/providers/${escaped}/([^/]+)`),
-      versions,
-      handlers: {
-        GET: (ctx) => ({ status: 200, body: resourceJson(targetOf(ctx, type)) }),
-        PATCH: (ctx) => patchTarget(ctx, type),
-      },
-    });
-    routes.push({
-      name: `${short}.list`,
-      pattern: re(`${RG}/providers/${escaped}`),
-      versions,
-      handlers: {
-        GET: (ctx) => {
-          const [sub, rg] = ctx.m as [string, string];
-          ctx.model.checkScope(sub, rg);
-          const value = [...ctx.model.resources.values()]
-            .filter((r) => key(r.type) === key(type) && key(r.resourceGroup) === key(rg))
-            .map(resourceJson);
-          return { status: 200, body: { value } };
-        },
-      },
-    });
+    if (resource) routes.push(...resourceRoutes(short, type, escaped, versions));
     if (!connections) continue;
     const conn = `${RG}/providers/(${escaped})/([^/]+)/privateEndpointConnections`;
     routes.push({
@@ -281,6 +235,36 @@ export function targetRoutes(): Route[] {
   return routes;
 }
 
+/** GET / PATCH of a target and the list of its type in a resource group. */
+function resourceRoutes(short: string, type: string, escaped: string, versions: readonly string[]): Route[] {
+  return [
+    {
+      name: `${short}.resource`,
+      pattern: re(`${RG}/providers/${escaped}/([^/]+)`),
+      versions,
+      handlers: {
+        GET: (ctx) => ({ status: 200, body: resourceJson(targetOf(ctx, type)) }),
+        PATCH: (ctx) => patchTarget(ctx, type),
+      },
+    },
+    {
+      name: `${short}.list`,
+      pattern: re(`${RG}/providers/${escaped}`),
+      versions,
+      handlers: {
+        GET: (ctx) => {
+          const [sub, rg] = ctx.m as [string, string];
+          ctx.model.checkScope(sub, rg);
+          const value = [...ctx.model.resources.values()]
+            .filter((r) => key(r.type) === key(type) && key(r.resourceGroup) === key(rg))
+            .map(resourceJson);
+          return { status: 200, body: { value } };
+        },
+      },
+    },
+  ];
+}
+
 function connectionRoute(name: string, source: string, versions: readonly string[]): Route {
   return {
     name,
@@ -289,10 +273,9 @@ function connectionRoute(name: string, source: string, versions: readonly string
     handlers: {
       GET: (ctx) => {
         const r = connectionTarget(ctx);
-        // keyvault.json 2023-07-01 PrivateEndpointConnections_Get: 204 "The private endpoint
-        // connection does not exist"; the other specs answer a missing one with an error.
-        if (key(r.type) === "microsoft.keyvault/vaults" && !r.connections.has(key(ctx.m[4]!)))
-          return { status: 204 };
+        // keyvault.json 2023-07-01 `_Get`: 204 "The private endpoint connection does not exist";
+        // the other specs answer a missing one with an error.
+        if (connectionSpec(r).getMissing204 && !r.connections.has(key(ctx.m[4]!))) return { status: 204 };
         return { status: 200, body: connectionJson(r, connectionOf(ctx, r)) };
       },
       PUT: putConnection,
@@ -307,8 +290,21 @@ function connectionRoute(name: string, source: string, versions: readonly string
             `The client does not have authorization to delete connections on '${r.id}'.`,
           );
         }
-        r.connections.delete(key(c.name));
-        return { status: 200 };
+        const accepted = connectionSpec(r).deleteAccepted;
+        if (!accepted) {
+          r.connections.delete(key(c.name));
+          return { status: 200 };
+        }
+        c.provisioningState = "Deleting";
+        const op = connectionOperation(
+          ctx,
+          r,
+          c,
+          accepted.namespace,
+          () => r.connections.delete(key(c.name)),
+          () => ({ status: 200 }),
+        );
+        return acceptedAsync(ctx, op, 202);
       },
     },
   };

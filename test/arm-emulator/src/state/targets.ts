@@ -1,6 +1,6 @@
 /**
  * Private-endpoint targets (Storage, Key Vault, Container Registry, CognitiveServices, Search,
- * App Insights): their types and private-link group ids, their seeded records, and the
+ * App Insights, Cosmos DB, SQL, Redis): their types and private-link group ids, their seeded records, and the
  * connections private endpoints make on them.
  */
 import type { SeedTarget } from "../seed.js";
@@ -17,6 +17,13 @@ export const TARGET_TYPES: Record<SeedTarget["type"], { type: string; groupIds: 
   cognitive: { type: "Microsoft.CognitiveServices/accounts", groupIds: ["account"] },
   search: { type: "Microsoft.Search/searchServices", groupIds: ["searchService"] },
   appInsights: { type: "Microsoft.Insights/components", groupIds: [] },
+  // Served through their connection routes only (routes/targets.ts); group ids as private-link docs name them.
+  cosmos: {
+    type: "Microsoft.DocumentDB/databaseAccounts",
+    groupIds: ["Sql", "MongoDB", "Cassandra", "Gremlin", "Table"],
+  },
+  sql: { type: "Microsoft.Sql/servers", groupIds: ["sqlServer"] },
+  redis: { type: "Microsoft.Cache/redis", groupIds: ["redisCache"] },
 };
 
 /** A seeded target with the properties its GET shows in Azure (defaults of the default environment). */
