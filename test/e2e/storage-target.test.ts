@@ -8,6 +8,7 @@
 import { apply, plan, planHasChanges, type Topology } from "@pfnet/core";
 import { describe, expect, it } from "vitest";
 import { providerFor, RG, ROWS, rowSpec, SUB, startTestEmulator } from "./harness.js";
+import { expectApprovedThrough } from "./target-connections.js";
 
 const STORAGE = `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.Storage/storageAccounts/stpfdeploy`;
 
@@ -24,15 +25,7 @@ describe("a storage account reached by private endpoint", () => {
       expect(result.steps.find((s) => s.address === "workspace.pf-ws.approval.data")?.outcome).toBe(
         "succeeded",
       );
-      const storageCalls = em.requests.entries
-        .filter((e) => e.path.toLowerCase().startsWith(`${STORAGE.toLowerCase()}/privateendpointconnections`))
-        .map((e) => `${e.method} ${e.apiVersion}`);
-      expect(storageCalls).toContain("GET 2023-05-01");
-      expect(storageCalls).toContain("PUT 2023-05-01");
-      const [connection] = em.state.connections(STORAGE) as unknown as Array<{
-        properties: { privateLinkServiceConnectionState: { status: string } };
-      }>;
-      expect(connection?.properties.privateLinkServiceConnectionState.status).toBe("Approved");
+      expectApprovedThrough(em, STORAGE, "2023-05-01");
       expect(planHasChanges(await plan(spec, provider))).toBe(false);
     } finally {
       await em.close();

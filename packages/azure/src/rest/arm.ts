@@ -246,7 +246,8 @@ export interface OperationHandle {
   startedAt: string;
 }
 
-function pollUrlOf(response: ArmResponse<unknown>): string | undefined {
+/** The poll URL of an accepted answer: `Azure-AsyncOperation` / `Operation-Location`, else `Location`. */
+export function pollUrlOf(response: { headers: Record<string, string> }): string | undefined {
   let location: string | undefined;
   for (const [name, value] of Object.entries(response.headers)) {
     const lower = name.toLowerCase();
