@@ -5,11 +5,21 @@
  * workspace settings (public access off) before the rules, rules before provisioning,
  * provisioning before endpoints and approvals; own VNet: private endpoint before its DNS zone
  * group and its approval.
+ *
+ * Expansion decides which nodes a topology needs and their desired values; each kind's contract
+ * builds its node (`KINDS.<kind>.node`: address, identity, dependencies, lane).
  */
 
-import { roleDefinitionIdOf, STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR } from "../kinds/roleAssignment.js";
+import { managedNetwork } from "../kinds/managedNetwork.js";
+import { nsgRule } from "../kinds/nsgRule.js";
+import { onlineEndpoint } from "../kinds/onlineEndpoint.js";
+import { outboundRule } from "../kinds/outboundRule.js";
+import { privateDnsZoneGroup } from "../kinds/privateDnsZoneGroup.js";
+import { privateEndpoint } from "../kinds/privateEndpoint.js";
+import { privateEndpointApproval } from "../kinds/privateEndpointApproval.js";
+import { roleAssignment } from "../kinds/roleAssignment.js";
+import { workspace } from "../kinds/workspace.js";
 import type {
-  ManagedNetworkProperties,
   NsgRuleProperties,
   OutboundRuleProperties,
   ResourceNode,
@@ -19,12 +29,10 @@ import type {
 } from "../model.js";
 import type { ServiceSpec, Topology, WorkspaceSpec } from "../spec/schema.js";
 import {
-  address,
   DEFAULT_SUBRESOURCE,
   fqdnRuleName,
   PRIVATE_DNS_ZONES,
   parseHost,
-  privateEndpointName,
   privateEndpointRuleName,
   serviceTagRuleName,
 } from "./names.js";
@@ -81,34 +89,6 @@ export function requiredNsgRules(location: string | undefined): Array<{ name: st
 const armIdOf = (subscriptionId: string, resourceGroup: string, provider: string, name: string) =>
   `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/${provider}/${name}`;
 
-/**
- * Approval of the private-endpoint connection on a reached service, after the step that makes
- * the connection appear (provisioning of the managed network, or the own-VNet private endpoint).
- */
-function approvalNode(
-  key: string,
-  ref: WorkspaceRef,
-  serviceName: string,
-  service: ServiceSpec,
-  via: "managed" | "byo",
-  after: string,
-): ResourceNode<"privateEndpointApproval"> {
-  return {
-    address: address.approval(key, serviceName),
-    kind: "privateEndpointApproval",
-    identity: {
-      workspace: ref,
-      service: serviceName,
-      targetId: service.id,
-      approve: service.approve ?? true,
-      via,
-      ...(service.approvalConnection ? { approvalConnection: service.approvalConnection } : {}),
-    },
-    properties: { status: "Approved" },
-    dependsOn: [after],
-  };
-}
-
 export function expand(topology: Topology): ResourceNode[] {
   const nodes: ResourceNode[] = [];
   const services = topology.services ?? {};
@@ -130,9 +110,7 @@ function expandWorkspace(
 ): void {
   const defaults = workspaceDefaults(ws);
   const ref = workspaceRef(topology, key, ws);
-  const lane = address.lane(key);
   const managed = ws.network === "managed";
-  const workspaceAddress = address.workspace(key);
 
   const properties: WorkspaceProperties = {
     publicNetworkAccess: ws.ingress === "private" ? "Disabled" : "Enabled",
@@ -149,9 +127,9 @@ function expandWorkspace(
       serverlessComputeNoPublicIP: ws.serverless.noPublicIp ?? false,
     };
   }
-  const identity: WorkspaceIdentity = { workspace: ref };
+  let create: WorkspaceIdentity["create"];
   if (ws.create) {
-    identity.create = {
+    create = {
       location: topology.location ?? "",
       kind: defaults.kind,
       storageAccount: ws.create.storageAccount,
@@ -165,7 +143,7 @@ function expandWorkspace(
       provisionNetworkNow: managed && defaults.provision !== "onFirstCompute",
     };
   }
-  nodes.push({ address: workspaceAddress, kind: "workspace", identity, properties, dependsOn: [], lane });
+  nodes.push(workspace.node(ref, properties, create));
 
   // Reached services, declared and with a known subresource (rules report the others).
   const reached: Array<{ name: string; service: ServiceSpec; subresource: string }> = [];
@@ -182,16 +160,9 @@ function expandWorkspace(
     const addRule = (ruleName: string, rule: OutboundRuleProperties) => {
       if (seen.has(ruleName)) return; // duplicate names are reported by the rules
       seen.add(ruleName);
-      const ruleAddress = address.rule(key, ruleName);
-      ruleAddresses.push(ruleAddress);
-      nodes.push({
-        address: ruleAddress,
-        kind: "outboundRule",
-        identity: { workspace: ref, ruleName },
-        properties: rule,
-        dependsOn: [workspaceAddress],
-        lane,
-      });
+      const node = outboundRule.node(ref, ruleName, rule);
+      ruleAddresses.push(node.address);
+      nodes.push(node);
     };
     for (const { name, service, subresource } of reached) {
       addRule(privateEndpointRuleName(name), {
@@ -222,115 +193,55 @@ function expandWorkspace(
       });
     }
     if (defaults.provision !== "onFirstCompute") {
-      networkAddress = address.network(key);
-      const network: ManagedNetworkProperties = { status: "Active", hasFqdnRules };
-      nodes.push({
-        address: networkAddress,
-        kind: "managedNetwork",
-        identity: { workspace: ref },
-        properties: network,
-        dependsOn: [workspaceAddress, ...ruleAddresses],
-        lane,
-      });
+      const network = managedNetwork.node(ref, hasFqdnRules, ruleAddresses);
+      networkAddress = network.address;
+      nodes.push(network);
     }
   }
 
-  if (defaults.storageRole) {
-    nodes.push({
-      address: address.storageRole(key),
-      kind: "roleAssignment",
-      identity: { workspace: ref, ...(ws.create ? { scope: ws.create.storageAccount } : {}) },
-      properties: {
-        roleDefinitionId: roleDefinitionIdOf(
-          topology.subscriptionId,
-          STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR,
-        ),
-        principalType: "ServicePrincipal",
-      },
-      dependsOn: [workspaceAddress],
-    });
-  }
+  if (defaults.storageRole) nodes.push(roleAssignment.node(ref, ws.create?.storageAccount));
 
   if (managed) {
     // Without provisioning (onFirstCompute) the managed private endpoints, and so the
     // connections to approve, appear only with the first compute: nothing to approve yet.
     if (networkAddress) {
       for (const { name, service } of reached) {
-        nodes.push(approvalNode(key, ref, name, service, "managed", networkAddress));
+        nodes.push(privateEndpointApproval.node(ref, name, service, "managed", networkAddress));
       }
     }
   } else if (ws.vnet) {
     const vnet = ws.vnet;
     const dnsResourceGroup = vnet.privateDnsZoneResourceGroup ?? topology.resourceGroup;
     for (const { name, service, subresource } of reached) {
-      const peAddress = address.privateEndpoint(key, name);
-      const peName = privateEndpointName(ref.name, name);
-      nodes.push({
-        address: peAddress,
-        kind: "privateEndpoint",
-        identity: {
-          workspace: ref,
-          service: name,
-          name: peName,
-          resourceGroup: ref.resourceGroup,
-          subscriptionId: ref.subscriptionId,
-          ...(topology.location === undefined ? {} : { location: topology.location }),
-        },
-        properties: { subnetId: vnet.subnetId, targetId: service.id, groupId: subresource },
-        dependsOn: [workspaceAddress],
-      });
+      const pe = privateEndpoint.node(
+        ref,
+        name,
+        { subnetId: vnet.subnetId, targetId: service.id, groupId: subresource },
+        topology.location,
+      );
+      nodes.push(pe);
       const zones = PRIVATE_DNS_ZONES[subresource] ?? [];
       if (zones.length > 0) {
-        nodes.push({
-          address: address.dnsZoneGroup(key, name),
-          kind: "privateDnsZoneGroup",
-          identity: {
-            privateEndpoint: {
-              subscriptionId: ref.subscriptionId,
-              resourceGroup: ref.resourceGroup,
-              name: peName,
-            },
-          },
-          properties: {
-            privateDnsZoneIds: zones
-              .map((zone) =>
-                armIdOf(topology.subscriptionId, dnsResourceGroup, "Microsoft.Network/privateDnsZones", zone),
-              )
-              .sort(),
-          },
-          dependsOn: [peAddress],
-        });
+        const zoneIds = zones.map((zone) =>
+          armIdOf(topology.subscriptionId, dnsResourceGroup, "Microsoft.Network/privateDnsZones", zone),
+        );
+        nodes.push(privateDnsZoneGroup.node(pe, zoneIds));
       }
-      nodes.push(approvalNode(key, ref, name, service, "byo", peAddress));
+      nodes.push(privateEndpointApproval.node(ref, name, service, "byo", pe.address));
     }
     if (vnet.nsgId) {
       for (const { name, ...rule } of requiredNsgRules(topology.location)) {
         const shared = `${vnet.nsgId.toLowerCase()}|${name}`;
         if (nsgRulesSeen.has(shared)) continue;
         nsgRulesSeen.add(shared);
-        nodes.push({
-          address: address.nsgRule(key, name),
-          kind: "nsgRule",
-          identity: { nsgId: vnet.nsgId, ruleName: name },
-          properties: rule,
-          dependsOn: [],
-          // Writes to one NSG conflict in Azure (AnotherOperationInProgress): one at a time.
-          lane: `nsg:${vnet.nsgId.toLowerCase()}`,
-        });
+        nodes.push(nsgRule.node(key, vnet.nsgId, name, rule));
       }
     }
   }
 
   for (const endpointName of Object.keys(ws.endpoints ?? {}).sort()) {
     const endpoint = ws.endpoints![endpointName]!;
-    nodes.push({
-      address: address.endpoint(key, endpointName),
-      kind: "onlineEndpoint",
-      identity: { workspace: ref, endpointName },
-      properties: { publicNetworkAccess: endpoint.ingress === "private" ? "Disabled" : "Enabled" },
-      // Online deployments cannot be created before the managed network is provisioned.
-      dependsOn: networkAddress ? [workspaceAddress, networkAddress] : [workspaceAddress],
-      lane,
-    });
+    const publicNetworkAccess = endpoint.ingress === "private" ? "Disabled" : "Enabled";
+    nodes.push(onlineEndpoint.node(ref, endpointName, { publicNetworkAccess }, networkAddress));
   }
 }

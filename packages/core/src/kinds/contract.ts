@@ -1,8 +1,10 @@
 /**
- * A resource kind's contract in core: how the plan names it, how the diff judges it, what its
- * steps are expected to take and which of its changes weaken isolation. One value per kind, in
- * `kinds/<kind>.ts`, collected in `KINDS` (`kinds/index.ts`); the diff, the estimates, the
- * weakening marks and the CLI's plan text dispatch through it instead of switching on the kind.
+ * A resource kind's contract in core: how its nodes are built, how the plan names it, how the
+ * diff judges it, what its steps are expected to take, which of its writes change the resources
+ * of later steps and which of its changes weaken isolation. One value per kind, in
+ * `kinds/<kind>.ts`, collected in `KINDS` (`kinds/index.ts`); expansion builds nodes through
+ * it, and the diff, the guards, destroy, the estimates, the weakening marks and the CLI's plan
+ * text dispatch through it instead of switching on the kind.
  */
 import type { ActualResource, ResourceKind, ResourceNode } from "../model.js";
 import type { PlanAction, PlanStep } from "../plan/types.js";
@@ -50,9 +52,20 @@ export interface KindDisplay {
   note?(step: Pick<PlanStep, "identity">): string | undefined;
 }
 
-export interface KindContract<K extends ResourceKind = ResourceKind> {
+/**
+ * Builds a node of the kind from what expansion decided (which workspace, which service, the
+ * desired values): the kind supplies its address, identity shape, dependencies and lane. Each
+ * kind takes its own arguments; expansion calls the constructor of the kind's module.
+ */
+export type NodeConstructor<K extends ResourceKind> = (...input: never[]) => ResourceNode<K>;
+
+export interface KindContract<
+  K extends ResourceKind = ResourceKind,
+  Node extends NodeConstructor<K> = NodeConstructor<K>,
+> {
   kind: K;
   display: KindDisplay;
+  node: Node;
   /** The node's step from what was read (`diff/verdicts.ts` holds the common forms). */
   diff(node: ResourceNode<K>, actual: ActualResource, context: DiffContext): Verdict;
   /** Diffed after every other kind, from their verdicts (the managed network). */
@@ -61,4 +74,12 @@ export interface KindContract<K extends ResourceKind = ResourceKind> {
   estimate(step: PlanStep, actual: ActualResource | undefined, context: EstimateContext): Estimate;
   /** Changes of the kind that widen exposure (`kinds/weakening.ts` runs them). */
   weakenings: readonly WeakeningDeclaration[];
+  /**
+   * Whether this kind's completed write `write` (a changing step) is expected to change the
+   * resource of `step`, which depends on it — then `step` is not guarded (`plan/guards.ts`).
+   * Absent: its writes change nothing a later step reads.
+   */
+  changes?(write: PlanStep, step: PlanStep, sameWorkspace: boolean): boolean;
+  /** Present for the kinds `pfnet destroy` removes (what pfnet created): how its reasons name a node. */
+  destroy?: { label(identity: Record<string, unknown>): string };
 }

@@ -6,7 +6,7 @@
 
 import { noop } from "../diff/verdicts.js";
 import { address } from "../expand/names.js";
-import type { ActualResource, WorkspaceRef } from "../model.js";
+import type { ActualResource, ResourceNode, WorkspaceRef } from "../model.js";
 import { deleting, ESTIMATES, FIREWALL_WAIT, isActive, range } from "../plan/estimates.js";
 import type { PlanWait } from "../plan/types.js";
 import type { KindContract } from "./contract.js";
@@ -29,12 +29,29 @@ function ruleStatus(actual: ActualResource): string | undefined {
   return typeof status === "string" ? status : undefined;
 }
 
-export const managedNetwork: KindContract<"managedNetwork"> = {
+/** The network's node: provisioned after the workspace's settings and every one of its rules. */
+function networkNode(
+  ref: WorkspaceRef,
+  hasFqdnRules: boolean,
+  ruleAddresses: readonly string[],
+): ResourceNode<"managedNetwork"> {
+  return {
+    address: address.network(ref.key),
+    kind: "managedNetwork",
+    identity: { workspace: ref },
+    properties: { status: "Active", hasFqdnRules },
+    dependsOn: [address.workspace(ref.key), ...ruleAddresses],
+    lane: address.lane(ref.key),
+  };
+}
+
+export const managedNetwork: KindContract<"managedNetwork", typeof networkNode> = {
   kind: "managedNetwork",
   display: {
     name: "managed network",
     title: (identity) => `managed network of ${workspaceNameOf(identity) ?? "the workspace"}`,
   },
+  node: networkNode,
   diffLast: true,
   diff(node, actual, context) {
     const key = node.identity.workspace.key;
@@ -97,4 +114,8 @@ export const managedNetwork: KindContract<"managedNetwork"> = {
     return { estimatedSeconds: { min: Math.round(total / 3), max: total }, waits };
   },
   weakenings: [],
+  // Provisioning creates the managed private endpoints (connections to approve) and changes
+  // what online endpoints see.
+  changes: (_write, step, sameWorkspace) =>
+    sameWorkspace && (step.kind === "privateEndpointApproval" || step.kind === "onlineEndpoint"),
 };

@@ -1,5 +1,6 @@
 /** The online endpoint kind: its ingress setting, changed in place, and when that widens exposure. */
 import { inPlaceDiff } from "../diff/verdicts.js";
+import { address } from "../expand/names.js";
 import type { ResourceNode, WorkspaceRef } from "../model.js";
 import { deleting, range } from "../plan/estimates.js";
 import type { KindContract } from "./contract.js";
@@ -25,12 +26,32 @@ export const onlineEndpointWeakenings: readonly WeakeningDeclaration[] = [
   },
 ];
 
-export const onlineEndpoint: KindContract<"onlineEndpoint"> = {
+/** An endpoint's node, after the managed network (`networkAddress`) when the spec provisions one. */
+function endpointNode(
+  ref: WorkspaceRef,
+  endpointName: string,
+  properties: OnlineEndpointProperties,
+  networkAddress: string | undefined,
+): ResourceNode<"onlineEndpoint"> {
+  const workspaceAddress = address.workspace(ref.key);
+  return {
+    address: address.endpoint(ref.key, endpointName),
+    kind: "onlineEndpoint",
+    identity: { workspace: ref, endpointName },
+    properties,
+    // Online deployments cannot be created before the managed network is provisioned.
+    dependsOn: networkAddress ? [workspaceAddress, networkAddress] : [workspaceAddress],
+    lane: address.lane(ref.key),
+  };
+}
+
+export const onlineEndpoint: KindContract<"onlineEndpoint", typeof endpointNode> = {
   kind: "onlineEndpoint",
   display: {
     name: "online endpoint",
     title: (identity) => `online endpoint ${text(identity.endpointName) ?? ""}${onWorkspace(identity)}`,
   },
+  node: endpointNode,
   diff: inPlaceDiff<ResourceNode<"onlineEndpoint">>({
     subject: (node) => `online endpoint ${node.identity.endpointName}`,
     created: (node) => `create online endpoint ${node.identity.endpointName}`,

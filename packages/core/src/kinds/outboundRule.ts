@@ -8,6 +8,7 @@
  * approved-only egress are marked for review but not gated: the spec lists them on purpose.
  */
 import { inPlaceDiff } from "../diff/verdicts.js";
+import { address } from "../expand/names.js";
 import type { ResourceNode, WorkspaceRef } from "../model.js";
 import { FIREWALL_WAIT, range } from "../plan/estimates.js";
 import type { PlanStep } from "../plan/types.js";
@@ -114,12 +115,29 @@ function firewallComesWith(step: PlanStep, context: EstimateContext): boolean {
   );
 }
 
-export const outboundRule: KindContract<"outboundRule"> = {
+/** A rule's node: after its workspace's settings (public access off first), on the workspace's lane. */
+function ruleNode(
+  ref: WorkspaceRef,
+  ruleName: string,
+  properties: OutboundRuleProperties,
+): ResourceNode<"outboundRule"> {
+  return {
+    address: address.rule(ref.key, ruleName),
+    kind: "outboundRule",
+    identity: { workspace: ref, ruleName },
+    properties,
+    dependsOn: [address.workspace(ref.key)],
+    lane: address.lane(ref.key),
+  };
+}
+
+export const outboundRule: KindContract<"outboundRule", typeof ruleNode> = {
   kind: "outboundRule",
   display: {
     name: "outbound rule",
     title: (identity) => `outbound rule ${text(identity.ruleName) ?? ""}${onWorkspace(identity)}`,
   },
+  node: ruleNode,
   diff: inPlaceDiff<ResourceNode<"outboundRule">>({
     subject: (node) => `outbound rule ${node.identity.ruleName}`,
     created: (node) => `add the ${node.properties.type} outbound rule ${node.identity.ruleName}`,
@@ -133,4 +151,7 @@ export const outboundRule: KindContract<"outboundRule"> = {
       ? { estimatedSeconds: { min: 10, max: 120 + FIREWALL_WAIT.expectedSeconds }, waits: [FIREWALL_WAIT] }
       : range(10, 120),
   weakenings: outboundRuleWeakenings,
+  // A rule write changes the managed network's state (its rule statuses).
+  changes: (_write, step, sameWorkspace) => sameWorkspace && step.kind === "managedNetwork",
+  destroy: { label: (identity) => `outbound rule ${String(identity.ruleName)}` },
 };

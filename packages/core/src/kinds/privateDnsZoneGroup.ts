@@ -4,6 +4,8 @@
  * its public address, so the removal is gated like the endpoint's (`privateEndpoint.ts`).
  */
 import { inPlaceDiff } from "../diff/verdicts.js";
+import { address } from "../expand/names.js";
+import type { ResourceNode } from "../model.js";
 import { deleting, range } from "../plan/estimates.js";
 import type { KindContract } from "./contract.js";
 import { removal } from "./privateEndpoint.js";
@@ -24,17 +26,34 @@ export const privateDnsZoneGroupWeakenings: readonly WeakeningDeclaration[] = [
   ),
 ];
 
-export const privateDnsZoneGroup: KindContract<"privateDnsZoneGroup"> = {
+/** The zone group of the private endpoint node `pe`, after it; zone ids in sorted order. */
+function zoneGroupNode(
+  pe: ResourceNode<"privateEndpoint">,
+  privateDnsZoneIds: readonly string[],
+): ResourceNode<"privateDnsZoneGroup"> {
+  const { workspace, service, subscriptionId, resourceGroup, name } = pe.identity;
+  return {
+    address: address.dnsZoneGroup(workspace.key, service),
+    kind: "privateDnsZoneGroup",
+    identity: { privateEndpoint: { subscriptionId, resourceGroup, name } },
+    properties: { privateDnsZoneIds: [...privateDnsZoneIds].sort() },
+    dependsOn: [pe.address],
+  };
+}
+
+export const privateDnsZoneGroup: KindContract<"privateDnsZoneGroup", typeof zoneGroupNode> = {
   kind: "privateDnsZoneGroup",
   display: {
     name: "private DNS zone group",
     title: (identity) =>
       `private DNS zone group of ${(identity.privateEndpoint as { name?: string } | undefined)?.name ?? "the private endpoint"}`,
   },
+  node: zoneGroupNode,
   diff: inPlaceDiff({
     subject: () => "the private DNS zone group",
     created: () => "create the private DNS zone group",
   }),
   estimate: (step) => (step.action === "delete" ? deleting() : range(5, 60)),
   weakenings: privateDnsZoneGroupWeakenings,
+  destroy: { label: () => "the private DNS zone group" },
 };

@@ -7,6 +7,7 @@
  * outbound rules): the removal is gated.
  */
 import { inPlaceDiff } from "../diff/verdicts.js";
+import { address, privateEndpointName } from "../expand/names.js";
 import type { ResourceNode, WorkspaceRef } from "../model.js";
 import { deleting, range } from "../plan/estimates.js";
 import type { KindContract } from "./contract.js";
@@ -42,12 +43,36 @@ export const privateEndpointWeakenings: readonly WeakeningDeclaration[] = [
   ),
 ];
 
-export const privateEndpoint: KindContract<"privateEndpoint"> = {
+/** The node of the private endpoint to `service`, in the workspace's resource group, after the workspace. */
+function privateEndpointNode(
+  ref: WorkspaceRef,
+  service: string,
+  properties: PrivateEndpointProperties,
+  location: string | undefined,
+): ResourceNode<"privateEndpoint"> {
+  return {
+    address: address.privateEndpoint(ref.key, service),
+    kind: "privateEndpoint",
+    identity: {
+      workspace: ref,
+      service,
+      name: privateEndpointName(ref.name, service),
+      resourceGroup: ref.resourceGroup,
+      subscriptionId: ref.subscriptionId,
+      ...(location === undefined ? {} : { location }),
+    },
+    properties,
+    dependsOn: [address.workspace(ref.key)],
+  };
+}
+
+export const privateEndpoint: KindContract<"privateEndpoint", typeof privateEndpointNode> = {
   kind: "privateEndpoint",
   display: {
     name: "private endpoint",
     title: (identity) => `private endpoint ${text(identity.name) ?? ""}`,
   },
+  node: privateEndpointNode,
   diff: inPlaceDiff<ResourceNode<"privateEndpoint">>({
     subject: (node) => `private endpoint ${node.identity.name}`,
     created: (node) => `create private endpoint ${node.identity.name} to ${node.identity.service}`,
@@ -55,4 +80,17 @@ export const privateEndpoint: KindContract<"privateEndpoint"> = {
   }),
   estimate: (step) => (step.action === "delete" ? deleting() : range(30, 180)),
   weakenings: privateEndpointWeakenings,
+  // Its create or replace changes its DNS zone group and the connection on the target.
+  changes(write, step, sameWorkspace) {
+    if (step.kind === "privateDnsZoneGroup") {
+      const parent = (step.identity as { privateEndpoint?: { name?: string } }).privateEndpoint?.name;
+      return parent !== undefined && parent === (write.identity as { name?: string }).name;
+    }
+    if (step.kind === "privateEndpointApproval") {
+      const service = (write.identity as { service?: string }).service;
+      return sameWorkspace && (step.identity as { service?: string }).service === service;
+    }
+    return false;
+  },
+  destroy: { label: (identity) => `private endpoint ${String(identity.name)}` },
 };

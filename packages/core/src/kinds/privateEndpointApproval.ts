@@ -3,8 +3,10 @@
  * pfnet when it stays Pending (when the spec allows it), else left to the service owner.
  */
 import { noop } from "../diff/verdicts.js";
-import type { WorkspaceRef } from "../model.js";
+import { address } from "../expand/names.js";
+import type { ResourceNode, WorkspaceRef } from "../model.js";
 import { deleting, ESTIMATES, oneWait, range } from "../plan/estimates.js";
+import type { ServiceSpec } from "../spec/schema.js";
 import type { KindContract } from "./contract.js";
 import { text } from "./display.js";
 
@@ -24,7 +26,35 @@ export interface PrivateEndpointApprovalProperties {
   status: "Approved";
 }
 
-export const privateEndpointApproval: KindContract<"privateEndpointApproval"> = {
+/**
+ * Approval of the private-endpoint connection on a reached service, after the step that makes
+ * the connection appear (`after`: provisioning of the managed network, or the own-VNet private
+ * endpoint).
+ */
+function approvalNode(
+  ref: WorkspaceRef,
+  serviceName: string,
+  service: Pick<ServiceSpec, "id" | "approve" | "approvalConnection">,
+  via: "managed" | "byo",
+  after: string,
+): ResourceNode<"privateEndpointApproval"> {
+  return {
+    address: address.approval(ref.key, serviceName),
+    kind: "privateEndpointApproval",
+    identity: {
+      workspace: ref,
+      service: serviceName,
+      targetId: service.id,
+      approve: service.approve ?? true,
+      via,
+      ...(service.approvalConnection ? { approvalConnection: service.approvalConnection } : {}),
+    },
+    properties: { status: "Approved" },
+    dependsOn: [after],
+  };
+}
+
+export const privateEndpointApproval: KindContract<"privateEndpointApproval", typeof approvalNode> = {
   kind: "privateEndpointApproval",
   display: {
     name: "private-endpoint approval",
@@ -35,6 +65,7 @@ export const privateEndpointApproval: KindContract<"privateEndpointApproval"> = 
         ? "the spec does not let pfnet approve; the service owner must."
         : undefined,
   },
+  node: approvalNode,
   diff(node, actual) {
     const { service, approve } = node.identity;
     if (actual.exists && actual.properties.status === "Approved")

@@ -6,7 +6,8 @@
  */
 
 import { create, describePaths, differences, noop } from "../diff/verdicts.js";
-import type { WorkspaceRef } from "../model.js";
+import { address } from "../expand/names.js";
+import type { ResourceNode, WorkspaceRef } from "../model.js";
 import { deleting, ESTIMATES, oneWait } from "../plan/estimates.js";
 import type { KindContract } from "./contract.js";
 import { workspaceNameOf } from "./display.js";
@@ -61,13 +62,31 @@ const KNOWN_ROLE_NAMES: Readonly<Record<string, string>> = {
 export const knownRoleName = (roleDefinitionId: string): string | undefined =>
   KNOWN_ROLE_NAMES[roleGuidOf(roleDefinitionId)];
 
-export const roleAssignment: KindContract<"roleAssignment"> = {
+/**
+ * The storage role assignment's node: Storage File Data Privileged Contributor for the workspace
+ * identity, on `scope` (the storage account) when the spec names it, after the workspace.
+ */
+function storageRoleNode(ref: WorkspaceRef, scope: string | undefined): ResourceNode<"roleAssignment"> {
+  return {
+    address: address.storageRole(ref.key),
+    kind: "roleAssignment",
+    identity: { workspace: ref, ...(scope === undefined ? {} : { scope }) },
+    properties: {
+      roleDefinitionId: roleDefinitionIdOf(ref.subscriptionId, STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR),
+      principalType: "ServicePrincipal",
+    },
+    dependsOn: [address.workspace(ref.key)],
+  };
+}
+
+export const roleAssignment: KindContract<"roleAssignment", typeof storageRoleNode> = {
   kind: "roleAssignment",
   display: {
     name: "role assignment",
     title: (identity) =>
       `Storage File Data Privileged Contributor for ${workspaceNameOf(identity) ?? "the workspace"}`,
   },
+  node: storageRoleNode,
   diff(node, actual) {
     if (!actual.exists)
       return create(
@@ -90,4 +109,5 @@ export const roleAssignment: KindContract<"roleAssignment"> = {
           expectedSeconds: ESTIMATES.rolePropagation,
         }),
   weakenings: [],
+  destroy: { label: () => "the storage role assignment (Storage File Data Privileged Contributor)" },
 };

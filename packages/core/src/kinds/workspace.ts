@@ -4,7 +4,8 @@
  * widen exposure.
  */
 import { create, describePaths, differences, noop } from "../diff/verdicts.js";
-import type { WorkspaceRef } from "../model.js";
+import { address } from "../expand/names.js";
+import type { ResourceNode, WorkspaceRef } from "../model.js";
 import { deleting, range } from "../plan/estimates.js";
 import type { KindContract } from "./contract.js";
 import { workspaceNameOf } from "./display.js";
@@ -84,12 +85,31 @@ export const workspaceWeakenings: readonly WeakeningDeclaration[] = [
   },
 ];
 
-export const workspace: KindContract<"workspace"> = {
+/** A workspace's node: the first write of its lane, depending on nothing. */
+function workspaceNode(
+  ref: WorkspaceRef,
+  properties: WorkspaceProperties,
+  create?: WorkspaceIdentity["create"],
+): ResourceNode<"workspace"> {
+  const identity: WorkspaceIdentity = { workspace: ref };
+  if (create) identity.create = create;
+  return {
+    address: address.workspace(ref.key),
+    kind: "workspace",
+    identity,
+    properties,
+    dependsOn: [],
+    lane: address.lane(ref.key),
+  };
+}
+
+export const workspace: KindContract<"workspace", typeof workspaceNode> = {
   kind: "workspace",
   display: {
     name: "workspace",
     title: (identity) => `workspace ${workspaceNameOf(identity) ?? ""}`.trim(),
   },
+  node: workspaceNode,
   diff(node, actual) {
     if (!actual.exists) {
       return node.identity.create
@@ -117,4 +137,8 @@ export const workspace: KindContract<"workspace"> = {
   estimate: (step) =>
     step.action === "delete" ? deleting() : step.action === "create" ? range(60, 300) : range(10, 120),
   weakenings: workspaceWeakenings,
+  // A new workspace: everything of it appears only after the create. Any write changes the
+  // managed network's state (its isolation mode).
+  changes: (write, step, sameWorkspace) =>
+    sameWorkspace && (write.action === "create" || step.kind === "managedNetwork"),
 };

@@ -19,18 +19,15 @@
  * re-derivation (origin.ts) re-makes a saved destroy plan's steps from them.
  */
 import { address, workspaceKeyOf } from "../expand/names.js";
-import type { ResourceKind, ResourceNode } from "../model.js";
+import { kindOf } from "../kinds/index.js";
+import { RESOURCE_KINDS, type ResourceKind, type ResourceNode } from "../model.js";
 import type { ReadResult } from "../provider.js";
 import type { PlanStep } from "./types.js";
 
-/** The kinds destroy removes: what pfnet itself created for the spec. */
-export const DESTROYED_KINDS: ReadonlySet<ResourceKind> = new Set<ResourceKind>([
-  "outboundRule",
-  "roleAssignment",
-  "privateEndpoint",
-  "privateDnsZoneGroup",
-  "nsgRule",
-]);
+/** The kinds destroy removes: what pfnet itself created for the spec (`destroy` in their contracts). */
+export const DESTROYED_KINDS: ReadonlySet<ResourceKind> = new Set<ResourceKind>(
+  RESOURCE_KINDS.filter((kind) => kindOf(kind).destroy !== undefined),
+);
 
 /** A node of the destroy mode: a removal, or a workspace that stays. */
 export interface DestroyNode {
@@ -75,20 +72,9 @@ export function destroyNodes(nodes: readonly ResourceNode[]): DestroyNode[] {
   return result;
 }
 
+/** How destroy's reasons name a removed node (its kind's `destroy.label`). */
 function label(node: ResourceNode): string {
-  const identity = node.identity as unknown as Record<string, unknown>;
-  switch (node.kind) {
-    case "outboundRule":
-      return `outbound rule ${String(identity.ruleName)}`;
-    case "roleAssignment":
-      return "the storage role assignment (Storage File Data Privileged Contributor)";
-    case "privateEndpoint":
-      return `private endpoint ${String(identity.name)}`;
-    case "privateDnsZoneGroup":
-      return "the private DNS zone group";
-    default:
-      return `NSG rule ${String(identity.ruleName)}`;
-  }
+  return kindOf(node.kind).destroy!.label(node.identity as unknown as Record<string, unknown>);
 }
 
 /**
