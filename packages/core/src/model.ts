@@ -2,41 +2,16 @@
  * Resource nodes: what expansion produces from a topology and what providers read and change.
  * This file is the contract between core and every provider: each kind names its identity
  * (how a provider finds the resource) and its desired properties (what the diff compares), in
- * its module `kinds/<kind>.ts`; they are re-exported here.
+ * its module `kinds/<kind>.ts`; `ResourceKind`, `RESOURCE_KINDS` and `KindTypes` are generated
+ * from those modules (`kinds/types.generated.ts`) and re-exported here with the kinds' types.
  * Only the keys of `properties` are compared; everything a provider reads beyond them is
  * read-only context (e.g. the workspace's principalId or its computes).
  */
 
-import type { ManagedNetworkIdentity, ManagedNetworkProperties } from "./kinds/managedNetwork.js";
-import type { NsgRuleIdentity, NsgRuleProperties } from "./kinds/nsgRule.js";
-import type { OnlineEndpointIdentity, OnlineEndpointProperties } from "./kinds/onlineEndpoint.js";
-import type { OutboundRuleIdentity, OutboundRuleProperties } from "./kinds/outboundRule.js";
-import type {
-  PrivateDnsZoneGroupIdentity,
-  PrivateDnsZoneGroupProperties,
-} from "./kinds/privateDnsZoneGroup.js";
-import type { PrivateEndpointIdentity, PrivateEndpointProperties } from "./kinds/privateEndpoint.js";
-import type {
-  PrivateEndpointApprovalIdentity,
-  PrivateEndpointApprovalProperties,
-} from "./kinds/privateEndpointApproval.js";
-import type { RoleAssignmentIdentity, RoleAssignmentProperties } from "./kinds/roleAssignment.js";
-import type { WorkspaceFacts, WorkspaceIdentity, WorkspaceProperties } from "./kinds/workspace.js";
+import type { KindTypes, ResourceKind } from "./kinds/types.generated.js";
 
-/** Every resource kind; each has its contract in `kinds/<kind>.ts` (registry: `kinds/index.ts`). */
-export const RESOURCE_KINDS = [
-  "workspace",
-  "outboundRule",
-  "managedNetwork",
-  "roleAssignment",
-  "privateEndpointApproval",
-  "onlineEndpoint",
-  "privateEndpoint",
-  "privateDnsZoneGroup",
-  "nsgRule",
-] as const;
-
-export type ResourceKind = (typeof RESOURCE_KINDS)[number];
+// Every kind, its name and its types, generated from the kind modules (`pnpm gen:kinds`).
+export * from "./kinds/types.generated.js";
 
 /** Where a workspace lives in Azure. Every node of a workspace carries it. */
 export interface WorkspaceRef {
@@ -46,22 +21,6 @@ export interface WorkspaceRef {
   name: string;
   /** Spec key of the workspace. */
   key: string;
-}
-
-/** The identity and desired properties of each kind (declared in its module, `kinds/<kind>.ts`). */
-export interface KindTypes {
-  workspace: { identity: WorkspaceIdentity; properties: WorkspaceProperties };
-  outboundRule: { identity: OutboundRuleIdentity; properties: OutboundRuleProperties };
-  managedNetwork: { identity: ManagedNetworkIdentity; properties: ManagedNetworkProperties };
-  roleAssignment: { identity: RoleAssignmentIdentity; properties: RoleAssignmentProperties };
-  privateEndpointApproval: {
-    identity: PrivateEndpointApprovalIdentity;
-    properties: PrivateEndpointApprovalProperties;
-  };
-  onlineEndpoint: { identity: OnlineEndpointIdentity; properties: OnlineEndpointProperties };
-  privateEndpoint: { identity: PrivateEndpointIdentity; properties: PrivateEndpointProperties };
-  privateDnsZoneGroup: { identity: PrivateDnsZoneGroupIdentity; properties: PrivateDnsZoneGroupProperties };
-  nsgRule: { identity: NsgRuleIdentity; properties: NsgRuleProperties };
 }
 
 /** A desired resource: the output of expansion, the input of read and diff. Plain JSON. */
@@ -117,24 +76,4 @@ export interface RoleAssignmentSeen {
 }
 
 export { STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR } from "./kinds/roleAssignment.js";
-export type {
-  ManagedNetworkIdentity,
-  ManagedNetworkProperties,
-  NsgRuleIdentity,
-  NsgRuleProperties,
-  OnlineEndpointIdentity,
-  OnlineEndpointProperties,
-  OutboundRuleIdentity,
-  OutboundRuleProperties,
-  PrivateDnsZoneGroupIdentity,
-  PrivateDnsZoneGroupProperties,
-  PrivateEndpointApprovalIdentity,
-  PrivateEndpointApprovalProperties,
-  PrivateEndpointIdentity,
-  PrivateEndpointProperties,
-  RoleAssignmentIdentity,
-  RoleAssignmentProperties,
-  WorkspaceFacts,
-  WorkspaceIdentity,
-  WorkspaceProperties,
-};
+export type { WorkspaceFacts } from "./kinds/workspace.js";

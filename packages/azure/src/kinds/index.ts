@@ -1,34 +1,17 @@
 /**
  * The registry of the Azure provider's resource kinds: one module per `ResourceKind`, named after
  * it, holding the kind's read, its apply and its normalisation (the model is
- * terraform-provider-azurerm's `internal/services/<service>/registration.go`). The mapped type
- * makes a kind without its module a compile error; the provider dispatches through it.
+ * terraform-provider-azurerm's `internal/services/<service>/registration.go`). `AZURE_KINDS` is
+ * generated from the modules (`registry.generated.ts`, `pnpm gen:kinds`) and typed over core's
+ * `ResourceKind`, so a kind without its module is a compile error; the provider dispatches through it.
  */
 import type { ActualResource, DiscoveredResource, ResourceKind, ResourceNode } from "@pfnet/core";
 import { NotSupportedError } from "../errors.js";
 import type { AzureKind } from "../kind.js";
 import type { ReadSession } from "../read.js";
-import { managedNetwork } from "./managedNetwork.js";
-import { nsgRule } from "./nsgRule.js";
-import { onlineEndpoint } from "./onlineEndpoint.js";
-import { outboundRule } from "./outboundRule.js";
-import { privateDnsZoneGroup } from "./privateDnsZoneGroup.js";
-import { privateEndpoint } from "./privateEndpoint.js";
-import { privateEndpointApproval } from "./privateEndpointApproval.js";
-import { roleAssignment } from "./roleAssignment.js";
-import { workspace } from "./workspace.js";
+import { AZURE_KINDS } from "./registry.generated.js";
 
-export const AZURE_KINDS: { readonly [K in ResourceKind]: AzureKind<K> } = {
-  workspace,
-  outboundRule,
-  managedNetwork,
-  roleAssignment,
-  privateEndpointApproval,
-  onlineEndpoint,
-  privateEndpoint,
-  privateDnsZoneGroup,
-  nsgRule,
-};
+export { AZURE_KINDS };
 
 /** The module of a kind; `NotSupportedError` for a kind this provider does not know. */
 export function azureKind(kind: string, address: string): AzureKind<ResourceKind> {

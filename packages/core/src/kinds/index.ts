@@ -1,33 +1,15 @@
 /**
  * The registry of resource kinds: one contract per `ResourceKind`, each in its module named
- * after the kind. The mapped type makes a kind without its contract a compile error; the
+ * after the kind. `KINDS` is generated from those modules (`registry.generated.ts`,
+ * `pnpm gen:kinds`) and typed so that a kind without its contract is a compile error; the
  * completeness test checks the other layers (Azure module, in-memory handler) by `RESOURCE_KINDS`.
  */
 import type { ResourceKind } from "../model.js";
 import type { KindContract, KindDisplay } from "./contract.js";
-import { managedNetwork } from "./managedNetwork.js";
-import { nsgRule } from "./nsgRule.js";
-import { onlineEndpoint } from "./onlineEndpoint.js";
-import { outboundRule } from "./outboundRule.js";
-import { privateDnsZoneGroup } from "./privateDnsZoneGroup.js";
-import { privateEndpoint } from "./privateEndpoint.js";
-import { privateEndpointApproval } from "./privateEndpointApproval.js";
-import { roleAssignment } from "./roleAssignment.js";
-import { workspace } from "./workspace.js";
+import { KINDS } from "./registry.generated.js";
 
-export type KindRegistry = { readonly [K in ResourceKind]: KindContract<K> };
-
-export const KINDS: KindRegistry = Object.freeze({
-  workspace,
-  outboundRule,
-  managedNetwork,
-  roleAssignment,
-  privateEndpointApproval,
-  onlineEndpoint,
-  privateEndpoint,
-  privateDnsZoneGroup,
-  nsgRule,
-});
+export { KINDS };
+export type KindRegistry = typeof KINDS;
 
 /** The contract of a kind, typed loosely for code that dispatches on a step's kind. */
 export const kindOf = (kind: ResourceKind): KindContract => KINDS[kind] as unknown as KindContract;
