@@ -66,6 +66,8 @@ export interface KindContract<
   kind: K;
   display: KindDisplay;
   node: Node;
+  /** What the diff can make of a node of the kind (deletes come only as extra steps); re-derivation checks it. */
+  actions: readonly PlanAction[];
   /** The node's step from what was read (`diff/verdicts.ts` holds the common forms). */
   diff(node: ResourceNode<K>, actual: ActualResource, context: DiffContext): Verdict;
   /** Diffed after every other kind, from their verdicts (the managed network). */

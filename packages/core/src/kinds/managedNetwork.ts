@@ -52,6 +52,7 @@ export const managedNetwork: KindContract<"managedNetwork", typeof networkNode> 
     title: (identity) => `managed network of ${workspaceNameOf(identity) ?? "the workspace"}`,
   },
   node: networkNode,
+  actions: ["provision", "noop"],
   diffLast: true,
   diff(node, actual, context) {
     const key = node.identity.workspace.key;

@@ -44,6 +44,7 @@ export const nsgRule: KindContract<"nsgRule", typeof nsgRuleNode> = {
     title: (identity) => `NSG rule ${text(identity.ruleName) ?? ""}`,
   },
   node: nsgRuleNode,
+  actions: ["create", "update", "noop"],
   diff: inPlaceDiff<ResourceNode<"nsgRule">>({
     subject: (node) => `NSG rule ${node.identity.ruleName}`,
     created: (node) => `create NSG rule ${node.identity.ruleName}`,

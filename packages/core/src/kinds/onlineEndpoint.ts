@@ -52,6 +52,7 @@ export const onlineEndpoint: KindContract<"onlineEndpoint", typeof endpointNode>
     title: (identity) => `online endpoint ${text(identity.endpointName) ?? ""}${onWorkspace(identity)}`,
   },
   node: endpointNode,
+  actions: ["create", "update", "noop"],
   diff: inPlaceDiff<ResourceNode<"onlineEndpoint">>({
     subject: (node) => `online endpoint ${node.identity.endpointName}`,
     created: (node) => `create online endpoint ${node.identity.endpointName}`,

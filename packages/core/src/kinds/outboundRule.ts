@@ -138,6 +138,7 @@ export const outboundRule: KindContract<"outboundRule", typeof ruleNode> = {
     title: (identity) => `outbound rule ${text(identity.ruleName) ?? ""}${onWorkspace(identity)}`,
   },
   node: ruleNode,
+  actions: ["create", "update", "replace", "noop"],
   diff: inPlaceDiff<ResourceNode<"outboundRule">>({
     subject: (node) => `outbound rule ${node.identity.ruleName}`,
     created: (node) => `add the ${node.properties.type} outbound rule ${node.identity.ruleName}`,

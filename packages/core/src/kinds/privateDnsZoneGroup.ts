@@ -49,6 +49,7 @@ export const privateDnsZoneGroup: KindContract<"privateDnsZoneGroup", typeof zon
       `private DNS zone group of ${(identity.privateEndpoint as { name?: string } | undefined)?.name ?? "the private endpoint"}`,
   },
   node: zoneGroupNode,
+  actions: ["create", "update", "noop"],
   diff: inPlaceDiff({
     subject: () => "the private DNS zone group",
     created: () => "create the private DNS zone group",

@@ -73,6 +73,7 @@ export const privateEndpoint: KindContract<"privateEndpoint", typeof privateEndp
     title: (identity) => `private endpoint ${text(identity.name) ?? ""}`,
   },
   node: privateEndpointNode,
+  actions: ["create", "replace", "noop"],
   diff: inPlaceDiff<ResourceNode<"privateEndpoint">>({
     subject: (node) => `private endpoint ${node.identity.name}`,
     created: (node) => `create private endpoint ${node.identity.name} to ${node.identity.service}`,

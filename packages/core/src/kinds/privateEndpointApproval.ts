@@ -66,6 +66,7 @@ export const privateEndpointApproval: KindContract<"privateEndpointApproval", ty
         : undefined,
   },
   node: approvalNode,
+  actions: ["approve", "noop"],
   diff(node, actual) {
     const { service, approve } = node.identity;
     if (actual.exists && actual.properties.status === "Approved")

@@ -87,6 +87,7 @@ export const roleAssignment: KindContract<"roleAssignment", typeof storageRoleNo
       `Storage File Data Privileged Contributor for ${workspaceNameOf(identity) ?? "the workspace"}`,
   },
   node: storageRoleNode,
+  actions: ["create", "replace", "noop"],
   diff(node, actual) {
     if (!actual.exists)
       return create(

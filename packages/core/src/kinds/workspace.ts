@@ -110,6 +110,7 @@ export const workspace: KindContract<"workspace", typeof workspaceNode> = {
     title: (identity) => `workspace ${workspaceNameOf(identity) ?? ""}`.trim(),
   },
   node: workspaceNode,
+  actions: ["create", "update", "noop"],
   diff(node, actual) {
     if (!actual.exists) {
       return node.identity.create

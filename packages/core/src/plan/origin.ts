@@ -15,6 +15,7 @@ import { isPfnetError } from "../errors.js";
 import { workspaceDefaults, workspaceRef } from "../expand/expand.js";
 import { expand } from "../expand/index.js";
 import { address } from "../expand/names.js";
+import { kindOf } from "../kinds/index.js";
 import type { ResourceKind } from "../model.js";
 import type { Topology } from "../spec/schema.js";
 import { canonicalJson } from "./canonical.js";
@@ -41,19 +42,6 @@ export interface Derivation {
 
 type Rejected = { rejected: { address: string; why: string } };
 type Derive = (origin: PlanOrigin, topology: Topology, plan: Plan) => Derivation | Rejected;
-
-/** What the diff can do to each kind of node (deletes come only as extra steps). */
-const ACTIONS_OF_KIND: Record<ResourceKind, readonly PlanAction[]> = {
-  workspace: ["create", "update", "noop"],
-  outboundRule: ["create", "update", "replace", "noop"],
-  managedNetwork: ["provision", "noop"],
-  roleAssignment: ["create", "replace", "noop"],
-  privateEndpointApproval: ["approve", "noop"],
-  onlineEndpoint: ["create", "update", "noop"],
-  privateEndpoint: ["create", "replace", "noop"],
-  privateDnsZoneGroup: ["create", "update", "noop"],
-  nsgRule: ["create", "update", "noop"],
-};
 
 /**
  * Why a plan step that no node describes is not a delete the diff would plan for the topology
@@ -85,7 +73,7 @@ const deriveApply: Derive = (_origin, topology, plan) => {
     after: node.properties,
     dependsOn: node.dependsOn,
     lane: node.lane,
-    actions: ACTIONS_OF_KIND[node.kind],
+    actions: kindOf(node.kind).actions,
   }));
   const known = new Set(nodes.map((node) => node.address));
   const deletesByWorkspace = new Map<string, string[]>();
