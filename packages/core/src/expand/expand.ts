@@ -7,7 +7,8 @@
  * group and its approval.
  *
  * Expansion decides which nodes a topology needs and their desired values; each kind's contract
- * builds its node (`KINDS.<kind>.node`: address, identity, dependencies, lane).
+ * builds its node (`<kind>.node` of `kinds/<kind>.ts`, imported from the module for its
+ * typed arguments: address, identity, dependencies, lane).
  */
 
 import { managedNetwork } from "../kinds/managedNetwork.js";
