@@ -41,6 +41,16 @@ describe("many diagnostics", () => {
     expect(lines.at(-1)?.counts.errors).toBe(120);
   });
 
+  it("100,000 unknown keys: the first 50 at their lines, then the count of the rest", async () => {
+    const dir = tempDir({ "s.yaml": specWithUnknownKeys(100_000) });
+    const text = await run(["validate", "s.yaml"], { cwd: dir });
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain("s.yaml:9:5: error PFN001: Unknown field `unknown0`");
+    expect(text.stdout).toContain("s.yaml:58:5: error PFN001: Unknown field `unknown49`");
+    expect(text.stdout).toContain("... and 99950 more (99950 errors); run with --json to see all of them.");
+    expect(text.stdout).toContain("Invalid: s.yaml has 100000 errors.");
+  }, 60_000);
+
   it("plan with an invalid spec is capped the same way, before reading Azure", async () => {
     const provider = seededProvider();
     const dir = tempDir({ "s.yaml": specWithUnknownKeys(51) });

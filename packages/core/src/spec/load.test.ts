@@ -294,6 +294,32 @@ describe("loadSpec: input at any size", () => {
     });
   }, 60_000);
 
+  it("100,000 unknown keys: the first and the last at their own line and column, all in file order", () => {
+    const count = 100_000;
+    const lines = [WORKSPACE];
+    for (let i = 0; i < count; i++) lines.push(`    unknown${i}: x\n`);
+    // One more at the top level, after them: last in the file, though first by path.
+    lines.push("extra: 1\n");
+    const loaded = loadSpec(lines.join(""), { file: "big.yaml" });
+    expect(loaded.diagnostics).toHaveLength(count + 1);
+    expect(loaded.diagnostics[0]).toMatchObject({
+      code: "PFN001",
+      path: "/workspaces/pf-ws/unknown0",
+      message: 'Unknown field `unknown0` in workspace "pf-ws".',
+      location: { file: "big.yaml", line: 9, column: 5 },
+    });
+    expect(loaded.diagnostics[count - 1]).toMatchObject({
+      path: `/workspaces/pf-ws/unknown${count - 1}`,
+      location: { line: 9 + count - 1, column: 5 },
+    });
+    expect(loaded.diagnostics[count]).toMatchObject({
+      path: "/extra",
+      message: "Unknown field `extra` in the spec.",
+      location: { line: 9 + count, column: 1 },
+    });
+    expect(loaded.diagnostics.every((d, i) => d.location?.line === 9 + i)).toBe(true);
+  }, 60_000);
+
   it("duplicate keys among many keys are still found, each at its second occurrence", () => {
     let text = `${HEADER}services:\n`;
     for (let i = 0; i < 500; i++)

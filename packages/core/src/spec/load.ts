@@ -16,6 +16,8 @@ import {
   yamlTooDeepAt,
 } from "../input-limits.js";
 import { ruleInfo } from "../rules/catalogue.js";
+import { jsonSyntaxError } from "./json-errors.js";
+import { parsePlainYaml, plainOffsetOf } from "./plain-yaml.js";
 import type { Topology } from "./schema.js";
 import { validateTopology } from "./validate.js";
 import { duplicateKeys, offsetOf, unresolvedAliasOffset } from "./yaml-nodes.js";
@@ -40,6 +42,17 @@ export interface LoadSpecOptions {
 const MAX_PARSE_DIAGNOSTICS = 10;
 /** Aliases may not expand into more nodes than this (billion-laughs guard). */
 const MAX_ALIAS_COUNT = 100;
+
+/** How the spec's YAML is parsed (exported for the fast reader's differential test). */
+export const YAML_OPTIONS = {
+  prettyErrors: false,
+  // Duplicate keys are found below, in linear time (yaml's own check compares every key pair).
+  uniqueKeys: false,
+  strict: true,
+  schema: "core",
+  // The library never writes to the console: yaml's own warnings would go to process warnings.
+  logLevel: "silent",
+} as const;
 
 /** Parse and validate spec text. */
 export function loadSpec(text: string, options: LoadSpecOptions = {}): LoadedSpec {
@@ -138,16 +151,15 @@ function load(text: string, format: "yaml" | "json", file: string | undefined): 
     );
   }
 
-  const documents = parseAllDocuments(text, {
-    lineCounter,
-    prettyErrors: false,
-    // Duplicate keys are found below, in linear time (yaml's own check compares every key pair).
-    uniqueKeys: false,
-    strict: true,
-    schema: "core",
-    // The library never writes to the console: yaml's own warnings would go to process warnings.
-    logLevel: "silent",
-  });
+  // Most specs are plain block YAML, read in one pass; for anything else yaml decides.
+  const plain = format === "yaml" ? parsePlainYaml(text) : undefined;
+  if (plain) {
+    countLines(text, lineCounter);
+    const locatePlain = (path: string) => position(plainOffsetOf(plain.root, path));
+    return validated(file, [], plain.value, locatePlain, position);
+  }
+
+  const documents = parseAllDocuments(text, { ...YAML_OPTIONS, lineCounter });
   const all = Array.isArray(documents) ? documents : [];
   const document = all[0] ?? new Document(null);
   const locate = (path: string): SourceLocation | undefined => position(offsetOf(document, path));
@@ -170,16 +182,11 @@ function load(text: string, format: "yaml" | "json", file: string | undefined): 
     try {
       jsonValue = { value: JSON.parse(text) };
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      const at = /at position (\d+)/.exec(message);
-      const clean = message
-        .replace(/\s*in JSON at position \d+.*$/s, "")
-        .replace(/\s*\(line \d+ column \d+\)$/, "")
-        .replace(/^(Unexpected token '.+?'), .* is not valid JSON$/s, "$1");
+      const syntax = jsonSyntaxError(error instanceof Error ? error.message : String(error), text);
       diagnostics.push(
         parseDiagnostic(
-          `JSON syntax error: ${clean}.`,
-          position(at ? Number(at[1]) : unexpectedTokenOffset(message, text)),
+          `JSON syntax error: ${syntax.message}.`,
+          position(syntax.offset),
           "Fix the JSON at the reported position (check commas, quotes and brackets).",
         ),
       );
@@ -263,6 +270,17 @@ function load(text: string, format: "yaml" | "json", file: string | undefined): 
     }
   }
 
+  return validated(file, diagnostics, value, locate, position);
+}
+
+/** The schema and spec rules on a parsed value, each finding at its place in the text. */
+function validated(
+  file: string | undefined,
+  diagnostics: Diagnostic[],
+  value: unknown,
+  locate: (path: string) => SourceLocation | undefined,
+  position: (offset: number) => SourceLocation,
+): LoadedSpec {
   const validation = validateTopology(value);
   for (const diagnostic of validation.diagnostics) {
     diagnostics.push({ ...diagnostic, location: locate(diagnostic.path) ?? position(0) });
@@ -303,23 +321,6 @@ function parseDiagnostic(message: string, location: SourceLocation | undefined, 
     hint: hint ?? ruleInfo("PFN000").hint,
     ...(location ? { location } : {}),
   };
-}
-
-/**
- * Where V8's "Unexpected token 'x', "…context…" is not valid JSON" points (it gives no position):
- * for texts of 21+ characters the context is up to 10 characters either side of the token, with
- * "..." where it was cut. Falls back to the end of the text.
- */
-function unexpectedTokenOffset(message: string, text: string): number {
-  const match = /^Unexpected token '(.+?)', (\.\.\.)?"(.*)"(\.\.\.)? is not valid JSON$/s.exec(message);
-  if (!match) return text.length;
-  const [, token = "", cutStart, context = ""] = match;
-  const start = text.indexOf(context);
-  if (start < 0) return text.length;
-  if (cutStart) return start + 10;
-  // Not cut at the start: the whole (short) text, or its first characters up to 10 past the token.
-  const inContext = context === text ? context.indexOf(token) : context.length - 10;
-  return inContext < 0 ? text.length : start + inContext;
 }
 
 function withFile(location: { line: number; column: number }, file: string | undefined): SourceLocation {
