@@ -14,6 +14,7 @@ import { checkSpec } from "../rules/spec-rules.js";
 import { closest } from "./did-you-mean.js";
 import { compareSegments, splitPointer } from "./pointer.js";
 import { Topology } from "./schema.js";
+import { type UnknownKey, UnusualValue, withoutUnknownKeys } from "./unknown-keys.js";
 
 export interface ValidationResult {
   /** Set only when no diagnostic has severity `error`. The user's values, without defaults applied. */
@@ -45,21 +46,32 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
 
 /** The schema check alone: TypeBox errors as diagnostics, one per path and problem. */
 export function checkSchema(input: unknown): Diagnostic[] {
+  const unknown: UnknownKey[] = [];
   let errors: ValueError[];
   try {
+    const rest = withoutUnknown(input, unknown);
     // The plain check is much cheaper than collecting errors; valid specs need only it.
-    if (Check(Topology, input)) return [];
-    errors = [...Errors(Topology, input)];
+    errors = Check(Topology, rest) ? [] : [...Errors(Topology, rest)];
   } catch (error) {
     // Exotic JS input (getters that throw, proxies): report instead of throwing.
     return [make("PFN002", "", `The topology cannot be inspected: ${errorText(error)}.`)];
   }
+  // Each unknown key is one diagnostic at its own path: no other error shares it.
+  const diagnostics = unknown.map(({ path, schema, value }) =>
+    toDiagnostic({
+      type: ValueErrorType.ObjectAdditionalProperties,
+      schema,
+      path,
+      value,
+      message: "Unexpected property",
+      errors: [],
+    }),
+  );
   // A missing required field also fails its own type check at the same path; report it once.
   const missing = new Set(
     errors.filter((e) => e.type === ValueErrorType.ObjectRequiredProperty).map((e) => e.path),
   );
   const seen = new Set<string>();
-  const diagnostics: Diagnostic[] = [];
   for (const error of errors) {
     if (error.type !== ValueErrorType.ObjectRequiredProperty && missing.has(error.path)) continue;
     const diagnostic = toDiagnostic(error);
@@ -69,6 +81,20 @@ export function checkSchema(input: unknown): Diagnostic[] {
     diagnostics.push(diagnostic);
   }
   return diagnostics;
+}
+
+/**
+ * The value without its unknown keys (into `found`), so TypeBox reports only the other errors
+ * and stays linear; the value itself, all left to TypeBox, when it is unusual.
+ */
+function withoutUnknown(input: unknown, found: UnknownKey[]): unknown {
+  try {
+    return withoutUnknownKeys(Topology, input, found);
+  } catch (error) {
+    if (!(error instanceof UnusualValue)) throw error;
+    found.length = 0;
+    return input;
+  }
 }
 
 function toDiagnostic(error: ValueError): Diagnostic {
