@@ -88,6 +88,17 @@ describe("loadSpec: locations", () => {
     ]);
   });
 
+  it("findings at one position go by path (as validateTopology orders them)", () => {
+    // Three missing fields, all located at `pf-ws:`; TypeBox finds them in schema order.
+    const loaded = loadSpec(`${HEADER}workspaces:\n  pf-ws:\n    firewallSku: Premium\n`);
+    expect(loaded.diagnostics.map((d) => [d.path, d.location?.line, d.location?.column])).toEqual([
+      ["/workspaces/pf-ws/egress", 5, 3],
+      ["/workspaces/pf-ws/ingress", 5, 3],
+      ["/workspaces/pf-ws/network", 5, 3],
+      ["/workspaces/pf-ws/firewallSku", 6, 5],
+    ]);
+  });
+
   it("locates list items and flow mappings", () => {
     const text = `${HEADER}workspaces:\n  pf-ws: { network: managed, ingress: private, egress: private, authoring: [serverless, gpu] }\n`;
     const loaded = loadSpec(text);

@@ -18,8 +18,9 @@ import {
 import { ruleInfo } from "../rules/catalogue.js";
 import { jsonSyntaxError } from "./json-errors.js";
 import { parsePlainYaml, plainOffsetOf } from "./plain-yaml.js";
+import { comparePointers } from "./pointer.js";
 import type { Topology } from "./schema.js";
-import { validateTopology } from "./validate.js";
+import { validateInFoundOrder } from "./validate.js";
 import { duplicateKeys, offsetOf, unresolvedAliasOffset } from "./yaml-nodes.js";
 
 export interface LoadedSpec {
@@ -128,8 +129,9 @@ function load(text: string, format: "yaml" | "json", file: string | undefined): 
   const kind = format === "json" ? "JSON" : "YAML";
   const lineCounter = new LineCounter();
   const position = (offset: number): SourceLocation => {
-    const { line, col } = lineCounter.linePos(Math.max(0, Math.min(offset, text.length)));
-    return withFile({ line, column: col }, file);
+    const { line, col: column } = lineCounter.linePos(Math.max(0, Math.min(offset, text.length)));
+    // One object per location (there may be 100,000).
+    return file === undefined ? { line, column } : { file, line, column };
   };
   // Limits first: no parser sees an oversized or over-deep text.
   const bytes = text.length > MAX_SPEC_BYTES / 4 ? Buffer.byteLength(text, "utf8") : text.length;
@@ -281,12 +283,13 @@ function validated(
   locate: (path: string) => SourceLocation | undefined,
   position: (offset: number) => SourceLocation,
 ): LoadedSpec {
-  const validation = validateTopology(value);
+  const validation = validateInFoundOrder(value);
+  const parsing = diagnostics.length;
   for (const diagnostic of validation.diagnostics) {
     diagnostics.push({ ...diagnostic, location: locate(diagnostic.path) ?? position(0) });
   }
   const hasError = diagnostics.some((d) => d.severity === "error");
-  return result(file, diagnostics, locate, hasError ? undefined : validation.topology);
+  return result(file, diagnostics, locate, hasError ? undefined : validation.topology, parsing);
 }
 
 function result(
@@ -294,14 +297,19 @@ function result(
   diagnostics: Diagnostic[],
   locate: (path: string) => SourceLocation | undefined,
   topology?: Topology,
+  /** Where validation's findings start: in the order found, so at one position they go by path. */
+  byPathFrom = diagnostics.length,
 ): LoadedSpec {
   const sorted = diagnostics
     .map((diagnostic, index) => ({ diagnostic, index }))
     .sort((a, b) => {
       const x = a.diagnostic.location;
       const y = b.diagnostic.location;
-      if (x && y) return x.line - y.line || x.column - y.column || a.index - b.index;
-      return a.index - b.index;
+      if (!x || !y) return a.index - b.index;
+      const tie = x.line - y.line || x.column - y.column;
+      if (tie !== 0 || a.index < byPathFrom || b.index < byPathFrom) return tie || a.index - b.index;
+      // As validateTopology orders them (by path, stable), without sorting them all by path first.
+      return comparePointers(a.diagnostic.path, b.diagnostic.path) || a.index - b.index;
     })
     .map(({ diagnostic }) => diagnostic);
   return {

@@ -51,6 +51,16 @@ const coreTags = new Schema({ schema: "core" }).tags.filter(
 ) as Array<{ test: RegExp; resolve: (value: string, onError: () => void, options: object) => unknown }>;
 const resolveOptions = { intAsBigInt: false };
 
+/**
+ * Whether a plain key stays text. No core-schema tag matches text that starts with `_` or a
+ * letter other than those of `true`, `false` and `null` (most keys): only the rest are resolved.
+ */
+export function isTextKey(key: string): boolean {
+  const c = key.charCodeAt(0) | 0x20;
+  const word = (c >= 0x61 && c <= 0x7a && c !== 0x74 && c !== 0x66 && c !== 0x6e) || key[0] === "_";
+  return word || resolvePlain(key) === key;
+}
+
 /** A plain scalar's value, as yaml's core schema resolves it. */
 export function resolvePlain(source: string): unknown {
   for (const tag of coreTags) {
@@ -79,7 +89,7 @@ export function flow(text: string, open: number, end: number): [Parsed, number] 
     if (isMap) {
       const colon = pairAt(text, p, end, COLON, SPACE);
       key = text.slice(p, colon);
-      if (!KEY.test(key) || resolvePlain(key) !== key || key === "__proto__" || key in map) unsupported();
+      if (!KEY.test(key) || !isTextKey(key) || key === "__proto__" || key in map) unsupported();
       p = skipSpaces(text, colon + 1, end);
     }
     let item: Parsed;

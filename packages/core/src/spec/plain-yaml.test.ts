@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseAllDocuments } from "yaml";
+import { parseAllDocuments, stringify, type ToStringOptions } from "yaml";
 import { YAML_OPTIONS } from "./load.js";
 import { parsePlainYaml, plainOffsetOf } from "./plain-yaml.js";
 import { duplicateKeys, offsetOf } from "./yaml-nodes.js";
@@ -91,6 +91,52 @@ describe("parsePlainYaml: the same value and offsets as yaml, or nothing", () =>
     expect(parsePlainYaml(text)).toBeUndefined();
   });
 
+  it("reads what yaml writes, nested and in its styles, with the same value and offsets", () => {
+    const key = fc.oneof(
+      { weight: 9, arbitrary: fc.constantFrom("a", "pf-ws", "x.y", "id", "k_1", "b2") },
+      fc.constantFrom("true", "1", "a b", ""),
+    );
+    const text = fc.constantFrom(
+      "a",
+      "pf-ws",
+      "a b",
+      "it's",
+      "true",
+      "1",
+      "-x",
+      "x: y",
+      "#",
+      "",
+      "~",
+      "0x1F",
+    );
+    const tree = fc.letrec((tie) => ({
+      node: fc.oneof(
+        { depthSize: "small" },
+        text,
+        fc.integer(),
+        fc.boolean(),
+        fc.constant(null),
+        fc.array(tie("node"), { maxLength: 4 }),
+        fc.dictionary(key, tie("node"), { maxKeys: 4 }),
+      ),
+    })).node;
+    const options = fc.record({
+      indent: fc.constantFrom(2, 4),
+      indentSeq: fc.boolean(),
+      collectionStyle: fc.constantFrom("any", "block", "flow"),
+      defaultStringType: fc.constantFrom("PLAIN", "QUOTE_DOUBLE", "QUOTE_SINGLE"),
+    });
+    let agreed = 0;
+    fc.assert(
+      fc.property(fc.dictionary(key, tree, { minKeys: 1, maxKeys: 5 }), options, (value, style) => {
+        if (agreesWithYaml(stringify(value, style as ToStringOptions))) agreed++;
+      }),
+      { numRuns: 1500 },
+    );
+    expect(agreed).toBeGreaterThan(50);
+  }, 60_000);
+
   it("never disagrees with yaml on generated texts", () => {
     // Lines built from the subset's pieces and from what it must decline.
     const key = fc.constantFrom(
@@ -157,7 +203,7 @@ describe("parsePlainYaml: the same value and offsets as yaml, or nothing", () =>
       fc.oneof({ weight: 6, arbitrary: fc.constantFrom(0, 2, 4) }, fc.integer({ min: 0, max: 6 })),
       fc.oneof(
         fc.tuple(fc.constantFrom("a", "b", "c", "d"), safe).map(([k, v]) => `${k}: ${v}`),
-        fc.constantFrom("a:", "b:", "- x", "- c: 1"),
+        fc.constantFrom("a:", "b:", "- x", "- c: 1", "- d:", "-"),
         fc.tuple(key, scalar).map(([k, v]) => `${k}: ${v}`),
         key.map((k) => `${k}:`),
         scalar.map((v) => `- ${v}`),
@@ -180,5 +226,5 @@ describe("parsePlainYaml: the same value and offsets as yaml, or nothing", () =>
     );
     // The generator reaches the subset often enough for the comparison to mean something.
     expect(agreed).toBeGreaterThan(100);
-  });
+  }, 60_000);
 });

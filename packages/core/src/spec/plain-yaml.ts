@@ -20,6 +20,7 @@ import {
   HASH,
   hasSpecialCharacter,
   INDICATORS,
+  isTextKey,
   KEY,
   type Located,
   MAX_KEY_LENGTH,
@@ -130,11 +131,11 @@ class Reader {
       if (colon + 1 < end && this.text.charCodeAt(colon + 1) !== SPACE) unsupported();
       const key = this.text.slice(keyAt, colon);
       // `__proto__` needs yaml's own care; a repeated key needs its diagnostic.
-      if (!KEY.test(key) || resolvePlain(key) !== key || key === "__proto__" || children.has(key))
-        unsupported();
+      if (!KEY.test(key) || !isTextKey(key) || key === "__proto__" || children.has(key)) unsupported();
       const entry = this.value(colon + 1, column);
       value[key] = entry.value;
-      children.set(key, { offset: keyAt, ...childrenOf(entry.located) });
+      const nested = entry.located.children;
+      children.set(key, nested ? { offset: keyAt, children: nested } : { offset: keyAt });
       const indent = this.next();
       if (indent !== column) {
         if (indent > column) unsupported();
@@ -238,8 +239,4 @@ class Reader {
     if (rest < end && !(text.charCodeAt(rest) === HASH && rest > stop)) unsupported();
     return parsed;
   }
-}
-
-function childrenOf(located: Located): Pick<Located, "children"> {
-  return located.children ? { children: located.children } : {};
 }

@@ -18,10 +18,9 @@ export const pointer = (...segments: ReadonlyArray<string | number>): string => 
 /** Split a pointer into raw segments (`""` → `[]`). */
 export function splitPointer(path: string): string[] {
   if (path === "" || path === "/") return path === "/" ? [""] : [];
-  return path
-    .slice(path.startsWith("/") ? 1 : 0)
-    .split("/")
-    .map(unescapeToken);
+  const tokens = path.slice(path.startsWith("/") ? 1 : 0).split("/");
+  // Most paths escape nothing: no second array for them (a spec may have 100,000 diagnostics).
+  return path.includes("~") ? tokens.map(unescapeToken) : tokens;
 }
 
 /** Compare pointers segment by segment, numeric segments as numbers (so `/a/2` < `/a/10`). */

@@ -65,13 +65,11 @@ describe("unknown keys before TypeBox", () => {
     expect(withoutUnknownKeys(Topology, rest, [])).toBe(rest);
   });
 
-  it("declines what it does not expect: class instances, hidden properties", () => {
+  it("reads keys as TypeBox does (hidden properties too), and declines class instances", () => {
     expect(() => withoutUnknownKeys(Topology, throughTypeBoxAlone(base()), [])).toThrow(UnusualValue);
-    const hidden = base();
-    Object.defineProperty(hidden, "secret", { value: 1, enumerable: false });
-    expect(() => withoutUnknownKeys(Topology, hidden, [])).toThrow(UnusualValue);
-    expect(validateTopology(hidden).diagnostics).toEqual(
-      validateTopology(throughTypeBoxAlone({ ...hidden, secret: 1 })).diagnostics,
-    );
+    const hide = (value: object) => Object.defineProperty(value, "secret", { value: 1, enumerable: false });
+    const hidden = validateTopology(hide(base())).diagnostics;
+    expect(hidden.map((d) => d.path)).toContain("/secret");
+    expect(hidden).toEqual(validateTopology(hide(throughTypeBoxAlone(base()) as object)).diagnostics);
   });
 });

@@ -6,20 +6,17 @@
  *
  * Nothing else changes: removing a key TypeBox would only report as additional changes no other
  * error, so objects are pruned only where that holds (no `minProperties`/`maxProperties`), and
- * the walk descends only through objects, records and plain arrays. Anything it does not expect
- * (a non-plain or non-enumerable object, `__proto__`) throws `UnusualValue`, and the caller lets
- * TypeBox walk the original value as before.
+ * the walk descends only through objects, records and plain arrays, reading keys as TypeBox
+ * does (an object's own property names, a record's enumerable entries). Anything it does not
+ * expect (a non-plain object, `__proto__`) throws `UnusualValue`, and the caller lets TypeBox walk
+ * the original value as before.
  */
 import { Kind, type TSchema } from "@sinclair/typebox";
+import { type ValueError, ValueErrorType } from "@sinclair/typebox/errors";
 import { escapeToken } from "./pointer.js";
 
-export interface UnknownKey {
-  /** JSON pointer of the key, escaped as TypeBox escapes it. */
-  path: string;
-  /** The object schema that does not allow it. */
-  schema: TSchema;
-  value: unknown;
-}
+/** The error TypeBox would yield for the key (path escaped as TypeBox escapes it). */
+export type UnknownKey = ValueError;
 
 /** A value the walk leaves to TypeBox alone. */
 export class UnusualValue extends Error {}
@@ -47,11 +44,19 @@ function fromObject(schema: Schema, value: Record<string, unknown>, found: Unkno
     schema.additionalProperties === false &&
     schema.minProperties === undefined &&
     schema.maxProperties === undefined;
-  return rebuild(value, (key, item) => {
+  // TypeBox reads an object's own property names, enumerable or not.
+  return rebuild(value, Object.getOwnPropertyNames(value), (key, item) => {
     if (Object.hasOwn(properties, key))
       return withoutUnknownKeys(properties[key]!, item, found, `${path}/${escapeToken(key)}`);
     if (!prune) return item;
-    found.push({ path: `${path}/${escapeToken(key)}`, schema, value: item });
+    found.push({
+      type: ValueErrorType.ObjectAdditionalProperties,
+      schema,
+      path: `${path}/${escapeToken(key)}`,
+      value: item,
+      message: "Unexpected property",
+      errors: [],
+    });
     return REMOVED;
   });
 }
@@ -66,7 +71,9 @@ function fromRecord(schema: Schema, value: Record<string, unknown>, found: Unkno
     patterns.set(schema, pattern);
   }
   const [regex, itemSchema] = pattern;
-  return rebuild(value, (key, item) =>
+  // A copy keeps the enumerable entries, all TypeBox reads of a record, but not its property count.
+  if (schema.minProperties !== undefined || schema.maxProperties !== undefined) return value;
+  return rebuild(value, Object.keys(value), (key, item) =>
     regex.test(key) ? withoutUnknownKeys(itemSchema, item, found, `${path}/${escapeToken(key)}`) : item,
   );
 }
@@ -94,30 +101,36 @@ function fromArray(schema: Schema, value: unknown[], found: UnknownKey[], path: 
 
 const REMOVED = Symbol("removed");
 
-/** The object with each entry replaced by `map`'s answer (dropped for REMOVED); the same object when none changed. */
+/**
+ * The object's `keys` with each value replaced by `map`'s answer (dropped for REMOVED), as a new
+ * plain object; the same object when no value changed.
+ */
 function rebuild(
   value: Record<string, unknown>,
+  keys: string[],
   map: (key: string, item: unknown) => unknown,
 ): Record<string, unknown> {
   const prototype = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) throw new UnusualValue();
-  const keys = Object.keys(value);
-  if (keys.length !== Object.getOwnPropertyNames(value).length) throw new UnusualValue();
-  let changed = false;
-  const items = keys.map((key) => {
-    const item = value[key];
-    const mapped = map(key, item);
-    if (mapped !== item) changed = true;
-    return mapped;
-  });
-  if (!changed) return value;
-  const copy: Record<string, unknown> = prototype === null ? Object.create(null) : {};
+  let copy: Record<string, unknown> | undefined;
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
-    if (key === "__proto__") throw new UnusualValue();
-    if (items[i] !== REMOVED) copy[key] = items[i];
+    const item = value[key];
+    const mapped = map(key, item);
+    if (copy === undefined) {
+      if (mapped === item) continue;
+      // The first change: the entries before it are kept as they are.
+      copy = prototype === null ? Object.create(null) : {};
+      for (let j = 0; j < i; j++) keep(copy!, keys[j]!, value[keys[j]!]);
+    }
+    if (mapped !== REMOVED) keep(copy!, key, mapped);
   }
-  return copy;
+  return copy ?? value;
+}
+
+function keep(copy: Record<string, unknown>, key: string, item: unknown): void {
+  if (key === "__proto__") throw new UnusualValue();
+  copy[key] = item;
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>

@@ -28,11 +28,17 @@ export interface ValidationResult {
  * rules. Returns every diagnostic, never throws on user input.
  */
 export function validateTopology(input: unknown): ValidationResult {
+  const { topology, diagnostics } = validateInFoundOrder(input);
+  const sorted = sortDiagnostics(diagnostics);
+  return topology === undefined ? { diagnostics: sorted } : { topology, diagnostics: sorted };
+}
+
+/** `validateTopology` with the diagnostics in the order found (`loadSpec` sorts them by position itself). */
+export function validateInFoundOrder(input: unknown): ValidationResult {
   const schemaDiagnostics = checkSchema(input);
   const diagnostics = schemaDiagnostics.length > 0 ? schemaDiagnostics : checkSpec(input as Topology);
-  const sorted = sortDiagnostics(diagnostics);
-  const hasError = sorted.some((diagnostic) => diagnostic.severity === "error");
-  return hasError ? { diagnostics: sorted } : { topology: input as Topology, diagnostics: sorted };
+  const hasError = diagnostics.some((diagnostic) => diagnostic.severity === "error");
+  return hasError ? { diagnostics } : { topology: input as Topology, diagnostics };
 }
 
 /** Sort by path (segment-wise, numeric segments as numbers); stable for equal paths. */
@@ -57,16 +63,7 @@ export function checkSchema(input: unknown): Diagnostic[] {
     return [make("PFN002", "", `The topology cannot be inspected: ${errorText(error)}.`)];
   }
   // Each unknown key is one diagnostic at its own path: no other error shares it.
-  const diagnostics = unknown.map(({ path, schema, value }) =>
-    toDiagnostic({
-      type: ValueErrorType.ObjectAdditionalProperties,
-      schema,
-      path,
-      value,
-      message: "Unexpected property",
-      errors: [],
-    }),
-  );
+  const diagnostics = unknown.map(toDiagnostic);
   // A missing required field also fails its own type check at the same path; report it once.
   const missing = new Set(
     errors.filter((e) => e.type === ValueErrorType.ObjectRequiredProperty).map((e) => e.path),
