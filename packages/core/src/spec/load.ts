@@ -21,7 +21,7 @@ import { parsePlainYaml, plainOffsetOf } from "./plain-yaml.js";
 import { comparePointers } from "./pointer.js";
 import type { Topology } from "./schema.js";
 import { validateInFoundOrder } from "./validate.js";
-import { duplicateKeys, offsetOf, unresolvedAliasOffset } from "./yaml-nodes.js";
+import { duplicateKeys, offsetOf, unresolvedAliasOffset, YAML_OPTIONS } from "./yaml-nodes.js";
 
 export interface LoadedSpec {
   file?: string;
@@ -43,17 +43,6 @@ export interface LoadSpecOptions {
 const MAX_PARSE_DIAGNOSTICS = 10;
 /** Aliases may not expand into more nodes than this (billion-laughs guard). */
 const MAX_ALIAS_COUNT = 100;
-
-/** How the spec's YAML is parsed (exported for the fast reader's differential test). */
-export const YAML_OPTIONS = {
-  prettyErrors: false,
-  // Duplicate keys are found below, in linear time (yaml's own check compares every key pair).
-  uniqueKeys: false,
-  strict: true,
-  schema: "core",
-  // The library never writes to the console: yaml's own warnings would go to process warnings.
-  logLevel: "silent",
-} as const;
 
 /** Parse and validate spec text. */
 export function loadSpec(text: string, options: LoadSpecOptions = {}): LoadedSpec {

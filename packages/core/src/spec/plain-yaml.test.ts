@@ -3,9 +3,8 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments, stringify, type ToStringOptions } from "yaml";
-import { YAML_OPTIONS } from "./load.js";
 import { parsePlainYaml, plainOffsetOf } from "./plain-yaml.js";
-import { duplicateKeys, offsetOf } from "./yaml-nodes.js";
+import { duplicateKeys, offsetOf, YAML_OPTIONS } from "./yaml-nodes.js";
 
 /** Every pointer into `value`, and one that leaves it below each node. */
 function pointers(value: unknown, prefix = ""): string[] {

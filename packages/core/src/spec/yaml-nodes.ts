@@ -104,3 +104,14 @@ export function unresolvedAliasOffset(document: Document): number | undefined {
   });
   return found;
 }
+
+/** How the spec's YAML is parsed (by the loader, and by the fast reader's differential test). */
+export const YAML_OPTIONS = {
+  prettyErrors: false,
+  // Duplicate keys are found by duplicateKeys, in linear time (yaml's own check compares every key pair).
+  uniqueKeys: false,
+  strict: true,
+  schema: "core",
+  // The library never writes to the console: yaml's own warnings would go to process warnings.
+  logLevel: "silent",
+} as const;
