@@ -3,8 +3,9 @@ import type { EventListener, PfnetEvent, PfnetEventInput } from "./events.js";
 
 export type Emit = (event: PfnetEventInput) => void;
 
-export function createEmitter(listener: EventListener | undefined): Emit {
-  let sequence = 0;
+/** `after`: the last sequence number of a stream this emitter continues (one call, one stream). */
+export function createEmitter(listener: EventListener | undefined, after = 0): Emit {
+  let sequence = after;
   return (event) => {
     sequence++;
     if (!listener) return;

@@ -93,7 +93,22 @@ export type PfnetEvent =
       /** `handle`: polled through the journaled operation URL; `status`: found under way in what Azure reports. */
       via: "handle" | "status";
     })
-  | (EventBase & { type: "apply.finished"; outcomes: Record<StepOutcome, number>; durationMs: number });
+  | (EventBase & { type: "apply.finished"; outcomes: Record<StepOutcome, number>; durationMs: number })
+  | (EventBase & {
+      type: "verify.started";
+      /** Spec key of the workspace whose diagnosis starts. */
+      workspace: string;
+    })
+  | (EventBase & {
+      type: "verify.finished";
+      workspace: string;
+      /** Findings of level Error. */
+      errors: number;
+      /** All findings, any level. */
+      findings: number;
+      /** Set when the diagnosis could not run. */
+      error?: SerializedError;
+    });
 
 export type PfnetEventType = PfnetEvent["type"];
 

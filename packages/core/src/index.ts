@@ -17,6 +17,16 @@ export {
   type RereadReason,
   rereadReason,
 } from "./apply/index.js";
+// Proof after apply: the workspace diagnosis.
+export {
+  type DiagnosisCategory,
+  type DiagnosisFinding,
+  isErrorFinding,
+  type VerifyOptions,
+  type VerifyResult,
+  verify,
+  type WorkspaceDiagnosis,
+} from "./diagnosis/verify.js";
 export type { Diagnostic, Severity, SourceLocation } from "./diagnostics.js";
 // Diff.
 export {

@@ -16,8 +16,16 @@
  * - `apply` runs waits that send nothing (sleeps between polls, back-offs) through
  *   `context.idle` when given, so that a step waiting on Azure does not hold a slot.
  */
+
+import type { DiagnosisFinding } from "./diagnosis/verify.js";
 import type { PendingApproval, PfnetEventInput } from "./events.js";
-import type { ActualResource, DiscoveredResource, ResourceNode, RoleAssignmentSeen } from "./model.js";
+import type {
+  ActualResource,
+  DiscoveredResource,
+  ResourceNode,
+  RoleAssignmentSeen,
+  WorkspaceRef,
+} from "./model.js";
 import type { PlanStep } from "./plan/types.js";
 
 export interface ProviderContext {
@@ -105,4 +113,10 @@ export interface Provider {
    * Never writes.
    */
   listRoleAssignments?(scope: string, context: ProviderContext): Promise<RoleAssignmentSeen[]>;
+  /**
+   * Optional, for `verify` and the end of `apply`: the cloud's own diagnosis of a workspace's
+   * setup (Azure: `Workspaces_Diagnose`), every finding of every check. Never changes anything;
+   * throws `WORKSPACE_NOT_FOUND` when the workspace does not exist.
+   */
+  diagnose?(workspace: WorkspaceRef, context: ProviderContext): Promise<DiagnosisFinding[]>;
 }

@@ -68,7 +68,18 @@ describe("apply", () => {
     expect(result.steps.map((step) => step.address)).toEqual(planned.steps.map((step) => step.address));
     expect(planHasChanges(await plan(spec(), provider))).toBe(false);
     expect(events[0]).toMatchObject({ type: "apply.started", steps: 11, concurrency: 10 });
-    expect(events.at(-1)).toMatchObject({ type: "apply.finished" });
+    // apply.finished ends the steps; the diagnosis of the changed workspace follows, in one stream.
+    expect(events.slice(-3)).toMatchObject([
+      { type: "apply.finished" },
+      { type: "verify.started", workspace: "pf-ws" },
+      { type: "verify.finished", workspace: "pf-ws", errors: 0, findings: 0 },
+    ]);
+    expect(result.verification).toEqual({
+      workspaces: [expect.objectContaining({ workspace: "pf-ws", findings: [] })],
+      errors: 0,
+      warnings: 0,
+      notRun: 0,
+    });
     expect(events.map((event) => event.sequence)).toEqual(events.map((_, index) => index + 1));
     expect(events.filter((event) => event.type === "step.started")).toHaveLength(11);
   });

@@ -24,10 +24,13 @@
  *    branches finish. A `pendingApproval` step also skips its dependents: what comes after an
  *    approval needs the connection approved, and a human has to act first (the next plan picks
  *    it up). Abort: no new step starts, running steps get the signal, the rest end `cancelled`.
+ * 5. Proof (diagnosis/after-apply.ts): the provider's workspace diagnosis of every workspace whose
+ *    changes all succeeded, as `result.verification` (`options.verify: false` skips it).
  *
  * Parts: `options.ts` (what apply takes and returns), `plan-checks.ts` (checks needing no read),
  * `stale-check.ts` (1), `run-step.ts` (one step's run: 3), `freshness.ts` (the re-read rule).
  */
+import { verifyAfterApply } from "../diagnosis/after-apply.js";
 import { createEmitter } from "../emitter.js";
 import { PfnetError, type SerializedError } from "../errors.js";
 import { type WalkNode, walk } from "../graph/walk.js";
@@ -73,7 +76,18 @@ export async function apply(
       ...(options.spec === undefined ? {} : { specTopology: resolveSpec(options.spec).topology }),
     });
   }
-  return applyVerified(plan, provider, options);
+  // The diagnosis continues the apply's event stream (one call, one sequence).
+  let lastSequence = 0;
+  const result = await applyVerified(plan, provider, {
+    ...options,
+    onEvent: (event) => {
+      lastSequence = event.sequence;
+      options.onEvent?.(event);
+    },
+  });
+  return verifyAfterApply(plan, provider, options, result, () =>
+    createEmitter(options.onEvent, lastSequence),
+  );
 }
 
 /**

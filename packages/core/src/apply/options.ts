@@ -1,4 +1,5 @@
 /** What `apply` takes and what it returns. */
+import type { VerifyResult } from "../diagnosis/verify.js";
 import type { SerializedError } from "../errors.js";
 import type { EventListener, PendingApproval, StepOutcome } from "../events.js";
 import type { PlanKey } from "../plan/sign.js";
@@ -58,6 +59,12 @@ export interface ApplyOptions {
    * changes.
    */
   confirm?: (plan: Plan, context: { signal: AbortSignal }) => Promise<boolean>;
+  /**
+   * End by running the provider's workspace diagnosis (`verify`) for every workspace whose
+   * changes all succeeded; its findings are `ApplyResult.verification`. Default true; false
+   * skips it (`--skip-verify`). Also skipped when the provider has no `diagnose`.
+   */
+  verify?: boolean;
 }
 
 export interface AppliedStep {
@@ -80,6 +87,11 @@ export interface ApplyResult {
   /** Root causes only: the errors of failed steps (skipped steps repeat none of them). */
   errors: SerializedError[];
   durationMs: number;
+  /**
+   * The diagnosis of the workspaces this apply changed, when it ran (see `ApplyOptions.verify`).
+   * Findings of level Error mean the setup does not work yet although every step succeeded.
+   */
+  verification?: VerifyResult;
 }
 
 export const DEFAULT_CONCURRENCY = 10;

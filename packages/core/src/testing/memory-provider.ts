@@ -17,6 +17,7 @@
  * (kinds/<kind>.ts: each kind's read, apply and drift) over one indexed store (store.ts).
  */
 import { setTimeout as delay } from "node:timers/promises";
+import type { DiagnosisFinding } from "../diagnosis/verify.js";
 import { PfnetError } from "../errors.js";
 import type {
   ActualResource,
@@ -66,6 +67,8 @@ export interface MemoryProviderOptions {
   readLagMs?: number;
   /** Targets (ARM ids) whose private-endpoint connections stay Pending and may not be approved by the caller. */
   pendingApprovalTargets?: string[];
+  /** What `diagnose` finds, by workspace Azure name (default: nothing, for every workspace). */
+  diagnosis?: Record<string, DiagnosisFinding[]>;
 }
 
 /** One write the provider executed (for tests: ordering, overlap, concurrency). */
@@ -218,6 +221,15 @@ export class MemoryProvider implements Provider {
     this.calls.read++;
     if (context.signal.aborted) throw new PfnetError("ABORTED", "Read aborted.");
     return listRoleAssignments(scope, this.#store);
+  }
+
+  /** The workspace diagnosis: the findings `options.diagnosis` gives the workspace. */
+  async diagnose(workspace: WorkspaceRef, context: ProviderContext): Promise<DiagnosisFinding[]> {
+    this.calls.read++;
+    if (context.signal.aborted) throw new PfnetError("ABORTED", "Read aborted.");
+    if (this.#store.workspace(workspace) === undefined)
+      throw new PfnetError("WORKSPACE_NOT_FOUND", `Workspace ${workspace.name} does not exist.`);
+    return structuredClone(this.#options.diagnosis?.[workspace.name] ?? []);
   }
 
   /** What exists in a resource group (for `importTopology`). */
