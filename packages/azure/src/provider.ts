@@ -3,6 +3,7 @@
  */
 import type { GetTokenOptions, TokenCredential } from "@azure/core-auth";
 import type {
+  DiagnosisFinding,
   Inventory,
   PlanStep,
   Provider,
@@ -12,8 +13,10 @@ import type {
   ResourceNode,
   RoleAssignmentSeen,
   StepResult,
+  WorkspaceRef,
 } from "@pfnet/core";
 import { AzureClients } from "./clients.js";
+import { diagnoseWorkspace } from "./diagnose.js";
 import { toAzureError } from "./errors.js";
 import { readInventory } from "./inventory.js";
 import { azureKind, readNodes } from "./kinds/index.js";
@@ -156,6 +159,23 @@ export class AzureProvider implements Provider {
     });
     try {
       return await session.assignmentsAt(scope);
+    } catch (error) {
+      if (context.signal.aborted) throw abortError(context.signal);
+      throw toAzureError(error);
+    }
+  }
+
+  /** Azure's diagnosis of a workspace's setup (`Workspaces_Diagnose`). Changes nothing. */
+  async diagnose(workspace: WorkspaceRef, context: ProviderContext): Promise<DiagnosisFinding[]> {
+    const retry = {
+      signal: context.signal,
+      emit: context.emit,
+      address: `workspace.${workspace.key}`,
+      retry: this.retry,
+      waits: this.waits,
+    };
+    try {
+      return await diagnoseWorkspace(this.clients, workspace, retry);
     } catch (error) {
       if (context.signal.aborted) throw abortError(context.signal);
       throw toAzureError(error);

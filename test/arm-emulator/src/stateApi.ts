@@ -103,6 +103,14 @@ export class EmulatorState {
     touchWorkspace(this.model, ws);
   }
 
+  /**
+   * What `Workspaces_Diagnose` reports for the workspace next, by result list of
+   * `DiagnoseResponseResult.value` (e.g. `networkSecurityRuleResults: [{ code, level, message }]`).
+   */
+  setDiagnosis(nameOrId: string, results: Record<string, JsonObject[]>): void {
+    this.ws(nameOrId).diagnosis = clone(results) as Record<string, JsonObject[]>;
+  }
+
   networkStatus(nameOrId: string): "Inactive" | "Active" {
     return this.ws(nameOrId).managedNetwork.status;
   }

@@ -6,6 +6,8 @@
 import type { WorkspaceRef } from "@pfnet/core";
 import { type ArmResponse, type ArmRest, awaitOperation, type OperationHandle } from "./arm.js";
 import {
+  DIAGNOSE_CHECKS,
+  type DiagnoseResponseResult,
   type ManagedNetworkProvisionOptions,
   type ManagedNetworkProvisionStatus,
   ML_API_VERSION,
@@ -126,6 +128,19 @@ export class MachineLearningRest {
       if ((error as { status?: number }).status === 404) return;
       throw error;
     }
+  }
+
+  /**
+   * `Workspaces_Diagnose`: POST …/workspaces/{ws}/diagnose (LRO, final state via Location), asking
+   * for every check as the spec's example does (each category an empty settings object).
+   */
+  diagnoseWorkspace(ws: WorkspaceRef, signal: AbortSignal): Promise<DiagnoseResponseResult | undefined> {
+    return this.arm.lro<DiagnoseResponseResult>("POST", `${workspacePath(ws)}/diagnose`, {
+      apiVersion: ML_API_VERSION,
+      body: { value: Object.fromEntries(DIAGNOSE_CHECKS.map((check) => [check, {}])) },
+      signal,
+      resourceLocationConfig: "location",
+    });
   }
 
   /** `ManagedNetworkProvisions_ProvisionManagedNetwork`: POST (LRO, final state via Location). */

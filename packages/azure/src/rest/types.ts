@@ -181,3 +181,38 @@ export interface PrivateEndpointConnectionListResult {
   value?: PrivateEndpointConnection[];
   nextLink?: string | null;
 }
+
+/** `DiagnoseRequestProperties` (2025-12-01): the checks `Workspaces_Diagnose` can run. */
+export const DIAGNOSE_CHECKS = [
+  "udr",
+  "nsg",
+  "resourceLock",
+  "dnsResolution",
+  "storageAccount",
+  "keyVault",
+  "containerRegistry",
+  "applicationInsights",
+  "others",
+] as const;
+
+/** `DiagnoseResult` (2025-12-01); `level` is Warning | Error | Information (modelAsString). */
+export interface DiagnoseResult {
+  code?: string;
+  level?: string;
+  message?: string;
+}
+
+/** `DiagnoseResponseResult` (2025-12-01): one list per check. */
+export interface DiagnoseResponseResult {
+  value?: {
+    userDefinedRouteResults?: DiagnoseResult[];
+    networkSecurityRuleResults?: DiagnoseResult[];
+    resourceLockResults?: DiagnoseResult[];
+    dnsResolutionResults?: DiagnoseResult[];
+    storageAccountResults?: DiagnoseResult[];
+    keyVaultResults?: DiagnoseResult[];
+    containerRegistryResults?: DiagnoseResult[];
+    applicationInsightsResults?: DiagnoseResult[];
+    otherResults?: DiagnoseResult[];
+  };
+}

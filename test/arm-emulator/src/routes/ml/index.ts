@@ -1,10 +1,12 @@
 /**
  * Microsoft.MachineLearningServices: one module per resource — workspaces, outbound rules, the
- * managed network (provisionManagedNetwork), computes, online endpoints/deployments — and their
+ * managed network (provisionManagedNetwork), computes, online endpoints/deployments, the
+ * workspace diagnosis — and their
  * shared path and long-running-operation helpers (`common.ts`).
  */
 import type { Route } from "../../http.js";
 import { computeRoutes } from "./computes.js";
+import { diagnoseRoutes } from "./diagnose.js";
 import { managedNetworkRoutes } from "./managed-network.js";
 import { onlineEndpointRoutes } from "./online-endpoints.js";
 import { outboundRuleRoutes } from "./outbound-rules.js";
@@ -18,5 +20,6 @@ export function mlRoutes(): Route[] {
     ...computeRoutes(),
     ...onlineEndpointRoutes(),
     ...workspaceConnectionRoutes(),
+    ...diagnoseRoutes(),
   ];
 }

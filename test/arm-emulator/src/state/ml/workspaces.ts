@@ -72,6 +72,8 @@ export interface WorkspaceState {
   endpoints: Map<string, EndpointState>;
   /** End of the current rule-map write window (race simulation). */
   ruleWriteUntil: number;
+  /** What `Workspaces_Diagnose` reports, by result list (set by tests; empty lists otherwise). */
+  diagnosis?: Record<string, Json[]>;
 }
 
 export function workspaceArmId(sub: string, rg: string, name: string): string {
