@@ -87,6 +87,7 @@ export interface Flags {
   trustPlanFile?: boolean;
   /** apply: consent to steps that weaken isolation. */
   allowWeaken?: boolean;
+  skipVerify?: boolean;
   /** plan, apply: posture findings made directly at a workspace are errors (compliance gates). */
   strict?: boolean;
   format?: string;

@@ -182,7 +182,15 @@ describe("apply --json", () => {
       "lock.acquired",
       "apply.started",
     ]);
-    expect(types.slice(-3, -1)).toEqual(["lock.released", "apply.finished"]);
+    // Then Azure's diagnosis of the changed workspace (read-only, after the lock is freed).
+    expect(types.slice(-6, -1)).toEqual([
+      "lock.released",
+      "apply.finished",
+      "verify.started",
+      "verify.finished",
+      "verification",
+    ]);
+    expect(ofType(lines, "verification")[0]?.verification).toMatchObject({ errors: 0, notRun: 0 });
     expect(ofType(lines, "apply.started")[0]?.concurrency).toBe(2);
     const finished = ofType(lines, "step.finished");
     expect(finished.length).toBe(ofType(lines, "step.started").length);

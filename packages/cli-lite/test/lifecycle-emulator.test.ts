@@ -7,24 +7,9 @@ import { join } from "node:path";
 import type { Emulator } from "@pfnet/arm-emulator";
 import type { Outputs } from "@pfnet/core";
 import { describe, expect, it } from "vitest";
-// Closing it checks the whole request log against the official specs (test/azure-specs).
-import { startTestEmulator as startEmulator } from "../../../test/e2e/fixtures.js";
 import { REPO_ROOT, run, tempDir } from "./helpers.js";
 import { ofType, streamOf } from "./stream.js";
-
-/** Milliseconds per Azure minute: provisioning (30 min) takes 150 ms. */
-const TIME_SCALE = 5;
-const env = { PFNET_TIME_SCALE: String(TIME_SCALE) };
-
-async function withEmulator(test: (em: Emulator, target: string[]) => Promise<void>): Promise<void> {
-  const emulator = await startEmulator({ timeScale: TIME_SCALE });
-  try {
-    const dir = tempDir({ "ca.pem": emulator.caCert });
-    await test(emulator, ["--endpoint", emulator.endpoint, "--ca-cert", join(dir, "ca.pem")]);
-  } finally {
-    await emulator.close();
-  }
-}
+import { env, withEmulator } from "./with-emulator.js";
 
 async function applied(spec: string, target: string[], cwd?: string): Promise<void> {
   // Some examples turn the emulator's seeded private workspaces public: consent is part of the setup.

@@ -16,6 +16,7 @@ import { confirm } from "../prompt.js";
 import { renderPlan } from "../render/plan.js";
 import { ProgressReporter } from "../render/progress.js";
 import { renderApplyResult } from "../render/result.js";
+import { renderVerification } from "../render/verification.js";
 import { canRedraw } from "../style.js";
 import {
   type CommandContext,
@@ -155,6 +156,9 @@ export async function runApply(ctx: CommandContext): Promise<number> {
     if (event.type === "step.started" && event.action !== "noop") running.add(event.address);
     if (event.type === "step.finished") running.delete(event.address);
     if (event.type === "step.progress" && event.wait) accepted.add(event.address);
+    // The live line stopped at apply.finished: the diagnosis says what it does on its own line.
+    if (event.type === "verify.started" && !ctx.json)
+      io.stderr.write(ctx.err.dim(`Running Azure's diagnosis of workspace ${event.workspace}...\n`));
     if (progress) progress.onEvent(event);
     else ctx.json?.event(event);
   };
@@ -176,6 +180,7 @@ export async function runApply(ctx: CommandContext): Promise<number> {
       state,
       ...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),
       ...(interactive ? { confirm: askToConfirm } : {}),
+      ...(flags.skipVerify === true ? { verify: false } : {}),
       onEvent,
     });
   } catch (error) {
@@ -188,9 +193,17 @@ export async function runApply(ctx: CommandContext): Promise<number> {
     ctx.signal.removeEventListener("abort", onInterrupt);
     progress?.stop();
   }
-  if (ctx.json) ctx.json.resultFields({ outcomes: result.outcomes });
-  else io.stdout.write(`\n${renderApplyResult(result, ctx.out, { accepted })}`);
+  const { verification } = result;
+  if (ctx.json) {
+    if (verification) ctx.json.line("verification", { verification });
+    ctx.json.resultFields({ outcomes: result.outcomes });
+  } else {
+    io.stdout.write(`\n${renderApplyResult(result, ctx.out, { accepted })}`);
+    if (verification) io.stdout.write(`\n${renderVerification(verification, ctx.out)}`);
+  }
   if (result.outcomes.failed > 0 || result.outcomes.cancelled > 0) return EXIT.error;
+  // Every step succeeded, yet Azure says the setup does not work: not done.
+  if (verification && verification.errors > 0) return EXIT.error;
   if (result.outcomes.pendingApproval > 0) return EXIT.pendingApproval;
   return EXIT.ok;
 }

@@ -127,6 +127,7 @@ ${TRACE_HELP}`,
       "approve-connection": { type: "string", multiple: true, parse: connectionId },
       state: { type: "string" },
       target: { type: "string", multiple: true },
+      "skip-verify": { type: "boolean" },
     },
     exitCodesInHelp: true,
     help: `Usage: pfnet apply <spec | plan file> [options]
@@ -153,6 +154,8 @@ Options:
                       plan holds its targets)
   --strict            With a spec: refuse (exit 1, nothing written) on posture findings made
                       directly at a workspace, as \`pfnet plan --strict\` does
+  --skip-verify       Do not end with Azure's diagnosis of the changed workspaces (\`pfnet verify\`);
+                      by default an error it finds makes the exit code 1
 ${TRACE_HELP}`,
     load: async () => (await import("./apply.js")).runApply,
   },
@@ -244,6 +247,26 @@ Options:
   --json              JSON Lines on stdout (${DOCS_URL}/events.md): the outputs
                       (${DOCS_URL}/cli.md#output) and the result`,
     load: async () => (await import("./output.js")).runOutput,
+  },
+  verify: {
+    synopsis: "verify <spec>",
+    summary: "Run Azure's own diagnosis of each workspace (DNS, NSG, routes, dependencies)",
+    input: "a spec file",
+    options: { json: { type: "boolean" }, trace: { type: "string" } },
+    exitCodesInHelp: true,
+    help: `Usage: pfnet verify <spec> [options]
+
+Ask Azure to diagnose the setup of every workspace of the spec (Workspaces_Diagnose: DNS
+resolution, network security rules, user-defined routes, resource locks, the storage account,
+key vault, container registry and Application Insights) and print its findings. \`pfnet apply\`
+runs the same diagnosis for the workspaces it changed. Exits 1 when a finding is an error.
+Nothing is changed.
+
+Options:
+  --json              JSON Lines on stdout (${DOCS_URL}/events.md): the diagnosis and the result
+  --trace FILE        Write a redacted JSON-lines record of every HTTP exchange with Azure
+                      (also PFNET_TRACE=FILE; ${DOCS_URL}/azure-assumptions.md)`,
+    load: async () => (await import("./verify.js")).runVerify,
   },
   import: {
     synopsis: "import <ARM id>...",
