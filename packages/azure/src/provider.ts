@@ -5,6 +5,7 @@ import type { GetTokenOptions, TokenCredential } from "@azure/core-auth";
 import type {
   DiagnosisFinding,
   Inventory,
+  OutboundDependency,
   PlanStep,
   Provider,
   ProviderContext,
@@ -16,7 +17,6 @@ import type {
   WorkspaceRef,
 } from "@pfnet/core";
 import { AzureClients } from "./clients.js";
-import { diagnoseWorkspace } from "./diagnose.js";
 import { toAzureError } from "./errors.js";
 import { readInventory } from "./inventory.js";
 import { azureKind, readNodes } from "./kinds/index.js";
@@ -35,6 +35,7 @@ import { abortError, withStepContext } from "./retry.js";
 import { type ProviderMemory, rememberSpec, retryContext, type StepEnv } from "./steps.js";
 import { fileTraceSink } from "./trace.js";
 import { tracingClient } from "./tracing.js";
+import { diagnoseWorkspace, outboundDependencies } from "./workspace-reports.js";
 
 export class AzureProvider implements Provider {
   readonly name = "azure";
@@ -165,21 +166,38 @@ export class AzureProvider implements Provider {
     }
   }
 
+  /** The hosts an own-VNet workspace reports it must reach outbound (the posture report). Reads only. */
+  async listOutboundDependencies(
+    workspace: WorkspaceRef,
+    context: ProviderContext,
+  ): Promise<OutboundDependency[]> {
+    try {
+      return await outboundDependencies(this.clients, workspace, this.selfRetry(workspace, context));
+    } catch (error) {
+      if (context.signal.aborted) throw abortError(context.signal);
+      throw toAzureError(error);
+    }
+  }
+
   /** Azure's diagnosis of a workspace's setup (`Workspaces_Diagnose`). Changes nothing. */
   async diagnose(workspace: WorkspaceRef, context: ProviderContext): Promise<DiagnosisFinding[]> {
-    const retry = {
+    try {
+      return await diagnoseWorkspace(this.clients, workspace, this.selfRetry(workspace, context));
+    } catch (error) {
+      if (context.signal.aborted) throw abortError(context.signal);
+      throw toAzureError(error);
+    }
+  }
+
+  /** The retry context of a read about one workspace (its address names it in events). */
+  private selfRetry(workspace: WorkspaceRef, context: ProviderContext) {
+    return {
       signal: context.signal,
       emit: context.emit,
       address: `workspace.${workspace.key}`,
       retry: this.retry,
       waits: this.waits,
     };
-    try {
-      return await diagnoseWorkspace(this.clients, workspace, retry);
-    } catch (error) {
-      if (context.signal.aborted) throw abortError(context.signal);
-      throw toAzureError(error);
-    }
   }
 
   private async applyStep(step: PlanStep, context: ProviderContext): Promise<StepResult> {

@@ -196,6 +196,7 @@ export {
 export { validate } from "./plan/spec-input.js";
 export type {
   Inventory,
+  OutboundDependency,
   Provider,
   ProviderContext,
   ReadResult,

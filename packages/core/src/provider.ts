@@ -99,6 +99,18 @@ export interface Inventory {
   networkSecurityGroups: Array<{ id: string; ruleNames: string[] }>;
 }
 
+/**
+ * A host an own-VNet workspace must reach outbound, as the workspace reports it (Azure:
+ * `Workspaces_ListOutboundNetworkDependenciesEndpoints`): what the user's firewall must allow.
+ */
+export interface OutboundDependency {
+  /** Azure's grouping, e.g. `Azure Active Directory`. */
+  category: string;
+  domainName: string;
+  /** TCP ports (the list says no protocol; empty when it names none). */
+  ports: number[];
+}
+
 export interface Provider {
   /** Short name recorded in plans, e.g. `azure` or `memory`. */
   readonly name: string;
@@ -113,6 +125,12 @@ export interface Provider {
    * Never writes.
    */
   listRoleAssignments?(scope: string, context: ProviderContext): Promise<RoleAssignmentSeen[]>;
+  /**
+   * Optional, for the posture report of own-VNet workspaces: the outbound dependencies the
+   * existing workspace reports. `plan` calls it once per existing own-VNet workspace; without it
+   * the report lists none. Never writes.
+   */
+  listOutboundDependencies?(workspace: WorkspaceRef, context: ProviderContext): Promise<OutboundDependency[]>;
   /**
    * Optional, for `verify` and the end of `apply`: the cloud's own diagnosis of a workspace's
    * setup (Azure: `Workspaces_Diagnose`), every finding of every check. Never changes anything;

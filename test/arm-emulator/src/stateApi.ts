@@ -111,6 +111,11 @@ export class EmulatorState {
     this.ws(nameOrId).diagnosis = clone(results) as Record<string, JsonObject[]>;
   }
 
+  /** What the workspace's outbound dependency list answers next (`ExternalFQDNResponse.value`). */
+  setOutboundDependencies(nameOrId: string, value: JsonObject[]): void {
+    this.ws(nameOrId).outboundDependencies = clone(value) as JsonObject[];
+  }
+
   networkStatus(nameOrId: string): "Inactive" | "Active" {
     return this.ws(nameOrId).managedNetwork.status;
   }

@@ -8,6 +8,7 @@ import { type ArmResponse, type ArmRest, awaitOperation, type OperationHandle } 
 import {
   DIAGNOSE_CHECKS,
   type DiagnoseResponseResult,
+  type ExternalFQDNResponse,
   type ManagedNetworkProvisionOptions,
   type ManagedNetworkProvisionStatus,
   ML_API_VERSION,
@@ -128,6 +129,15 @@ export class MachineLearningRest {
       if ((error as { status?: number }).status === 404) return;
       throw error;
     }
+  }
+
+  /** `Workspaces_ListOutboundNetworkDependenciesEndpoints`: GET …/workspaces/{ws}/outboundNetworkDependenciesEndpoints. */
+  async listOutboundDependencies(ws: WorkspaceRef, signal: AbortSignal): Promise<ExternalFQDNResponse> {
+    const response = await this.arm.getOptional<ExternalFQDNResponse>(
+      `${workspacePath(ws)}/outboundNetworkDependenciesEndpoints`,
+      { apiVersion: ML_API_VERSION, signal },
+    );
+    return response?.body ?? {};
   }
 
   /**

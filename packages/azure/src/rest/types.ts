@@ -216,3 +216,13 @@ export interface DiagnoseResponseResult {
     otherResults?: DiagnoseResult[];
   };
 }
+
+/** `ExternalFQDNResponse` (2025-12-01): the outbound dependencies a workspace reports, by category. */
+export interface ExternalFQDNResponse {
+  value?: Array<{
+    properties?: {
+      category?: string;
+      endpoints?: Array<{ domainName?: string; endpointDetails?: Array<{ port?: number }> }>;
+    };
+  }>;
+}

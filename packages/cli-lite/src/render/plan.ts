@@ -182,8 +182,9 @@ export interface RenderPlanOptions {
 
 /**
  * The posture report: unlisted outbound rules with their destinations, role assignments at each
- * workspace storage account (direct ones are warnings, inherited ones information). Nothing
- * when there is nothing to report.
+ * workspace storage account (direct ones are warnings, inherited ones information), and an own
+ * VNet's outbound dependencies (what the firewall must allow). Nothing when there is nothing to
+ * report.
  */
 export function renderPosture(plan: Pick<Plan, "posture">, style: Style): string[] {
   const lines: string[] = [];
@@ -205,6 +206,12 @@ export function renderPosture(plan: Pick<Plan, "posture">, style: Style): string
     for (const assignment of ws.roleAssignments?.inherited ?? []) {
       lines.push(
         `  ${ws.key}: at storage account ${account}: ${describeAssignment(assignment, "inherited")} ${style.dim("(information)")}`,
+      );
+    } // What the user's firewall must allow (own VNet): the workspace's own list.
+    for (const dependency of ws.outboundDependencies ?? []) {
+      const ports = dependency.ports.length > 0 ? `:${dependency.ports.join(",")}` : "";
+      lines.push(
+        `  ${ws.key}: firewall must allow outbound ${dependency.domainName}${ports} (${dependency.category}) ${style.dim("(information)")}`,
       );
     }
   }

@@ -16,7 +16,7 @@ import type { Topology } from "../spec/schema.js";
 import { destroySteps } from "./destroy.js";
 import { assignGuards } from "./guards.js";
 import { hasErrors } from "./spec-input.js";
-import { postureOf, type StorageAccess, stateView } from "./state-view.js";
+import { type PostureReads, postureOf, stateView } from "./state-view.js";
 import type { PlanStep } from "./types.js";
 
 /** Codes of the posture findings `strict` turns into errors. */
@@ -36,7 +36,7 @@ export function applyPlanSteps(
   nodes: ResourceNode[],
   nodeOrder: string[],
   read: ReadResult,
-  access: StorageAccess,
+  access: PostureReads,
   specDiagnostics: Diagnostic[],
   strict: boolean,
 ): ModeSteps {

@@ -18,7 +18,7 @@ import { estimateSteps } from "./estimate-steps.js";
 import { applyPlanSteps, destroyPlanSteps } from "./mode-steps.js";
 import { planOrigin } from "./origin.js";
 import { resolveSpec } from "./spec-input.js";
-import { readStorageAccess } from "./state-view.js";
+import { readPostureInputs } from "./state-view.js";
 import { targetClosure } from "./targets.js";
 import { PLAN_FORMAT_VERSION, type Plan, type PlanAction, type PlanMode } from "./types.js";
 
@@ -113,11 +113,11 @@ export async function plan(
   emit({ type: "plan.read", resources: Object.keys(read.resources).length + read.discovered.length });
 
   const mode: PlanMode = options.mode ?? "apply";
-  // The posture report (apply mode): one role-assignment list per storage account.
+  // The posture report (apply mode): role assignments per storage account, own-VNet dependencies.
   const access =
     mode === "destroy"
       ? undefined
-      : await reading(() => readStorageAccess(nodes, read, provider, context), signal);
+      : await reading(() => readPostureInputs(topology, nodes, read, provider, context), signal);
   const { steps, unmanaged, stateDiagnostics, posture } =
     access === undefined
       ? destroyPlanSteps(nodes, read)

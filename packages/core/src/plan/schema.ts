@@ -191,6 +191,18 @@ export const PostureSchema = Type.Object(
               closed,
             ),
           ),
+          outboundDependencies: Type.Optional(
+            Type.Array(
+              Type.Object(
+                {
+                  category: Type.String(),
+                  domainName: Type.String(),
+                  ports: Type.Array(Type.Integer({ minimum: 0, maximum: 65535 })),
+                },
+                closed,
+              ),
+            ),
+          ),
           storageAccount: Type.Optional(Type.String()),
           roleAssignments: Type.Optional(
             Type.Object(

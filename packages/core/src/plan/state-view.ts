@@ -4,8 +4,8 @@
  */
 import { isServiceOwnedRule } from "../diff/diff.js";
 import { workspaceKeyOf } from "../expand/names.js";
-import type { ResourceNode, RoleAssignmentSeen } from "../model.js";
-import type { Provider, ProviderContext, ReadResult } from "../provider.js";
+import type { ResourceNode, RoleAssignmentSeen, WorkspaceRef } from "../model.js";
+import type { OutboundDependency, Provider, ProviderContext, ReadResult } from "../provider.js";
 import type { StateView } from "../rules/index.js";
 import { classifyStorageAccess, type Posture } from "../rules/posture.js";
 import type { Topology } from "../spec/schema.js";
@@ -14,14 +14,17 @@ import type { Plan } from "./types.js";
 const strings = (value: unknown) =>
   Array.isArray(value) ? value.filter((item) => typeof item === "string") : undefined;
 
-/** Storage access read for the posture report, by workspace key (absent: not read). */
-export type StorageAccess = Map<string, { storageAccount: string; assignments: RoleAssignmentSeen[] }>;
+/** What the posture report read of one workspace beyond `read` (absent parts: not read). */
+export interface PostureRead {
+  storage?: { storageAccount: string; assignments: RoleAssignmentSeen[] };
+  /** Own VNet: the outbound dependencies the workspace reports. */
+  outboundDependencies?: OutboundDependency[];
+}
 
-export function stateView(
-  nodes: readonly ResourceNode[],
-  read: ReadResult,
-  access: StorageAccess,
-): StateView {
+/** The posture reads, by workspace key. */
+export type PostureReads = Map<string, PostureRead>;
+
+export function stateView(nodes: readonly ResourceNode[], read: ReadResult, access: PostureReads): StateView {
   const workspaces: StateView["workspaces"] = {};
   // User-defined rules in Azure that no node describes, by workspace key.
   // Built only when something was discovered (usually nothing is).
@@ -53,7 +56,7 @@ export function stateView(
     const computes = strings(facts.computes);
     const onlineEndpoints = strings(facts.onlineEndpoints);
     const unlistedRules = unlisted.get(key)?.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const storage = access.get(key);
+    const { storage, outboundDependencies } = access.get(key) ?? {};
     workspaces[key] = {
       exists: true,
       ...(typeof actual.properties.isolationMode === "string"
@@ -63,6 +66,7 @@ export function stateView(
       ...(onlineEndpoints ? { onlineEndpoints } : {}),
       ...(typeof facts.kind === "string" ? { kind: facts.kind } : {}),
       ...(unlistedRules ? { unlistedRules } : {}),
+      ...(outboundDependencies ? { outboundDependencies } : {}),
       ...(storage
         ? {
             storageAccess: {
@@ -77,35 +81,53 @@ export function stateView(
 }
 
 /**
- * The posture report's role part: one paged list per storage account of the existing
- * workspaces (`Provider.listRoleAssignments`), read in parallel. Empty when the provider cannot
- * list role assignments.
+ * What the posture report reads beyond `read`, in parallel: one paged role-assignment list per
+ * storage account of the existing workspaces (`Provider.listRoleAssignments`), and the outbound
+ * dependencies of each existing own-VNet workspace (`Provider.listOutboundDependencies`). A part
+ * the provider cannot read is left out.
  */
-export async function readStorageAccess(
+export async function readPostureInputs(
+  topology: Topology,
   nodes: readonly ResourceNode[],
   read: ReadResult,
   provider: Provider,
   context: ProviderContext,
-): Promise<StorageAccess> {
-  const access: StorageAccess = new Map();
-  if (!provider.listRoleAssignments) return access;
+): Promise<PostureReads> {
+  const reads: PostureReads = new Map();
+  const entry = (key: string) => {
+    const found = reads.get(key) ?? {};
+    reads.set(key, found);
+    return found;
+  };
   const byAccount = new Map<string, { storageAccount: string; keys: string[] }>();
+  const ownVnet: WorkspaceRef[] = [];
   for (const node of nodes) {
     if (node.kind !== "workspace") continue;
     const actual = read.resources[node.address];
-    const storageAccount = actual?.exists ? actual.facts?.storageAccount : undefined;
+    if (!actual?.exists) continue;
+    const ref = (node as ResourceNode<"workspace">).identity.workspace;
+    if (topology.workspaces[ref.key]?.network === "byo") ownVnet.push(ref);
+    const storageAccount = actual.facts?.storageAccount;
     if (typeof storageAccount !== "string" || storageAccount === "") continue;
-    const entry = byAccount.get(storageAccount.toLowerCase()) ?? { storageAccount, keys: [] };
-    entry.keys.push((node as ResourceNode<"workspace">).identity.workspace.key);
-    byAccount.set(storageAccount.toLowerCase(), entry);
+    const account = byAccount.get(storageAccount.toLowerCase()) ?? { storageAccount, keys: [] };
+    account.keys.push(ref.key);
+    byAccount.set(storageAccount.toLowerCase(), account);
   }
-  await Promise.all(
-    [...byAccount.values()].map(async ({ storageAccount, keys }) => {
-      const assignments = await provider.listRoleAssignments!(storageAccount, context);
-      for (const key of keys) access.set(key, { storageAccount, assignments });
-    }),
-  );
-  return access;
+  const { listRoleAssignments, listOutboundDependencies } = provider;
+  await Promise.all([
+    ...(listRoleAssignments
+      ? [...byAccount.values()].map(async ({ storageAccount, keys }) => {
+          const assignments = await listRoleAssignments.call(provider, storageAccount, context);
+          for (const key of keys) entry(key).storage = { storageAccount, assignments };
+        })
+      : []),
+    ...(listOutboundDependencies
+      ? ownVnet.map(async (ref) => {
+          entry(ref.key).outboundDependencies = await listOutboundDependencies.call(provider, ref, context);
+        })
+      : []),
+  ]);
+  return reads;
 }
 
 /** The plan's posture: per existing workspace, its unmanaged rules and storage role assignments. */
@@ -128,6 +150,7 @@ export function postureOf(topology: Topology, state: StateView, unmanaged: Plan[
       key,
       name: workspace.name ?? key,
       outboundRules,
+      ...(view.outboundDependencies ? { outboundDependencies: view.outboundDependencies } : {}),
       ...(view.storageAccess
         ? {
             storageAccount: view.storageAccess.storageAccount,

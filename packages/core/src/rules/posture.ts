@@ -65,6 +65,11 @@ export interface WorkspacePosture {
   name: string;
   /** User-defined outbound rules in Azure the spec does not list, and pfnet keeps. */
   outboundRules: Array<{ name: string; address: string; type: string; destination: unknown }>;
+  /**
+   * Own VNet: the hosts the workspace reports it must reach outbound — what the user's firewall
+   * must allow. Absent when not read (a managed network, or a provider that cannot list them).
+   */
+  outboundDependencies?: Array<{ category: string; domainName: string; ports: number[] }>;
   /** The storage account whose role assignments were listed; absent when not known. */
   storageAccount?: string;
   /** Absent when they were not read (the provider cannot list them, or the account is not known). */

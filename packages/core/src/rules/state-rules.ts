@@ -3,6 +3,7 @@
  * from its workspace reads; a workspace missing from the view is not judged.
  */
 import type { Diagnostic } from "../diagnostics.js";
+import { requiredNsgRules } from "../expand/index.js";
 import { ISOLATION_ORDER, type IsolationMode } from "../kinds/workspace.js";
 import { pointer } from "../spec/pointer.js";
 import type { Topology, WorkspaceSpec } from "../spec/schema.js";
@@ -32,6 +33,8 @@ export interface WorkspaceStateView {
   unlistedRules?: UnlistedRuleView[];
   /** Role assignments listed at the workspace storage account (posture); absent when not read. */
   storageAccess?: StorageAccessView;
+  /** Own VNet: the outbound dependencies the workspace reports; absent when not read. */
+  outboundDependencies?: Array<{ category: string; domainName: string; ports: number[] }>;
 }
 
 export interface CheckStateOptions {
@@ -167,8 +170,41 @@ export function checkState(
         );
       }
     }
+    diagnostics.push(...uncoveredDependencies(topology, key, label, actual));
   }
   return diagnostics;
+}
+
+/**
+ * PFN207: with an NSG named (`vnet.nsgId`) pfnet writes the required outbound rules there; a
+ * port the workspace reports needing that none of them opens must be allowed by the user.
+ */
+function uncoveredDependencies(
+  topology: Topology,
+  key: string,
+  label: string,
+  actual: WorkspaceStateView,
+): Diagnostic[] {
+  const workspace = topology.workspaces[key];
+  if (workspace?.vnet?.nsgId === undefined || actual.outboundDependencies === undefined) return [];
+  const opened = new Set(
+    requiredNsgRules(topology.location)
+      .filter((rule) => rule.protocol !== "Udp")
+      .flatMap((rule) => rule.destinationPortRanges),
+  );
+  const uncovered = actual.outboundDependencies.flatMap((dependency) =>
+    dependency.ports
+      .filter((port) => !opened.has(String(port)))
+      .map((port) => `${dependency.domainName}:${port} (${dependency.category})`),
+  );
+  if (uncovered.length === 0) return [];
+  return [
+    diagnostic(
+      "PFN207",
+      pointer("workspaces", key, "vnet", "nsgId"),
+      `${label} reports outbound dependencies on ports the NSG rules pfnet writes do not open: ${uncovered.join(", ")}.`,
+    ),
+  ];
 }
 
 const WHY: Record<PostureReason, string> = {

@@ -30,6 +30,7 @@ import { hashJson } from "../plan/canonical.js";
 import type { PlanStep } from "../plan/types.js";
 import type {
   Inventory,
+  OutboundDependency,
   Provider,
   ProviderContext,
   ReadResult,
@@ -69,6 +70,8 @@ export interface MemoryProviderOptions {
   pendingApprovalTargets?: string[];
   /** What `diagnose` finds, by workspace Azure name (default: nothing, for every workspace). */
   diagnosis?: Record<string, DiagnosisFinding[]>;
+  /** What `listOutboundDependencies` reports, by workspace Azure name (default: none). */
+  outboundDependencies?: Record<string, OutboundDependency[]>;
 }
 
 /** One write the provider executed (for tests: ordering, overlap, concurrency). */
@@ -230,6 +233,16 @@ export class MemoryProvider implements Provider {
     if (this.#store.workspace(workspace) === undefined)
       throw new PfnetError("WORKSPACE_NOT_FOUND", `Workspace ${workspace.name} does not exist.`);
     return structuredClone(this.#options.diagnosis?.[workspace.name] ?? []);
+  }
+
+  /** The outbound dependencies `options.outboundDependencies` gives the workspace. */
+  async listOutboundDependencies(
+    workspace: WorkspaceRef,
+    context: ProviderContext,
+  ): Promise<OutboundDependency[]> {
+    this.calls.read++;
+    if (context.signal.aborted) throw new PfnetError("ABORTED", "Read aborted.");
+    return structuredClone(this.#options.outboundDependencies?.[workspace.name] ?? []);
   }
 
   /** What exists in a resource group (for `importTopology`). */

@@ -1,6 +1,6 @@
 /** Codes of the plan-time rules against what exists in Azure, `checkState` (`PFN200`–`PFN299`). */
 import type { RuleDraft } from "../catalogue.js";
-import { FACTS, MANAGED_NETWORK } from "./sources.js";
+import { FACTS, MANAGED_NETWORK, REST_SPEC, SEED } from "./sources.js";
 
 export const STATE_RULES: readonly RuleDraft[] = [
   {
@@ -66,5 +66,16 @@ export const STATE_RULES: readonly RuleDraft[] = [
     why: "The storage account holds the workspace's flows, data and secrets; network isolation does not stop a principal with a management role there from opening its network rules, reading its keys or granting others access. pfnet grants one role there and never deletes what it does not manage, so it shows the rest for a reviewer to judge. The role-assignment list for a scope returns the assignments at or above it; each one's `scope` tells a direct assignment from an inherited one.",
     reference: `${FACTS} a.6 (role assignments); [List Azure role assignments using the REST API](https://learn.microsoft.com/azure/role-based-access-control/role-assignments-list-rest)`,
     hint: "Review the assignment; remove it in Azure (portal, `az role assignment delete`) if it is not intended. pfnet never deletes role assignments it does not manage.",
+  },
+  {
+    code: "PFN207",
+    severity: "warning",
+    phase: "state",
+    title: "Own-VNet outbound dependency on a port pfnet's NSG rules do not open",
+    summary:
+      "An own-VNet workspace with `vnet.nsgId` reports an outbound dependency (a host and port it must reach) on a TCP port that none of the required outbound NSG rules pfnet writes opens. The plan lists every dependency in its posture report (`posture.workspaces[].outboundDependencies`): what the firewall must allow.",
+    why: "With your own virtual network and strict outbound, prompt flow works only when the required public internet access is open. The workspace reports its outbound dependencies itself; pfnet writes service-tag NSG rules for the documented required ones (TCP 80, 443, 18881), so a dependency on another port stays blocked unless the NSG or firewall allows it.",
+    reference: `${SEED}, "Secure prompt flow use your own virtual network"; ${REST_SPEC} (\`Workspaces_ListOutboundNetworkDependenciesEndpoints\`); ${FACTS} c.10`,
+    hint: "Allow the listed host and port in your firewall (or add an NSG rule for it); `pfnet plan --json` lists every dependency under `posture`.",
   },
 ];

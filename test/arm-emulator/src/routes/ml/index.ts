@@ -6,10 +6,10 @@
  */
 import type { Route } from "../../http.js";
 import { computeRoutes } from "./computes.js";
-import { diagnoseRoutes } from "./diagnose.js";
 import { managedNetworkRoutes } from "./managed-network.js";
 import { onlineEndpointRoutes } from "./online-endpoints.js";
 import { outboundRuleRoutes } from "./outbound-rules.js";
+import { workspaceReportRoutes } from "./workspace-reports.js";
 import { workspaceConnectionRoutes, workspaceRoutes } from "./workspaces.js";
 
 export function mlRoutes(): Route[] {
@@ -20,6 +20,6 @@ export function mlRoutes(): Route[] {
     ...computeRoutes(),
     ...onlineEndpointRoutes(),
     ...workspaceConnectionRoutes(),
-    ...diagnoseRoutes(),
+    ...workspaceReportRoutes(),
   ];
 }

@@ -74,6 +74,8 @@ export interface WorkspaceState {
   ruleWriteUntil: number;
   /** What `Workspaces_Diagnose` reports, by result list (set by tests; empty lists otherwise). */
   diagnosis?: Record<string, Json[]>;
+  /** What `Workspaces_ListOutboundNetworkDependenciesEndpoints` answers (`value`); default the spec's example. */
+  outboundDependencies?: Json[];
 }
 
 export function workspaceArmId(sub: string, rg: string, name: string): string {

@@ -1,5 +1,12 @@
 /**
- * `Workspaces_Diagnose` (workspaceRP.json 2025-12-01): POST …/workspaces/{ws}/diagnose, answered
+ * What a workspace reports of itself (workspaceRP.json 2025-12-01).
+ *
+ * `Workspaces_ListOutboundNetworkDependenciesEndpoints`: GET …/outboundNetworkDependenciesEndpoints,
+ * 200 with `ExternalFQDNResponse`. The list Azure computes per workspace is unknown here: the
+ * emulator answers the two categories of the spec's example (examples/ExternalFQDN/get.json)
+ * unless a test set another (`state.setOutboundDependencies`) — assumed, see the README.
+ *
+ * `Workspaces_Diagnose`: POST …/workspaces/{ws}/diagnose, answered
  * 200 with the `DiagnoseResponseResult` or 202 + Location (both declared; the seeded RNG picks),
  * the final result via Location. The emulator does not diagnose anything itself: every result
  * list is empty unless a test set findings (`state.setDiagnosis`) — assumed, see the README.
@@ -37,8 +44,38 @@ function diagnose(ctx: Ctx): Reply {
   return acceptedLocation(ctx, mlOperation(ctx, ws, after(ctx, 1), result));
 }
 
-export function diagnoseRoutes(): Route[] {
+/** examples/ExternalFQDN/get.json's answer. */
+export const EXAMPLE_OUTBOUND_DEPENDENCIES = [
+  {
+    properties: {
+      category: "Azure Active Directory",
+      endpoints: [{ domainName: "login.microsoftonline.com", endpointDetails: [{ port: 443 }] }],
+    },
+  },
+  {
+    properties: {
+      category: "Azure portal",
+      endpoints: [{ domainName: "management.azure.com", endpointDetails: [{ port: 443 }] }],
+    },
+  },
+];
+
+function outboundDependencies(ctx: Ctx): Reply {
+  const ws = wsFromCtx(ctx);
+  return {
+    status: 200,
+    body: { value: structuredClone(ws.outboundDependencies ?? EXAMPLE_OUTBOUND_DEPENDENCIES) },
+  };
+}
+
+export function workspaceReportRoutes(): Route[] {
   return [
+    {
+      name: "ml.outboundNetworkDependenciesEndpoints",
+      pattern: re(`${WS}/outboundNetworkDependenciesEndpoints`),
+      versions: ML_VERSIONS,
+      handlers: { GET: outboundDependencies },
+    },
     {
       name: "ml.diagnose",
       pattern: re(`${WS}/diagnose`),

@@ -1,11 +1,17 @@
 /**
- * `AzureProvider.diagnose`: Azure's own diagnosis of a workspace's setup (`Workspaces_Diagnose`,
+ * What the workspace reports of itself: `AzureProvider.diagnose`, Azure's own diagnosis of a workspace's setup (`Workspaces_Diagnose`,
  * 2025-12-01), its result lists flattened into findings. Reads only (a POST action that changes
  * nothing); retried as a read, and a workspace that does not exist is `WORKSPACE_NOT_FOUND`.
  */
-import { type DiagnosisCategory, type DiagnosisFinding, PfnetError, type WorkspaceRef } from "@pfnet/core";
+import {
+  type DiagnosisCategory,
+  type DiagnosisFinding,
+  type OutboundDependency,
+  PfnetError,
+  type WorkspaceRef,
+} from "@pfnet/core";
 import type { AzureClients } from "./clients.js";
-import type { DiagnoseResponseResult } from "./rest/types.js";
+import type { DiagnoseResponseResult, ExternalFQDNResponse } from "./rest/types.js";
 import { type RetryContext, withRetry } from "./retry.js";
 
 /** Which result list holds which category. */
@@ -50,4 +56,32 @@ export async function diagnoseWorkspace(
       );
     throw error;
   }
+}
+
+/** One entry per host of `ExternalFQDNResponse`, its TCP ports sorted; entries without a host dropped. */
+export function dependenciesOf(response: ExternalFQDNResponse): OutboundDependency[] {
+  return (response.value ?? []).flatMap((group) =>
+    (group.properties?.endpoints ?? [])
+      .filter((endpoint) => typeof endpoint.domainName === "string" && endpoint.domainName !== "")
+      .map((endpoint) => ({
+        category: group.properties?.category ?? "",
+        domainName: endpoint.domainName!,
+        ports: [
+          ...new Set(
+            (endpoint.endpointDetails ?? [])
+              .map((detail) => detail.port)
+              .filter((port): port is number => typeof port === "number"),
+          ),
+        ].sort((a, b) => a - b),
+      })),
+  );
+}
+
+/** The outbound dependencies an own-VNet workspace reports (`Workspaces_ListOutboundNetworkDependenciesEndpoints`). */
+export async function outboundDependencies(
+  clients: AzureClients,
+  ref: WorkspaceRef,
+  retry: RetryContext,
+): Promise<OutboundDependency[]> {
+  return dependenciesOf(await withRetry(() => clients.ml.listOutboundDependencies(ref, retry.signal), retry));
 }
