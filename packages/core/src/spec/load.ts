@@ -17,6 +17,7 @@ import {
 } from "../input-limits.js";
 import { ruleInfo } from "../rules/catalogue.js";
 import { jsonSyntaxError } from "./json-errors.js";
+import { parsePlainJson } from "./plain-json.js";
 import { parsePlainYaml, plainOffsetOf } from "./plain-yaml.js";
 import { comparePointers } from "./pointer.js";
 import type { Topology } from "./schema.js";
@@ -142,8 +143,8 @@ function load(text: string, format: "yaml" | "json", file: string | undefined): 
     );
   }
 
-  // Most specs are plain block YAML, read in one pass; for anything else yaml decides.
-  const plain = format === "yaml" ? parsePlainYaml(text) : undefined;
+  // Most specs are plain block YAML or JSON, read in one pass; for anything else yaml decides.
+  const plain = format === "yaml" ? parsePlainYaml(text) : parsePlainJson(text);
   if (plain) {
     countLines(text, lineCounter);
     const locatePlain = (path: string) => position(plainOffsetOf(plain.root, path));
