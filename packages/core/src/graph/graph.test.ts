@@ -147,4 +147,16 @@ describe("Graph.orderOf", () => {
     }));
     expect(Graph.orderOf(items)).toEqual(Graph.fromDependencies(items).topologicalOrder());
   });
+
+  it("gives the same order as positions, and none when addresses repeat", () => {
+    const items = [
+      { address: "c", dependsOn: [] },
+      { address: "a", dependsOn: ["c"] },
+      { address: "b", dependsOn: [] },
+    ];
+    const positions = Graph.orderIndexesOf(items)!;
+    expect(Array.from(positions, (index) => items[index]!.address)).toEqual(Graph.orderOf(items));
+    expect(Graph.orderOf(items)).toEqual(["b", "c", "a"]);
+    expect(Graph.orderIndexesOf([...items, { address: "a", dependsOn: [] }])).toBeUndefined();
+  });
 });

@@ -25,11 +25,23 @@ export class Graph {
    * large plans; build the graph when its queries are needed.
    */
   static orderOf(items: readonly { address: string; dependsOn: readonly string[] }[]): string[] {
+    const indexes = Graph.orderIndexesOf(items);
+    // Repeated addresses merge into one node: leave that rare case to the graph.
+    if (!indexes) return Graph.fromDependencies(items).topologicalOrder();
+    return Array.from(indexes, (index) => items[index]!.address);
+  }
+
+  /**
+   * `orderOf` as positions in `items` (a large plan orders its steps without an address map);
+   * undefined when addresses repeat. Throws as `orderOf` does.
+   */
+  static orderIndexesOf(
+    items: readonly { address: string; dependsOn: readonly string[] }[],
+  ): Int32Array | undefined {
     const count = items.length;
     const indexOf = new Map<string, number>();
     for (let index = 0; index < count; index++) indexOf.set(items[index]!.address, index);
-    // Repeated addresses merge into one node: leave that rare case to the graph.
-    if (indexOf.size !== count) return Graph.fromDependencies(items).topologicalOrder();
+    if (indexOf.size !== count) return undefined;
     // Edges as a CSR adjacency (dependents of each node); `seenBy` drops repeated dependencies.
     const remaining = new Int32Array(count);
     const dependentCount = new Int32Array(count + 1);
@@ -72,16 +84,17 @@ export class Graph {
     }
     const heap = new RankHeap(count);
     for (let rank = 0; rank < count; rank++) if (remaining[byRank[rank]!] === 0) heap.push(rank);
-    const order: string[] = [];
+    const order = new Int32Array(count);
+    let placed = 0;
     while (heap.size > 0) {
       const index = byRank[heap.pop()]!;
-      order.push(items[index]!.address);
+      order[placed++] = index;
       for (let edge = dependentCount[index]!; edge < dependentCount[index + 1]!; edge++) {
         const dependent = dependents[edge]!;
         if (--remaining[dependent]! === 0) heap.push(rankOf[dependent]!);
       }
     }
-    if (order.length !== count) Graph.fromDependencies(items).assertAcyclic();
+    if (placed !== count) Graph.fromDependencies(items).assertAcyclic();
     return order;
   }
 

@@ -30,11 +30,22 @@ export interface ModeSteps {
   posture?: Posture;
 }
 
+/**
+ * `steps` in dependency order: `order` (positions or addresses) when given, else their own. By
+ * position where addresses are unique, so a large plan builds no address map to order itself.
+ */
+function ordered(steps: PlanStep[], order: Int32Array | string[] | undefined): PlanStep[] {
+  const positions = order ?? Graph.orderIndexesOf(steps);
+  if (positions instanceof Int32Array) return Array.from(positions, (index) => steps[index]!);
+  const byAddress = new Map(steps.map((step) => [step.address, step]));
+  return (positions ?? Graph.orderOf(steps)).map((addr) => byAddress.get(addr)!);
+}
+
 /** `apply` mode: state rules, then the diff, in dependency order with guards. */
 export function applyPlanSteps(
   topology: Topology,
   nodes: ResourceNode[],
-  nodeOrder: string[],
+  nodeOrder: Int32Array | string[],
   read: ReadResult,
   access: PostureReads,
   specDiagnostics: Diagnostic[],
@@ -77,9 +88,7 @@ export function applyPlanSteps(
   // Order: topological with a lexical tie-break, over nodes plus the planned deletes.
   // Deletes add steps and edges (provisioning after the deletes); otherwise the node graph is it.
   const sameGraph = result.steps.length === nodes.length;
-  const order = sameGraph ? nodeOrder : Graph.orderOf(result.steps);
-  const byAddress = new Map(result.steps.map((step) => [step.address, step]));
-  const steps = order.map((addr) => byAddress.get(addr)!);
+  const steps = ordered(result.steps, sameGraph ? nodeOrder : undefined);
   assignGuards(steps, () => Graph.fromDependencies(sameGraph ? nodes : result.steps));
   return { steps, unmanaged: result.unmanaged, stateDiagnostics, posture };
 }
@@ -89,9 +98,7 @@ export function applyPlanSteps(
  * has nothing to remove), the removals of plan/destroy.ts in their order, unlisted rules left alone.
  */
 export function destroyPlanSteps(nodes: ResourceNode[], read: ReadResult): ModeSteps {
-  const unordered = destroySteps(nodes, read);
-  const byAddress = new Map(unordered.map((step) => [step.address, step]));
-  const steps = Graph.orderOf(unordered).map((addr) => byAddress.get(addr)!);
+  const steps = ordered(destroySteps(nodes, read), undefined);
   const unmanaged = read.discovered.filter((found) => !isServiceOwnedRule(found));
   return { steps, unmanaged, stateDiagnostics: [] };
 }

@@ -18,7 +18,7 @@ import { address } from "../expand/names.js";
 import { kindOf } from "../kinds/index.js";
 import type { ResourceKind } from "../model.js";
 import type { Topology } from "../spec/schema.js";
-import { canonicalJson } from "./canonical.js";
+import { canonicalJson, sha256 } from "./canonical.js";
 import { destroyNodes } from "./destroy.js";
 import type { Plan, PlanAction, PlanMode, PlanOrigin, PlanStep } from "./schema.js";
 import { targetClosure } from "./targets.js";
@@ -157,15 +157,21 @@ export function deriveSteps(origin: PlanOrigin, plan: Plan): Derivation | Reject
 /**
  * The origin `plan()` records: the mode, the topology as canonical JSON, the spec path and the
  * targets (when the plan is restricted to them).
+ *
+ * With the hash of its topology (`hashJson(origin.topology)`, the plan's `specHash`), from one
+ * canonical text: canonical JSON of its own parse is the same text, and writing a
+ * 5,000-workspace topology twice was a tenth of a plan's garbage.
  */
-export function planOrigin(
+export function planOriginAndHash(
   topology: Topology,
   options: { mode: PlanMode; specPath?: string | undefined; targets?: readonly string[] },
-): PlanOrigin {
-  return {
+): { origin: PlanOrigin; specHash: string } {
+  const text = canonicalJson(topology);
+  const origin: PlanOrigin = {
     mode: options.mode,
-    topology: JSON.parse(canonicalJson(topology)) as Topology,
+    topology: JSON.parse(text) as Topology,
     ...(options.specPath === undefined ? {} : { specPath: options.specPath }),
     ...(options.targets === undefined ? {} : { targets: [...options.targets] }),
   };
+  return { origin, specHash: sha256(text) };
 }

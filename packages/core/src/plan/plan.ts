@@ -13,14 +13,13 @@ import { weakeningsOf } from "../kinds/weakening.js";
 import type { Provider, ProviderContext } from "../provider.js";
 import type { LoadedSpec } from "../spec/load.js";
 import type { Topology } from "../spec/schema.js";
-import { hashJson } from "./canonical.js";
 import { estimateSteps } from "./estimate-steps.js";
 import { applyPlanSteps, destroyPlanSteps } from "./mode-steps.js";
-import { planOrigin } from "./origin.js";
+import { planOriginAndHash } from "./origin.js";
 import { resolveSpec } from "./spec-input.js";
 import { readPostureInputs } from "./state-view.js";
 import { targetClosure } from "./targets.js";
-import { PLAN_FORMAT_VERSION, type Plan, type PlanAction, type PlanMode } from "./types.js";
+import { PLAN_FORMAT_VERSION, type Plan, type PlanAction, type PlanMode, type PlanStep } from "./types.js";
 
 export { ESTIMATES } from "./estimates.js";
 
@@ -105,7 +104,7 @@ export async function plan(
   const { topology } = resolved;
   const nodes = expand(topology);
   // Cycle check before any read: ordering throws GRAPH_CYCLE naming the cycle.
-  const nodeOrder = Graph.orderOf(nodes);
+  const nodeOrder = Graph.orderIndexesOf(nodes) ?? Graph.orderOf(nodes);
   emit({ type: "plan.started", nodes: nodes.length });
 
   const context: ProviderContext = { signal: signal ?? new AbortController().signal, emit };
@@ -136,29 +135,36 @@ export async function plan(
   const kept = options.targets ? targetClosure(steps, options.targets) : undefined;
   const planSteps = kept ? steps.filter((step) => kept.has(step.address)) : steps;
   // Judged on the steps the plan holds, as apply re-judges them (a target's workspace comes with it).
-  const byAddress = new Map(planSteps.map((step) => [step.address, step]));
-  for (const [stepAddress, weakens] of weakeningsOf(planSteps)) byAddress.get(stepAddress)!.weakens = weakens;
+  // The address maps are built only when needed: at 200,000 steps each is tens of megabytes.
+  let byAddress: Map<string, PlanStep> | undefined;
+  const stepAt = (stepAddress: string) => {
+    byAddress ??= new Map(planSteps.map((step) => [step.address, step]));
+    return byAddress.get(stepAddress);
+  };
+  for (const [stepAddress, weakens] of weakeningsOf(planSteps)) stepAt(stepAddress)!.weakens = weakens;
 
+  // Every node has its step unless the plan is partial or destroys (which plans only removals).
+  const everyNode = !kept && mode === "apply";
   const fingerprints: Record<string, string> = {};
   for (const node of nodes) {
     const actual = read.resources[node.address];
-    if (actual && byAddress.has(node.address)) fingerprints[node.address] = actual.fingerprint;
+    if (actual && (everyNode || stepAt(node.address))) fingerprints[node.address] = actual.fingerprint;
   }
   for (const found of read.discovered) {
-    if (!kept || byAddress.has(found.address)) fingerprints[found.address] = found.fingerprint;
+    if (!kept || stepAt(found.address)) fingerprints[found.address] = found.fingerprint;
   }
 
   const summary = emptySummary();
   for (const step of planSteps) summary[step.action]++;
 
-  const origin = planOrigin(topology, {
+  const { origin, specHash } = planOriginAndHash(topology, {
     mode,
     specPath: recordedSpecPath(options.specPath ?? resolved.file),
     ...(options.targets ? { targets: options.targets } : {}),
   });
   const planned: Plan = {
     formatVersion: PLAN_FORMAT_VERSION,
-    specHash: hashJson(origin.topology),
+    specHash,
     provider: provider.name,
     origin,
     steps: planSteps,
