@@ -9,13 +9,19 @@ import type { Verdict } from "../kinds/contract.js";
 import type { ActualResource, ResourceNode } from "../model.js";
 import { changedPaths } from "./compare.js";
 
+/**
+ * The changed paths of every noop and create: one frozen empty list, not one per step (a fleet's
+ * settled plan has 200,000 of them).
+ */
+const NO_PATHS = Object.freeze([]) as unknown as string[];
+
 export const noop = (what: string): Verdict => ({
   action: "noop",
-  changedPaths: [],
+  changedPaths: NO_PATHS,
   reason: `${what} already matches the spec`,
 });
 
-export const create = (reason: string): Verdict => ({ action: "create", changedPaths: [], reason });
+export const create = (reason: string): Verdict => ({ action: "create", changedPaths: NO_PATHS, reason });
 
 /** Changed paths in words: `publicNetworkAccess, isolationMode`. */
 export function describePaths(paths: string[]): string {

@@ -102,6 +102,13 @@ export async function plan(
   const emit = createEmitter(options.onEvent);
   const resolved = resolveSpec(spec);
   const { topology } = resolved;
+  const mode: PlanMode = options.mode ?? "apply";
+  // Written first, while little else is alive: for a fleet the canonical text is tens of MB.
+  const { origin, specHash } = planOriginAndHash(topology, {
+    mode,
+    specPath: recordedSpecPath(options.specPath ?? resolved.file),
+    ...(options.targets ? { targets: options.targets } : {}),
+  });
   const nodes = expand(topology);
   // Cycle check before any read: ordering throws GRAPH_CYCLE naming the cycle.
   const nodeOrder = Graph.orderIndexesOf(nodes) ?? Graph.orderOf(nodes);
@@ -111,7 +118,6 @@ export async function plan(
   const read = await reading(() => provider.read(nodes, context), signal);
   emit({ type: "plan.read", resources: Object.keys(read.resources).length + read.discovered.length });
 
-  const mode: PlanMode = options.mode ?? "apply";
   // The posture report (apply mode): role assignments per storage account, own-VNet dependencies.
   const access =
     mode === "destroy"
@@ -134,14 +140,12 @@ export async function plan(
   // --target: the targets and what they depend on; the rest is not planned.
   const kept = options.targets ? targetClosure(steps, options.targets) : undefined;
   const planSteps = kept ? steps.filter((step) => kept.has(step.address)) : steps;
-  // Judged on the steps the plan holds, as apply re-judges them (a target's workspace comes with it).
-  // The address maps are built only when needed: at 200,000 steps each is tens of megabytes.
+  // The address map is built only when needed: at 200,000 steps it is tens of megabytes.
   let byAddress: Map<string, PlanStep> | undefined;
   const stepAt = (stepAddress: string) => {
     byAddress ??= new Map(planSteps.map((step) => [step.address, step]));
     return byAddress.get(stepAddress);
   };
-  for (const [stepAddress, weakens] of weakeningsOf(planSteps)) stepAt(stepAddress)!.weakens = weakens;
 
   // Every node has its step unless the plan is partial or destroys (which plans only removals).
   const everyNode = !kept && mode === "apply";
@@ -153,15 +157,13 @@ export async function plan(
   for (const found of read.discovered) {
     if (!kept || stepAt(found.address)) fingerprints[found.address] = found.fingerprint;
   }
+  // Weakenings are judged on the steps the plan holds, as apply re-judges them (a target's
+  // workspace comes with it); after the last use of the read and the nodes, which are garbage by then.
+  for (const [stepAddress, weakens] of weakeningsOf(planSteps)) stepAt(stepAddress)!.weakens = weakens;
 
   const summary = emptySummary();
   for (const step of planSteps) summary[step.action]++;
 
-  const { origin, specHash } = planOriginAndHash(topology, {
-    mode,
-    specPath: recordedSpecPath(options.specPath ?? resolved.file),
-    ...(options.targets ? { targets: options.targets } : {}),
-  });
   const planned: Plan = {
     formatVersion: PLAN_FORMAT_VERSION,
     specHash,

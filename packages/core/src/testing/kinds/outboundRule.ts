@@ -14,6 +14,17 @@ import { ABSENT, fail, type MemoryKindHandler, SUCCEEDED } from "./handler.js";
 const copyDestination = (destination: unknown) =>
   destination !== null && typeof destination === "object" ? { ...(destination as object) } : destination;
 
+/** One frozen facts object per status, shared by every read (a fleet reads 200,000 rules). */
+const FACTS = new Map<string, Readonly<{ status: string }>>();
+const factsOf = (status: string) => {
+  let facts = FACTS.get(status);
+  if (!facts) {
+    facts = Object.freeze({ status });
+    FACTS.set(status, facts);
+  }
+  return facts;
+};
+
 function ruleResource(rule: MemoryRule, store: MemoryStore): Extract<ActualResource, { exists: true }> {
   const properties = {
     type: rule.type,
@@ -23,7 +34,7 @@ function ruleResource(rule: MemoryRule, store: MemoryStore): Extract<ActualResou
   return {
     exists: true,
     properties,
-    facts: { status: rule.status },
+    facts: factsOf(rule.status),
     fingerprint: store.etag(rule, "rule", () => ({ ...properties, status: rule.status })),
   };
 }
