@@ -84,6 +84,15 @@ export function diff(
   }
   for (const node of last) judge(node);
 
+  // Reasons repeat across a fleet ("outbound rule pe-svc0 already matches the spec" in every
+  // workspace): the steps share one string per distinct reason instead of one each.
+  const reasons = new Map<string, string>();
+  const shared = (reason: string) => {
+    const known = reasons.get(reason);
+    if (known !== undefined) return known;
+    reasons.set(reason, reason);
+    return reason;
+  };
   const steps: PlanStep[] = nodes.map((node) => {
     const actual = actualOf(node);
     const verdict = verdicts.get(node.address)!;
@@ -98,7 +107,7 @@ export function diff(
       before,
       after,
       changedPaths: verdict.changedPaths,
-      reason: verdict.reason,
+      reason: shared(verdict.reason),
       // The node's own list (a copy per step was 200,000 arrays at fleet size): copied below
       // before the one change a diff makes to it.
       dependsOn: node.dependsOn,
