@@ -8,10 +8,12 @@
  * 3. peak requests per Azure second and per Azure minute of each operation type against the
  *    token buckets (never above burst + refill x window);
  * 4. the settled plan's requests: goal <= 2 per workspace + 1 per target service.
+ * 1 and 2 are the steps' (apply with `verify: false`); the diagnosis apply ends with (`verify`,
+ * up to 10 workspaces at once) is timed and counted on its own line.
  */
 import { DEFAULT_DELAYS, type RequestRecord } from "@pfnet/arm-emulator";
 import { DEFAULT_PACING, type OperationType } from "@pfnet/azure";
-import { apply, plan } from "@pfnet/core";
+import { apply, plan, verify } from "@pfnet/core";
 import { fleetSeed, fleetSpec, providerFor, startTestEmulator } from "../e2e/fixtures.js";
 
 // 1 Azure minute = 1 s by default (PFNET_BENCH_TIME_SCALE to change): at the emulator's usual
@@ -65,7 +67,8 @@ export async function run(): Promise<void> {
     const firstRequest = em.requests.length;
     const started = performance.now();
     const cpu = process.cpuUsage();
-    const result = await apply(planned, provider);
+    // The steps alone: the diagnosis that ends an apply is timed and counted below, apart.
+    const result = await apply(planned, provider, { verify: false });
     const wall = performance.now() - started;
     const cpuMs = (() => {
       const used = process.cpuUsage(cpu);
@@ -92,6 +95,12 @@ export async function run(): Promise<void> {
         `  peak ${type}: ${perSecond} in an Azure second (bucket allows ${limits.burst + limits.refillPerSecond}), ${perMinute} in an Azure minute (allows ${limits.burst + 60 * limits.refillPerSecond})`,
       );
     }
+    const diagnosisFrom = { sent: stats.sent, polls: stats.polls };
+    const diagnosisStarted = performance.now();
+    const verification = await verify(spec, provider);
+    console.log(
+      `  then Azure's diagnosis of the ${verification.workspaces.length} workspaces (what apply ends with): ${((performance.now() - diagnosisStarted) / 1000).toFixed(2)} s, ${stats.sent - diagnosisFrom.sent - (stats.polls - diagnosisFrom.polls)} requests other than polls, ${stats.polls - diagnosisFrom.polls} polls`,
+    );
     const settledFrom = em.requests.length;
     const settled = await plan(spec, provider);
     const settledRequests = em.requests.length - settledFrom;

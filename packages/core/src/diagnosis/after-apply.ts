@@ -52,9 +52,11 @@ export async function verifyAfterApply(
   }
   const refs = [...changed.values()].filter((ref) => !unfinished.has(ref.key));
   if (refs.length === 0) return result;
-  const verification = await diagnoseWorkspaces(refs, provider, {
-    signal,
-    emit: emitter(),
-  });
+  const verification = await diagnoseWorkspaces(
+    refs,
+    provider,
+    { signal, emit: emitter() },
+    options.concurrency,
+  );
   return { ...result, verification };
 }

@@ -31,12 +31,15 @@ describe("verify", () => {
       ["pf-byo", [nsg]],
     ]);
     expect([result.errors, result.warnings, result.notRun]).toEqual([1, 1, 0]);
-    expect(events.map((e) => [e.type, (e as { workspace?: string }).workspace])).toEqual([
-      ["verify.started", "pf-ws"],
-      ["verify.finished", "pf-ws"],
-      ["verify.started", "pf-byo"],
-      ["verify.finished", "pf-byo"],
+    const seen = events.map((e) => `${e.type} ${(e as { workspace?: string }).workspace}`);
+    expect([...seen].sort()).toEqual([
+      "verify.finished pf-byo",
+      "verify.finished pf-ws",
+      "verify.started pf-byo",
+      "verify.started pf-ws",
     ]);
+    for (const key of ["pf-ws", "pf-byo"])
+      expect(seen.indexOf(`verify.started ${key}`)).toBeLessThan(seen.indexOf(`verify.finished ${key}`));
     expect(provider.calls.apply).toBe(0);
   });
 
@@ -56,6 +59,31 @@ describe("verify", () => {
     const result = await verify(spec, seededProvider());
     expect(result.notRun).toBe(1);
     expect(result.workspaces.find((w) => w.workspace === "ghost")?.error?.code).toBe("WORKSPACE_NOT_FOUND");
+  });
+
+  it("diagnoses workspaces at once, up to the concurrency, and keeps the spec's order", async () => {
+    const memory = seededProvider();
+    let running = 0;
+    let most = 0;
+    const provider: Provider = {
+      name: "slow",
+      read: memory.read.bind(memory),
+      apply: memory.apply.bind(memory),
+      diagnose: async () => {
+        running++;
+        most = Math.max(most, running);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        running--;
+        return [];
+      },
+    };
+    const keys = ["ws-a", "ws-b", "ws-c", "ws-d", "ws-e"];
+    const spec = topology(Object.fromEntries(keys.map((key) => [key, managedPrivate()])));
+    const result = await verify(spec, provider, { concurrency: 2 });
+    expect(result.workspaces.map((w) => w.workspace)).toEqual(keys);
+    expect(most).toBe(2);
+    await verify(spec, provider);
+    expect(most).toBe(5);
   });
 
   it("refuses a provider that cannot diagnose", async () => {

@@ -9,6 +9,7 @@ import { createEmitter } from "../emitter.js";
 import { PfnetError, type SerializedError, serializeError } from "../errors.js";
 import type { EventListener } from "../events.js";
 import { workspaceRef } from "../expand/expand.js";
+import { Limiter } from "../graph/walk.js";
 import type { WorkspaceRef } from "../model.js";
 import { resolveSpec } from "../plan/spec-input.js";
 import type { Provider, ProviderContext } from "../provider.js";
@@ -63,7 +64,12 @@ export interface VerifyOptions {
   onEvent?: EventListener;
   /** Spec keys of the workspaces to diagnose; default every workspace of the spec. */
   workspaces?: readonly string[];
+  /** Diagnoses running at once (default 10). */
+  concurrency?: number;
 }
+
+/** Diagnoses running at once (like apply's default concurrency). */
+export const DEFAULT_DIAGNOSIS_CONCURRENCY = 10;
 
 export const isErrorFinding = (finding: DiagnosisFinding) => finding.level.toLowerCase() === "error";
 const isInformation = (finding: DiagnosisFinding) => finding.level.toLowerCase() === "information";
@@ -84,17 +90,27 @@ export async function verify(
       });
     return workspaceRef(topology, key, workspace);
   });
-  return diagnoseWorkspaces(refs, provider, {
-    signal: options.signal ?? options.abortSignal ?? new AbortController().signal,
-    emit: createEmitter(options.onEvent),
-  });
+  return diagnoseWorkspaces(
+    refs,
+    provider,
+    {
+      signal: options.signal ?? options.abortSignal ?? new AbortController().signal,
+      emit: createEmitter(options.onEvent),
+    },
+    options.concurrency,
+  );
 }
 
-/** The diagnosis of each workspace, one after another (each is a long-running operation in Azure). */
+/**
+ * The diagnosis of each workspace, up to `concurrency` at once: each is a long-running operation
+ * in Azure (about a minute), so a fleet one after another would take as many minutes as it has
+ * workspaces. Results keep the order of `refs`.
+ */
 export async function diagnoseWorkspaces(
   refs: readonly WorkspaceRef[],
   provider: Provider,
   context: ProviderContext,
+  concurrency = DEFAULT_DIAGNOSIS_CONCURRENCY,
 ): Promise<VerifyResult> {
   if (provider.diagnose === undefined)
     throw new PfnetError(
@@ -102,18 +118,18 @@ export async function diagnoseWorkspaces(
       `The ${provider.name} provider cannot run the workspace diagnosis.`,
       { hint: "Use a provider that implements `diagnose` (the Azure provider does)." },
     );
-  const workspaces: WorkspaceDiagnosis[] = [];
-  for (const ref of refs) {
+  const diagnose = provider.diagnose.bind(provider);
+  const limiter = new Limiter(concurrency);
+  const one = async (ref: WorkspaceRef): Promise<WorkspaceDiagnosis> => {
     if (context.signal.aborted) throw new PfnetError("ABORTED", "Verification was aborted.");
     context.emit({ type: "verify.started", workspace: ref.key });
     let diagnosis: WorkspaceDiagnosis;
     try {
-      diagnosis = { workspace: ref.key, ref, findings: await provider.diagnose(ref, context) };
+      diagnosis = { workspace: ref.key, ref, findings: await diagnose(ref, context) };
     } catch (error) {
       if (context.signal.aborted) throw error;
       diagnosis = { workspace: ref.key, ref, findings: [], error: serializeError(error) };
     }
-    workspaces.push(diagnosis);
     context.emit({
       type: "verify.finished",
       workspace: ref.key,
@@ -121,7 +137,11 @@ export async function diagnoseWorkspaces(
       findings: diagnosis.findings.length,
       ...(diagnosis.error ? { error: diagnosis.error } : {}),
     });
-  }
+    return diagnosis;
+  };
+  const workspaces = await Promise.all(
+    refs.map((ref) => limiter.run(() => one(ref), { signal: context.signal })),
+  );
   const all = workspaces.flatMap((workspace) => workspace.findings);
   return {
     workspaces,
