@@ -48,7 +48,7 @@ describe("exactly one retry layer", () => {
 describe("shared back-off", () => {
   it("a 429 with Retry-After on one request keeps every request to that subscription back until it has passed", async () => {
     // Six workspaces provisioning at once keep requests flowing (rule PUTs, polls); one rule PUT
-    // of one workspace gets a 429 with Retry-After: 2 (seconds, wall time, as Azure sends it).
+    // of one workspace gets a 429 with Retry-After: 4 (seconds, wall time, as Azure sends it).
     const em = await startTestEmulator({ seed: fleetSeed(6) });
     try {
       const provider = providerFor(em);
@@ -59,7 +59,7 @@ describe("shared back-off", () => {
         method: "PUT",
         path: `/workspaces/${fleetWorkspaceName(3)}/outboundRules/`,
         times: 1,
-        retryAfterSeconds: 2,
+        retryAfterSeconds: 4,
       });
       const result = await apply(planned, provider);
       expect(result.errors).toEqual([]);
@@ -67,12 +67,13 @@ describe("shared back-off", () => {
       const throttled = log.find((r) => r.status === 429)!;
       expect(throttled).toBeDefined();
       const answeredAt = Date.parse(throttled.at) + throttled.durationMs;
-      const resumeAt = Date.parse(throttled.at) + 2000;
+      const resumeAt = Date.parse(throttled.at) + 4000;
       const later = log.filter((r) => r.seq > throttled.seq && r.path.includes("/subscriptions/"));
       // Requests already on their way when the 429 was answered (at most `concurrency`, 10; a
-      // first request of a new SDK client still sets up its TLS connection) may arrive in the
-      // first moments; after those, nothing until Retry-After has passed.
-      const grace = answeredAt + 300;
+      // first request of a new SDK client still sets up its TLS connection, which on a loaded
+      // machine takes a good part of a second) may arrive in the first moments; after those,
+      // nothing until Retry-After has passed.
+      const grace = answeredAt + 1000;
       const inFlight = later.filter((r) => Date.parse(r.at) < grace);
       expect(inFlight.length).toBeLessThanOrEqual(10);
       const early = later.filter((r) => Date.parse(r.at) >= grace && Date.parse(r.at) < resumeAt);
