@@ -22,6 +22,7 @@ export {
   type DiagnosisCategory,
   type DiagnosisFinding,
   isErrorFinding,
+  isInformationFinding,
   type VerifyOptions,
   type VerifyResult,
   verify,

@@ -16,7 +16,7 @@ import { confirm } from "../prompt.js";
 import { renderPlan } from "../render/plan.js";
 import { ProgressReporter } from "../render/progress.js";
 import { renderApplyResult } from "../render/result.js";
-import { renderVerification } from "../render/verification.js";
+import { diagnosisStarted, renderVerification } from "../render/verification.js";
 import { canRedraw } from "../style.js";
 import {
   type CommandContext,
@@ -158,7 +158,7 @@ export async function runApply(ctx: CommandContext): Promise<number> {
     if (event.type === "step.progress" && event.wait) accepted.add(event.address);
     // The live line stopped at apply.finished: the diagnosis says what it does on its own line.
     if (event.type === "verify.started" && !ctx.json)
-      io.stderr.write(ctx.err.dim(`Running Azure's diagnosis of workspace ${event.workspace}...\n`));
+      io.stderr.write(diagnosisStarted(event.workspace, ctx.err));
     if (progress) progress.onEvent(event);
     else ctx.json?.event(event);
   };

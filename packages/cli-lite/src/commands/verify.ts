@@ -1,7 +1,7 @@
 /** `pfnet verify <spec>`: Azure's own diagnosis of each workspace of the spec (reads only). */
 import { verify } from "@pfnet/core";
 import { EXIT } from "../errors.js";
-import { renderVerification } from "../render/verification.js";
+import { diagnosisStarted, renderVerification } from "../render/verification.js";
 import { type CommandContext, loadValidSpec, planProgress, providerFor, readInput } from "./context.js";
 
 export async function runVerify(ctx: CommandContext): Promise<number> {
@@ -10,7 +10,7 @@ export async function runVerify(ctx: CommandContext): Promise<number> {
   const progress = planProgress(ctx);
   const onEvent: typeof progress = (event) => {
     if (!ctx.json && event.type === "verify.started")
-      ctx.io.stderr.write(ctx.err.dim(`Running Azure's diagnosis of workspace ${event.workspace}...\n`));
+      ctx.io.stderr.write(diagnosisStarted(event.workspace, ctx.err));
     else progress(event);
   };
   const verification = await verify(spec, provider, { signal: ctx.signal, onEvent });

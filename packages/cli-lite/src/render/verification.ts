@@ -1,16 +1,20 @@
 /** Azure's workspace diagnosis in words: per workspace its findings, errors first. */
-import { type DiagnosisFinding, isErrorFinding, type VerifyResult } from "@pfnet/core";
+import { type DiagnosisFinding, isErrorFinding, isInformationFinding, type VerifyResult } from "@pfnet/core";
 import { plural } from "../format.js";
 import type { Style } from "../style.js";
 
 const RANK = (finding: DiagnosisFinding) =>
-  isErrorFinding(finding) ? 0 : finding.level.toLowerCase() === "information" ? 2 : 1;
+  isErrorFinding(finding) ? 0 : isInformationFinding(finding) ? 2 : 1;
+
+/** The stderr line when a workspace's diagnosis starts (apply and verify). */
+export const diagnosisStarted = (workspace: string, style: Style) =>
+  style.dim(`Running Azure's diagnosis of workspace ${workspace}...\n`);
 
 function findingLine(finding: DiagnosisFinding, style: Style): string {
   const level = finding.level.toLowerCase();
   const tag = isErrorFinding(finding)
     ? style.red("error")
-    : level === "information"
+    : isInformationFinding(finding)
       ? style.dim("info")
       : style.yellow(level === "warning" ? "warning" : level);
   return `    ${tag} ${finding.category}${finding.code ? ` ${finding.code}` : ""}: ${finding.message}`;

@@ -72,7 +72,8 @@ export interface VerifyOptions {
 export const DEFAULT_DIAGNOSIS_CONCURRENCY = 10;
 
 export const isErrorFinding = (finding: DiagnosisFinding) => finding.level.toLowerCase() === "error";
-const isInformation = (finding: DiagnosisFinding) => finding.level.toLowerCase() === "information";
+export const isInformationFinding = (finding: DiagnosisFinding) =>
+  finding.level.toLowerCase() === "information";
 
 /** Run Azure's diagnosis for every workspace of a spec (or the ones named). Never writes. */
 export async function verify(
@@ -146,7 +147,7 @@ export async function diagnoseWorkspaces(
   return {
     workspaces,
     errors: all.filter(isErrorFinding).length,
-    warnings: all.filter((finding) => !isErrorFinding(finding) && !isInformation(finding)).length,
+    warnings: all.filter((finding) => !isErrorFinding(finding) && !isInformationFinding(finding)).length,
     notRun: workspaces.filter((workspace) => workspace.error !== undefined).length,
   };
 }
