@@ -7,159 +7,27 @@
  * authoring compute, inference target. ARM property names stay in the provider.
  */
 import { type Static, Type } from "@sinclair/typebox";
+import { ArmId } from "./schema-common.js";
+import {
+  Egress,
+  Endpoint,
+  Ingress,
+  OwnNetwork,
+  Reach,
+  Serverless,
+  ServiceTagRule,
+} from "./schema-network.js";
+import { Service, ServiceKind } from "./schema-service.js";
 
-/**
- * One ARM id segment: not empty, not `.` or `..` (a URL would resolve those to another resource).
- * The look-ahead is per segment, so the pattern still starts with `^/subscriptions/`.
- */
-const SEGMENT = "(?!\\.\\.?(?:/|$))[^/]+";
-const ArmId = (description: string) =>
-  Type.String({
-    pattern: `^/subscriptions/${SEGMENT}/resourceGroups/${SEGMENT}/providers(?:/${SEGMENT})+$`,
-    description,
-  });
-
-export const ServiceKind = Type.Union(
-  [
-    Type.Literal("azureOpenAI"),
-    Type.Literal("aiServices"),
-    Type.Literal("contentSafety"),
-    Type.Literal("aiSearch"),
-    Type.Literal("storage"),
-    Type.Literal("keyVault"),
-    Type.Literal("containerRegistry"),
-    Type.Literal("other"),
-  ],
-  {
-    description:
-      "What the service is; decides the private-endpoint subresource (account, searchService, blob, vault, registry).",
-  },
-);
-
-export const Service = Type.Object(
-  {
-    kind: ServiceKind,
-    id: ArmId("ARM resource id of the service."),
-    subresource: Type.Optional(
-      Type.String({
-        minLength: 1,
-        description:
-          "Private-endpoint subresource (groupId). Needed for kind `other`; overrides the default of the kind.",
-      }),
-    ),
-    approve: Type.Optional(
-      Type.Boolean({
-        default: true,
-        description:
-          "Approve the private-endpoint connection on this service when it stays Pending. Default true.",
-      }),
-    ),
-    approvalConnection: Type.Optional(
-      ArmId(
-        "ARM id of the private-endpoint connection on this service that is the workspace's, when pfnet cannot tell it from the connection's fields (a pending approval lists the candidates).",
-      ),
-    ),
-  },
-  {
-    additionalProperties: false,
-    description: "An Azure service prompt flow reaches through a private endpoint.",
-  },
-);
-
-export const Ingress = Type.Union([Type.Literal("public"), Type.Literal("private")], {
-  description: "public: reachable from the internet; private: only through private endpoints.",
-});
-export const Egress = Type.Union([Type.Literal("public"), Type.Literal("private")], {
-  description:
-    "public: outbound to the internet allowed (managed: AllowInternetOutbound); private: only approved outbound (managed: AllowOnlyApprovedOutbound).",
-});
-
-export const ServiceTagRule = Type.Object(
-  {
-    name: Type.Optional(Type.String({ description: "Outbound rule name; default `tag-<serviceTag>`." })),
-    serviceTag: Type.String({
-      minLength: 1,
-      description: "Azure service tag, e.g. AzureMonitor or Storage.eastus.",
-    }),
-    protocol: Type.Optional(
-      Type.Union([Type.Literal("TCP"), Type.Literal("UDP"), Type.Literal("ICMP"), Type.Literal("*")], {
-        default: "TCP",
-        description: "Protocol of the service-tag rule. Default TCP.",
-      }),
-    ),
-    ports: Type.Optional(
-      Type.String({ default: "443", description: "Port ranges, e.g. `443` or `80, 8080-8089`." }),
-    ),
-  },
-  { additionalProperties: false },
-);
-
-export const Reach = Type.Object(
-  {
-    services: Type.Optional(
-      Type.Array(Type.String({ minLength: 1 }), {
-        description: "Names of `services` entries reached through private-endpoint outbound rules.",
-      }),
-    ),
-    hosts: Type.Optional(
-      Type.Array(Type.String({ minLength: 1 }), {
-        description:
-          "Outside hosts (FQDN, optional `:port`, wildcard `*.example.com`) reached through FQDN outbound rules.",
-      }),
-    ),
-    serviceTags: Type.Optional(Type.Array(ServiceTagRule, { description: "Service-tag outbound rules." })),
-  },
-  { additionalProperties: false },
-);
-
-export const Endpoint = Type.Object(
-  {
-    kind: Type.Optional(
-      Type.Union([Type.Literal("managed"), Type.Literal("kubernetes")], {
-        default: "managed",
-        description: "Online endpoint type.",
-      }),
-    ),
-    ingress: Ingress,
-    ipRules: Type.Optional(
-      Type.Array(Type.String({ minLength: 1 }), {
-        description:
-          "Not offered by Azure for online endpoints: always refused (PFN125), with what to use instead (private ingress with a private endpoint; IP rules on the target services).",
-      }),
-    ),
-  },
-  { additionalProperties: false, description: "An online endpoint that serves the flow." },
-);
-
-export const OwnNetwork = Type.Object(
-  {
-    vnetId: ArmId("The virtual network the workspace resources live in."),
-    subnetId: ArmId("Subnet for the private endpoints pfnet creates to the services."),
-    nsgId: Type.Optional(ArmId("Network security group whose required outbound rules pfnet keeps.")),
-    privateDnsZoneResourceGroup: Type.Optional(
-      Type.String({
-        description: "Resource group of the private DNS zones; default the spec's resource group.",
-      }),
-    ),
-    aksComputeName: Type.Optional(
-      Type.String({ description: "Attached AKS compute used as the Kubernetes online endpoint target." }),
-    ),
-  },
-  { additionalProperties: false, description: "Own virtual network (network: byo)." },
-);
-
-export const Serverless = Type.Object(
-  {
-    subnetId: ArmId("Custom subnet for serverless compute (own VNet only)."),
-    noPublicIp: Type.Optional(
-      Type.Boolean({
-        default: false,
-        description: "Serverless compute gets no public IP (no_public_ip). Default false.",
-      }),
-    ),
-  },
-  { additionalProperties: false },
-);
+export type {
+  EndpointSpec,
+  OwnNetworkSpec,
+  ReachSpec,
+  ServerlessSpec,
+  ServiceTagRuleSpec,
+} from "./schema-network.js";
+export type { ServiceSpec } from "./schema-service.js";
+export { Egress, Endpoint, Ingress, OwnNetwork, Reach, Serverless, Service, ServiceKind, ServiceTagRule };
 
 export const CreateBlock = Type.Object(
   {
@@ -268,13 +136,6 @@ export const Topology = Type.Object(
   { additionalProperties: false, $id: "https://pfnet.dev/schema/pfnet.schema.json", title: "pfnet topology" },
 );
 
-export type ServiceKind = Static<typeof ServiceKind>;
-export type ServiceSpec = Static<typeof Service>;
-export type ServiceTagRuleSpec = Static<typeof ServiceTagRule>;
-export type ReachSpec = Static<typeof Reach>;
-export type EndpointSpec = Static<typeof Endpoint>;
-export type OwnNetworkSpec = Static<typeof OwnNetwork>;
-export type ServerlessSpec = Static<typeof Serverless>;
 export type CreateBlockSpec = Static<typeof CreateBlock>;
 export type WorkspaceSpec = Static<typeof Workspace>;
 export type Topology = Static<typeof Topology>;
