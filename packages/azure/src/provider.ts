@@ -45,6 +45,8 @@ export class AzureProvider implements Provider {
   readonly pacing: ResolvedPacing;
   private readonly options: AzureProviderOptions;
   private clientsValue: AzureClients | undefined;
+  /** Read caches per `ProviderContext.snapshot` (one plan), dropped with it. */
+  private readonly snapshots = new WeakMap<object, ReadSession["caches"]>();
   private readonly memory: ProviderMemory = {
     expectedRules: new Map(),
     grants: new Map(),
@@ -114,15 +116,27 @@ export class AzureProvider implements Provider {
     );
   }
 
+  /** The read caches of `context.snapshot` (one plan's read-only calls share them); fresh ones without. */
+  private snapshotCaches(context: ProviderContext): ReadSession["caches"] {
+    if (!context.snapshot) return new Map();
+    let caches = this.snapshots.get(context.snapshot);
+    if (!caches) {
+      caches = new Map();
+      this.snapshots.set(context.snapshot, caches);
+    }
+    return caches;
+  }
+
   private async readNodes(nodes: readonly ResourceNode[], context: ProviderContext): Promise<ReadResult> {
     rememberSpec(this.memory, nodes);
     const session = new ReadSession(
       this.clients,
       { signal: context.signal, emit: context.emit, address: "read", retry: this.retry, waits: this.waits },
       this.options.approvalConnections,
+      this.snapshotCaches(context),
     );
     try {
-      return await readNodes(session, nodes);
+      return await readNodes(session, nodes, context.resourcesOnly === true);
     } catch (error) {
       if (context.signal.aborted) throw abortError(context.signal);
       throw toAzureError(error);
@@ -151,13 +165,18 @@ export class AzureProvider implements Provider {
    * `$filter=atScope()`. Reads only.
    */
   async listRoleAssignments(scope: string, context: ProviderContext): Promise<RoleAssignmentSeen[]> {
-    const session = new ReadSession(this.clients, {
-      signal: context.signal,
-      emit: context.emit,
-      address: "posture",
-      retry: this.retry,
-      waits: this.waits,
-    });
+    const session = new ReadSession(
+      this.clients,
+      {
+        signal: context.signal,
+        emit: context.emit,
+        address: "posture",
+        retry: this.retry,
+        waits: this.waits,
+      },
+      undefined,
+      this.snapshotCaches(context),
+    );
     try {
       return await session.assignmentsAt(scope);
     } catch (error) {

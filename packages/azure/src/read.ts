@@ -1,9 +1,9 @@
 /**
  * Reading actual state cheaply. One `ReadSession` lives for one `read` call (or one step) and
  * caches per workspace and per target, so N nodes of one workspace cost one request of each kind:
- * one workspace GET, one paged rule list, one role-assignment list filtered on the principal,
- * one connection list per target; computes and online endpoints only when a node needs them.
- * The posture report adds one paged role-assignment list per storage account (`assignmentsAt`).
+ * one workspace GET, one paged rule list, one `atScope()` role-assignment list per storage
+ * account (shared by the workspaces using it), one connection list per target; computes and online endpoints only when a node needs them.
+ * The posture report reads the same per-storage-account list (`assignmentsAt`).
  * The caches several kinds share live here; a kind's own caches live in its module
  * (kinds/<kind>.ts) on the same `cached(name, key, load)`.
  */
@@ -31,14 +31,16 @@ export const workspaceKey = (ws: WorkspaceRef) =>
   `${ws.subscriptionId}/${ws.resourceGroup}/${ws.name}`.toLowerCase();
 
 export class ReadSession {
-  /** One cache per name (`workspace`, `rules`, …; kinds add their own), each keyed by a lower-case id. */
-  private readonly caches = new Map<string, Map<string, Promise<unknown>>>();
-
   constructor(
     readonly clients: AzureClients,
     private readonly retry: RetryContext,
     /** Connections the user named as the workspace's (`AzureProviderOptions.approvalConnections`). */
     readonly approvalConnections?: readonly string[],
+    /**
+     * One cache per name (`workspace`, `rules`, …; kinds add their own), each keyed by a lower-case
+     * id. Sessions of one `ProviderContext.snapshot` (one plan) pass the same map, sharing reads.
+     */
+    readonly caches = new Map<string, Map<string, Promise<unknown>>>(),
   ) {}
 
   get signal(): AbortSignal {
@@ -154,10 +156,27 @@ export class ReadSession {
    * assignments at or above the scope"; each assignment's `scope` tells direct from inherited).
    */
   assignmentsAt(scope: string): Promise<RoleAssignmentSeen[]> {
-    return this.cached("scopeAssignments", scope.toLowerCase(), async () => {
+    return this.listedAt(scope).then((found) => found.map(({ name: _name, ...seen }) => seen));
+  }
+
+  /**
+   * The role assignments of one principal made exactly at `scope` (a storage account), from the
+   * scope's one `atScope()` list (`listedAt`): every workspace sharing a storage account shares
+   * that list, so N workspaces cost one request, not one principal-filtered list each. The same
+   * assignments as `roleAssignments(…)` restricted to that scope, since `atScope()` holds every
+   * assignment at the scope.
+   */
+  async assignmentsOfPrincipalAt(scope: string, principalId: string): Promise<RoleAssignmentFound[]> {
+    const found = await this.listedAt(scope);
+    const at = scope.toLowerCase();
+    const who = principalId.toLowerCase();
+    return found.filter((ra) => ra.scope.toLowerCase() === at && ra.principalId.toLowerCase() === who);
+  }
+
+  private listedAt(scope: string): Promise<RoleAssignmentFound[]> {
+    return this.cached("scopeAssignments", scope.toLowerCase(), () => {
       const subscriptionId = /^\/subscriptions\/([^/]+)/i.exec(scope)?.[1];
-      const found = await this.listForScope(subscriptionId, scope, "atScope()");
-      return found.map(({ name: _name, ...seen }) => seen);
+      return this.listForScope(subscriptionId, scope, "atScope()");
     });
   }
 }

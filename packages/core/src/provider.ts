@@ -2,6 +2,7 @@
  * The Provider port. Core defines it; `@pfnet/azure` implements it against Azure and
  * `@pfnet/core/testing` in memory. Contracts:
  * - `read` never writes. It returns an entry for every address asked (exists: false when absent).
+ *   With `context.resourcesOnly` it may leave `discovered` empty (the caller does not use it).
  * - `apply` executes exactly one plan step and resolves when its effect is in place (waits
  *   included). It resolves `{ outcome: "pendingApproval" }` when a human must act, and throws a
  *   `PfnetError` on failure. A step that throws may have partly happened; the next plan reads
@@ -49,6 +50,19 @@ export interface ProviderContext {
    * False or absent: read before writing.
    */
   fresh?: boolean;
+  /**
+   * For `read`: true when the caller uses only `resources` (apply's up-front stale check and its
+   * re-reads before a write, `outputs`), so the provider may skip discovery and return
+   * `discovered: []` — requests that would list what no node names. Absent: discover as usual.
+   */
+  resourcesOnly?: boolean;
+  /**
+   * One object that every read-only call of one `plan` (its `read`, `listRoleAssignments`, …)
+   * carries: a provider may answer calls with the same `snapshot` from what it already read for
+   * it (e.g. one role-assignment list per storage account) instead of asking again. Absent: each
+   * call reads afresh.
+   */
+  snapshot?: object;
 }
 
 /** An operation an earlier apply announced or started for this step and never saw end. */

@@ -26,6 +26,8 @@ export function azureKind(kind: string, address: string): AzureKind<ResourceKind
 export async function readNodes(
   session: ReadSession,
   nodes: readonly ResourceNode[],
+  /** Skip discovery (`ProviderContext.resourcesOnly`): the caller uses only `resources`. */
+  resourcesOnly = false,
 ): Promise<{ resources: Record<string, ActualResource>; discovered: DiscoveredResource[] }> {
   const resources: Record<string, ActualResource> = {};
   await Promise.all(
@@ -34,6 +36,7 @@ export async function readNodes(
     }),
   );
   const discovered: DiscoveredResource[] = [];
+  if (resourcesOnly) return { resources, discovered };
   for (const kind of Object.values(AZURE_KINDS) as AzureKind<ResourceKind>[]) {
     if (kind.discover) discovered.push(...(await kind.discover(session, nodes)));
   }

@@ -56,7 +56,7 @@ async function findStorageAssignment(
   const scope = identity.scope ?? workspace.properties?.storageAccount;
   if (!principalId || !scope)
     return { workspace, ...(principalId ? { principalId } : {}), ...(scope ? { scope } : {}) };
-  const assignments = await session.roleAssignments(identity.workspace.subscriptionId, scope, principalId);
+  const assignments = await session.assignmentsOfPrincipalAt(scope, principalId);
   const guid = roleGuid(roleDefinitionId);
   const assignment = assignments.find(
     (ra) =>

@@ -50,7 +50,7 @@ export function stepRunner(
     const elapsed = () => Math.round((performance.now() - begin) * 1000) / 1000;
     try {
       if (checkStale && step.guard && reason === "aged") {
-        const fresh = await provider.read([nodeOfStep(step)], context);
+        const fresh = await provider.read([nodeOfStep(step)], { ...context, resourcesOnly: true });
         const planned = plan.fingerprints[step.address];
         const actual = fresh.resources[step.address]?.fingerprint ?? null;
         if (planned !== undefined && actual !== planned) {

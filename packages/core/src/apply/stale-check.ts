@@ -69,7 +69,7 @@ export async function checkStalePlan(
   let read: Awaited<ReturnType<Provider["read"]>>;
   const readAt = performance.now();
   try {
-    read = await provider.read(nodes, { signal, emit });
+    read = await provider.read(nodes, { signal, emit, resourcesOnly: true });
   } catch (error) {
     if (signal.aborted)
       throw new PfnetError("ABORTED", "Apply was aborted while checking the plan; nothing was changed.", {

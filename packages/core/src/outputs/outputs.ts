@@ -124,7 +124,11 @@ export async function readOutputs(
   const emit = createEmitter(options.onEvent);
   let read: ReadResult;
   try {
-    read = await provider.read(nodes, { signal: signal ?? new AbortController().signal, emit });
+    read = await provider.read(nodes, {
+      signal: signal ?? new AbortController().signal,
+      emit,
+      resourcesOnly: true,
+    });
   } catch (error) {
     if (signal?.aborted)
       throw new PfnetError("ABORTED", "Reading the outputs was aborted.", { cause: error });

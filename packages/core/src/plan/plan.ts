@@ -114,7 +114,7 @@ export async function plan(
   const nodeOrder = Graph.orderIndexesOf(nodes) ?? Graph.orderOf(nodes);
   emit({ type: "plan.started", nodes: nodes.length });
 
-  const context: ProviderContext = { signal: signal ?? new AbortController().signal, emit };
+  const context: ProviderContext = { signal: signal ?? new AbortController().signal, emit, snapshot: {} };
   const read = await reading(() => provider.read(nodes, context), signal);
   emit({ type: "plan.read", resources: Object.keys(read.resources).length + read.discovered.length });
 
