@@ -135,9 +135,15 @@ describe("diff", () => {
       { status: "Active" },
     );
     const result = diff(nodes, read);
+    // A private-endpoint rule is replaced safely: a renamed create, then the old one's delete.
     expect(stepOf(result, "workspace.w.rule.pe-aoai")).toMatchObject({
-      action: "replace",
+      action: "create",
       changedPaths: ["/destination/serviceResourceId"],
+      identity: { ruleName: expect.stringMatching(/^pe-aoai-[0-9a-f]{6}$/) },
+    });
+    expect(stepOf(result, "workspace.w.rule.pe-aoai.replaced")).toMatchObject({
+      action: "delete",
+      identity: { ruleName: "pe-aoai" },
     });
     expect(stepOf(result, "workspace.w.rule.fqdn-serpapi-com")).toMatchObject({
       action: "update",

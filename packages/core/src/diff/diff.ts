@@ -19,6 +19,14 @@ import { kindOf } from "../kinds/index.js";
 import type { ActualResource, DiscoveredResource, ResourceKind, ResourceNode } from "../model.js";
 import type { PlanStep } from "../plan/types.js";
 import type { ReadResult } from "../provider.js";
+import {
+  discoveredRules,
+  isReplacedDelete,
+  type Resolved,
+  renamedCreate,
+  replacedDeleteStep,
+  resolveRule,
+} from "./replace-rules.js";
 
 export const SERVICE_OWNED_RULE_CATEGORIES = ["Required", "Recommended", "Dependency"] as const;
 
@@ -44,13 +52,30 @@ export interface DiffResult {
   unmanaged: DiscoveredResource[];
 }
 
+const ruleOf = (node: ResourceNode) => {
+  const identity = node.identity as { workspace: { key: string }; ruleName: string };
+  return { key: identity.workspace.key, ruleName: identity.ruleName };
+};
+
 export function diff(
   nodes: readonly ResourceNode[],
   read: ReadResult,
   options: DiffOptions = {},
 ): DiffResult {
   const missing: ActualResource = { exists: false, fingerprint: "" };
-  const actualOf = (node: ResourceNode) => read.resources[node.address] ?? missing;
+  // Private-endpoint rules resolved against a replacement (replace-rules.ts), by node address.
+  const resolved = new Map<string, Resolved>();
+  const actualOf = (node: ResourceNode) =>
+    resolved.get(node.address)?.actual ?? read.resources[node.address] ?? missing;
+  let rules: ReturnType<typeof discoveredRules> | undefined;
+  const resolve = (node: ResourceNode): ResourceNode => {
+    if (node.kind !== "outboundRule") return node;
+    rules ??= discoveredRules(read.discovered);
+    const found = resolveRule(node, actualOf(node), rules);
+    if (found.node === node && found.replaced === undefined) return node;
+    resolved.set(node.address, found);
+    return found.node;
+  };
   const verdicts = new Map<string, Verdict>();
   // What the kinds diffed last see: the nodes diffed before, by workspace and kind (the
   // node, its actual and verdict made when asked, not kept for every node of a fleet).
@@ -65,15 +90,23 @@ export function diff(
       })) as unknown as Diffed<K>[],
   };
   const judge = (node: ResourceNode) => {
-    verdicts.set(node.address, kindOf(node.kind).diff(node, actualOf(node), context));
+    const replaced = resolved.get(node.address)?.replaced;
+    const actual = actualOf(node);
+    verdicts.set(
+      node.address,
+      replaced && !actual.exists
+        ? renamedCreate(node, replaced)
+        : kindOf(node.kind).diff(node, actual, context),
+    );
   };
 
   const last: ResourceNode[] = [];
-  for (const node of nodes) {
-    if (kindOf(node.kind).diffLast) {
-      last.push(node);
+  for (const original of nodes) {
+    if (kindOf(original.kind).diffLast) {
+      last.push(original);
       continue;
     }
+    const node = resolve(original);
     judge(node);
     const key = workspaceKeyOf(node.identity);
     if (key === undefined) continue;
@@ -93,7 +126,8 @@ export function diff(
     reasons.set(reason, reason);
     return reason;
   };
-  const steps: PlanStep[] = nodes.map((node) => {
+  const steps: PlanStep[] = nodes.map((original) => {
+    const node = resolved.get(original.address)?.node ?? original;
     const actual = actualOf(node);
     const verdict = verdicts.get(node.address)!;
     const before = actual.exists ? actual.properties : null;
@@ -116,9 +150,25 @@ export function diff(
     };
   });
 
+  // Replaced rules: the old one is deleted once its replacement is usable.
+  const known = read.discovered.length > 0 ? new Set(nodes.map((node) => node.address)) : new Set<string>();
+  for (const [, found] of resolved) {
+    const { key, ruleName } = ruleOf(found.node);
+    known.add(address.rule(key, ruleName));
+    if (!found.replaced) continue;
+    known.add(address.rule(key, found.replaced.ruleName));
+    steps.push(replacedDeleteStep(found.node, found.replaced, nodes));
+  }
+  // What plan records and apply's stale check reads: the renamed rule under the node's address,
+  // the old rule under its delete's; a renamed create records nothing (its PUT is idempotent).
+  for (const [at, found] of resolved) {
+    if (found.actual.exists) read.resources[at] = found.actual;
+    else delete read.resources[at];
+    if (found.replaced) read.resources[`${at}.replaced`] = found.replaced.actual;
+  }
+
   // Unlisted resources: delete user-defined rules only when the workspace asks for it.
   // Built only when something was discovered (usually nothing is).
-  const known = read.discovered.length > 0 ? new Set(nodes.map((node) => node.address)) : new Set<string>();
   const unmanaged: DiscoveredResource[] = [];
   for (const found of [...read.discovered].sort((a, b) =>
     a.address < b.address ? -1 : a.address > b.address ? 1 : 0,
@@ -148,7 +198,10 @@ export function diff(
   }
 
   // Deleting a rule changes the network: provision (when planned) after the deletes.
-  const deletes = steps.filter((step) => step.action === "delete" && step.kind === "outboundRule");
+  // Not a replaced rule's delete: it waits for provisioning itself.
+  const deletes = steps.filter(
+    (step) => step.action === "delete" && step.kind === "outboundRule" && !isReplacedDelete(step.address),
+  );
   if (deletes.length > 0) {
     const deletedIn = new Map<string | undefined, string[]>();
     for (const deleted of deletes) {

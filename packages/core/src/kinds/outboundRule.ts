@@ -1,12 +1,14 @@
 /**
- * The outbound rule kind: its identity and destination, its diff (a change of type, or of a
- * private-endpoint rule's destination, replaces the rule), and which of its changes widen
+ * The outbound rule kind: its identity and destination, its diff (a change of type replaces the
+ * rule; a private-endpoint rule whose destination changes is replaced safely, under a new name,
+ * by diff/replace-rules.ts; FQDN and service-tag rules change in place), and which of its changes widen
  * exposure. Removing a private-endpoint rule
  * is gated when the workspace allows internet outbound: its traffic to the service then takes
  * the service's public endpoint. pfnet does not read the service's own public access, so it
  * assumes the service stays publicly reachable (the safe side). New destinations under
  * approved-only egress are marked for review but not gated: the spec lists them on purpose.
  */
+import { isReplacedDelete } from "../diff/replace-rules.js";
 import { inPlaceDiff } from "../diff/verdicts.js";
 import { address } from "../expand/names.js";
 import type { ResourceNode, WorkspaceRef } from "../model.js";
@@ -69,8 +71,12 @@ export const outboundRuleWeakenings: readonly WeakeningDeclaration[] = [
   {
     change: "privateEndpointRuleRemoved",
     gated: true,
+    // Not the delete of a replaced rule (`….replaced`): its replacement keeps the path.
     test: ({ step, before, isolationMode }) =>
-      step.action === "delete" && before?.type === "PrivateEndpoint" && isolationMode !== APPROVED_ONLY
+      step.action === "delete" &&
+      before?.type === "PrivateEndpoint" &&
+      isolationMode !== APPROVED_ONLY &&
+      !isReplacedDelete(step.address)
         ? "private-endpoint rule removed while internet outbound is allowed: traffic to the service takes its public endpoint"
         : undefined,
   },

@@ -11,12 +11,19 @@
  * steps to the targets and what they depend on (`restrictToTargets`), as `plan()` does.
  */
 
+import {
+  isReplacedDelete,
+  isRuleOf,
+  REPLACED_SUFFIX,
+  replacedDependsOn,
+  replacementRuleName,
+} from "../diff/replace-rules.js";
 import { isPfnetError } from "../errors.js";
 import { workspaceDefaults, workspaceRef } from "../expand/expand.js";
 import { expand } from "../expand/index.js";
 import { address } from "../expand/names.js";
 import { kindOf } from "../kinds/index.js";
-import type { ResourceKind } from "../model.js";
+import type { ResourceKind, ResourceNode } from "../model.js";
 import type { Topology } from "../spec/schema.js";
 import { canonicalJson, sha256 } from "./canonical.js";
 import { destroyNodes } from "./destroy.js";
@@ -63,6 +70,42 @@ function unlistedRuleDeleteProblem(topology: Topology, step: PlanStep): string |
   return undefined;
 }
 
+/** The replacement name of a derived private-endpoint rule (undefined for other rules). */
+function renamedRuleOf(derived: DerivedStep): string | undefined {
+  const after = derived.after as { type?: unknown; destination?: unknown } | null;
+  if (after?.type !== "PrivateEndpoint") return undefined;
+  return replacementRuleName((derived.identity as { ruleName: string }).ruleName, after.destination);
+}
+
+/**
+ * The delete of a replaced private-endpoint rule (`<rule address>.replaced`) as the diff makes
+ * it: undefined when the step is not one, why not when it cannot be one.
+ */
+function replacedDeleteOf(
+  step: PlanStep,
+  known: ReadonlyMap<string, ResourceNode>,
+  nodes: readonly ResourceNode[],
+): DerivedStep | string | undefined {
+  if (!isReplacedDelete(step.address)) return undefined;
+  const rule = known.get(step.address.slice(0, -REPLACED_SUFFIX.length));
+  if (rule?.kind !== "outboundRule" || (rule.properties as { type?: unknown }).type !== "PrivateEndpoint")
+    return "it names no private-endpoint rule of the spec";
+  const identity = rule.identity as { ruleName: string };
+  const ruleName = (step.identity as { ruleName?: unknown }).ruleName;
+  if (step.action !== "delete" || typeof ruleName !== "string" || !isRuleOf(identity.ruleName, ruleName))
+    return "a replaced rule's step deletes the spec's rule or an earlier replacement of it";
+  if (step.before?.category !== "UserDefined") return "only user-defined rules are ever deleted";
+  return {
+    address: step.address,
+    kind: "outboundRule",
+    identity: { ...identity, ruleName },
+    after: null,
+    dependsOn: replacedDependsOn(rule, nodes),
+    lane: rule.lane,
+    actions: ["delete"],
+  };
+}
+
 /** `apply`: the expansion of the topology, plus deletes of unlisted rules where the spec asks. */
 const deriveApply: Derive = (_origin, topology, plan) => {
   const nodes = expand(topology);
@@ -75,10 +118,25 @@ const deriveApply: Derive = (_origin, topology, plan) => {
     lane: node.lane,
     actions: kindOf(node.kind).actions,
   }));
-  const known = new Set(nodes.map((node) => node.address));
+  const known = new Map(nodes.map((node) => [node.address, node]));
+  // A private-endpoint rule may be planned under its replacement's name (replace-rules.ts).
+  const planned = new Map(plan.steps.map((step) => [step.address, step]));
+  for (const derived of steps) {
+    if (derived.kind !== "outboundRule") continue;
+    const ruleName = (planned.get(derived.address)?.identity as { ruleName?: unknown } | undefined)?.ruleName;
+    const identity = derived.identity as { ruleName: string };
+    if (ruleName !== identity.ruleName && ruleName === renamedRuleOf(derived))
+      derived.identity = { ...identity, ruleName };
+  }
   const deletesByWorkspace = new Map<string, string[]>();
   for (const step of plan.steps) {
     if (known.has(step.address)) continue;
+    const replaced = replacedDeleteOf(step, known, nodes);
+    if (typeof replaced === "string") return { rejected: { address: step.address, why: replaced } };
+    if (replaced) {
+      steps.push(replaced);
+      continue;
+    }
     const why = unlistedRuleDeleteProblem(topology, step);
     if (why !== undefined) return { rejected: { address: step.address, why } };
     const key = (step.identity as { workspace: { key: string } }).workspace.key;
