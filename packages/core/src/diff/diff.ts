@@ -12,6 +12,10 @@
  * - Nothing is deleted unless it is an unlisted user-defined rule of a workspace whose spec says
  *   `unlistedRules: delete`. Kept ones are listed in `unmanaged`; the warning about them (PFN205)
  *   is a state rule, so the diff reports no diagnostics.
+ * - A private-endpoint rule whose destination changes is replaced safely (replace-rules.ts): a
+ *   renamed create and a `….replaced` delete. The diff then sets `read.resources` at those
+ *   addresses to what they stand for (the renamed rule, none for a create, the old rule), which
+ *   is what the plan records as fingerprints and apply's stale check reads.
  */
 import { address, workspaceKeyOf } from "../expand/names.js";
 import type { DiffContext, Diffed, Verdict } from "../kinds/contract.js";

@@ -5,7 +5,7 @@ import { plan } from "../plan/plan.js";
 import { parsePlan, serializePlan } from "../plan/serialize.js";
 import type { Topology } from "../spec/schema.js";
 import { MemoryProvider } from "../testing/memory-provider.js";
-import { replacementRuleName } from "./replace-rules.js";
+import { isRuleOf, replacementRuleName } from "./replace-rules.js";
 
 const AOAI2 = `${rgId}/providers/Microsoft.CognitiveServices/accounts/aoai-pf-2`;
 const RULE = "workspace.pf-ws.rule.pe-aoai";
@@ -30,6 +30,23 @@ async function settled(provider: MemoryProvider, topologySpec: Topology) {
   const result = await apply(await plan(topologySpec, provider), provider);
   expect(result.errors).toEqual([]);
 }
+
+describe("replacement names", () => {
+  it("are <name>-<6 hex> within 33 characters, and only the spec's rule or its replacements count as its own", () => {
+    const destination = { serviceResourceId: AOAI2, subresourceTarget: "account" };
+    const long = `pe-${"s".repeat(30)}`;
+    expect(replacementRuleName(long, destination)).toHaveLength(33);
+    expect(isRuleOf(long, replacementRuleName(long, destination))).toBe(true);
+    expect(isRuleOf("pe-aoai", replacementRuleName("pe-aoai", destination))).toBe(true);
+    expect(isRuleOf("pe-aoai", "pe-aoai")).toBe(true);
+    expect(isRuleOf("pe-aoai", "pe-a-123456")).toBe(false);
+    expect(isRuleOf("pe-aoai", "pe-aoai-extra")).toBe(false);
+    // ARM-id casing does not change the name.
+    expect(replacementRuleName("pe-aoai", { ...destination, serviceResourceId: AOAI2.toUpperCase() })).toBe(
+      replacementRuleName("pe-aoai", destination),
+    );
+  });
+});
 
 describe("safe replacement of a private-endpoint rule", () => {
   it("creates the renamed rule, provisions and approves it, then deletes the old one; the next plan is empty", async () => {

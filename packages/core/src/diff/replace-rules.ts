@@ -48,7 +48,8 @@ export function replacementRuleName(ruleName: string, destination: unknown): str
 export function isRuleOf(base: string, ruleName: string): boolean {
   if (ruleName === base) return true;
   const match = /^(.*)-[0-9a-f]{6}$/.exec(ruleName);
-  return match !== null && (match[1] === base || base.startsWith(match[1]!));
+  // The base as replacementRuleName shortens it (to fit 33 characters), never a shorter prefix.
+  return match !== null && match[1] === base.slice(0, 33 - 7);
 }
 
 const isPrivateEndpointRule = (properties: Record<string, unknown> | null | undefined) =>
