@@ -99,6 +99,14 @@ describe("safe replacement of a private-endpoint rule", () => {
     // A saved steady plan re-derives and applies (its stale check reads the renamed rule).
     expect((await apply(parsePlan(serializePlan(next)), provider)).errors).toEqual([]);
 
+    // pfnet destroy removes the renamed rule (a saved destroy plan re-derives).
+    const copy = new MemoryProvider({ state: provider.state() });
+    const destroying = await plan(spec(AOAI2), copy, { mode: "destroy" });
+    const removal = destroying.steps.find((step) => step.address === RULE)!;
+    expect([removal.action, removal.identity.ruleName]).toEqual(["delete", renamed]);
+    expect((await apply(parsePlan(serializePlan(destroying)), copy)).errors).toEqual([]);
+    expect(rulesOf(copy)[renamed]).toBeUndefined();
+
     // Changing again replaces the replacement: back to the first account, under its own hash.
     const back = await plan(spec(), provider);
     const again = back.steps.find((step) => step.address === `${RULE}.replaced`)!;

@@ -18,6 +18,7 @@
  * `destroyNodes` is the whole mode without Azure: plan.ts diffs its nodes against a read, and
  * re-derivation (origin.ts) re-makes a saved destroy plan's steps from them.
  */
+import { type DiscoveredRules, discoveredRules, resolveRule } from "../diff/replace-rules.js";
 import { address, workspaceKeyOf } from "../expand/names.js";
 import { kindOf } from "../kinds/index.js";
 import { RESOURCE_KINDS, type ResourceKind, type ResourceNode } from "../model.js";
@@ -81,8 +82,29 @@ function label(node: ResourceNode): string {
  * Destroy's steps (in node order; `plan` orders them). `guard` is true except for a private
  * endpoint whose DNS zone group is deleted first: that delete changes the endpoint's etag.
  */
+/**
+ * A private-endpoint rule replaced earlier (diff/replace-rules.ts) is removed under its new
+ * name: the node takes the rule the diff would map it to, and `read.resources` its actual.
+ */
+function renamedRule(node: ResourceNode, read: ReadResult, rules: () => DiscoveredRules): ResourceNode {
+  if (node.kind !== "outboundRule" || read.resources[node.address]?.exists === true) return node;
+  const missing = { exists: false as const, fingerprint: "" };
+  const found = resolveRule(node, read.resources[node.address] ?? missing, rules());
+  if (found.node === node || !found.actual.exists) return node;
+  read.resources[node.address] = found.actual;
+  return found.node;
+}
+
 export function destroySteps(nodes: readonly ResourceNode[], read: ReadResult): PlanStep[] {
-  const planned = destroyNodes(nodes);
+  let index: DiscoveredRules | undefined;
+  const rules = () => {
+    index ??= discoveredRules(read.discovered);
+    return index;
+  };
+  const planned = destroyNodes(nodes).map((entry) => ({
+    ...entry,
+    node: renamedRule(entry.node, read, rules),
+  }));
   const exists = (addr: string) => read.resources[addr]?.exists === true;
   const deleting = new Set(
     planned

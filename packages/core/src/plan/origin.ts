@@ -171,17 +171,29 @@ const deriveApply: Derive = (_origin, topology, plan) => {
  * exists and `noop` when it is gone; a workspace is always `noop` with nothing desired. No other
  * step: destroy never deletes unlisted rules.
  */
-const deriveDestroy: Derive = (_origin, topology) => ({
-  steps: destroyNodes(expand(topology)).map(({ node, role, dependsOn }) => ({
-    address: node.address,
-    kind: node.kind,
-    identity: node.identity,
-    after: null,
-    dependsOn,
-    lane: node.lane,
-    actions: role === "keep" ? ["noop"] : ["delete", "noop"],
-  })),
-});
+const deriveDestroy: Derive = (_origin, topology, plan) => {
+  const planned = new Map(plan.steps.map((step) => [step.address, step]));
+  return {
+    steps: destroyNodes(expand(topology)).map(({ node, role, dependsOn }) => {
+      // A private-endpoint rule replaced earlier is removed under its replacement's name.
+      const ruleName = (planned.get(node.address)?.identity as { ruleName?: unknown } | undefined)?.ruleName;
+      const after = node.properties as { type?: unknown; destination?: unknown };
+      const renamed =
+        node.kind === "outboundRule" &&
+        after.type === "PrivateEndpoint" &&
+        ruleName === replacementRuleName((node.identity as { ruleName: string }).ruleName, after.destination);
+      return {
+        address: node.address,
+        kind: node.kind,
+        identity: renamed ? { ...(node.identity as object), ruleName } : node.identity,
+        after: null,
+        dependsOn,
+        lane: node.lane,
+        actions: role === "keep" ? ["noop"] : ["delete", "noop"],
+      };
+    }),
+  };
+};
 
 /** The derivation of each plan mode. A new mode adds one entry (see the module comment). */
 const DERIVE_BY_MODE: Record<PlanMode, Derive> = {
