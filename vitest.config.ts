@@ -23,6 +23,9 @@ export default defineConfig({
         test: {
           name: "core",
           include: ["packages/core/src/**/*.test.ts", "packages/core/test/**/*.test.ts"],
+          // A guard against hangs, not a timing check: property tests run a fixed number of cases,
+          // which on a loaded 2-core runner took over the 5 s default.
+          testTimeout: 60_000,
         },
       },
       {
