@@ -126,6 +126,7 @@ export {
 // Model and the provider port.
 export {
   type ActualResource,
+  type ComputePlacement,
   type DiscoveredResource,
   type KindTypes,
   type ManagedNetworkIdentity,
@@ -197,6 +198,7 @@ export {
 export { validate } from "./plan/spec-input.js";
 export type {
   Inventory,
+  NetworkLinks,
   OutboundDependency,
   Provider,
   ProviderContext,

@@ -76,4 +76,4 @@ export interface RoleAssignmentSeen {
 }
 
 export { STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR } from "./kinds/roleAssignment.js";
-export type { WorkspaceFacts } from "./kinds/workspace.js";
+export type { ComputePlacement, WorkspaceFacts } from "./kinds/workspace.js";

@@ -125,6 +125,20 @@ export interface OutboundDependency {
   ports: number[];
 }
 
+/**
+ * How other virtual networks reach an own-VNet workspace's VNet (Azure: its virtual network
+ * peerings, and the workspace's private endpoints): what the AKS placement rule (PFN222) judges.
+ */
+export interface NetworkLinks {
+  /**
+   * Ids of the virtual networks the workspace's VNet is peered with (peering connected), or of the
+   * remote subnets when a peering joins only some subnets.
+   */
+  peered: string[];
+  /** Ids of the virtual networks holding an approved private endpoint of the workspace. */
+  privateEndpointNetworks: string[];
+}
+
 export interface Provider {
   /** Short name recorded in plans, e.g. `azure` or `memory`. */
   readonly name: string;
@@ -145,6 +159,12 @@ export interface Provider {
    * the report lists none. Never writes.
    */
   listOutboundDependencies?(workspace: WorkspaceRef, context: ProviderContext): Promise<OutboundDependency[]>;
+  /**
+   * Optional, for the AKS placement rule (PFN222): how other virtual networks reach `vnetId`, the
+   * existing own-VNet workspace's VNet. `plan` calls it only for a workspace deploying to an AKS
+   * cluster outside that VNet; without it the rule is not judged. Never writes.
+   */
+  networkLinks?(workspace: WorkspaceRef, vnetId: string, context: ProviderContext): Promise<NetworkLinks>;
   /**
    * Optional, for `verify` and the end of `apply`: the cloud's own diagnosis of a workspace's
    * setup (Azure: `Workspaces_Diagnose`), every finding of every check. Never changes anything;

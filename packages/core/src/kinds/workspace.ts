@@ -43,6 +43,8 @@ export interface WorkspaceFacts {
   changeableIsolationModes?: string[];
   /** Names of computes in the workspace (plan-time rule: managed isolation needs none). */
   computes?: string[];
+  /** Where the workspace's computes sit (plan-time rules PFN220–PFN223); absent when not read. */
+  computePlacement?: ComputePlacement[];
   /** Names of online endpoints in the workspace. */
   onlineEndpoints?: string[];
   /** Workspace kind as Azure reports it (`Default`, `Hub`, `Project`); plan-time rule PFN204. */
@@ -51,6 +53,17 @@ export interface WorkspaceFacts {
   firewallPublicIpAddress?: string;
   /** The workspace's own (inbound) private-endpoint connections. */
   privateEndpointConnections?: Array<{ id: string; status: string; privateEndpointId?: string }>;
+}
+
+/** A compute of the workspace and where it sits, as a provider reports it (never diffed). */
+export interface ComputePlacement {
+  name: string;
+  /** `computeInstance`, `computeCluster`, `kubernetes` (an attached Kubernetes or AKS cluster), or `other`. */
+  type: "computeInstance" | "computeCluster" | "kubernetes" | "other";
+  /** ARM id of the subnet its nodes sit in; absent when none is reported (no VNet of yours, or a managed one). */
+  subnetId?: string;
+  /** Its nodes get public IP addresses; absent when the provider cannot tell. */
+  publicIp?: boolean;
 }
 
 export type IsolationMode = WorkspaceProperties["isolationMode"];

@@ -9,6 +9,7 @@ import { workspaceDefaults } from "../expand/expand.js";
 import { Graph } from "../graph/graph.js";
 import type { DiscoveredResource, ResourceNode } from "../model.js";
 import type { ReadResult } from "../provider.js";
+import { COMPUTE_POSTURE_CODES } from "../rules/compute-placement.js";
 import { checkState } from "../rules/index.js";
 import { DIRECT_ASSIGNMENT_CODE, type Posture } from "../rules/posture.js";
 import { UNLISTED_RULE_CODE } from "../rules/state-rules.js";
@@ -20,7 +21,7 @@ import { type PostureReads, postureOf, stateView } from "./state-view.js";
 import type { PlanStep } from "./types.js";
 
 /** Codes of the posture findings `strict` turns into errors. */
-const POSTURE_CODES = new Set([UNLISTED_RULE_CODE, DIRECT_ASSIGNMENT_CODE]);
+const POSTURE_CODES = new Set<string>([UNLISTED_RULE_CODE, DIRECT_ASSIGNMENT_CODE, ...COMPUTE_POSTURE_CODES]);
 
 export interface ModeSteps {
   steps: PlanStep[];
@@ -80,7 +81,7 @@ export function applyPlanSteps(
       `The posture report has ${findings.length} finding${findings.length === 1 ? "" : "s"} made directly at the workspaces, and strict mode makes them errors: ${findings.map((d) => `${d.code} ${d.path || "/"}: ${d.message}`).join(" ")}`,
       {
         details: { diagnostics: [...specDiagnostics, ...stateDiagnostics], posture },
-        hint: "Review each finding: add the rules to the spec or remove them, and remove role assignments that are not intended (pfnet never deletes what it does not manage). Inherited assignments are listed as information and never fail strict mode.",
+        hint: "Review each finding: add the rules to the spec or remove them, remove role assignments that are not intended, and move or recreate computes outside the stated subnets or with public IPs (pfnet never deletes what it does not manage). Inherited assignments are listed as information and never fail strict mode.",
       },
     );
   }

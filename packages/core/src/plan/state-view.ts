@@ -4,8 +4,10 @@
  */
 import { isServiceOwnedRule } from "../diff/diff.js";
 import { workspaceKeyOf } from "../expand/names.js";
+import type { ComputePlacement } from "../kinds/workspace.js";
 import type { ResourceNode, RoleAssignmentSeen, WorkspaceRef } from "../model.js";
-import type { OutboundDependency, Provider, ProviderContext, ReadResult } from "../provider.js";
+import type { NetworkLinks, OutboundDependency, Provider, ProviderContext, ReadResult } from "../provider.js";
+import { aksSubnets, deploysToKubernetes, networkOf } from "../rules/compute-placement.js";
 import type { StateView } from "../rules/index.js";
 import { classifyStorageAccess, type Posture } from "../rules/posture.js";
 import type { Topology } from "../spec/schema.js";
@@ -14,11 +16,27 @@ import type { Plan } from "./types.js";
 const strings = (value: unknown) =>
   Array.isArray(value) ? value.filter((item) => typeof item === "string") : undefined;
 
+const COMPUTE_TYPES = new Set(["computeInstance", "computeCluster", "kubernetes", "other"]);
+
+/** The `computePlacement` fact, entries of the wrong shape left out; undefined when not read. */
+function placementOf(value: unknown): ComputePlacement[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  return value.filter(
+    (item): item is ComputePlacement =>
+      typeof item === "object" &&
+      item !== null &&
+      typeof (item as ComputePlacement).name === "string" &&
+      COMPUTE_TYPES.has((item as ComputePlacement).type),
+  );
+}
+
 /** What the posture report read of one workspace beyond `read` (absent parts: not read). */
 export interface PostureRead {
   storage?: { storageAccount: string; assignments: RoleAssignmentSeen[] };
   /** Own VNet: the outbound dependencies the workspace reports. */
   outboundDependencies?: OutboundDependency[];
+  /** Own VNet deploying to an AKS cluster in another VNet: how other VNets reach its VNet. */
+  networkLinks?: NetworkLinks;
 }
 
 /** The posture reads, by workspace key. */
@@ -56,7 +74,8 @@ export function stateView(nodes: readonly ResourceNode[], read: ReadResult, acce
     const computes = strings(facts.computes);
     const onlineEndpoints = strings(facts.onlineEndpoints);
     const unlistedRules = unlisted.get(key)?.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const { storage, outboundDependencies } = access.get(key) ?? {};
+    const computePlacement = placementOf(facts.computePlacement);
+    const { storage, outboundDependencies, networkLinks } = access.get(key) ?? {};
     workspaces[key] = {
       exists: true,
       ...(typeof actual.properties.isolationMode === "string"
@@ -67,6 +86,8 @@ export function stateView(nodes: readonly ResourceNode[], read: ReadResult, acce
       ...(typeof facts.kind === "string" ? { kind: facts.kind } : {}),
       ...(unlistedRules ? { unlistedRules } : {}),
       ...(outboundDependencies ? { outboundDependencies } : {}),
+      ...(computePlacement ? { computePlacement } : {}),
+      ...(networkLinks ? { networkLinks } : {}),
       ...(storage
         ? {
             storageAccess: {
@@ -83,8 +104,9 @@ export function stateView(nodes: readonly ResourceNode[], read: ReadResult, acce
 /**
  * What the posture report reads beyond `read`, in parallel: one paged role-assignment list per
  * storage account of the existing workspaces (`Provider.listRoleAssignments`), and the outbound
- * dependencies of each existing own-VNet workspace (`Provider.listOutboundDependencies`). A part
- * the provider cannot read is left out.
+ * dependencies of each existing own-VNet workspace (`Provider.listOutboundDependencies`), and
+ * for an own-VNet workspace deploying to an AKS cluster outside its VNet how other VNets reach
+ * that VNet (`Provider.networkLinks`). A part the provider cannot read is left out.
  */
 export async function readPostureInputs(
   topology: Topology,
@@ -101,19 +123,27 @@ export async function readPostureInputs(
   };
   const byAccount = new Map<string, { storageAccount: string; keys: string[] }>();
   const ownVnet: WorkspaceRef[] = [];
+  const linked: Array<{ ref: WorkspaceRef; vnetId: string }> = [];
   for (const node of nodes) {
     if (node.kind !== "workspace") continue;
     const actual = read.resources[node.address];
     if (!actual?.exists) continue;
     const ref = (node as ResourceNode<"workspace">).identity.workspace;
-    if (topology.workspaces[ref.key]?.network === "byo") ownVnet.push(ref);
+    const spec = topology.workspaces[ref.key];
+    if (spec?.network === "byo") ownVnet.push(ref);
+    if (spec?.network === "byo" && spec.vnet !== undefined && deploysToKubernetes(spec)) {
+      const own = spec.vnet.vnetId.toLowerCase();
+      const placement = placementOf(actual.facts?.computePlacement) ?? [];
+      if (aksSubnets(spec, placement).some((subnet) => networkOf(subnet) !== own))
+        linked.push({ ref, vnetId: spec.vnet.vnetId });
+    }
     const storageAccount = actual.facts?.storageAccount;
     if (typeof storageAccount !== "string" || storageAccount === "") continue;
     const account = byAccount.get(storageAccount.toLowerCase()) ?? { storageAccount, keys: [] };
     account.keys.push(ref.key);
     byAccount.set(storageAccount.toLowerCase(), account);
   }
-  const { listRoleAssignments, listOutboundDependencies } = provider;
+  const { listRoleAssignments, listOutboundDependencies, networkLinks } = provider;
   await Promise.all([
     ...(listRoleAssignments
       ? [...byAccount.values()].map(async ({ storageAccount, keys }) => {
@@ -124,6 +154,11 @@ export async function readPostureInputs(
     ...(listOutboundDependencies
       ? ownVnet.map(async (ref) => {
           entry(ref.key).outboundDependencies = await listOutboundDependencies.call(provider, ref, context);
+        })
+      : []),
+    ...(networkLinks
+      ? linked.map(async ({ ref, vnetId }) => {
+          entry(ref.key).networkLinks = await networkLinks.call(provider, ref, vnetId, context);
         })
       : []),
   ]);

@@ -32,6 +32,7 @@ const WORKSPACE_ID_FIELDS: ReadonlyArray<{ at: readonly string[]; type: string }
   { at: ["vnet", "vnetId"], type: "Microsoft.Network/virtualNetworks" },
   { at: ["vnet", "subnetId"], type: SUBNET },
   { at: ["vnet", "nsgId"], type: "Microsoft.Network/networkSecurityGroups" },
+  { at: ["vnet", "aksSubnetId"], type: SUBNET },
   { at: ["serverless", "subnetId"], type: SUBNET },
   { at: ["create", "storageAccount"], type: "Microsoft.Storage/storageAccounts" },
   { at: ["create", "keyVault"], type: "Microsoft.KeyVault/vaults" },
@@ -101,7 +102,14 @@ export function checkArmIds(topology: Topology): Diagnostic[] {
     }
   }
   for (const [key, workspace] of Object.entries(topology.workspaces)) {
-    for (const field of WORKSPACE_ID_FIELDS) {
+    const fields = [
+      ...WORKSPACE_ID_FIELDS,
+      ...(workspace.computes?.subnetIds ?? []).map((_, index) => ({
+        at: ["computes", "subnetIds", String(index)],
+        type: SUBNET,
+      })),
+    ];
+    for (const field of fields) {
       const id = valueAt(workspace, field.at);
       if (typeof id !== "string") continue;
       const actual = armResourceType(id);

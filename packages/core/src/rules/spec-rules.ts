@@ -8,6 +8,7 @@ import { pointer } from "../spec/pointer.js";
 import type { Topology } from "../spec/schema.js";
 import { checkArmIds } from "./arm-ids.js";
 import { accessRules } from "./workspace-rules/access.js";
+import { computePlacement } from "./workspace-rules/compute.js";
 import { diagnostic, type WorkspaceContext, type WorkspaceRule } from "./workspace-rules/context.js";
 import { creationAndExposure } from "./workspace-rules/exposure.js";
 import { names } from "./workspace-rules/names.js";
@@ -54,4 +55,5 @@ const WORKSPACE_RULES: readonly WorkspaceRule[] = [
   names,
   creationAndExposure,
   accessRules,
+  computePlacement,
 ];

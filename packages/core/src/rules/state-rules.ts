@@ -4,9 +4,12 @@
  */
 import type { Diagnostic } from "../diagnostics.js";
 import { requiredNsgRules } from "../expand/index.js";
+import type { ComputePlacement } from "../kinds/workspace.js";
 import { ISOLATION_ORDER, type IsolationMode } from "../kinds/workspace.js";
+import type { NetworkLinks } from "../provider.js";
 import { pointer } from "../spec/pointer.js";
 import type { Topology, WorkspaceSpec } from "../spec/schema.js";
+import { computePlacementRules } from "./compute-placement.js";
 import {
   classifyStorageAccess,
   DIRECT_ASSIGNMENT_CODE,
@@ -35,12 +38,17 @@ export interface WorkspaceStateView {
   storageAccess?: StorageAccessView;
   /** Own VNet: the outbound dependencies the workspace reports; absent when not read. */
   outboundDependencies?: Array<{ category: string; domainName: string; ports: number[] }>;
+  /** Where the workspace's computes sit (PFN220–PFN223); absent when not read. */
+  computePlacement?: ComputePlacement[];
+  /** Own VNet deploying to an AKS cluster in another VNet: how other VNets reach its VNet (PFN222). */
+  networkLinks?: NetworkLinks;
 }
 
 export interface CheckStateOptions {
   /**
    * Compliance gates: the posture findings pfnet reports as warnings (PFN205, PFN206 — what is
-   * made directly at the workspace) are errors instead. Inherited assignments never are.
+   * made directly at the workspace; PFN220, PFN221, PFN223 — where its computes sit) are errors
+   * instead. Inherited assignments never are.
    */
   strict?: boolean;
 }
@@ -171,6 +179,7 @@ export function checkState(
       }
     }
     diagnostics.push(...uncoveredDependencies(topology, key, label, actual));
+    diagnostics.push(...computePlacementRules(key, workspace, label, actual, posture));
   }
   return diagnostics;
 }

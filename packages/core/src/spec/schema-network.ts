@@ -1,4 +1,4 @@
-/** The spec's network vocabulary: ingress, egress, outbound reach, endpoints, own VNet, serverless. */
+/** The spec's network vocabulary: ingress, egress, outbound reach, endpoints, own VNet, serverless, computes. */
 import { type Static, Type } from "@sinclair/typebox";
 import { ArmId } from "./schema-common.js";
 
@@ -80,6 +80,11 @@ export const OwnNetwork = Type.Object(
     aksComputeName: Type.Optional(
       Type.String({ description: "Attached AKS compute used as the Kubernetes online endpoint target." }),
     ),
+    aksSubnetId: Type.Optional(
+      ArmId(
+        "Subnet of the AKS cluster the Kubernetes online endpoints run on: in `vnetId`, in a VNet peered with it, or in a VNet holding a private endpoint of the workspace (checked at plan time, PFN222; compared with what the attached compute reports, PFN223).",
+      ),
+    ),
   },
   { additionalProperties: false, description: "Own virtual network (network: byo)." },
 );
@@ -97,8 +102,32 @@ export const Serverless = Type.Object(
   { additionalProperties: false },
 );
 
+export const Computes = Type.Object(
+  {
+    subnetIds: Type.Optional(
+      Type.Array(ArmId("A subnet of `vnet.vnetId`."), {
+        minItems: 1,
+        description:
+          "Own VNet: the subnets the workspace's compute instances and clusters may sit in. Default: any subnet of `vnet.vnetId`.",
+      }),
+    ),
+    noPublicIp: Type.Optional(
+      Type.Boolean({
+        description:
+          "Compute instances and clusters have no public IP address. Default true with an own VNet or `ingress: private`, else false.",
+      }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description:
+      "Where the workspace's compute instances and clusters may sit and whether they may have public IP addresses. pfnet creates no computes: plan reads them and reports the ones that differ (PFN220, PFN221).",
+  },
+);
+
 export type ServiceTagRuleSpec = Static<typeof ServiceTagRule>;
 export type ReachSpec = Static<typeof Reach>;
 export type EndpointSpec = Static<typeof Endpoint>;
 export type OwnNetworkSpec = Static<typeof OwnNetwork>;
 export type ServerlessSpec = Static<typeof Serverless>;
+export type ComputesSpec = Static<typeof Computes>;

@@ -9,6 +9,7 @@
 import { type Static, Type } from "@sinclair/typebox";
 import { ArmId } from "./schema-common.js";
 import {
+  Computes,
   Egress,
   Endpoint,
   Ingress,
@@ -20,6 +21,7 @@ import {
 import { Service, ServiceKind } from "./schema-service.js";
 
 export type {
+  ComputesSpec,
   EndpointSpec,
   OwnNetworkSpec,
   ReachSpec,
@@ -27,7 +29,18 @@ export type {
   ServiceTagRuleSpec,
 } from "./schema-network.js";
 export type { ServiceSpec } from "./schema-service.js";
-export { Egress, Endpoint, Ingress, OwnNetwork, Reach, Serverless, Service, ServiceKind, ServiceTagRule };
+export {
+  Computes,
+  Egress,
+  Endpoint,
+  Ingress,
+  OwnNetwork,
+  Reach,
+  Serverless,
+  Service,
+  ServiceKind,
+  ServiceTagRule,
+};
 
 export const CreateBlock = Type.Object(
   {
@@ -110,6 +123,7 @@ export const Workspace = Type.Object(
     ),
     vnet: Type.Optional(OwnNetwork),
     serverless: Type.Optional(Serverless),
+    computes: Type.Optional(Computes),
     create: Type.Optional(CreateBlock),
   },
   { additionalProperties: false, description: "An Azure Machine Learning workspace running prompt flow." },

@@ -30,6 +30,7 @@ import { hashJson } from "../plan/canonical.js";
 import type { PlanStep } from "../plan/types.js";
 import type {
   Inventory,
+  NetworkLinks,
   OutboundDependency,
   Provider,
   ProviderContext,
@@ -72,6 +73,8 @@ export interface MemoryProviderOptions {
   diagnosis?: Record<string, DiagnosisFinding[]>;
   /** What `listOutboundDependencies` reports, by workspace Azure name (default: none). */
   outboundDependencies?: Record<string, OutboundDependency[]>;
+  /** What `networkLinks` reports, by workspace Azure name (default: no peerings, no private endpoints). */
+  networkLinks?: Record<string, NetworkLinks>;
 }
 
 /** One write the provider executed (for tests: ordering, overlap, concurrency). */
@@ -243,6 +246,19 @@ export class MemoryProvider implements Provider {
     this.calls.read++;
     if (context.signal.aborted) throw new PfnetError("ABORTED", "Read aborted.");
     return structuredClone(this.#options.outboundDependencies?.[workspace.name] ?? []);
+  }
+
+  /** How other VNets reach the workspace's VNet: what `options.networkLinks` gives the workspace. */
+  async networkLinks(
+    workspace: WorkspaceRef,
+    _vnetId: string,
+    context: ProviderContext,
+  ): Promise<NetworkLinks> {
+    this.calls.read++;
+    if (context.signal.aborted) throw new PfnetError("ABORTED", "Read aborted.");
+    return structuredClone(
+      this.#options.networkLinks?.[workspace.name] ?? { peered: [], privateEndpointNetworks: [] },
+    );
   }
 
   /** What exists in a resource group (for `importTopology`). */

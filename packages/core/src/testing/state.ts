@@ -2,7 +2,7 @@
  * The in-memory "Azure" as plain data: what tests seed, snapshot and compare. The store
  * (store.ts) holds it indexed; this module only says its shape and how to make parts of it.
  */
-import type { NsgRuleProperties, WorkspaceRef } from "../model.js";
+import type { ComputePlacement, NsgRuleProperties, WorkspaceRef } from "../model.js";
 import { hashJson } from "../plan/canonical.js";
 
 export type RuleStatus = "Inactive" | "Active" | "Provisioning" | "Deleting" | "Failed";
@@ -35,7 +35,8 @@ export interface MemoryWorkspace {
   /** The firewall's public IP, reported (as a workspace fact) while `firewall` is true. Seed it to test outputs. */
   firewallPublicIpAddress?: string;
   rules: Record<string, MemoryRule>;
-  computes: string[];
+  /** Computes by name, or with where they sit (the plan-time compute rules read `computePlacement`). */
+  computes: Array<string | ComputePlacement>;
   onlineEndpoints: Record<string, { publicNetworkAccess: "Enabled" | "Disabled" }>;
 }
 

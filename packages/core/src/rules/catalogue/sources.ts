@@ -5,3 +5,11 @@ export const FACTS = "pfnet's Azure facts (`azure-facts.md`)";
 export const MANAGED_NETWORK =
   "[Workspace managed network isolation](https://learn.microsoft.com/azure/machine-learning/how-to-managed-network)";
 export const REST_SPEC = "Azure REST spec `workspaceRP.json` (api-version 2025-12-01)";
+export const TRAINING_VNET =
+  "[Secure an Azure Machine Learning training environment with virtual networks](https://learn.microsoft.com/azure/machine-learning/how-to-secure-training-vnet)";
+export const AKS_INFERENCING =
+  "[Secure an Azure Kubernetes Service inferencing environment](https://learn.microsoft.com/azure/machine-learning/how-to-secure-kubernetes-inferencing-environment)";
+export const COMPUTE_SPEC =
+  "Azure REST spec `machineLearningServices.json` (api-version 2022-10-01: `Compute_List`; `ComputeInstanceProperties` and `AmlComputeProperties` `subnet`, `enableNodePublicIp`; `AksNetworkingConfiguration.subnetId`)";
+export const PEERING =
+  "[Virtual network peering](https://learn.microsoft.com/azure/virtual-network/virtual-network-peering-overview); Azure REST spec `virtualNetwork.json` (api-version 2025-05-01: `VirtualNetworkPeerings_List`, `peeringState`)";

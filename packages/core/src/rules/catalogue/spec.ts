@@ -1,6 +1,6 @@
 /** Codes of the spec rules: pure functions of the topology, `checkSpec` (`PFN100`–`PFN199`). */
 import type { RuleDraft } from "../catalogue.js";
-import { FACTS, MANAGED_NETWORK, REST_SPEC, SEED } from "./sources.js";
+import { FACTS, MANAGED_NETWORK, REST_SPEC, SEED, TRAINING_VNET } from "./sources.js";
 
 export const SPEC_RULES: readonly RuleDraft[] = [
   {
@@ -262,5 +262,27 @@ export const SPEC_RULES: readonly RuleDraft[] = [
     why: "The guide asks to \"limit Azure services or IP address to access your endpoint\". The 2025-12-01 workspace and the managed online endpoint offer only public or private network access (`publicNetworkAccess`), no IP allow-list; the IP-range feature of the CLI is preview-only and regional. IP ranges and trusted Azure services exist on the target services (Azure AI services' `networkAcls`, AI Search's `networkRuleSet`).",
     reference: `${SEED}, "Secure prompt flow with workspace managed virtual network"; ${REST_SPEC} (\`publicNetworkAccess\` Enabled|Disabled); ${FACTS} a.1`,
     hint: "Remove `ipRules` and set `ingress: private` with your own private endpoint to the workspace (and `ingress: private` on the endpoint) to keep them off the internet; restrict IP ranges on the target services instead.",
+  },
+  {
+    code: "PFN135",
+    severity: "error",
+    phase: "spec",
+    title: "Compute subnet outside the workspace's own VNet",
+    summary:
+      "`computes.subnetIds` in a workspace with `network: managed`, or a subnet there that is not a subnet of `vnet.vnetId`.",
+    why: 'The guide asks to "limit inbound and outbound rule of compute resource in the workspace": with your own VNet, compute instances and clusters sit in its subnets, where its NSG, routes and private endpoints apply. With a managed network they sit in the managed VNet and cannot be placed into yours; a subnet of another VNet is not the workspace\'s network.',
+    reference: `${SEED}, "Involved services"; ${TRAINING_VNET}; ${FACTS} c.8`,
+    hint: "Use subnets of the VNet `vnet.vnetId` names (its id followed by `/subnets/<subnet name>`), or remove `computes.subnetIds` with a managed network.",
+  },
+  {
+    code: "PFN136",
+    severity: "warning",
+    phase: "spec",
+    title: "Compute public-IP promise pfnet does not check",
+    summary:
+      "`computes.noPublicIp: true` in a workspace with `network: managed` and `ingress: public`: plan reads the computes' public IPs only for an own VNet or private ingress.",
+    why: "pfnet reads a workspace's computes where their placement matters for isolation (an own VNet, or a workspace without public ingress), so a plan of a public workspace costs no compute list. A promise in the spec that nothing checks is worse than none.",
+    reference: `${TRAINING_VNET} (no public IP); ${SEED}, "Options in different network set up"`,
+    hint: "Set `ingress: private` (then pfnet checks the computes), or remove `computes.noPublicIp`.",
   },
 ];

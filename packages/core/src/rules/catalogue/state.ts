@@ -1,6 +1,15 @@
 /** Codes of the plan-time rules against what exists in Azure, `checkState` (`PFN200`–`PFN299`). */
 import type { RuleDraft } from "../catalogue.js";
-import { FACTS, MANAGED_NETWORK, REST_SPEC, SEED } from "./sources.js";
+import {
+  AKS_INFERENCING,
+  COMPUTE_SPEC,
+  FACTS,
+  MANAGED_NETWORK,
+  PEERING,
+  REST_SPEC,
+  SEED,
+  TRAINING_VNET,
+} from "./sources.js";
 
 export const STATE_RULES: readonly RuleDraft[] = [
   {
@@ -77,5 +86,49 @@ export const STATE_RULES: readonly RuleDraft[] = [
     why: "With your own virtual network and strict outbound, prompt flow works only when the required public internet access is open. The workspace reports its outbound dependencies itself; pfnet writes service-tag NSG rules for the documented required ones (TCP 80, 443, 18881), so a dependency on another port stays blocked unless the NSG or firewall allows it.",
     reference: `${SEED}, "Secure prompt flow use your own virtual network"; ${REST_SPEC} (\`Workspaces_ListOutboundNetworkDependenciesEndpoints\`); ${FACTS} c.10`,
     hint: "Allow the listed host and port in your firewall (or add an NSG rule for it); `pfnet plan --json` lists every dependency under `posture`.",
+  },
+  {
+    code: "PFN220",
+    severity: "warning",
+    phase: "state",
+    title: "Compute outside the own VNet's compute subnets",
+    summary:
+      "An own-VNet workspace has a compute instance or compute cluster that sits outside the subnets `computes.subnetIds` states, or, without that list, outside `vnet.vnetId` (or in no virtual network at all). One finding per compute. A posture finding: `--strict` (library `strict: true`) makes it an error.",
+    why: 'The guide asks to "limit inbound and outbound rule of compute resource in the workspace". With your own VNet, a compute reaches the workspace\'s private endpoints and is held to its NSG and routes only inside that VNet; one created elsewhere (or without a subnet) is outside the isolation the spec describes. pfnet creates no computes, so it reports them.',
+    reference: `${SEED}, "Involved services"; ${TRAINING_VNET}; ${COMPUTE_SPEC}`,
+    hint: "Recreate the compute in one of the stated subnets (a compute's subnet is fixed when it is created), or add its subnet to `computes.subnetIds` if it is meant to be there.",
+  },
+  {
+    code: "PFN221",
+    severity: "warning",
+    phase: "state",
+    title: "Compute with a public IP where the spec says none",
+    summary:
+      "A compute instance or compute cluster has public IP addresses (`enableNodePublicIp`) while the spec says none: `computes.noPublicIp: true`, or by default an own VNet or `ingress: private`. One finding per compute. A posture finding: `--strict` (library `strict: true`) makes it an error.",
+    why: "A compute with a public IP is reachable from the internet (Azure Machine Learning's inbound management traffic, SSH when enabled) and sends its outbound traffic past the VNet's private paths; with private ingress or your own VNet that is the exposure the spec rules out. The no-public-IP setting is fixed when the compute is created.",
+    reference: `${TRAINING_VNET} (no public IP); ${COMPUTE_SPEC}; ${FACTS} c.10 (inbound 44224 for computes with a public IP)`,
+    hint: "Recreate the compute without a public IP (`enableNodePublicIp: false`, CLI `--enable-node-public-ip false`), or set `computes.noPublicIp: false` if public IPs are intended.",
+  },
+  {
+    code: "PFN222",
+    severity: "error",
+    phase: "state",
+    title: "AKS cluster cannot reach the own-VNet workspace",
+    summary:
+      "An own-VNet workspace deploys to Kubernetes online endpoints, and the AKS cluster's subnet (what the attached compute reports, else `vnet.aksSubnetId`) is in a VNet that is not `vnet.vnetId`, is not peered with it (peering connected) and holds no approved private endpoint of the workspace.",
+    why: 'The guide: deploy to an "AKS cluster which is in the same virtual network", or "create private endpoint to the same virtual network or leverage virtual network peering to make them communicate with each other". A cluster in an unconnected VNet cannot reach the private workspace, so deployments fail after apply.',
+    reference: `${SEED}, "Secure prompt flow use your own virtual network"; ${AKS_INFERENCING}; ${PEERING}`,
+    hint: "Peer the AKS cluster's VNet with the workspace's VNet, or create a private endpoint of the workspace in the cluster's VNet, or use an AKS cluster in the workspace's VNet.",
+  },
+  {
+    code: "PFN223",
+    severity: "warning",
+    phase: "state",
+    title: "AKS subnet differs from the spec",
+    summary:
+      "The attached AKS compute (`vnet.aksComputeName`, else every one) reports another subnet (`aksNetworkingConfiguration.subnetId`) than `vnet.aksSubnetId`. The reachability rule (PFN222) judges the reported subnet. A posture finding: `--strict` (library `strict: true`) makes it an error.",
+    why: "The spec states where the inference cluster sits so that a reviewer can judge it; a cluster attached from elsewhere makes that statement untrue, and the network paths the review approved are not the ones in use.",
+    reference: `${AKS_INFERENCING}; ${COMPUTE_SPEC}`,
+    hint: "Correct `vnet.aksSubnetId` to the subnet the cluster uses, or attach the cluster the spec describes.",
   },
 ];

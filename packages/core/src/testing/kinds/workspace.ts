@@ -31,7 +31,10 @@ export const workspace: MemoryKindHandler<"workspace"> = {
       keyVault: ws.keyVault,
       ...(ws.containerRegistry === undefined ? {} : { containerRegistry: ws.containerRegistry }),
       networkStatus: ws.networkStatus,
-      computes: [...ws.computes],
+      computes: ws.computes.map((compute) => (typeof compute === "string" ? compute : compute.name)),
+      computePlacement: ws.computes.map((compute) =>
+        typeof compute === "string" ? { name: compute, type: "other" } : { ...compute },
+      ),
       onlineEndpoints: Object.keys(ws.onlineEndpoints).sort(),
       kind: ws.kind,
       ...(ws.firewall && ws.firewallPublicIpAddress !== undefined
