@@ -53,14 +53,16 @@ describe.each(ROWS)("managed VNet, ingress $ingress / egress $egress", (row) => 
       // the rules come with the workspace GET (no rule list), then one role-assignment list of
       // the storage account — the storage role's read and the posture report share it (the
       // principal-filtered list this replaced held nothing the `atScope()` list lacks: the role
-      // is matched at exactly that scope) — one connection list per target and the online endpoints.
+      // is matched at exactly that scope) — one connection list per target and the online endpoints;
+      // with private ingress also the compute list (where the computes sit: PFN221).
       const before = em.requests.length;
       await plan(spec, provider);
       const reads = em.requests.entries
         .slice(before)
         .map((r) => `${r.method} ${r.path.replace(/^.*\/providers\//, "")}`);
       expect(reads.filter((r) => r.includes("outboundRules"))).toEqual([]);
-      expect(reads).toHaveLength(6);
+      expect(reads).toHaveLength(row.ingress === "private" ? 7 : 6);
+      expect(reads.filter((r) => r.endsWith("/computes"))).toHaveLength(row.ingress === "private" ? 1 : 0);
       const posture = em.requests.entries
         .slice(before)
         .filter(

@@ -5,6 +5,7 @@ import type { GetTokenOptions, TokenCredential } from "@azure/core-auth";
 import type {
   DiagnosisFinding,
   Inventory,
+  NetworkLinks,
   OutboundDependency,
   PlanStep,
   Provider,
@@ -21,6 +22,7 @@ import { toAzureError } from "./errors.js";
 import { readInventory } from "./inventory.js";
 import { azureKind, readNodes } from "./kinds/index.js";
 import { logger } from "./logger.js";
+import { readNetworkLinks } from "./network-links.js";
 import {
   type AzureProviderOptions,
   DEFAULT_ENDPOINT,
@@ -134,9 +136,10 @@ export class AzureProvider implements Provider {
       { signal: context.signal, emit: context.emit, address: "read", retry: this.retry, waits: this.waits },
       this.options.approvalConnections,
       this.snapshotCaches(context),
+      context.resourcesOnly === true,
     );
     try {
-      return await readNodes(session, nodes, context.resourcesOnly === true);
+      return await readNodes(session, nodes);
     } catch (error) {
       if (context.signal.aborted) throw abortError(context.signal);
       throw toAzureError(error);
@@ -192,6 +195,29 @@ export class AzureProvider implements Provider {
   ): Promise<OutboundDependency[]> {
     try {
       return await outboundDependencies(this.clients, workspace, this.selfRetry(workspace, context));
+    } catch (error) {
+      if (context.signal.aborted) throw abortError(context.signal);
+      throw toAzureError(error);
+    }
+  }
+
+  /**
+   * How other VNets reach an own-VNet workspace's VNet (the AKS placement rule): its connected
+   * peerings and the VNets of the workspace's approved private endpoints. Reads only.
+   */
+  async networkLinks(
+    workspace: WorkspaceRef,
+    vnetId: string,
+    context: ProviderContext,
+  ): Promise<NetworkLinks> {
+    const session = new ReadSession(
+      this.clients,
+      this.selfRetry(workspace, context),
+      undefined,
+      this.snapshotCaches(context),
+    );
+    try {
+      return await readNetworkLinks(session, workspace, vnetId);
     } catch (error) {
       if (context.signal.aborted) throw abortError(context.signal);
       throw toAzureError(error);

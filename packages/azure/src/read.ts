@@ -2,7 +2,8 @@
  * Reading actual state cheaply. One `ReadSession` lives for one `read` call (or one step) and
  * caches per workspace and per target, so N nodes of one workspace cost one request of each kind:
  * one workspace GET, one paged rule list, one `atScope()` role-assignment list per storage
- * account (shared by the workspaces using it), one connection list per target; computes and online endpoints only when a node needs them.
+ * account (shared by the workspaces using it), one connection list per target; computes and online endpoints only when a node needs them
+ * (computes: one list per workspace serves the names and where they sit).
  * The posture report reads the same per-storage-account list (`assignmentsAt`).
  * The caches several kinds share live here; a kind's own caches live in its module
  * (kinds/<kind>.ts) on the same `cached(name, key, load)`.
@@ -41,6 +42,11 @@ export class ReadSession {
      * id. Sessions of one `ProviderContext.snapshot` (one plan) pass the same map, sharing reads.
      */
     readonly caches = new Map<string, Map<string, Promise<unknown>>>(),
+    /**
+     * The caller uses only `resources` (`ProviderContext.resourcesOnly`): kinds skip what only
+     * plan-time rules read (discovery, the workspace's computes).
+     */
+    readonly resourcesOnly = false,
   ) {}
 
   get signal(): AbortSignal {

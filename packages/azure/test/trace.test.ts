@@ -69,6 +69,10 @@ function secretsInTheAnswer() {
       .get(`${WS_PATH}/onlineEndpoints`)
       .query(true)
       .reply(200, { value: [] })
+      // And, private ingress, where its computes sit (the placement rules).
+      .get(`${WS_PATH}/computes`)
+      .query(true)
+      .reply(200, { value: [] })
   );
 }
 
@@ -99,9 +103,11 @@ describe("trace", () => {
       .trim()
       .split("\n")
       .map((line) => JSON.parse(line) as TraceRecord);
-    // The workspace GET, then the online-endpoint list.
+    // The workspace GET, then the compute list (part of the workspace read) and the
+    // online-endpoint list (discovery).
     expect(records.map((r) => r.url.split("?")[0])).toEqual([
       `${HOST}${WS_PATH}`,
+      `${HOST}${WS_PATH}/computes`,
       `${HOST}${WS_PATH}/onlineEndpoints`,
     ]);
     const [record] = records;
@@ -128,7 +134,7 @@ describe("trace", () => {
       trace: (r) => records.push(r),
     });
     await provider.read([workspaceNode], context());
-    expect(records).toHaveLength(2);
+    expect(records).toHaveLength(3);
     expect(JSON.stringify(records)).not.toContain(STORAGE_KEY);
   });
 

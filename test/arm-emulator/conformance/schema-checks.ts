@@ -1,6 +1,7 @@
 /**
  * What ajv alone cannot check in a body: fields its schema does not declare (swagger objects are
- * open, so ajv accepts any extra field) and swagger `discriminator` subtypes (the outbound rules).
+ * open, so ajv accepts any extra field) and swagger `discriminator` subtypes (the outbound rules,
+ * the listed computes).
  */
 import { absolute, type Json, type SpecIndex } from "./spec-index.js";
 
@@ -110,11 +111,26 @@ export class SchemaChecks {
     return undefined;
   }
 
+  /** Each listed compute against its `computeType` subtype (ComputeInstance, AmlCompute, AKS, …). */
+  private computeSubtypes(ref: string, value: unknown): string[] {
+    const base = `${ref.split("#")[0]!}#/definitions/Compute`;
+    const out: string[] = [];
+    for (const item of ((value as Json | null)?.value as Json[] | undefined) ?? []) {
+      const compute = item?.properties as Json | undefined;
+      const type = compute?.computeType;
+      const sub = typeof type === "string" ? this.subtypeOf(base, type) : undefined;
+      if (sub) out.push(...this.index.validate(sub, compute).map((e) => `compute ${item.name}: ${e}`));
+    }
+    return out;
+  }
+
   /**
    * ajv does not follow swagger's `discriminator`: the outbound rules (the one polymorphic shape
    * pfnet writes) are checked against their `x-ms-discriminator-value` subtype as well.
    */
   subtypes(ref: string, value: unknown): string[] {
+    if (ref.includes("machineLearningServices.json") && ref.endsWith("/PaginatedComputeResourcesList"))
+      return this.computeSubtypes(ref, value);
     if (!ref.includes("workspaceRP.json")) return [];
     const file = ref.split("#")[0]!;
     const sub: Record<string, string> = {

@@ -81,6 +81,17 @@ export interface SeedVirtualNetwork {
   resourceGroup?: string;
   addressPrefixes?: string[];
   subnets: { name: string; addressPrefix: string }[];
+  /** Peerings of this VNet (`VirtualNetworkPeerings_List`): the remote VNet by name (same resource group) or id. */
+  peerings?: SeedPeering[];
+}
+
+export interface SeedPeering {
+  name: string;
+  remoteVirtualNetwork: string;
+  /** As seeded; the emulator does not derive it from the remote side's peering. Default "Connected". */
+  peeringState?: "Initiated" | "Connected" | "Disconnected";
+  /** Subnet peering: only these remote subnets are peered (`peerCompleteVnets: false`). */
+  remoteSubnetNames?: string[];
 }
 
 export interface SeedEnvironment {
@@ -133,6 +144,13 @@ export function defaultSeed(): SeedEnvironment {
               isAttachedCompute: true,
               resourceId:
                 "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-promptflow/providers/Microsoft.ContainerService/managedClusters/aks-pf",
+              // AKSSchema.properties.aksNetworkingConfiguration (2022-10-01): the cluster's subnet.
+              properties: {
+                aksNetworkingConfiguration: {
+                  subnetId:
+                    "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-promptflow/providers/Microsoft.Network/virtualNetworks/vnet-pf/subnets/snet-aks",
+                },
+              },
             },
           },
         ],
@@ -160,6 +178,7 @@ export function defaultSeed(): SeedEnvironment {
         subnets: [
           { name: "snet-pe", addressPrefix: "10.0.1.0/24" },
           { name: "snet-compute", addressPrefix: "10.0.2.0/24" },
+          { name: "snet-aks", addressPrefix: "10.0.3.0/24" },
         ],
       },
     ],

@@ -7,12 +7,13 @@ import { roleAssignmentJson } from "./routes/authorization.js";
 import { ruleBody } from "./routes/ml/outbound-rules.js";
 import { workspaceJson } from "./routes/ml/workspace-json.js";
 import { connectionJson, resourceJson } from "./routes/targets.js";
-import type { IsolationMode } from "./seed.js";
+import type { IsolationMode, SeedPeering } from "./seed.js";
 import { normalizeScope, type RoleAssignmentState, roleName } from "./state/authorization.js";
 import { completeProvisioning, connectRule, disconnectRule } from "./state/ml/managed-network.js";
 import { allRules, ruleFromBody } from "./state/ml/outbound-rules.js";
 import { touchWorkspace, type WorkspaceState, workspaceByName } from "./state/ml/workspaces.js";
 import type { ArmResource, ConnectionStatus, Model } from "./state/model.js";
+import { connectPrivateEndpoint, seedPeering } from "./state/network.js";
 import { clone, isObject, type JsonObject, key, lastSegment } from "./util.js";
 
 export interface WorkspaceDrift {
@@ -142,6 +143,39 @@ export class EmulatorState {
     const r = this.target(nameOrId);
     Object.assign(r.properties, clone(properties));
     r.etag = this.model.newEtag();
+  }
+
+  /** A peering of a VNet (what `VirtualNetworkPeerings_List` answers), e.g. a peering made in the portal. */
+  addPeering(vnetNameOrId: string, peering: SeedPeering): void {
+    const vnet = this.target(vnetNameOrId);
+    seedPeering(this.model, vnet.id, vnet.resourceGroup, vnet.location, peering);
+  }
+
+  /**
+   * A private endpoint made outside pfnet (e.g. one of the workspace in another VNet): created
+   * Succeeded in `subnetId`, with its connection on the target as a Network PUT makes it.
+   */
+  addPrivateEndpoint(id: string, subnetId: string, targetId: string, groupId: string): void {
+    this.clock.tick();
+    const rg = /\/resourceGroups\/([^/]+)/i.exec(id)?.[1] ?? "";
+    const pe = this.model.putResource({
+      id,
+      name: lastSegment(id),
+      type: "Microsoft.Network/privateEndpoints",
+      resourceGroup: rg,
+      location: this.model.location,
+      properties: {
+        provisioningState: "Succeeded",
+        subnet: { id: subnetId },
+        privateLinkServiceConnections: [
+          {
+            name: lastSegment(id),
+            properties: { privateLinkServiceId: targetId, groupIds: [groupId] },
+          },
+        ],
+      },
+    });
+    connectPrivateEndpoint(this.model, pe);
   }
 
   /** Private-endpoint connections on a target. */

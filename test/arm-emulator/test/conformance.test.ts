@@ -228,6 +228,34 @@ describe("conformance with the official specs", () => {
     await rest(emu, "GET", ra("e1b2c3d4-0000-4000-8000-0000000000ff"), undefined, "2022-04-01"); // 404
     await rest(emu, "DELETE", ra("e1b2c3d4-0000-4000-8000-000000000001"), undefined, "2022-04-01");
     await restLro(emu, "DELETE", wsPath(emu, "pf-deploy"));
+    // Where computes sit (Compute_List, 2022-10-01): a compute instance and a cluster in the own
+    // VNet beside the seeded AKS compute with its aksNetworkingConfiguration.
+    const vnet = `/subscriptions/${emu.subscriptionId}/resourceGroups/rg-promptflow/providers/Microsoft.Network/virtualNetworks/vnet-pf`;
+    emu.state.addCompute("pf-byo", "ci-dev", "ComputeInstance", {
+      properties: {
+        vmSize: "Standard_DS3_v2",
+        subnet: { id: `${vnet}/subnets/snet-compute` },
+        enableNodePublicIp: false,
+      },
+    });
+    emu.state.addCompute("pf-byo", "cpu-cluster", "AmlCompute", {
+      properties: {
+        vmSize: "STANDARD_D2_V2",
+        subnet: { id: `${vnet}/subnets/snet-compute` },
+        enableNodePublicIp: false,
+        scaleSettings: { maxNodeCount: 2, minNodeCount: 0 },
+      },
+    });
+    await rest(emu, "GET", `${wsPath(emu, "pf-byo")}/computes`, undefined, "2022-10-01");
+    // The own VNet's peerings (VirtualNetworkPeerings_List, 2025-05-01), whole and subnet peering.
+    emu.state.addPeering("vnet-pf", { name: "to-hub", remoteVirtualNetwork: "vnet-hub" });
+    emu.state.addPeering("vnet-pf", {
+      name: "to-aks",
+      remoteVirtualNetwork: "vnet-aks",
+      peeringState: "Initiated",
+      remoteSubnetNames: ["snet-aks"],
+    });
+    await rest(emu, "GET", `${vnet}/virtualNetworkPeerings`, undefined, "2025-05-01");
   });
   afterAll(async () => emu?.close());
 
@@ -284,6 +312,8 @@ describe("conformance with the official specs", () => {
       "GET Microsoft.Cache/redis/{cacheName}/privateEndpointConnections/{privateEndpointConnectionName}",
       "PUT Microsoft.Cache/redis/{cacheName}/privateEndpointConnections/{privateEndpointConnectionName}",
       "DELETE Microsoft.Cache/redis/{cacheName}/privateEndpointConnections/{privateEndpointConnectionName}",
+      "GET Microsoft.MachineLearningServices/workspaces/{workspaceName}/computes",
+      "GET Microsoft.Network/virtualNetworks/{virtualNetworkName}/virtualNetworkPeerings",
     ]) {
       expect(driven, route).toContain(route);
     }
@@ -342,6 +372,41 @@ describe("the checker is not vacuous: a deliberately wrong exchange on each prov
         201,
         { location: "eastus", properties: { authMode: 42 } },
         null,
+      ),
+    ],
+    [
+      "ML 2022-10-01 (compute instance public IP)",
+      entry("GET", `${WS}/computes`, "2022-10-01", 200, null, {
+        value: [
+          {
+            name: "ci",
+            properties: { computeType: "ComputeInstance", properties: { enableNodePublicIp: "no" } },
+          },
+        ],
+      }),
+    ],
+    [
+      "ML 2022-10-01 (AKS subnet)",
+      entry("GET", `${WS}/computes`, "2022-10-01", 200, null, {
+        value: [
+          {
+            name: "aks",
+            properties: { computeType: "AKS", properties: { aksNetworkingConfiguration: { subnetId: 7 } } },
+          },
+        ],
+      }),
+    ],
+    [
+      "Network 2025-05-01 (peering state)",
+      entry(
+        "GET",
+        `${SUB}/providers/Microsoft.Network/virtualNetworks/v/virtualNetworkPeerings`,
+        "2025-05-01",
+        200,
+        null,
+        {
+          value: [{ name: "p", properties: { peeringState: "Peered" } }],
+        },
       ),
     ],
     [

@@ -25,7 +25,12 @@ describe("network resources", () => {
     const list = (await rest(emu, "GET", `${vnet}/subnets`, undefined, NET)).body as {
       value: { name: string }[];
     };
-    expect(list.value.map((s) => s.name).sort()).toEqual(["snet-compute", "snet-extra", "snet-pe"]);
+    expect(list.value.map((s) => s.name).sort()).toEqual([
+      "snet-aks",
+      "snet-compute",
+      "snet-extra",
+      "snet-pe",
+    ]);
     const link = (await restLro(
       emu,
       "PUT",

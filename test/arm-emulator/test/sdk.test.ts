@@ -145,7 +145,7 @@ describe("@azure/arm-network 36.0.0 (api-version 2025-05-01)", () => {
     );
     expect(zoneGroup.provisioningState).toBe("Succeeded");
     const vnet = await client.virtualNetworks.get(RG, "vnet-pf");
-    expect(vnet.subnets?.map((s) => s.name).sort()).toEqual(["snet-compute", "snet-pe"]);
+    expect(vnet.subnets?.map((s) => s.name).sort()).toEqual(["snet-aks", "snet-compute", "snet-pe"]);
     await client.privateEndpoints.beginDeleteAndWait(RG, "pe-aoai", { updateIntervalInMs: 5 });
     expect(emu.state.connections("aoai-pf")).toHaveLength(0);
     const nsg = await client.networkSecurityGroups.beginCreateOrUpdateAndWait(

@@ -27,7 +27,7 @@ export async function readNodes(
   session: ReadSession,
   nodes: readonly ResourceNode[],
   /** Skip discovery (`ProviderContext.resourcesOnly`): the caller uses only `resources`. */
-  resourcesOnly = false,
+  resourcesOnly = session.resourcesOnly,
 ): Promise<{ resources: Record<string, ActualResource>; discovered: DiscoveredResource[] }> {
   const resources: Record<string, ActualResource> = {};
   await Promise.all(

@@ -12,12 +12,12 @@ import type {
   WorkspaceFacts,
   WorkspaceIdentity,
   WorkspaceProperties,
-  WorkspaceRef,
 } from "@pfnet/core";
 import { PfnetError } from "@pfnet/core";
+import { workspaceComputes } from "../computes.js";
 import type { AzureKind } from "../kind.js";
 import { absentFingerprint, canonicalJson, contentHash } from "../normalize.js";
-import { type ReadSession, workspaceKey, workspaceNotFound } from "../read.js";
+import { type ReadSession, workspaceNotFound } from "../read.js";
 import type { Workspace, WorkspaceUpdateParameters } from "../rest/types.js";
 import { retrying, type StepEnv } from "../steps.js";
 import { trackOperation } from "../waits.js";
@@ -82,22 +82,6 @@ export function workspaceFingerprint(ws: Workspace): string {
   return contentHash({ properties: normaliseWorkspace(ws), facts });
 }
 
-/** The names of the workspace's computes (arm-machinelearning list), once per session. */
-function computeNames(session: ReadSession, ws: WorkspaceRef): Promise<string[]> {
-  return session.cached("computes", workspaceKey(ws), async () => {
-    const client = await session.clients.machineLearning(ws.subscriptionId);
-    const names: string[] = [];
-    await session.clients.sdk(async () => {
-      for await (const compute of client.computeOperations.list(ws.resourceGroup, ws.name, {
-        abortSignal: session.signal,
-      })) {
-        if (compute.name) names.push(compute.name);
-      }
-    });
-    return names.sort();
-  });
-}
-
 async function readWorkspace(session: ReadSession, node: ResourceNode<"workspace">): Promise<ActualResource> {
   const identity = node.identity as WorkspaceIdentity;
   const response = await session.workspace(identity.workspace);
@@ -108,14 +92,19 @@ async function readWorkspace(session: ReadSession, node: ResourceNode<"workspace
   const properties = normaliseWorkspace(ws);
   const facts: Record<string, unknown> = { ...workspaceFacts(ws), ...workspaceOutputFacts(ws) };
   const desired = node.properties as WorkspaceProperties;
-  // Computes and endpoints matter only when the isolation mode changes (plan-time rule).
-  if (desired.isolationMode !== properties.isolationMode) {
+  // Plan-time rules only (never with `resourcesOnly`): computes and endpoints matter when the
+  // isolation mode changes; where computes sit matters with an own VNet (isolation Disabled) or
+  // private ingress (PFN220–PFN223). One compute list serves both.
+  const modeChanges = desired.isolationMode !== properties.isolationMode;
+  const placement = desired.isolationMode === "Disabled" || desired.publicNetworkAccess === "Disabled";
+  if (!session.resourcesOnly && (modeChanges || placement)) {
     const [computes, endpoints] = await Promise.all([
-      computeNames(session, identity.workspace),
-      session.onlineEndpoints(identity.workspace),
+      workspaceComputes(session, identity.workspace),
+      modeChanges ? session.onlineEndpoints(identity.workspace) : undefined,
     ]);
-    facts.computes = computes;
-    facts.onlineEndpoints = [...endpoints.keys()].sort();
+    facts.computes = computes.map((compute) => compute.name);
+    facts.computePlacement = computes;
+    if (endpoints) facts.onlineEndpoints = [...endpoints.keys()].sort();
   }
   return {
     exists: true,

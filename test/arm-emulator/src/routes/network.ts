@@ -298,8 +298,18 @@ function listNet(ctx: Ctx, t: NetType): Reply {
   return { status: 200, body: { value: value.map((r) => netJson(ctx.model, r)) } };
 }
 
+/** Peerings are only listed (`VirtualNetworkPeerings_List`); seeded with their VNet (state/network.ts). */
+const PEERINGS: NetType = { type: "virtualNetworks/virtualNetworkPeerings", versions: NETWORK_VERSIONS };
+
 export function networkRoutes(): Route[] {
-  const routes: Route[] = [];
+  const routes: Route[] = [
+    {
+      name: "network.virtualNetworks/virtualNetworkPeerings.list",
+      pattern: re(`${RG}/providers/Microsoft\\.Network/virtualNetworks/([^/]+)/virtualNetworkPeerings`),
+      versions: NETWORK_VERSIONS,
+      handlers: { GET: (ctx) => listNet(ctx, PEERINGS) },
+    },
+  ];
   for (const t of TYPES) {
     const segments = t.type.split("/");
     const path = segments.map((s) => `${s}/([^/]+)`).join("/");

@@ -3,7 +3,7 @@
  * private DNS zones, and what a private endpoint does to its target: a connection made when the
  * endpoint is created, removed with it.
  */
-import type { SeedVirtualNetwork } from "../seed.js";
+import type { SeedPeering, SeedVirtualNetwork } from "../seed.js";
 import { isObject, key, str } from "../util.js";
 import type { ArmResource, Model } from "./model.js";
 import { deleteConnections } from "./targets.js";
@@ -36,6 +36,43 @@ export function seedVirtualNetwork(
       properties: { provisioningState: "Succeeded", addressPrefix: s.addressPrefix },
     });
   }
+  for (const peering of vnet.peerings ?? []) seedPeering(model, id, rg, location, peering);
+}
+
+/**
+ * A peering of `vnetId` (read through `VirtualNetworkPeerings_List`), in the state the seed or
+ * test says; the remote VNet by name (same resource group) or id.
+ */
+export function seedPeering(
+  model: Model,
+  vnetId: string,
+  rg: string,
+  location: string,
+  peering: SeedPeering,
+): void {
+  const remote = peering.remoteVirtualNetwork.startsWith("/")
+    ? peering.remoteVirtualNetwork
+    : `${model.rgId(rg)}/providers/Microsoft.Network/virtualNetworks/${peering.remoteVirtualNetwork}`;
+  const subnetPeering = (peering.remoteSubnetNames?.length ?? 0) > 0;
+  model.putResource({
+    id: `${vnetId}/virtualNetworkPeerings/${peering.name}`,
+    name: peering.name,
+    type: "Microsoft.Network/virtualNetworks/virtualNetworkPeerings",
+    resourceGroup: rg,
+    location,
+    properties: {
+      provisioningState: "Succeeded",
+      remoteVirtualNetwork: { id: remote },
+      peeringState: peering.peeringState ?? "Connected",
+      peeringSyncLevel: "FullyInSync",
+      allowVirtualNetworkAccess: true,
+      allowForwardedTraffic: false,
+      allowGatewayTransit: false,
+      useRemoteGateways: false,
+      peerCompleteVnets: !subnetPeering,
+      ...(subnetPeering ? { remoteSubnetNames: [...peering.remoteSubnetNames!] } : {}),
+    },
+  });
 }
 
 export function seedNetworkSecurityGroup(model: Model, name: string, rg: string, location: string): void {

@@ -107,7 +107,7 @@ export const STATE_RULES: readonly RuleDraft[] = [
       "A compute instance or compute cluster has public IP addresses (`enableNodePublicIp`) while the spec says none: `computes.noPublicIp: true`, or by default an own VNet or `ingress: private`. One finding per compute. A posture finding: `--strict` (library `strict: true`) makes it an error.",
     why: "A compute with a public IP is reachable from the internet (Azure Machine Learning's inbound management traffic, SSH when enabled) and sends its outbound traffic past the VNet's private paths; with private ingress or your own VNet that is the exposure the spec rules out. The no-public-IP setting is fixed when the compute is created.",
     reference: `${TRAINING_VNET} (no public IP); ${COMPUTE_SPEC}; ${FACTS} c.10 (inbound 44224 for computes with a public IP)`,
-    hint: "Recreate the compute without a public IP (`enableNodePublicIp: false`, CLI `--enable-node-public-ip false`), or set `computes.noPublicIp: false` if public IPs are intended.",
+    hint: "Recreate the compute without a public IP (`enableNodePublicIp: false`), or set `computes.noPublicIp: false` if public IPs are intended.",
   },
   {
     code: "PFN222",
