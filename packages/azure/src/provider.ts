@@ -7,6 +7,7 @@ import type {
   Inventory,
   NetworkLinks,
   OutboundDependency,
+  PermissionGap,
   PlanStep,
   Provider,
   ProviderContext,
@@ -32,6 +33,7 @@ import {
   resolveWaits,
 } from "./options.js";
 import { type ResolvedPacing, resolvePacing } from "./pacing.js";
+import { missingPermissions } from "./permissions.js";
 import { ReadSession } from "./read.js";
 import { abortError, withStepContext } from "./retry.js";
 import { type ProviderMemory, rememberSpec, retryContext, type StepEnv } from "./steps.js";
@@ -182,6 +184,31 @@ export class AzureProvider implements Provider {
     );
     try {
       return await session.assignmentsAt(scope);
+    } catch (error) {
+      if (context.signal.aborted) throw abortError(context.signal);
+      throw toAzureError(error);
+    }
+  }
+
+  /**
+   * Of the plan's writes, the actions the caller lacks (the permissions check before apply): one
+   * permissions list per resource group, a resource's own only for what is still missing. Reads only.
+   */
+  async missingPermissions(steps: readonly PlanStep[], context: ProviderContext): Promise<PermissionGap[]> {
+    const session = new ReadSession(
+      this.clients,
+      {
+        signal: context.signal,
+        emit: context.emit,
+        address: "permissions",
+        retry: this.retry,
+        waits: this.waits,
+      },
+      undefined,
+      this.snapshotCaches(context),
+    );
+    try {
+      return await missingPermissions(session, steps);
     } catch (error) {
       if (context.signal.aborted) throw abortError(context.signal);
       throw toAzureError(error);

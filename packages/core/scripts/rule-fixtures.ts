@@ -1,6 +1,7 @@
 /**
  * The rule fixtures: `test/fixtures/rules/<code>/{fails,passes}.yaml` (+ `.state.yaml` for
- * plan-time rules). A spec that is deliberately not valid YAML is stored as `<variant>.txt`, so
+ * plan-time rules; a state's `permissionGaps` are what the provider's permissions check found,
+ * PFN216). A spec that is deliberately not valid YAML is stored as `<variant>.txt`, so
  * that the linter, which parses YAML files, leaves it alone. Shared by the rule tests and the docs generator, so every docs page shows a
  * spec that really triggers its code and a fix that really does not.
  */
@@ -8,6 +9,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import type { Diagnostic } from "../src/diagnostics.js";
+import { permissionFindings } from "../src/plan/permissions.js";
+import type { PermissionGap } from "../src/provider.js";
 import { checkState, type StateView } from "../src/rules/state-rules.js";
 import { loadSpec } from "../src/spec/load.js";
 
@@ -43,7 +46,12 @@ export function runFixture(code: string, variant: FixtureVariant): FixtureRun {
   if (!existsSync(statePath)) return { file, spec, diagnostics: loaded.diagnostics };
   const state = readFileSync(statePath, "utf8");
   if (!loaded.topology) return { file, spec, state, diagnostics: loaded.diagnostics };
-  const planTime = checkState(loaded.topology, parse(state) as StateView).map((diagnostic) => {
+  const view = parse(state) as StateView & { permissionGaps?: PermissionGap[] };
+  const found = [
+    ...checkState(loaded.topology, view),
+    ...permissionFindings(loaded.topology, view.permissionGaps ?? []),
+  ];
+  const planTime = found.map((diagnostic) => {
     const location = loaded.locate(diagnostic.path);
     return location ? { ...diagnostic, location } : diagnostic;
   });

@@ -200,6 +200,7 @@ export type {
   Inventory,
   NetworkLinks,
   OutboundDependency,
+  PermissionGap,
   Provider,
   ProviderContext,
   ReadResult,

@@ -139,6 +139,19 @@ export interface NetworkLinks {
   privateEndpointNetworks: string[];
 }
 
+/**
+ * What the caller (the credential a provider runs as) lacks for one planned write: the actions
+ * (e.g. `Microsoft.Authorization/roleAssignments/write`) it may not perform on `scope`.
+ */
+export interface PermissionGap {
+  /** Address of the step that needs the actions. */
+  step: string;
+  /** ARM id of the scope the actions are performed on (a resource or a resource group). */
+  scope: string;
+  /** The actions the caller lacks there, in the step's order. */
+  actions: string[];
+}
+
 export interface Provider {
   /** Short name recorded in plans, e.g. `azure` or `memory`. */
   readonly name: string;
@@ -171,4 +184,10 @@ export interface Provider {
    * throws `WORKSPACE_NOT_FOUND` when the workspace does not exist.
    */
   diagnose?(workspace: WorkspaceRef, context: ProviderContext): Promise<DiagnosisFinding[]>;
+  /**
+   * Optional, for `plan`'s permissions check (PFN216): of the actions `steps` (the plan's writes)
+   * perform, those the caller may not perform, by step and scope. A scope whose permissions cannot
+   * be read (e.g. it does not exist yet) is unknown and yields no gap. Never writes.
+   */
+  missingPermissions?(steps: readonly PlanStep[], context: ProviderContext): Promise<PermissionGap[]>;
 }

@@ -210,15 +210,23 @@ export function absolute(base: string, ref: string): string {
   return `${file ? new URL(file, base).href : base}#${pointer ?? ""}`;
 }
 
-/** A path template as a case-insensitive regex; `x-ms-skip-url-encoding` parameters may hold slashes. */
+/**
+ * A path template as a case-insensitive regex; `x-ms-skip-url-encoding` parameters may hold
+ * slashes, and one followed by `/` may be empty (`Permissions_ListForResource`'s
+ * `parentResourcePath` of a top-level resource: the SDK sends `…/Microsoft.Storage//storageAccounts/…`,
+ * which arrives with the doubled slash collapsed).
+ */
 function templatePattern(template: string, params: Json[]): RegExp {
   const raw = new Set(params.filter((p) => p["x-ms-skip-url-encoding"] === true).map((p) => String(p.name)));
   let source = "";
   let last = 0;
   for (const m of template.matchAll(/\{([^}]+)\}/g)) {
     source += escapeRegex(template.slice(last, m.index));
-    source += raw.has(m[1]!) ? ".+" : "[^/]+";
     last = m.index! + m[0].length;
+    if (raw.has(m[1]!) && template[last] === "/" && m.index! > 0) {
+      source += "(?:.+/)?";
+      last += 1;
+    } else source += raw.has(m[1]!) ? ".+" : "[^/]+";
   }
   source += escapeRegex(template.slice(last));
   return new RegExp(`^/*${source.replace(/^\/+/, "")}$`, "i");

@@ -94,6 +94,20 @@ export interface SeedPeering {
   remoteSubnetNames?: string[];
 }
 
+/**
+ * What the caller (the emulator's one credential) may do at a scope: one role's permissions as
+ * `Permission` (authorization 2022-04-01) holds them. The permissions lists answer the grants at or
+ * above the scope asked.
+ */
+export interface SeedCallerGrant {
+  /** ARM id the grant is made at; `/` for everywhere. */
+  scope: string;
+  actions: string[];
+  notActions?: string[];
+  dataActions?: string[];
+  notDataActions?: string[];
+}
+
 export interface SeedEnvironment {
   subscriptionId: string;
   tenantId?: string;
@@ -107,6 +121,8 @@ export interface SeedEnvironment {
   virtualNetworks?: SeedVirtualNetwork[];
   networkSecurityGroups?: { name: string; resourceGroup?: string }[];
   privateDnsZones?: { name: string; resourceGroup?: string }[];
+  /** What the caller may do (`Permissions_ListFor…`); default `[{ scope: "/", actions: ["*"] }]` (an Owner). */
+  callerPermissions?: SeedCallerGrant[];
 }
 
 export const DEFAULT_SUBSCRIPTION_ID = "11111111-2222-3333-4444-555555555555";

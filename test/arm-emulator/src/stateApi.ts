@@ -7,7 +7,7 @@ import { roleAssignmentJson } from "./routes/authorization.js";
 import { ruleBody } from "./routes/ml/outbound-rules.js";
 import { workspaceJson } from "./routes/ml/workspace-json.js";
 import { connectionJson, resourceJson } from "./routes/targets.js";
-import type { IsolationMode, SeedPeering } from "./seed.js";
+import type { IsolationMode, SeedCallerGrant, SeedPeering } from "./seed.js";
 import { normalizeScope, type RoleAssignmentState, roleName } from "./state/authorization.js";
 import { completeProvisioning, connectRule, disconnectRule } from "./state/ml/managed-network.js";
 import { allRules, ruleFromBody } from "./state/ml/outbound-rules.js";
@@ -110,6 +110,15 @@ export class EmulatorState {
    */
   setDiagnosis(nameOrId: string, results: Record<string, JsonObject[]>): void {
     this.ws(nameOrId).diagnosis = clone(results) as Record<string, JsonObject[]>;
+  }
+
+  /**
+   * What the caller may do from now on, grant by grant (what `Permissions_ListForResourceGroup` /
+   * `_ListForResource` answer: the grants at or above the scope asked). Nothing else enforces it.
+   */
+  setCallerPermissions(grants: SeedCallerGrant[]): void {
+    this.clock.tick();
+    this.model.callerPermissions = clone(grants);
   }
 
   /** What the workspace's outbound dependency list answers next (`ExternalFQDNResponse.value`). */

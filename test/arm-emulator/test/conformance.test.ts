@@ -14,6 +14,8 @@ import { manualEndpointBody, raw, rest, restLro, targetId, wsPath } from "./help
 
 describe("conformance with the official specs", () => {
   let emu: Emulator;
+  /** Answers of the permissions lists the scenario drives (status, body), by call. */
+  const permissionAnswers: Record<string, { status: number; body: unknown }> = {};
 
   beforeAll(async () => {
     // The default environment plus a Cosmos DB account, a SQL server and a Redis cache (targets
@@ -227,6 +229,23 @@ describe("conformance with the official specs", () => {
     );
     await rest(emu, "GET", ra("e1b2c3d4-0000-4000-8000-0000000000ff"), undefined, "2022-04-01"); // 404
     await rest(emu, "DELETE", ra("e1b2c3d4-0000-4000-8000-000000000001"), undefined, "2022-04-01");
+    // The caller's permissions: read everywhere, role assignments at one storage account only.
+    emu.state.setCallerPermissions([
+      { scope: "/", actions: ["*/read"], notActions: ["Microsoft.Authorization/*/read"] },
+      { scope, actions: ["Microsoft.Authorization/roleAssignments/write"] },
+    ]);
+    const rg = `/subscriptions/${emu.subscriptionId}/resourceGroups/rg-promptflow`;
+    const permissions = "providers/Microsoft.Authorization/permissions";
+    for (const [name, path] of [
+      ["group", `${rg}/${permissions}`],
+      // A top-level resource: parentResourcePath is empty (the SDK sends `Microsoft.Storage//storageAccounts`).
+      ["storage", `${rg}/providers/Microsoft.Storage//storageAccounts/stpfdeploy/${permissions}`],
+      ["subnet", `${rg}/providers/Microsoft.Network/virtualNetworks/vnet-pf/subnets/snet-pe/${permissions}`],
+      ["missingResource", `${rg}/providers/Microsoft.Storage//storageAccounts/stnothere/${permissions}`],
+      ["missingGroup", `/subscriptions/${emu.subscriptionId}/resourceGroups/rg-nothere/${permissions}`],
+    ] as const)
+      permissionAnswers[name] = await rest(emu, "GET", path, undefined, "2022-04-01");
+    emu.state.setCallerPermissions([{ scope: "/", actions: ["*"] }]);
     await restLro(emu, "DELETE", wsPath(emu, "pf-deploy"));
     // Where computes sit (Compute_List, 2022-10-01): a compute instance and a cluster in the own
     // VNet beside the seeded AKS compute with its aksNetworkingConfiguration.
@@ -287,6 +306,7 @@ describe("conformance with the official specs", () => {
       "GET Microsoft.Authorization/roleAssignments/{roleAssignmentName}",
       "DELETE Microsoft.Authorization/roleAssignments/{roleAssignmentName}",
       "GET Microsoft.Authorization/roleAssignments",
+      "GET Microsoft.Authorization/permissions",
       "PUT Microsoft.Network/privateEndpoints/{privateEndpointName}",
       "GET Microsoft.KeyVault/vaults/{vaultName}/privateEndpointConnections",
       "GET Microsoft.KeyVault/vaults/{vaultName}/privateEndpointConnections/{privateEndpointConnectionName}",
@@ -317,6 +337,44 @@ describe("conformance with the official specs", () => {
     ]) {
       expect(driven, route).toContain(route);
     }
+    // Both permissions operations, the resource one with and without a parent resource path.
+    const templates = new Set([...check.routes.values()].map((r) => r.template));
+    expect(templates).toContain(
+      "/subscriptions/{subscriptionId}/resourcegroups/{resourceGroupName}/providers/Microsoft.Authorization/permissions",
+    );
+    expect(templates).toContain(
+      "/subscriptions/{subscriptionId}/resourcegroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{parentResourcePath}/{resourceType}/{resourceName}/providers/Microsoft.Authorization/permissions",
+    );
+  });
+
+  test("the permissions lists answer the caller's grants at or above the scope; a missing resource or group is 404", () => {
+    const read = {
+      actions: ["*/read"],
+      notActions: ["Microsoft.Authorization/*/read"],
+      dataActions: [],
+      notDataActions: [],
+    };
+    const grant = {
+      actions: ["Microsoft.Authorization/roleAssignments/write"],
+      notActions: [],
+      dataActions: [],
+      notDataActions: [],
+    };
+    expect(permissionAnswers.group).toEqual({
+      status: 200,
+      headers: expect.anything(),
+      body: { value: [read] },
+    });
+    expect(permissionAnswers.storage?.body).toEqual({ value: [read, grant] });
+    expect(permissionAnswers.subnet?.body).toEqual({ value: [read] });
+    expect(permissionAnswers.missingResource).toMatchObject({
+      status: 404,
+      body: { error: { code: "ResourceNotFound" } },
+    });
+    expect(permissionAnswers.missingGroup).toMatchObject({
+      status: 404,
+      body: { error: { code: "ResourceGroupNotFound" } },
+    });
   });
 });
 
@@ -418,6 +476,17 @@ describe("the checker is not vacuous: a deliberately wrong exchange on each prov
         201,
         { properties: { roleDefinitionId: "/x", principalId: "p", principalType: "Robot" } },
         null,
+      ),
+    ],
+    [
+      "Authorization 2022-04-01 (permissions list: actions must be an array)",
+      entry(
+        "GET",
+        `${SUB}/providers/Microsoft.Storage/storageAccounts/st/providers/Microsoft.Authorization/permissions`,
+        "2022-04-01",
+        200,
+        null,
+        { value: [{ actions: "*", notActions: [] }] },
       ),
     ],
     [

@@ -6,9 +6,10 @@
  */
 import type { ActualResource, PlanStep, ResourceNode, StepResult, WorkspaceRef } from "@pfnet/core";
 import { PfnetError } from "@pfnet/core";
-import type { AzureKind } from "../kind.js";
+import type { AzureKind, RequiredActions } from "../kind.js";
 import { absentFingerprint, contentHash, isUserDefined, normaliseRule, sameRule } from "../normalize.js";
 import { hasManagedNetwork, type ReadSession, workspaceNotFound } from "../read.js";
+import { ML_WORKSPACES, on, workspaceScope } from "../required-actions.js";
 import type { Workspace } from "../rest/types.js";
 import { newSession, retrying, type StepEnv, workspaceMemoryKey } from "../steps.js";
 import { expectedWallMs, startWait, WaitBudget } from "../waits.js";
@@ -214,8 +215,22 @@ async function verifyRules(
   }
 }
 
+/**
+ * Provisioning posts `provisionManagedNetwork`; creating the managed network also needs write on
+ * the workspace's private-endpoint connections (azure-facts c.5, the managed-network docs).
+ */
+async function networkActions(_session: ReadSession, step: PlanStep): Promise<RequiredActions[]> {
+  if (step.action !== "provision") return [];
+  const { workspace: ws } = step.identity as { workspace: WorkspaceRef };
+  return on(workspaceScope(ws), [
+    `${ML_WORKSPACES}/provisionManagedNetwork/action`,
+    `${ML_WORKSPACES}/privateEndpointConnections/write`,
+  ]);
+}
+
 export const managedNetwork: AzureKind<"managedNetwork"> = {
   kind: "managedNetwork",
+  requiredActions: networkActions,
   read: readNetwork,
   apply: applyNetwork,
 };

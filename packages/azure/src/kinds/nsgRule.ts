@@ -5,9 +5,10 @@
  */
 import type { ActualResource, NsgRuleIdentity, NsgRuleProperties, PlanStep, StepResult } from "@pfnet/core";
 import { PfnetError } from "@pfnet/core";
-import type { AzureKind } from "../kind.js";
+import type { AzureKind, RequiredActions } from "../kind.js";
 import { absentFingerprint, canonicalJson, contentHash } from "../normalize.js";
 import type { ReadSession } from "../read.js";
+import { on, writeActions } from "../required-actions.js";
 import { withRetry } from "../retry.js";
 import { deleteStep, newSession, retryContext, type StepEnv } from "../steps.js";
 import { awaitSdkOperation } from "../waits.js";
@@ -120,4 +121,15 @@ async function applyNsgRule(env: StepEnv, step: PlanStep): Promise<StepResult> {
   return { outcome: "succeeded" };
 }
 
-export const nsgRule: AzureKind<"nsgRule"> = { kind: "nsgRule", read: readNsgRule, apply: applyNsgRule };
+/** A security rule write or delete, checked on its NSG. */
+async function nsgRuleActions(_session: ReadSession, step: PlanStep): Promise<RequiredActions[]> {
+  const { nsgId } = step.identity as unknown as NsgRuleIdentity;
+  return on(nsgId, writeActions(step, "Microsoft.Network/networkSecurityGroups/securityRules"));
+}
+
+export const nsgRule: AzureKind<"nsgRule"> = {
+  kind: "nsgRule",
+  read: readNsgRule,
+  requiredActions: nsgRuleActions,
+  apply: applyNsgRule,
+};

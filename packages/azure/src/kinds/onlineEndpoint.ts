@@ -13,9 +13,10 @@ import type {
   WorkspaceRef,
 } from "@pfnet/core";
 import { address, PfnetError } from "@pfnet/core";
-import type { AzureKind } from "../kind.js";
+import type { AzureKind, RequiredActions } from "../kind.js";
 import { absentFingerprint, contentHash } from "../normalize.js";
 import { type ReadSession, workspaceNotFound } from "../read.js";
+import { ML_WORKSPACES, on, workspaceScope, writeActions } from "../required-actions.js";
 import { retrying, type StepEnv } from "../steps.js";
 import { awaitSdkOperation } from "../waits.js";
 
@@ -139,8 +140,15 @@ async function applyOnlineEndpoint(env: StepEnv, step: PlanStep): Promise<StepRe
   return { outcome: "succeeded" };
 }
 
+/** An endpoint create or update, checked on its workspace (the endpoint may not exist yet). */
+async function endpointActions(_session: ReadSession, step: PlanStep): Promise<RequiredActions[]> {
+  const { workspace: ws } = step.identity as { workspace: WorkspaceRef };
+  return on(workspaceScope(ws), writeActions(step, `${ML_WORKSPACES}/onlineEndpoints`));
+}
+
 export const onlineEndpoint: AzureKind<"onlineEndpoint"> = {
   kind: "onlineEndpoint",
+  requiredActions: endpointActions,
   read: readEndpoint,
   discover: discoverEndpoints,
   apply: applyOnlineEndpoint,

@@ -16,9 +16,10 @@ import type {
   WorkspaceRef,
 } from "@pfnet/core";
 import { PfnetError } from "@pfnet/core";
-import type { AzureKind } from "../kind.js";
+import type { AzureKind, RequiredActions } from "../kind.js";
 import { absentFingerprint, contentHash, isUserDefined, normaliseRule, sameRule } from "../normalize.js";
 import { hasManagedNetwork, type ReadSession, workspaceKey } from "../read.js";
+import { ML_WORKSPACES, on, workspaceScope, writeActions } from "../required-actions.js";
 import type { OutboundRule } from "../rest/types.js";
 import { rememberRule, retrying, type StepEnv, workspaceMemoryKey } from "../steps.js";
 import { trackOperation } from "../waits.js";
@@ -170,8 +171,15 @@ async function applyRule(env: StepEnv, step: PlanStep): Promise<StepResult> {
   return { outcome: "succeeded" };
 }
 
+/** A rule write or delete, checked on the workspace (rules are its child resources). */
+async function ruleActions(_session: ReadSession, step: PlanStep): Promise<RequiredActions[]> {
+  const { workspace: ws } = step.identity as { workspace: WorkspaceRef };
+  return on(workspaceScope(ws), writeActions(step, `${ML_WORKSPACES}/outboundRules`));
+}
+
 export const outboundRule: AzureKind<"outboundRule"> = {
   kind: "outboundRule",
+  requiredActions: ruleActions,
   read: readRule,
   discover: discoverRules,
   apply: applyRule,

@@ -9,9 +9,10 @@ import type {
   PrivateDnsZoneGroupProperties,
   StepResult,
 } from "@pfnet/core";
-import type { AzureKind } from "../kind.js";
+import type { AzureKind, RequiredActions } from "../kind.js";
 import { absentFingerprint, canonicalJson, contentHash } from "../normalize.js";
 import type { ReadSession } from "../read.js";
+import { groupScope, on, writeActions } from "../required-actions.js";
 import { withRetry } from "../retry.js";
 import { deleteStep, newSession, retryContext, type StepEnv } from "../steps.js";
 import { awaitSdkOperation } from "../waits.js";
@@ -112,8 +113,23 @@ async function applyDnsZoneGroup(env: StepEnv, step: PlanStep): Promise<StepResu
   return { outcome: "succeeded" };
 }
 
+/** The zone group is written on its private endpoint and joins each private DNS zone. */
+async function zoneGroupActions(_session: ReadSession, step: PlanStep): Promise<RequiredActions[]> {
+  const { privateEndpoint: pe } = step.identity as unknown as PrivateDnsZoneGroupIdentity;
+  const peId = `${groupScope(pe.subscriptionId, pe.resourceGroup)}/providers/Microsoft.Network/privateEndpoints/${pe.name}`;
+  const zones =
+    step.action === "delete"
+      ? []
+      : ((step.after as Partial<PrivateDnsZoneGroupProperties> | null)?.privateDnsZoneIds ?? []);
+  return [
+    ...on(peId, writeActions(step, "Microsoft.Network/privateEndpoints/privateDnsZoneGroups")),
+    ...zones.flatMap((zone) => on(zone, ["Microsoft.Network/privateDnsZones/join/action"])),
+  ];
+}
+
 export const privateDnsZoneGroup: AzureKind<"privateDnsZoneGroup"> = {
   kind: "privateDnsZoneGroup",
+  requiredActions: zoneGroupActions,
   read: readZoneGroup,
   apply: applyDnsZoneGroup,
 };

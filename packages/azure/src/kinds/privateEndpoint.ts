@@ -10,9 +10,10 @@ import type {
   PrivateEndpointProperties,
   StepResult,
 } from "@pfnet/core";
-import type { AzureKind } from "../kind.js";
+import type { AzureKind, RequiredActions } from "../kind.js";
 import { absentFingerprint, contentHash, sameId } from "../normalize.js";
 import { type ReadSession, workspaceNotFound } from "../read.js";
+import { groupScope, on, writeActions } from "../required-actions.js";
 import { withRetry } from "../retry.js";
 import {
   deleteIgnoringNotFound,
@@ -144,8 +145,26 @@ async function applyPrivateEndpoint(env: StepEnv, step: PlanStep): Promise<StepR
   return { outcome: "succeeded" };
 }
 
+/**
+ * A private endpoint is written in its resource group (it may not exist yet) and joins the
+ * spec's subnet (`subnets/join/action`, checked on the subnet); a delete only deletes.
+ */
+async function privateEndpointActions(_session: ReadSession, step: PlanStep): Promise<RequiredActions[]> {
+  const identity = step.identity as unknown as PrivateEndpointIdentity;
+  const subnetId = (step.after as Partial<PrivateEndpointProperties> | null)?.subnetId;
+  const joins = step.action === "create" || step.action === "replace" || step.action === "update";
+  return [
+    ...on(
+      groupScope(identity.subscriptionId, identity.resourceGroup),
+      writeActions(step, "Microsoft.Network/privateEndpoints"),
+    ),
+    ...(joins && subnetId ? on(subnetId, ["Microsoft.Network/virtualNetworks/subnets/join/action"]) : []),
+  ];
+}
+
 export const privateEndpoint: AzureKind<"privateEndpoint"> = {
   kind: "privateEndpoint",
+  requiredActions: privateEndpointActions,
   read: readPrivateEndpoint,
   apply: applyPrivateEndpoint,
 };

@@ -16,9 +16,10 @@ import type {
 import { PfnetError, privateEndpointName } from "@pfnet/core";
 import { type ConnectionMatch, chosenFor, matchConnection } from "../approval.js";
 import { AzureRequestError } from "../errors.js";
-import type { AzureKind } from "../kind.js";
+import type { AzureKind, RequiredActions } from "../kind.js";
 import { absentFingerprint, contentHash, sameId } from "../normalize.js";
 import { type ReadSession, workspaceNotFound } from "../read.js";
+import { on } from "../required-actions.js";
 import { providerNamespace, resourceType } from "../rest/connections.js";
 import type { PrivateEndpointConnection, Workspace } from "../rest/types.js";
 import { newSession, retrying, type StepEnv } from "../steps.js";
@@ -244,8 +245,19 @@ async function applyApproval(env: StepEnv, step: PlanStep): Promise<StepResult> 
   }
 }
 
+/**
+ * Approving writes the connection on the target (`<type>/privateEndpointConnections/write`),
+ * only when the step approves and the spec lets pfnet: otherwise the step only reads.
+ */
+async function approvalActions(_session: ReadSession, step: PlanStep): Promise<RequiredActions[]> {
+  const identity = step.identity as unknown as PrivateEndpointApprovalIdentity;
+  if (step.action !== "approve" || !identity.approve) return [];
+  return on(identity.targetId, [`${resourceType(identity.targetId)}/privateEndpointConnections/write`]);
+}
+
 export const privateEndpointApproval: AzureKind<"privateEndpointApproval"> = {
   kind: "privateEndpointApproval",
+  requiredActions: approvalActions,
   read: readApproval,
   apply: applyApproval,
 };

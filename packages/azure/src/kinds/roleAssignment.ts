@@ -9,9 +9,10 @@ import { createHash } from "node:crypto";
 import type { ActualResource, PlanStep, ResourceNode, RoleAssignmentIdentity, StepResult } from "@pfnet/core";
 import { isAssignableRole, PfnetError } from "@pfnet/core";
 import type { AzureClients } from "../clients.js";
-import type { AzureKind } from "../kind.js";
+import type { AzureKind, RequiredActions } from "../kind.js";
 import { contentHash, sameId } from "../normalize.js";
 import { type ReadSession, type RoleAssignmentFound, sdkScope, workspaceNotFound } from "../read.js";
+import { on, writeActions } from "../required-actions.js";
 import type { Workspace } from "../rest/types.js";
 import { newSession, propagationTimeout, retrying, type StepEnv, workspaceMemoryKey } from "../steps.js";
 import { expectedWallMs, progress, startWait, WaitBudget } from "../waits.js";
@@ -272,8 +273,20 @@ async function readinessGate(
   wait.report(`role assignment readable ${streak}/${env.waits.readinessReads}`);
 }
 
+/**
+ * The storage grant writes a role assignment at the storage account: the spec's (identity
+ * `scope`), else the one the existing workspace names. Unknown (nothing to check) without either.
+ */
+async function roleActions(session: ReadSession, step: PlanStep): Promise<RequiredActions[]> {
+  const identity = step.identity as unknown as RoleAssignmentIdentity;
+  const scope =
+    identity.scope ?? (await session.workspace(identity.workspace))?.body.properties?.storageAccount;
+  return scope ? on(scope, writeActions(step, "Microsoft.Authorization/roleAssignments")) : [];
+}
+
 export const roleAssignment: AzureKind<"roleAssignment"> = {
   kind: "roleAssignment",
+  requiredActions: roleActions,
   read: readRole,
   apply: applyRoleAssignment,
 };

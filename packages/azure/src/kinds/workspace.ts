@@ -15,9 +15,10 @@ import type {
 } from "@pfnet/core";
 import { PfnetError } from "@pfnet/core";
 import { workspaceComputes } from "../computes.js";
-import type { AzureKind } from "../kind.js";
+import type { AzureKind, RequiredActions } from "../kind.js";
 import { absentFingerprint, canonicalJson, contentHash } from "../normalize.js";
 import { type ReadSession, workspaceNotFound } from "../read.js";
+import { ML_WORKSPACES, on, workspaceScope, writeActions } from "../required-actions.js";
 import type { Workspace, WorkspaceUpdateParameters } from "../rest/types.js";
 import { retrying, type StepEnv } from "../steps.js";
 import { trackOperation } from "../waits.js";
@@ -196,8 +197,15 @@ function managedNetworkPatch(
   };
 }
 
+/** A workspace create or update writes the workspace. */
+async function workspaceActions(_session: ReadSession, step: PlanStep): Promise<RequiredActions[]> {
+  const { workspace: ws } = step.identity as unknown as WorkspaceIdentity;
+  return on(workspaceScope(ws), writeActions(step, ML_WORKSPACES));
+}
+
 export const workspace: AzureKind<"workspace"> = {
   kind: "workspace",
+  requiredActions: workspaceActions,
   read: readWorkspace,
   apply: applyWorkspace,
 };

@@ -1,6 +1,7 @@
 /**
  * `plan`: validate -> expand -> graph (cycle check) -> provider.read -> state rules -> diff ->
- * ordered steps with estimates, waits and guards. Reads only; never writes. Parts: the state
+ * ordered steps with estimates, waits and guards -> the caller's permissions for its writes
+ * (`permissions.ts`, PFN216). Reads only; never writes. Parts: the state
  * view and posture (`state-view.ts`), each mode's steps (`mode-steps.ts`, `destroy.ts`), guards
  * (`guards.ts`), estimates (`estimate-steps.ts`, from each kind's contract).
  */
@@ -16,6 +17,7 @@ import type { Topology } from "../spec/schema.js";
 import { estimateSteps } from "./estimate-steps.js";
 import { applyPlanSteps, destroyPlanSteps } from "./mode-steps.js";
 import { planOriginAndHash } from "./origin.js";
+import { checkPermissions } from "./permissions.js";
 import { resolveSpec } from "./spec-input.js";
 import { readPostureInputs } from "./state-view.js";
 import { targetClosure } from "./targets.js";
@@ -140,6 +142,11 @@ export async function plan(
   // --target: the targets and what they depend on; the rest is not planned.
   const kept = options.targets ? targetClosure(steps, options.targets) : undefined;
   const planSteps = kept ? steps.filter((step) => kept.has(step.address)) : steps;
+  // Before a long apply starts: may the caller make the writes the plan holds? (PFN216, warnings)
+  const permissionDiagnostics = await reading(
+    () => checkPermissions(topology, planSteps, provider, context),
+    signal,
+  );
   // The address map is built only when needed: at 200,000 steps it is tens of megabytes.
   let byAddress: Map<string, PlanStep> | undefined;
   const stepAt = (stepAddress: string) => {
@@ -170,7 +177,7 @@ export async function plan(
     provider: provider.name,
     origin,
     steps: planSteps,
-    diagnostics: [...resolved.diagnostics, ...stateDiagnostics],
+    diagnostics: [...resolved.diagnostics, ...stateDiagnostics, ...permissionDiagnostics],
     fingerprints,
     unmanaged,
     ...(posture ? { posture } : {}),

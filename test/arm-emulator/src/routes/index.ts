@@ -8,12 +8,14 @@ import { authorizationRoutes } from "./authorization.js";
 import { mlRoutes } from "./ml/index.js";
 import { networkRoutes } from "./network.js";
 import { operationRoutes } from "./operations.js";
+import { permissionRoutes } from "./permissions.js";
 import { resourceGroupRoutes } from "./resource-groups.js";
 import { targetRoutes } from "./targets.js";
 
 export function allRoutes(): Route[] {
   return [
     ...authorizationRoutes(),
+    ...permissionRoutes(),
     ...operationRoutes(),
     ...resourceGroupRoutes(),
     ...mlRoutes(),

@@ -6,7 +6,7 @@
  * `authorization.ts`; `from-seed.ts` builds the store from a seed environment.
  */
 import type { Clock } from "../clock.js";
-import type { SeedEnvironment } from "../seed.js";
+import type { SeedCallerGrant, SeedEnvironment } from "../seed.js";
 import { ArmError, type Json, type JsonObject, key, type Prng } from "../util.js";
 import type { RoleAssignmentState } from "./authorization.js";
 import type { EndpointIdShape } from "./ml/managed-network.js";
@@ -71,6 +71,8 @@ export class Model {
   readonly principals = new Map<string, number>();
   readonly operations = new Map<string, Operation>();
   readonly customRoles = new Map<string, string>();
+  /** What the caller may do, grant by grant (the permissions lists; nothing else enforces it). */
+  callerPermissions: SeedCallerGrant[];
   /** How managed private-endpoint ids are shaped: one shape for all, or one per workspace from `prng` (`ml/managed-network.ts`). */
   endpointIds: { shape: EndpointIdShape | "seeded"; prng: Prng } | undefined;
   /** The shape drawn for each workspace (workspace id, lower) when `endpointIds.shape` is "seeded". */
@@ -85,6 +87,7 @@ export class Model {
     this.subscriptionId = seed.subscriptionId;
     this.tenantId = seed.tenantId ?? "72f988bf-0000-4000-a000-000000000001";
     this.location = seed.location;
+    this.callerPermissions = structuredClone(seed.callerPermissions ?? [{ scope: "/", actions: ["*"] }]);
   }
 
   // ----------------------------------------------------------------------------------------- ids

@@ -131,4 +131,15 @@ export const STATE_RULES: readonly RuleDraft[] = [
     reference: `${AKS_INFERENCING}; ${COMPUTE_SPEC}`,
     hint: "Correct `vnet.aksSubnetId` to the subnet the cluster uses, or attach the cluster the spec describes.",
   },
+  {
+    code: "PFN216",
+    severity: "warning",
+    phase: "state",
+    title: "The caller may not make a planned write",
+    summary:
+      "Before apply, `plan` asks Azure which actions the caller (the identity pfnet runs as) holds on each scope the plan writes to — the permissions list of each resource group, then of a resource for the actions still missing — and finds one it lacks. One warning per workspace: it names the workspace, each scope and the missing actions (e.g. `Microsoft.Authorization/roleAssignments/write` on the storage account, `…/privateEndpointConnections/write` on a service the plan approves). A scope whose permissions cannot be read (it does not exist yet) is unknown and reported as nothing. Only the plan's writes are checked (steps other than `noop`, after `--target`).",
+    why: "An apply can run for 40 minutes (managed network provisioning, role propagation) before reaching the write the caller may not make, and then fails with `AuthorizationFailed` after the steps before it ran. Azure's permissions list (`Permissions_ListForResourceGroup`, `Permissions_ListForResource`, authorization 2022-04-01) returns the caller's effective actions and not-actions at a scope; an action is allowed when one entry's actions match it (wildcards included) and that entry's not-actions do not.",
+    reference: `${FACTS} a.6, c.5 (RBAC the engine must arrange); [Permissions - List For Resource Group](https://learn.microsoft.com/rest/api/authorization/permissions/list-for-resource-group); docs/permissions.md`,
+    hint: "Grant the caller the built-in role the message names (Role Based Access Control Administrator on the storage account for the storage role, Azure AI Enterprise Network Connection Approver on a service for approvals, Contributor on the workspace, Network Contributor for own-VNet writes) or a custom role with the listed actions, then plan again.",
+  },
 ];
