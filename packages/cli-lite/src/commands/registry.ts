@@ -105,7 +105,8 @@ Options:
   --destroy           Plan what \`pfnet destroy\` would remove (save it with --out, apply it later)
   --target ADDRESS    Plan only this step and what it depends on (repeatable; the plan is partial)
   --strict            Fail (exit 1, no plan saved) on posture findings made directly at a
-                      workspace: unlisted outbound rules, role assignments at its storage account
+                      workspace: unlisted outbound rules, role assignments at its storage account,
+                      computes outside the stated subnets or with public IPs
                       (${DOCS_URL}/security.md#posture-report)
 ${TRACE_HELP}`,
     load: async () => (await import("./plan.js")).runPlan,
