@@ -103,9 +103,14 @@ export async function run(): Promise<void> {
     );
     const settledFrom = em.requests.length;
     const settled = await plan(spec, provider);
-    const settledRequests = em.requests.length - settledFrom;
+    const settledLog = em.requests.entries.slice(settledFrom);
+    // The storage account every fleet workspace shares: its one atScope() list holds an
+    // assignment per workspace, so it comes in pages (the emulator's pageSize).
+    const rolePages = settledLog.filter((r) =>
+      /\/providers\/Microsoft\.Authorization\/roleAssignments$/i.test(r.path),
+    );
     console.log(
-      `  settled plan: ${settledRequests} requests for ${WORKSPACES} workspaces and ${TARGETS} target services (goal <= ${2 * WORKSPACES + TARGETS}), ${settled.steps.filter((s) => s.action !== "noop").length} changes`,
+      `  settled plan: ${settledLog.length} requests for ${WORKSPACES} workspaces and ${TARGETS} target services (goal <= ${2 * WORKSPACES + TARGETS}), ${settled.steps.filter((s) => s.action !== "noop").length} changes; of them ${rolePages.length} pages of the shared storage account's role-assignment list`,
     );
   } finally {
     await em.close();

@@ -93,15 +93,24 @@ export function diff(
         verdict: verdicts.get(node.address)!,
       })) as unknown as Diffed<K>[],
   };
+  // Reasons repeat across a fleet ("outbound rule pe-svc0 already matches the spec" in every
+  // workspace): verdicts and steps share one string per distinct reason instead of one each,
+  // from the moment each verdict is made (every verdict of a fleet is alive until the steps are).
+  const reasons = new Map<string, string>();
+  const shared = (reason: string) => {
+    const known = reasons.get(reason);
+    if (known !== undefined) return known;
+    reasons.set(reason, reason);
+    return reason;
+  };
   const judge = (node: ResourceNode) => {
     const replaced = resolved.get(node.address)?.replaced;
     const actual = actualOf(node);
-    verdicts.set(
-      node.address,
+    const verdict =
       replaced && !actual.exists
         ? renamedCreate(node, replaced)
-        : kindOf(node.kind).diff(node, actual, context),
-    );
+        : kindOf(node.kind).diff(node, actual, context);
+    verdicts.set(node.address, { ...verdict, reason: shared(verdict.reason) });
   };
 
   const last: ResourceNode[] = [];
@@ -121,15 +130,6 @@ export function diff(
   }
   for (const node of last) judge(node);
 
-  // Reasons repeat across a fleet ("outbound rule pe-svc0 already matches the spec" in every
-  // workspace): the steps share one string per distinct reason instead of one each.
-  const reasons = new Map<string, string>();
-  const shared = (reason: string) => {
-    const known = reasons.get(reason);
-    if (known !== undefined) return known;
-    reasons.set(reason, reason);
-    return reason;
-  };
   const steps: PlanStep[] = nodes.map((original) => {
     const node = resolved.get(original.address)?.node ?? original;
     const actual = actualOf(node);
@@ -145,7 +145,7 @@ export function diff(
       before,
       after,
       changedPaths: verdict.changedPaths,
-      reason: shared(verdict.reason),
+      reason: verdict.reason,
       // The node's own list (a copy per step was 200,000 arrays at fleet size): copied below
       // before the one change a diff makes to it.
       dependsOn: node.dependsOn,

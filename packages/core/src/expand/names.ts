@@ -9,18 +9,53 @@ import type { ServiceKind } from "../spec/schema.js";
 export const AZURE_NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$/;
 const MAX_NAME = 33;
 
+/*
+ * Addresses are built with `join`, which makes one flat string, where a template literal makes a
+ * chain of concatenation cells (and flattening it later a copy): a fleet's plan holds hundreds of
+ * thousands of addresses. The workspace's own address, which every node of it names in its
+ * dependencies and lane, is one string per workspace (the last one is kept: expansion goes
+ * workspace by workspace).
+ */
+let lastKey: string | undefined;
+let lastWorkspace = "";
+const workspaceAddress = (key: string): string => {
+  if (key !== lastKey) {
+    lastKey = key;
+    lastWorkspace = ["workspace.", key].join("");
+  }
+  return lastWorkspace;
+};
+const under = (key: string, ...rest: string[]) => ["workspace.", key, ...rest].join("");
+
+let lastDependency: string | undefined;
+let lastDependencies: string[] = [];
+
+/**
+ * The dependency list `[dependency]`, one frozen list shared by consecutive nodes that name the
+ * same one (every rule and the storage role of a workspace depend on the workspace alone, its
+ * approvals on its network): a fleet of 200,000 rules otherwise holds 200,000 equal lists. Frozen,
+ * so no step can change its neighbours' dependencies; a change assigns a new list.
+ */
+export function dependsOnOnly(dependency: string): string[] {
+  if (dependency !== lastDependency) {
+    lastDependency = dependency;
+    lastDependencies = Object.freeze([dependency]) as unknown as string[];
+  }
+  return lastDependencies;
+}
+
 export const address = {
-  workspace: (key: string) => `workspace.${key}`,
-  rule: (key: string, ruleName: string) => `workspace.${key}.rule.${ruleName}`,
-  network: (key: string) => `workspace.${key}.network`,
-  storageRole: (key: string) => `workspace.${key}.storage-role`,
-  approval: (key: string, service: string) => `workspace.${key}.approval.${service}`,
-  endpoint: (key: string, endpoint: string) => `workspace.${key}.endpoint.${endpoint}`,
-  privateEndpoint: (key: string, service: string) => `workspace.${key}.pe.${service}`,
-  dnsZoneGroup: (key: string, service: string) => `workspace.${key}.pe.${service}.dns`,
-  nsgRule: (key: string, ruleName: string) => `workspace.${key}.nsg.${ruleName}`,
+  workspace: workspaceAddress,
+  rule: (key: string, ruleName: string) => under(key, ".rule.", ruleName),
+  network: (key: string) => under(key, ".network"),
+  storageRole: (key: string) => under(key, ".storage-role"),
+  approval: (key: string, service: string) => under(key, ".approval.", service),
+  endpoint: (key: string, endpoint: string) => under(key, ".endpoint.", endpoint),
+  privateEndpoint: (key: string, service: string) => under(key, ".pe.", service),
+  dnsZoneGroup: (key: string, service: string) => under(key, ".pe.", service, ".dns"),
+  nsgRule: (key: string, ruleName: string) => under(key, ".nsg.", ruleName),
   /** The lane shared by every write to one workspace (parallel rule writes lose rules). */
-  lane: (key: string) => `workspace.${key}`,
+  lane: workspaceAddress,
 } as const;
 
 /**

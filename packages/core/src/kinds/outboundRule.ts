@@ -10,7 +10,7 @@
  */
 import { isReplacedDelete } from "../diff/replace-rules.js";
 import { inPlaceDiff } from "../diff/verdicts.js";
-import { address } from "../expand/names.js";
+import { address, dependsOnOnly } from "../expand/names.js";
 import type { ResourceNode, WorkspaceRef } from "../model.js";
 import { FIREWALL_WAIT, range } from "../plan/estimates.js";
 import type { PlanStep } from "../plan/types.js";
@@ -132,7 +132,7 @@ function ruleNode(
     kind: "outboundRule",
     identity: { workspace: ref, ruleName },
     properties,
-    dependsOn: [address.workspace(ref.key)],
+    dependsOn: dependsOnOnly(address.workspace(ref.key)),
     lane: address.lane(ref.key),
   };
 }

@@ -7,7 +7,7 @@
  * outbound rules): the removal is gated.
  */
 import { inPlaceDiff } from "../diff/verdicts.js";
-import { address, privateEndpointName } from "../expand/names.js";
+import { address, dependsOnOnly, privateEndpointName } from "../expand/names.js";
 import type { ResourceNode, WorkspaceRef } from "../model.js";
 import { deleting, range } from "../plan/estimates.js";
 import type { KindContract } from "./contract.js";
@@ -62,7 +62,7 @@ function privateEndpointNode(
       ...(location === undefined ? {} : { location }),
     },
     properties,
-    dependsOn: [address.workspace(ref.key)],
+    dependsOn: dependsOnOnly(address.workspace(ref.key)),
   };
 }
 

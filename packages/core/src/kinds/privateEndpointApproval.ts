@@ -3,7 +3,7 @@
  * pfnet when it stays Pending (when the spec allows it), else left to the service owner.
  */
 import { noop } from "../diff/verdicts.js";
-import { address } from "../expand/names.js";
+import { address, dependsOnOnly } from "../expand/names.js";
 import type { ResourceNode, WorkspaceRef } from "../model.js";
 import { deleting, ESTIMATES, oneWait, range } from "../plan/estimates.js";
 import type { ServiceSpec } from "../spec/schema.js";
@@ -50,7 +50,7 @@ function approvalNode(
       ...(service.approvalConnection ? { approvalConnection: service.approvalConnection } : {}),
     },
     properties: { status: "Approved" },
-    dependsOn: [after],
+    dependsOn: dependsOnOnly(after),
   };
 }
 

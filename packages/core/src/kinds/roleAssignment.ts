@@ -6,7 +6,7 @@
  */
 
 import { create, describePaths, differences, noop } from "../diff/verdicts.js";
-import { address } from "../expand/names.js";
+import { address, dependsOnOnly } from "../expand/names.js";
 import type { ResourceNode, WorkspaceRef } from "../model.js";
 import { deleting, ESTIMATES, oneWait } from "../plan/estimates.js";
 import type { KindContract } from "./contract.js";
@@ -75,7 +75,7 @@ function storageRoleNode(ref: WorkspaceRef, scope: string | undefined): Resource
       roleDefinitionId: roleDefinitionIdOf(ref.subscriptionId, STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR),
       principalType: "ServicePrincipal",
     },
-    dependsOn: [address.workspace(ref.key)],
+    dependsOn: dependsOnOnly(address.workspace(ref.key)),
   };
 }
 
