@@ -94,14 +94,26 @@ export function diff(
       })) as unknown as Diffed<K>[],
   };
   // Reasons repeat across a fleet ("outbound rule pe-svc0 already matches the spec" in every
-  // workspace): verdicts and steps share one string per distinct reason instead of one each,
-  // from the moment each verdict is made (every verdict of a fleet is alive until the steps are).
+  // workspace), and so do whole verdicts that change no path: each distinct one is made once,
+  // from the moment it is judged (every verdict of a fleet is alive until the steps are built),
+  // and the steps share its reason.
+  const pathless = new Map<string, Map<string, Verdict>>();
   const reasons = new Map<string, string>();
-  const shared = (reason: string) => {
-    const known = reasons.get(reason);
-    if (known !== undefined) return known;
+  const shared = (verdict: Verdict): Verdict => {
+    if (verdict.changedPaths.length === 0) {
+      let byReason = pathless.get(verdict.action);
+      if (!byReason) {
+        byReason = new Map();
+        pathless.set(verdict.action, byReason);
+      }
+      const known = byReason.get(verdict.reason);
+      if (known) return known;
+      byReason.set(verdict.reason, verdict);
+      return verdict;
+    }
+    const reason = reasons.get(verdict.reason) ?? verdict.reason;
     reasons.set(reason, reason);
-    return reason;
+    return { ...verdict, reason };
   };
   const judge = (node: ResourceNode) => {
     const replaced = resolved.get(node.address)?.replaced;
@@ -110,7 +122,7 @@ export function diff(
       replaced && !actual.exists
         ? renamedCreate(node, replaced)
         : kindOf(node.kind).diff(node, actual, context);
-    verdicts.set(node.address, { ...verdict, reason: shared(verdict.reason) });
+    verdicts.set(node.address, shared(verdict));
   };
 
   const last: ResourceNode[] = [];
