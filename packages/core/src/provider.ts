@@ -2,7 +2,8 @@
  * The Provider port. Core defines it; `@pfnet/azure` implements it against Azure and
  * `@pfnet/core/testing` in memory. Contracts:
  * - `read` never writes. It returns an entry for every address asked (exists: false when absent).
- *   With `context.resourcesOnly` it may leave `discovered` empty (the caller does not use it).
+ *   With `context.resourcesOnly` it may leave `discovered` empty and omit the facts only
+ *   plan-time state rules read (the caller uses neither).
  * - `apply` executes exactly one plan step and resolves when its effect is in place (waits
  *   included). It resolves `{ outcome: "pendingApproval" }` when a human must act, and throws a
  *   `PfnetError` on failure. A step that throws may have partly happened; the next plan reads
@@ -51,9 +52,12 @@ export interface ProviderContext {
    */
   fresh?: boolean;
   /**
-   * For `read`: true when the caller uses only `resources` (apply's up-front stale check and its
-   * re-reads before a write, `outputs`), so the provider may skip discovery and return
-   * `discovered: []` — requests that would list what no node names. Absent: discover as usual.
+   * For `read`: true when the caller uses only `resources` and runs no plan-time state rule on
+   * them (apply's up-front stale check and its re-reads before a write, `outputs`), so the
+   * provider may skip discovery and return `discovered: []` — requests that would list what no
+   * node names — and leave out facts only those rules read (a workspace's `computes`,
+   * `computePlacement` and `onlineEndpoints`, never part of a fingerprint). Absent: discover and
+   * read them as usual.
    */
   resourcesOnly?: boolean;
   /**
