@@ -111,9 +111,11 @@ export {
   ASSIGNABLE_ROLES,
   isAssignableRole,
   knownRoleName,
+  NETWORK_CONNECTION_APPROVER,
   PRIVILEGED_ROLES,
   roleDefinitionIdOf,
   roleGuidOf,
+  roleOfPurpose,
 } from "./kinds/roleAssignment.js";
 // Weakening: what each resource kind declares as widening exposure.
 export {

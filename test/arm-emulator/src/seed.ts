@@ -62,8 +62,14 @@ export interface SeedWorkspace {
   keyVault: string;
   containerRegistry?: string;
   applicationInsights?: string;
-  /** Default "SystemAssigned". */
-  identityType?: "SystemAssigned" | "None";
+  /** Default "SystemAssigned" (with `userAssignedIdentities`: "UserAssigned"). */
+  identityType?: "SystemAssigned" | "None" | "UserAssigned" | "SystemAssigned,UserAssigned";
+  /**
+   * User-assigned identities attached (names of Microsoft.ManagedIdentity/userAssignedIdentities in
+   * the workspace's group, or ARM ids); the first is the `primaryUserAssignedIdentity`. Each gets
+   * a principal and client id (ManagedServiceIdentity v3 `UserAssignedIdentity`).
+   */
+  userAssignedIdentities?: string[];
   /** Fixed principal id of the system-assigned identity (else generated). */
   principalId?: string;
   /** Extra `properties` (e.g. serverlessComputeSettings). */

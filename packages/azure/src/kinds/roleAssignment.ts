@@ -1,13 +1,15 @@
 /**
- * `roleAssignment`: Storage File Data Privileged Contributor on the workspace's storage account
- * for the workspace's system-assigned identity (arm-authorization). The name is a name-based UUID
+ * `roleAssignment`: Storage File Data Privileged Contributor on the workspace's storage account,
+ * and with a user-assigned identity Azure AI Enterprise Network Connection Approver on each reached
+ * service, for the workspace's identity — system-assigned, or the user-assigned one the node
+ * names (principal from `identity.userAssignedIdentities`) — through arm-authorization. The name is a name-based UUID
  * of (scope, principal, role), so re-applies hit the same assignment; an existing one under
  * another name is adopted; then a readiness gate (readable N times in a row) before dependents
  * rely on the grant. Anything expansion cannot produce is refused before a write.
  */
 import { createHash } from "node:crypto";
 import type { ActualResource, PlanStep, ResourceNode, RoleAssignmentIdentity, StepResult } from "@pfnet/core";
-import { isAssignableRole, PfnetError } from "@pfnet/core";
+import { isAssignableRole, PfnetError, roleOfPurpose } from "@pfnet/core";
 import type { AzureClients } from "../clients.js";
 import type { AzureKind, RequiredActions } from "../kind.js";
 import { contentHash, sameId } from "../normalize.js";
@@ -39,7 +41,21 @@ export function roleAssignmentName(scope: string, principalId: string, roleDefin
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
-/** The storage assignment of a workspace identity, if any (matched by scope and role GUID). */
+/**
+ * The principal a grant goes to: the user-assigned identity the node names, from the workspace's
+ * `identity.userAssignedIdentities` (keys compared case-insensitively), else the system-assigned
+ * identity (`identity.principalId`). Undefined when the workspace has no such identity.
+ */
+export function principalOf(workspace: Workspace, identity: RoleAssignmentIdentity): string | undefined {
+  const uai = identity.userAssignedIdentity;
+  if (uai === undefined) return workspace.identity?.principalId;
+  const attached = Object.entries(workspace.identity?.userAssignedIdentities ?? {}).find(([id]) =>
+    sameId(id, uai),
+  );
+  return attached?.[1]?.principalId ?? undefined;
+}
+
+/** The assignment of a workspace identity, if any (matched by scope and role GUID). */
 async function findStorageAssignment(
   session: ReadSession,
   identity: RoleAssignmentIdentity,
@@ -53,7 +69,7 @@ async function findStorageAssignment(
   const response = await session.workspace(identity.workspace);
   if (!response) return {};
   const workspace = response.body;
-  const principalId = workspace.identity?.principalId;
+  const principalId = principalOf(workspace, identity);
   const scope = identity.scope ?? workspace.properties?.storageAccount;
   if (!principalId || !scope)
     return { workspace, ...(principalId ? { principalId } : {}), ...(scope ? { scope } : {}) };
@@ -154,16 +170,28 @@ async function applyRoleAssignment(env: StepEnv, step: PlanStep): Promise<StepRe
         principalType: after.principalType,
       },
     );
+  // One role per purpose: the storage role, or the approver role on a reached service.
+  if (roleGuid(after.roleDefinitionId) !== roleOfPurpose(identity.purpose))
+    throw refuseRoleAssignment(step, `role ${after.roleDefinitionId} is not the one of its purpose`, {
+      roleDefinitionId: after.roleDefinitionId,
+      purpose: identity.purpose ?? "storage",
+    });
   const ws = await retrying(env, step, () => env.clients.ml.getWorkspace(ref, env.signal));
   if (!ws) throw workspaceNotFound(ref, step.address);
-  const principalId = ws.body.identity?.principalId;
+  const principalId = principalOf(ws.body, identity);
   if (!principalId) {
+    const uai = identity.userAssignedIdentity;
     throw new PfnetError(
       "PROVIDER_ERROR",
-      `Workspace ${ref.name} has no system-assigned identity to grant the storage role to.`,
+      uai === undefined
+        ? `Workspace ${ref.name} has no system-assigned identity to grant the role to.`
+        : `Workspace ${ref.name} has no user-assigned identity ${uai} to grant the role to.`,
       {
         address: step.address,
-        hint: "Enable the workspace's system-assigned managed identity.",
+        hint:
+          uai === undefined
+            ? "Enable the workspace's system-assigned managed identity, or name its user-assigned one (`identity.userAssigned`)."
+            : "Attach the identity to the workspace, or correct `identity.userAssigned` (PFN217).",
       },
     );
   }
@@ -174,14 +202,18 @@ async function applyRoleAssignment(env: StepEnv, step: PlanStep): Promise<StepRe
       address: step.address,
     });
   // The scope expansion derives: the workspace's own storage account (the create block names it
-  // for a new workspace, which then reports it).
-  if (!parseStorageId(scope) || (workspaceStorage !== undefined && !sameId(scope, workspaceStorage)))
+  // for a new workspace, which then reports it); an approver grant's is the reached service.
+  const approver = identity.purpose === "connectionApprover";
+  if (
+    !approver &&
+    (!parseStorageId(scope) || (workspaceStorage !== undefined && !sameId(scope, workspaceStorage)))
+  )
     throw refuseRoleAssignment(step, `scope ${scope} is not the storage account of workspace ${ref.name}`, {
       scope,
       workspaceStorageAccount: workspaceStorage ?? null,
     });
   // The storage account itself (arm-storage): confirms the scope and gives its canonical id.
-  const storage = parseStorageId(scope);
+  const storage = approver ? undefined : parseStorageId(scope);
   if (storage) {
     const account = await retrying(env, step, () =>
       env.clients.sdk(async () =>
@@ -196,7 +228,7 @@ async function applyRoleAssignment(env: StepEnv, step: PlanStep): Promise<StepRe
   }
   // The principal is always the workspace identity just read (a step carries none to swap).
   const grant = { principalId, roleDefinitionId: after.roleDefinitionId, scope };
-  env.memory.grants.set(workspaceMemoryKey(ref), grant);
+  if (!approver) env.memory.grants.set(workspaceMemoryKey(ref), grant);
   const guid = roleGuid(after.roleDefinitionId);
   const name = roleAssignmentName(scope, principalId, guid);
   let assignment: { scope: string; name: string } = { scope, name };

@@ -43,6 +43,9 @@ export function workspaceFacts(ws: Workspace): WorkspaceFacts {
   const p = ws.properties ?? {};
   const facts: WorkspaceFacts = {};
   if (ws.identity?.principalId) facts.principalId = ws.identity.principalId;
+  const attached = Object.keys(ws.identity?.userAssignedIdentities ?? {});
+  if (attached.length > 0) facts.userAssignedIdentities = attached;
+  if (p.primaryUserAssignedIdentity) facts.primaryUserAssignedIdentity = p.primaryUserAssignedIdentity;
   if (p.storageAccount) facts.storageAccount = p.storageAccount;
   if (p.keyVault) facts.keyVault = p.keyVault;
   if (p.containerRegistry) facts.containerRegistry = p.containerRegistry;

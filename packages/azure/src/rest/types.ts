@@ -117,6 +117,8 @@ export interface WorkspaceProperties {
   serverlessComputeSettings?: ServerlessComputeSettings;
   /** create-only */
   provisionNetworkNow?: boolean;
+  /** The user-assigned identity the workspace uses (ARM id; `WorkspaceProperties.primaryUserAssignedIdentity`). */
+  primaryUserAssignedIdentity?: string;
   /** read-only: the workspace's own (inbound) private-endpoint connections. */
   privateEndpointConnections?: PrivateEndpointConnection[];
 }

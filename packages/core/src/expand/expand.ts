@@ -155,6 +155,7 @@ function expandWorkspace(
   }
 
   let networkAddress: string | undefined;
+  let networkNode: ResourceNode | undefined;
   if (managed) {
     const ruleAddresses: string[] = [];
     const seen = new Set<string>();
@@ -196,11 +197,34 @@ function expandWorkspace(
     if (defaults.provision !== "onFirstCompute") {
       const network = managedNetwork.node(ref, hasFqdnRules, ruleAddresses);
       networkAddress = network.address;
+      networkNode = network;
       nodes.push(network);
     }
   }
 
-  if (defaults.storageRole) nodes.push(roleAssignment.node(ref, ws.create?.storageAccount));
+  const userAssignedIdentity = ws.identity?.userAssigned;
+  if (defaults.storageRole)
+    nodes.push(
+      roleAssignment.node(ref, {
+        purpose: "storage",
+        ...(ws.create?.storageAccount === undefined ? {} : { scope: ws.create.storageAccount }),
+        ...(userAssignedIdentity === undefined ? {} : { userAssignedIdentity }),
+      }),
+    );
+  // A user-assigned identity needs the approver role on each reached service for its managed
+  // network to create and approve the private endpoints (azure-facts c.5): granted before provisioning.
+  if (managed && userAssignedIdentity !== undefined) {
+    const approvers = reached.map(({ name, service }) =>
+      roleAssignment.node(ref, {
+        purpose: "connectionApprover",
+        service: name,
+        targetId: service.id,
+        userAssignedIdentity,
+      }),
+    );
+    nodes.push(...approvers);
+    networkNode?.dependsOn.push(...approvers.map((node) => node.address));
+  }
 
   if (managed) {
     // Without provisioning (onFirstCompute) the managed private endpoints, and so the

@@ -14,8 +14,17 @@ import { workspaceNameOf } from "./display.js";
 
 export interface RoleAssignmentIdentity {
   workspace: WorkspaceRef;
-  /** The storage account the role is granted on; absent when known only from the workspace at apply time. */
+  /**
+   * Where the role is granted: the storage account (absent when known only from the workspace at
+   * apply time), or for `connectionApprover` the reached service.
+   */
   scope?: string;
+  /** The workspace's user-assigned identity (ARM id) the role goes to; absent: its system-assigned identity. */
+  userAssignedIdentity?: string;
+  /** Absent: the storage role. `connectionApprover`: the approver role on a reached service (`service`). */
+  purpose?: "connectionApprover";
+  /** Spec name of the reached service (`connectionApprover`). */
+  service?: string;
 }
 export interface RoleAssignmentProperties {
   /** Full role definition id; compared by trailing GUID. */
@@ -26,8 +35,23 @@ export interface RoleAssignmentProperties {
 /** Built-in role: Storage File Data Privileged Contributor (prompt flow needs it on the workspace storage). */
 export const STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR = "69566ab7-960f-475b-8e7c-b3118f30c6bd";
 
+/**
+ * Built-in role: Azure AI Enterprise Network Connection Approver (azure-facts c.5: a workspace with
+ * a user-assigned identity needs it so its managed network can create and approve private
+ * endpoints to the services it reaches). The GUID is azure-facts' (Microsoft Foundry docs excerpt,
+ * public samples) and the built-in role lists'.
+ */
+export const NETWORK_CONNECTION_APPROVER = "b556d68e-0be0-4f35-a333-ad7ee1ce17ea";
+
 /** Role definition GUIDs (lower case) pfnet's expansion can assign: the only roles it ever grants. */
-export const ASSIGNABLE_ROLES: readonly string[] = [STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR];
+export const ASSIGNABLE_ROLES: readonly string[] = [
+  STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR,
+  NETWORK_CONNECTION_APPROVER,
+];
+
+/** The one role a grant of `purpose` may carry (providers refuse any other before writing). */
+export const roleOfPurpose = (purpose: RoleAssignmentIdentity["purpose"]): string =>
+  purpose === "connectionApprover" ? NETWORK_CONNECTION_APPROVER : STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR;
 
 /** The full role definition id of a role GUID in a subscription. */
 export const roleDefinitionIdOf = (subscriptionId: string, roleGuid: string) =>
@@ -56,45 +80,89 @@ export const PRIVILEGED_ROLES: Readonly<Record<string, string>> = Object.freeze(
 const KNOWN_ROLE_NAMES: Readonly<Record<string, string>> = {
   ...PRIVILEGED_ROLES,
   [STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR]: "Storage File Data Privileged Contributor",
+  [NETWORK_CONNECTION_APPROVER]: "Azure AI Enterprise Network Connection Approver",
 };
 
 /** The name of a role pfnet knows by GUID (the privileged roles and the roles it assigns). */
 export const knownRoleName = (roleDefinitionId: string): string | undefined =>
   KNOWN_ROLE_NAMES[roleGuidOf(roleDefinitionId)];
 
+/** The address of a user-assigned identity's approver role on a reached service. */
+export const approverRoleAddress = (key: string, service: string) =>
+  `${address.workspace(key)}.approver-role.${service}`;
+
+/** What expansion grants: the storage role, or the approver role on one reached service. */
+export type RoleGrant =
+  | { purpose: "storage"; scope?: string; userAssignedIdentity?: string }
+  | { purpose: "connectionApprover"; service: string; targetId: string; userAssignedIdentity: string };
+
 /**
- * The storage role assignment's node: Storage File Data Privileged Contributor for the workspace
- * identity, on `scope` (the storage account) when the spec names it, after the workspace.
+ * A role assignment's node, for the workspace identity (its user-assigned one when the spec names
+ * it), after the workspace. The storage role: Storage File Data Privileged Contributor on `scope`
+ * (the storage account) when the spec names it. The approver role: on the reached service.
  */
-function storageRoleNode(ref: WorkspaceRef, scope: string | undefined): ResourceNode<"roleAssignment"> {
+function roleAssignmentNode(ref: WorkspaceRef, grant: RoleGrant): ResourceNode<"roleAssignment"> {
+  const who =
+    grant.userAssignedIdentity === undefined ? {} : { userAssignedIdentity: grant.userAssignedIdentity };
+  const identity: RoleAssignmentIdentity =
+    grant.purpose === "storage"
+      ? { workspace: ref, ...(grant.scope === undefined ? {} : { scope: grant.scope }), ...who }
+      : {
+          workspace: ref,
+          scope: grant.targetId,
+          ...who,
+          purpose: "connectionApprover",
+          service: grant.service,
+        };
   return {
-    address: address.storageRole(ref.key),
+    address:
+      grant.purpose === "storage"
+        ? address.storageRole(ref.key)
+        : approverRoleAddress(ref.key, grant.service),
     kind: "roleAssignment",
-    identity: { workspace: ref, ...(scope === undefined ? {} : { scope }) },
+    identity,
     properties: {
-      roleDefinitionId: roleDefinitionIdOf(ref.subscriptionId, STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR),
+      roleDefinitionId: roleDefinitionIdOf(ref.subscriptionId, roleOfPurpose(identity.purpose)),
       principalType: "ServicePrincipal",
     },
     dependsOn: dependsOnOnly(address.workspace(ref.key)),
   };
 }
 
-export const roleAssignment: KindContract<"roleAssignment", typeof storageRoleNode> = {
+/** The role in words and who holds it, for titles and reasons. */
+function described(identity: Record<string, unknown>): { role: string; holder: string; on: string } {
+  const approver = identity.purpose === "connectionApprover";
+  return {
+    role: approver
+      ? "Azure AI Enterprise Network Connection Approver"
+      : "Storage File Data Privileged Contributor",
+    holder:
+      identity.userAssignedIdentity === undefined
+        ? "the workspace identity"
+        : "the workspace's user-assigned identity",
+    on: approver ? `service ${String(identity.service ?? "")}` : "the workspace storage account",
+  };
+}
+
+export const roleAssignment: KindContract<"roleAssignment", typeof roleAssignmentNode> = {
   kind: "roleAssignment",
   display: {
     name: "role assignment",
-    title: (identity) =>
-      `Storage File Data Privileged Contributor for ${workspaceNameOf(identity) ?? "the workspace"}`,
+    title: (identity) => {
+      const { role, on } = described(identity);
+      return `${role} for ${workspaceNameOf(identity) ?? "the workspace"}${identity.purpose === "connectionApprover" ? ` on ${on}` : ""}`;
+    },
   },
-  node: storageRoleNode,
+  node: roleAssignmentNode,
   actions: ["create", "replace", "noop"],
   diff(node, actual) {
-    if (!actual.exists)
-      return create(
-        "grant the workspace identity Storage File Data Privileged Contributor on the workspace storage account",
-      );
+    const { role, holder, on } = described(node.identity as unknown as Record<string, unknown>);
+    if (!actual.exists) return create(`grant ${holder} ${role} on ${on}`);
     const paths = differences(node, actual);
-    if (paths.length === 0) return noop("the storage role assignment");
+    if (paths.length === 0)
+      return noop(
+        `the ${node.identity.purpose === "connectionApprover" ? "approver" : "storage"} role assignment`,
+      );
     return {
       action: "replace",
       changedPaths: paths,
@@ -110,5 +178,10 @@ export const roleAssignment: KindContract<"roleAssignment", typeof storageRoleNo
           expectedSeconds: ESTIMATES.rolePropagation,
         }),
   weakenings: [],
-  destroy: { label: () => "the storage role assignment (Storage File Data Privileged Contributor)" },
+  destroy: {
+    label: (identity) =>
+      identity.purpose === "connectionApprover"
+        ? `the approver role assignment on service ${String(identity.service)} (Azure AI Enterprise Network Connection Approver)`
+        : "the storage role assignment (Storage File Data Privileged Contributor)",
+  },
 };

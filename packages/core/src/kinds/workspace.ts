@@ -36,6 +36,10 @@ export interface WorkspaceProperties {
 /** Read-only facts a provider reports beside the workspace properties (never diffed). */
 export interface WorkspaceFacts {
   principalId?: string;
+  /** `properties.primaryUserAssignedIdentity`: the user-assigned identity the workspace uses, when set. */
+  primaryUserAssignedIdentity?: string;
+  /** ARM ids of the user-assigned identities attached (`identity.userAssignedIdentities`). */
+  userAssignedIdentities?: string[];
   storageAccount?: string;
   keyVault?: string;
   containerRegistry?: string;

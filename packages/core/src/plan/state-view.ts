@@ -84,6 +84,12 @@ export function stateView(nodes: readonly ResourceNode[], read: ReadResult, acce
       ...(computes ? { computes } : {}),
       ...(onlineEndpoints ? { onlineEndpoints } : {}),
       ...(typeof facts.kind === "string" ? { kind: facts.kind } : {}),
+      ...(typeof facts.primaryUserAssignedIdentity === "string"
+        ? { primaryUserAssignedIdentity: facts.primaryUserAssignedIdentity }
+        : {}),
+      ...(strings(facts.userAssignedIdentities)
+        ? { userAssignedIdentities: strings(facts.userAssignedIdentities) }
+        : {}),
       ...(unlistedRules ? { unlistedRules } : {}),
       ...(outboundDependencies ? { outboundDependencies } : {}),
       ...(computePlacement ? { computePlacement } : {}),

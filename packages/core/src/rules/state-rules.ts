@@ -36,6 +36,10 @@ export interface WorkspaceStateView {
   unlistedRules?: UnlistedRuleView[];
   /** Role assignments listed at the workspace storage account (posture); absent when not read. */
   storageAccess?: StorageAccessView;
+  /** `primaryUserAssignedIdentity`: the user-assigned identity the workspace uses, when set. */
+  primaryUserAssignedIdentity?: string;
+  /** ARM ids of the user-assigned identities attached to the workspace (absent: none). */
+  userAssignedIdentities?: string[];
   /** Own VNet: the outbound dependencies the workspace reports; absent when not read. */
   outboundDependencies?: Array<{ category: string; domainName: string; ports: number[] }>;
   /** Where the workspace's computes sit (PFN220–PFN223); absent when not read. */
@@ -91,6 +95,15 @@ export function checkState(
     const azureName = workspace.name ?? key;
     const label = azureName === key ? `Workspace "${key}"` : `Workspace "${key}" (Azure name "${azureName}")`;
     if (!actual.exists) {
+      if (workspace.create !== undefined && workspace.identity?.userAssigned !== undefined) {
+        diagnostics.push(
+          diagnostic(
+            "PFN217",
+            pointer("workspaces", key, "identity", "userAssigned"),
+            `${label} does not exist and pfnet creates workspaces with a system-assigned identity only, so it cannot attach the user-assigned identity ${workspace.identity.userAssigned} that the spec's grants are for.`,
+          ),
+        );
+      }
       if (workspace.create === undefined) {
         diagnostics.push(
           diagnostic(
@@ -178,6 +191,7 @@ export function checkState(
         );
       }
     }
+    diagnostics.push(...identityFindings(workspace, key, label, actual));
     diagnostics.push(...uncoveredDependencies(topology, key, label, actual));
     diagnostics.push(...computePlacementRules(key, workspace, label, actual, posture));
   }
@@ -212,6 +226,44 @@ function uncoveredDependencies(
       "PFN207",
       pointer("workspaces", key, "vnet", "nsgId"),
       `${label} reports outbound dependencies on ports the NSG rules pfnet writes do not open: ${uncovered.join(", ")}.`,
+    ),
+  ];
+}
+
+/**
+ * PFN217 / PFN218: the identity the spec's grants go to against the workspace's. A user-assigned
+ * identity the spec names must be attached (else apply has no principal to grant to); a workspace
+ * whose `primaryUserAssignedIdentity` ("the user assigned identity resource id that represents the
+ * workspace identity", workspaceRP.json) is another than the spec's gets grants it does not use.
+ */
+function identityFindings(
+  workspace: WorkspaceSpec,
+  key: string,
+  label: string,
+  actual: WorkspaceStateView,
+): Diagnostic[] {
+  const declared = workspace.identity?.userAssigned;
+  const attached = actual.userAssignedIdentities ?? [];
+  const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+  if (declared !== undefined && !attached.some((id) => same(id, declared)))
+    return [
+      diagnostic(
+        "PFN217",
+        pointer("workspaces", key, "identity", "userAssigned"),
+        `${label} has no user-assigned identity ${declared}${attached.length > 0 ? ` (attached: ${attached.join(", ")})` : " (it has none attached)"}, so pfnet cannot grant it roles.`,
+      ),
+    ];
+  const primary = actual.primaryUserAssignedIdentity;
+  if (primary === undefined || (declared !== undefined && same(primary, declared))) return [];
+  if (declared === undefined && workspace.storageRole === false) return [];
+  return [
+    diagnostic(
+      "PFN218",
+      declared === undefined
+        ? pointer("workspaces", key)
+        : pointer("workspaces", key, "identity", "userAssigned"),
+      `${label} uses the user-assigned identity ${primary} (its primaryUserAssignedIdentity), but the spec grants roles to ${declared === undefined ? "its system-assigned identity" : declared}.`,
+      `Set \`identity: { userAssigned: ${primary} }\` on the workspace, so the storage role (and, with a managed network, the approver role) go to the identity the workspace uses.`,
     ),
   ];
 }

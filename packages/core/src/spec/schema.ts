@@ -42,6 +42,19 @@ export {
   ServiceTagRule,
 };
 
+export const WorkspaceIdentity = Type.Object(
+  {
+    userAssigned: ArmId(
+      "The workspace's user-assigned managed identity (its `primaryUserAssignedIdentity`, a Microsoft.ManagedIdentity/userAssignedIdentities id). pfnet grants the storage role to it instead of the system-assigned identity and, with a managed network, the Azure AI Enterprise Network Connection Approver role on each reached service.",
+    ),
+  },
+  {
+    additionalProperties: false,
+    description:
+      "The identity the workspace accesses its resources with. Absent: its system-assigned identity.",
+  },
+);
+
 export const CreateBlock = Type.Object(
   {
     storageAccount: ArmId("Storage account the new workspace uses."),
@@ -115,6 +128,7 @@ export const Workspace = Type.Object(
           "Grant the workspace identity Storage File Data Privileged Contributor on its storage account.",
       }),
     ),
+    identity: Type.Optional(WorkspaceIdentity),
     unlistedRules: Type.Optional(
       Type.Union([Type.Literal("keep"), Type.Literal("delete")], {
         default: "keep",
@@ -151,5 +165,6 @@ export const Topology = Type.Object(
 );
 
 export type CreateBlockSpec = Static<typeof CreateBlock>;
+export type WorkspaceIdentitySpec = Static<typeof WorkspaceIdentity>;
 export type WorkspaceSpec = Static<typeof Workspace>;
 export type Topology = Static<typeof Topology>;

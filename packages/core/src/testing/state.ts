@@ -26,6 +26,8 @@ export interface MemoryWorkspace {
   firewallSku?: "Basic" | "Standard";
   serverlessComputeSettings?: { serverlessComputeCustomSubnet: string; serverlessComputeNoPublicIP: boolean };
   principalId: string;
+  /** User-assigned identities attached (ARM id → principal id); the primary one first. */
+  userAssignedIdentities?: Record<string, string>;
   storageAccount: string;
   keyVault: string;
   containerRegistry?: string;

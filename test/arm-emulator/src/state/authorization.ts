@@ -43,6 +43,7 @@ export const BUILTIN_ROLES: Record<string, string> = {
   "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9": "User Access Administrator",
 };
 export const STORAGE_FILE_PRIVILEGED_CONTRIBUTOR = "69566ab7-960f-475b-8e7c-b3118f30c6bd";
+export const NETWORK_CONNECTION_APPROVER = "b556d68e-0be0-4f35-a333-ad7ee1ce17ea";
 
 export function roleName(model: Model, guid: string): string | undefined {
   return BUILTIN_ROLES[key(guid)] ?? model.customRoles.get(key(guid));

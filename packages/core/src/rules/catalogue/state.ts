@@ -142,4 +142,26 @@ export const STATE_RULES: readonly RuleDraft[] = [
     reference: `${FACTS} a.6, c.5 (RBAC the engine must arrange); [Permissions - List For Resource Group](https://learn.microsoft.com/rest/api/authorization/permissions/list-for-resource-group); docs/permissions.md`,
     hint: "Grant the caller the built-in role the message names (Role Based Access Control Administrator on the storage account for the storage role, Azure AI Enterprise Network Connection Approver on a service for approvals, Contributor on the workspace, Network Contributor for own-VNet writes) or a custom role with the listed actions, then plan again.",
   },
+  {
+    code: "PFN217",
+    severity: "error",
+    phase: "state",
+    title: "The spec's user-assigned identity is not the workspace's",
+    summary:
+      "The workspace spec names `identity.userAssigned`, but the workspace does not have that user-assigned identity attached (`identity.userAssignedIdentities` of the 2025-12-01 workspace), or does not exist yet and pfnet would create it (pfnet creates workspaces with a system-assigned identity only). pfnet grants the storage role, and with a managed network the approver role, to that identity's principal, which it reads from the workspace; without it apply has no one to grant to.",
+    why: "A user-assigned identity is a separate resource attached to the workspace; its principal id is known only from the workspace's `identity.userAssignedIdentities` map. Granting roles to an identity the workspace does not use gives the workspace nothing and someone else access.",
+    reference: `${REST_SPEC} (\`Workspace.identity\`, \`primaryUserAssignedIdentity\`); ${FACTS} a.1, c.5`,
+    hint: "Correct `identity.userAssigned` to an identity attached to the workspace (its `primaryUserAssignedIdentity`), attach the identity to the workspace first, or drop `identity` to grant the system-assigned identity.",
+  },
+  {
+    code: "PFN218",
+    severity: "warning",
+    phase: "state",
+    title: "The workspace uses a user-assigned identity the spec does not name",
+    summary:
+      "The workspace's `primaryUserAssignedIdentity` (the identity it accesses its resources with) is set, but the spec's grants go elsewhere: it names no `identity` (so the storage role goes to the system-assigned identity) or names another attached identity.",
+    why: "The prompt flow guide grants the workspace identity Storage File Data Privileged Contributor on the workspace storage; when the workspace's identity is user-assigned, that grant must go to the user-assigned identity, and the managed-network docs add the Azure AI Enterprise Network Connection Approver role for it. A grant to an identity the workspace does not use leaves prompt flow without access.",
+    reference: `${SEED}; ${MANAGED_NETWORK}; ${REST_SPEC} (\`primaryUserAssignedIdentity\`: "the user assigned identity resource id that represents the workspace identity"); ${FACTS} c.5`,
+    hint: "Set `identity: { userAssigned: <the workspace's primaryUserAssignedIdentity> }` on the workspace.",
+  },
 ];

@@ -1,50 +1,68 @@
 /**
- * The storage role a workspace's identity holds on its storage account. Assignments compare by
- * the trailing GUID of the role definition; a write replaces an assignment of the same role.
- * Also the posture list: every assignment at or above a scope.
+ * The roles a workspace's identity holds: the storage role on its storage account, the approver
+ * role on a reached service — its system-assigned identity, or the user-assigned one the node
+ * names (principal from the workspace's `userAssignedIdentities`, else derived from the id).
+ * Assignments compare by the trailing GUID of the role definition; a write replaces an assignment
+ * of the same role. Also the posture list: every assignment at or above a scope.
  */
-import { type RoleAssignmentSeen, STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR } from "../../model.js";
+import type { RoleAssignmentIdentity } from "../../kinds/roleAssignment.js";
+import { roleOfPurpose } from "../../kinds/roleAssignment.js";
+import type { RoleAssignmentSeen } from "../../model.js";
 import { hashJson } from "../../plan/canonical.js";
-import { workspaceArmId } from "../state.js";
+import { type MemoryWorkspace, workspaceArmId } from "../state.js";
 import { lower, type MemoryStore } from "../store.js";
 import { ABSENT, guidOf, type MemoryKindHandler, SUCCEEDED } from "./handler.js";
 
+/** The principal a grant goes to: the user-assigned identity named, else the system-assigned one. */
+function principalOf(ws: MemoryWorkspace, identity: RoleAssignmentIdentity): string {
+  const uai = identity.userAssignedIdentity;
+  if (uai === undefined) return ws.principalId;
+  const attached = Object.entries(ws.userAssignedIdentities ?? {}).find(([id]) => lower(id) === lower(uai));
+  return attached?.[1] ?? hashJson(["userAssigned", lower(uai)]).slice(0, 32);
+}
+
+const scopeOf = (ws: MemoryWorkspace | undefined, identity: RoleAssignmentIdentity) =>
+  String(identity.scope ?? ws?.storageAccount ?? "");
+
 export const roleAssignment: MemoryKindHandler<"roleAssignment"> = {
   workspaceLane: false,
-  key: (identity) => `role|${lower(workspaceArmId(identity.workspace))}`,
+  key: (identity) =>
+    `role|${lower(workspaceArmId(identity.workspace))}|${identity.purpose ?? "storage"}|${lower(identity.service ?? "")}`,
 
   read(identity, store) {
     const ws = store.workspace(identity.workspace);
     if (!ws) return ABSENT;
+    const principalId = principalOf(ws, identity);
     const assignment = store
-      .rolesAt(String(identity.scope ?? ws.storageAccount), ws.principalId)
-      .find((candidate) => guidOf(candidate.roleDefinitionId) === STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR);
+      .rolesAt(scopeOf(ws, identity), principalId)
+      .find((candidate) => guidOf(candidate.roleDefinitionId) === roleOfPurpose(identity.purpose));
     if (!assignment) return ABSENT;
     return {
       exists: true,
       properties: { roleDefinitionId: assignment.roleDefinitionId, principalType: assignment.principalType },
-      facts: { principalId: ws.principalId, scope: assignment.scope },
+      facts: { principalId, scope: assignment.scope },
       fingerprint: store.etag(assignment, "role", () => assignment),
     };
   },
 
   apply(step, identity, { store }) {
     const ws = store.requireWorkspace(identity.workspace, step.address);
-    const scope = String(identity.scope ?? ws.storageAccount);
+    const scope = scopeOf(ws, identity);
+    const principalId = principalOf(ws, identity);
     const role = guidOf(
       String(
         step.action === "delete"
-          ? (step.before?.roleDefinitionId ?? STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR)
+          ? (step.before?.roleDefinitionId ?? roleOfPurpose(identity.purpose))
           : step.after?.roleDefinitionId,
       ),
     );
     // Delete the assignments of the role, or replace them with the one written.
-    for (const same of store.rolesAt(scope, ws.principalId))
+    for (const same of store.rolesAt(scope, principalId))
       if (guidOf(same.roleDefinitionId) === role) store.roleAssignments.remove(same);
     if (step.action === "delete") return SUCCEEDED;
     store.roleAssignments.add({
       scope,
-      principalId: ws.principalId,
+      principalId,
       roleDefinitionId: String(step.after?.roleDefinitionId),
       principalType: String(step.after?.principalType),
     });
@@ -53,12 +71,15 @@ export const roleAssignment: MemoryKindHandler<"roleAssignment"> = {
 
   set(identity, properties, store) {
     const ws = store.workspace(identity.workspace);
-    const scope = String(identity.scope ?? ws?.storageAccount ?? "");
-    for (const held of store.rolesAt(scope, ws?.principalId as string)) store.roleAssignments.remove(held);
+    const scope = scopeOf(ws, identity);
+    const principalId = ws ? principalOf(ws, identity) : "";
+    for (const held of store.rolesAt(scope, principalId))
+      if (guidOf(held.roleDefinitionId) === roleOfPurpose(identity.purpose))
+        store.roleAssignments.remove(held);
     if (properties && ws)
       store.roleAssignments.add({
         scope,
-        principalId: ws.principalId,
+        principalId,
         roleDefinitionId: String(properties.roleDefinitionId),
         principalType: String(properties.principalType ?? "ServicePrincipal"),
       });

@@ -25,8 +25,12 @@ export const workspace: MemoryKindHandler<"workspace"> = {
     if (ws.firewallSku !== undefined) properties.firewallSku = ws.firewallSku;
     if (ws.serverlessComputeSettings !== undefined)
       properties.serverlessComputeSettings = { ...ws.serverlessComputeSettings };
+    const attached = Object.keys(ws.userAssignedIdentities ?? {});
     const facts = {
       principalId: ws.principalId,
+      ...(attached.length > 0
+        ? { userAssignedIdentities: attached, primaryUserAssignedIdentity: attached[0] }
+        : {}),
       storageAccount: ws.storageAccount,
       keyVault: ws.keyVault,
       ...(ws.containerRegistry === undefined ? {} : { containerRegistry: ws.containerRegistry }),

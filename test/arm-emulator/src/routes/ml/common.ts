@@ -6,7 +6,7 @@
 import type { Ctx, Reply } from "../../http.js";
 import { acceptedAsync } from "../../http.js";
 import { hasEffectiveRole, STORAGE_FILE_PRIVILEGED_CONTRIBUTOR } from "../../state/authorization.js";
-import { ML, type WorkspaceState, workspaceAt } from "../../state/ml/workspaces.js";
+import { ML, type WorkspaceState, workspaceAt, workspacePrincipal } from "../../state/ml/workspaces.js";
 import type { Operation } from "../../state/model.js";
 import { ArmError, type JsonObject, str } from "../../util.js";
 import { RG } from "../common.js";
@@ -82,12 +82,14 @@ export function finishNow(ctx: Ctx, op: Operation): Reply {
 /** The workspace identity needs its storage role in effect (propagated) for sessions and deployments. */
 export function requireStorageRole(ctx: Ctx, ws: WorkspaceState, action: string): void {
   const storage = str(ws.properties.storageAccount);
-  if (!ws.principalId || !storage) return;
-  if (!hasEffectiveRole(ctx.model, ws.principalId, STORAGE_FILE_PRIVILEGED_CONTRIBUTOR, storage)) {
+  // The identity the workspace uses: its primary user-assigned one when set (workspaceRP.json).
+  const principalId = workspacePrincipal(ws);
+  if (!principalId || !storage) return;
+  if (!hasEffectiveRole(ctx.model, principalId, STORAGE_FILE_PRIVILEGED_CONTRIBUTOR, storage)) {
     throw new ArmError(
       403,
       "AuthorizationFailed",
-      `The client '${ws.principalId}' with object id '${ws.principalId}' does not have authorization to perform action '${action}' over scope '${storage}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+      `The client '${principalId}' with object id '${principalId}' does not have authorization to perform action '${action}' over scope '${storage}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
     );
   }
 }

@@ -4,10 +4,11 @@
  * private endpoints it creates there.
  */
 import { isObject, key, type Prng, str } from "../../util.js";
+import { hasEffectiveRole, NETWORK_CONNECTION_APPROVER } from "../authorization.js";
 import type { Model, Operation } from "../model.js";
 import { deleteConnections } from "../targets.js";
 import { allRules, type RuleState } from "./outbound-rules.js";
-import { touchWorkspace, type WorkspaceState } from "./workspaces.js";
+import { touchWorkspace, type WorkspaceState, workspacePrincipal } from "./workspaces.js";
 
 /**
  * The shapes the emulator gives the private endpoint a managed network creates on a target. Azure
@@ -89,7 +90,7 @@ export function connectRule(model: Model, ws: WorkspaceState, rule: RuleState): 
   const connName = `${ws.managedNetwork.networkId}.${rule.name}`;
   if (target.connections.has(key(connName))) return;
   const serviceOwned = rule.category === "Required";
-  const approved = serviceOwned || target.autoApprove;
+  const approved = serviceOwned || (target.autoApprove && identityMayApprove(model, ws, target.id));
   target.connections.set(key(connName), {
     name: connName,
     privateEndpointId: managedEndpointId(model, ws, rule.name),
@@ -100,6 +101,18 @@ export function connectRule(model: Model, ws: WorkspaceState, rule: RuleState): 
     workspaceId: ws.id,
     ruleName: rule.name,
   });
+}
+
+/**
+ * Whether the workspace's identity may approve a connection on the target: always for a
+ * system-assigned identity (the emulator's default); a workspace whose identity is user-assigned
+ * (`primaryUserAssignedIdentity`) needs Azure AI Enterprise Network Connection Approver in effect
+ * at or above the target (MN, azure-facts c.5; that the check is made per target: assumed).
+ */
+function identityMayApprove(model: Model, ws: WorkspaceState, targetId: string): boolean {
+  if (str(ws.properties.primaryUserAssignedIdentity) === undefined) return true;
+  const principal = workspacePrincipal(ws);
+  return principal !== undefined && hasEffectiveRole(model, principal, NETWORK_CONNECTION_APPROVER, targetId);
 }
 
 /** The connections the managed network made for rule `ruleName` go away. */

@@ -5,7 +5,7 @@
  * `managed-network.ts`.
  */
 import type { IsolationMode, SeedWorkspace } from "../../seed.js";
-import { type Json, type JsonObject, key, notFound } from "../../util.js";
+import { isObject, type Json, type JsonObject, key, notFound, str } from "../../util.js";
 import type { Model } from "../model.js";
 import { deleteConnections } from "../targets.js";
 import { completeProvisioning } from "./managed-network.js";
@@ -186,6 +186,33 @@ export function removeWorkspace(model: Model, ws: WorkspaceState): void {
   if (ws.principalId) model.principals.delete(key(ws.principalId));
 }
 
+/** Seeded user-assigned identities: by ARM id, a principal (replicated long ago) and a client id each. */
+function seededIdentities(model: Model, names: readonly string[], rg: string): Json {
+  const out: JsonObject = {};
+  for (const name of names) {
+    const principalId = model.prng.guid();
+    model.principals.set(key(principalId), Number.NEGATIVE_INFINITY);
+    out[model.resolveId(name, rg, "Microsoft.ManagedIdentity/userAssignedIdentities")] = {
+      principalId,
+      clientId: model.prng.guid(),
+    };
+  }
+  return out;
+}
+
+/**
+ * The principal the workspace accesses its resources with: its `primaryUserAssignedIdentity`'s
+ * (workspaceRP.json: "the user assigned identity resource id that represents the workspace
+ * identity") when set, else the system-assigned identity's.
+ */
+export function workspacePrincipal(ws: WorkspaceState): string | undefined {
+  const primary = str(ws.properties.primaryUserAssignedIdentity);
+  if (primary === undefined) return ws.principalId;
+  const identities = isObject(ws.userAssignedIdentities) ? ws.userAssignedIdentities : {};
+  const entry = Object.entries(identities).find(([id]) => key(id) === key(primary))?.[1];
+  return isObject(entry) ? str(entry.principalId) : undefined;
+}
+
 /** A seeded workspace: Succeeded, its identity old enough to be replicated, optionally provisioned. */
 export function seedWorkspace(model: Model, seedWs: SeedWorkspace, rg: string, location: string): void {
   model.ensureResourceGroup(rg);
@@ -193,8 +220,11 @@ export function seedWorkspace(model: Model, seedWs: SeedWorkspace, rg: string, l
     resourceGroup: rg,
     name: seedWs.name,
     location: seedWs.location ?? location,
-    identityType: seedWs.identityType ?? "SystemAssigned",
+    identityType: seedWs.identityType ?? (seedWs.userAssignedIdentities ? "UserAssigned" : "SystemAssigned"),
     principalId: seedWs.principalId,
+    ...(seedWs.userAssignedIdentities
+      ? { userAssignedIdentities: seededIdentities(model, seedWs.userAssignedIdentities, rg) }
+      : {}),
     principalAgeMs: Number.POSITIVE_INFINITY,
     publicNetworkAccess: seedWs.publicNetworkAccess ?? "Enabled",
     isolationMode: seedWs.isolationMode ?? "Disabled",
@@ -226,6 +256,15 @@ export function seedWorkspace(model: Model, seedWs: SeedWorkspace, rg: string, l
               serverlessComputeCustomSubnet: `${model.rgId(rg)}/providers/Microsoft.Network/virtualNetworks/vnet-pf/subnets/snet-compute`,
               serverlessComputeNoPublicIP: true,
             },
+          }
+        : {}),
+      ...(seedWs.userAssignedIdentities?.[0]
+        ? {
+            primaryUserAssignedIdentity: model.resolveId(
+              seedWs.userAssignedIdentities[0],
+              rg,
+              "Microsoft.ManagedIdentity/userAssignedIdentities",
+            ),
           }
         : {}),
       ...(seedWs.properties ?? {}),
