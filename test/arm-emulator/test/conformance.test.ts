@@ -180,6 +180,62 @@ describe("conformance with the official specs", () => {
       await rest(emu, "GET", `${targetPath}/privateEndpointConnections/missing`, undefined, apiVersion);
       await restLro(emu, "DELETE", id, undefined, apiVersion);
     }
+    // The network settings of a CognitiveServices account (long-running PATCH) and a Search
+    // service (synchronous PATCH, lowercase values), as pfnet makes a target private; a value of
+    // the other spelling is refused.
+    const account = targetId(emu, "Microsoft.CognitiveServices/accounts/aoai-pf");
+    await restLro(
+      emu,
+      "PATCH",
+      account,
+      {
+        properties: {
+          publicNetworkAccess: "Enabled",
+          networkAcls: {
+            defaultAction: "Deny",
+            bypass: "AzureServices",
+            ipRules: [{ value: "203.0.113.0/24" }],
+          },
+        },
+      },
+      "2024-10-01",
+    );
+    await restLro(emu, "PATCH", account, { properties: { publicNetworkAccess: "Disabled" } }, "2024-10-01");
+    const accountNow = (await rest(emu, "GET", account, undefined, "2024-10-01")).body as {
+      properties: Record<string, unknown>;
+    };
+    expect(accountNow.properties.publicNetworkAccess).toBe("Disabled");
+    expect(accountNow.properties.networkAcls).toMatchObject({
+      defaultAction: "Deny",
+      bypass: "AzureServices",
+    });
+    const search = targetId(emu, "Microsoft.Search/searchServices/srch-pf");
+    await rest(
+      emu,
+      "PATCH",
+      search,
+      {
+        properties: {
+          publicNetworkAccess: "enabled",
+          networkRuleSet: { ipRules: [{ value: "203.0.113.7" }] },
+        },
+      },
+      "2023-11-01",
+    );
+    await rest(emu, "PATCH", search, { properties: { publicNetworkAccess: "disabled" } }, "2023-11-01");
+    const refused = await rest(
+      emu,
+      "PATCH",
+      search,
+      { properties: { publicNetworkAccess: "Disabled" } },
+      "2023-11-01",
+    );
+    expect(refused.status).toBe(400);
+    const searchNow = (await rest(emu, "GET", search, undefined, "2023-11-01")).body as {
+      properties: Record<string, unknown>;
+    };
+    expect(searchNow.properties.publicNetworkAccess).toBe("disabled");
+    expect(searchNow.properties.networkRuleSet).toEqual({ ipRules: [{ value: "203.0.113.7" }] });
     const scope = targetId(emu, "Microsoft.Storage/storageAccounts/stpfdeploy");
     const ra = (name: string) => `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`;
     const raBody = (type?: string) => ({
@@ -308,6 +364,10 @@ describe("conformance with the official specs", () => {
       "GET Microsoft.Authorization/roleAssignments",
       "GET Microsoft.Authorization/permissions",
       "PUT Microsoft.Network/privateEndpoints/{privateEndpointName}",
+      "PATCH Microsoft.CognitiveServices/accounts/{accountName}",
+      "GET Microsoft.CognitiveServices/accounts/{accountName}",
+      "PATCH Microsoft.Search/searchServices/{searchServiceName}",
+      "GET Microsoft.Search/searchServices/{searchServiceName}",
       "GET Microsoft.KeyVault/vaults/{vaultName}/privateEndpointConnections",
       "GET Microsoft.KeyVault/vaults/{vaultName}/privateEndpointConnections/{privateEndpointConnectionName}",
       "PUT Microsoft.KeyVault/vaults/{vaultName}/privateEndpointConnections/{privateEndpointConnectionName}",
@@ -540,6 +600,41 @@ describe("the checker is not vacuous: a deliberately wrong exchange on each prov
       ),
     ],
     [
+      "CognitiveServices 2024-10-01 (account PATCH)",
+      entry(
+        "PATCH",
+        `${SUB}/providers/Microsoft.CognitiveServices/accounts/a`,
+        "2024-10-01",
+        202,
+        {
+          properties: { networkAcls: { defaultAction: "Sometimes", ipRules: [{ value: "203.0.113.0/24" }] } },
+        },
+        null,
+      ),
+    ],
+    [
+      "Search 2023-11-01 (service PATCH, capitalised value)",
+      entry(
+        "PATCH",
+        `${SUB}/providers/Microsoft.Search/searchServices/s`,
+        "2023-11-01",
+        200,
+        { properties: { publicNetworkAccess: "Disabled" } },
+        null,
+      ),
+    ],
+    [
+      "Search 2023-11-01 (service PATCH is not long-running)",
+      entry(
+        "PATCH",
+        `${SUB}/providers/Microsoft.Search/searchServices/s`,
+        "2023-11-01",
+        202,
+        { properties: { publicNetworkAccess: "disabled" } },
+        null,
+      ),
+    ],
+    [
       "Search 2023-11-01 (status)",
       entry(
         "PUT",
@@ -759,8 +854,26 @@ describe("the checker is not vacuous: a deliberately wrong exchange on each prov
         null,
         { value: [{ properties: { privateLinkServiceConnectionState: { status: "Approved" } } }] },
       ),
+      entry(
+        "PATCH",
+        `${SUB}/providers/Microsoft.Search/searchServices/s`,
+        "2023-11-01",
+        200,
+        { properties: { publicNetworkAccess: "disabled", networkRuleSet: { ipRules: [] } } },
+        null,
+      ),
+      entry(
+        "PATCH",
+        `${SUB}/providers/Microsoft.CognitiveServices/accounts/a`,
+        "2024-10-01",
+        202,
+        {
+          properties: { publicNetworkAccess: "Enabled", networkAcls: { defaultAction: "Deny", ipRules: [] } },
+        },
+        null,
+      ),
     ]);
     expect(check.problems).toEqual([]);
-    expect(check.routes.size).toBe(5);
+    expect(check.routes.size).toBe(7);
   });
 });

@@ -24,8 +24,11 @@ import {
   STORAGE_VERSIONS,
 } from "./common.js";
 import { connectionJson, connectionSpec } from "./connection-specs.js";
+import { patchCognitiveAccount, patchSearchService } from "./target-network.js";
 
 export { connectionJson };
+
+const NO_ETAG = new Set(["microsoft.storage/storageaccounts", "microsoft.search/searchservices"]);
 
 export function resourceJson(r: ArmResource): JsonObject {
   return {
@@ -36,8 +39,9 @@ export function resourceJson(r: ArmResource): JsonObject {
     ...(r.kind !== undefined ? { kind: r.kind } : {}),
     ...(r.sku !== undefined ? { sku: clone(r.sku) } : {}),
     ...(r.tags !== undefined ? { tags: clone(r.tags) } : {}),
-    // storage.json 2025-08-01 `StorageAccount` (TrackedResource) declares no etag.
-    ...(key(r.type) === "microsoft.storage/storageaccounts" ? {} : { etag: r.etag }),
+    // storage.json 2025-08-01 `StorageAccount` and search.json 2023-11-01 `SearchService`
+    // (TrackedResource) declare no etag.
+    ...(NO_ETAG.has(key(r.type)) ? {} : { etag: r.etag }),
     properties: {
       ...clone(r.properties),
       privateEndpointConnections: [...r.connections.values()].map((c) => connectionJson(r, c)),
@@ -54,9 +58,15 @@ function targetOf(ctx: Ctx, type: string): ArmResource {
   return r;
 }
 
-/** PATCH of the network-related properties (publicNetworkAccess, networkAcls), synchronous. */
+/**
+ * PATCH of the network-related properties (publicNetworkAccess, networkAcls), synchronous; a
+ * CognitiveServices account and a Search service answer as their specs declare (target-network.ts).
+ */
 function patchTarget(ctx: Ctx, type: string): Reply {
   const r = targetOf(ctx, type);
+  if (key(type) === "microsoft.cognitiveservices/accounts")
+    return patchCognitiveAccount(ctx, r, resourceJson);
+  if (key(type) === "microsoft.search/searchservices") return patchSearchService(ctx, r, resourceJson);
   const body = bodyObject(ctx);
   const props = isObject(body.properties) ? body.properties : {};
   const pna = props.publicNetworkAccess;

@@ -47,7 +47,21 @@ export function seedTarget(model: Model, t: SeedTarget, rg: string, location: st
         }
       : {}),
     ...(t.type === "cognitive"
-      ? { endpoint: `https://${t.name}.openai.azure.com/`, customSubDomainName: t.name }
+      ? {
+          endpoint: `https://${t.name}.openai.azure.com/`,
+          customSubDomainName: t.name,
+          // A new account open to all networks (assumed: the portal's "All networks").
+          networkAcls: { defaultAction: "Allow", ipRules: [], virtualNetworkRules: [] },
+        }
+      : {}),
+    // search.json 2023-11-01 spells these lowercase (`PublicNetworkAccess`, `ProvisioningState`).
+    ...(t.type === "search"
+      ? {
+          provisioningState: "succeeded",
+          status: "running",
+          publicNetworkAccess: (t.publicNetworkAccess ?? "Enabled").toLowerCase(),
+          networkRuleSet: { ipRules: [] },
+        }
       : {}),
     ...(t.properties ?? {}),
   };
