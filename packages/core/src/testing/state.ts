@@ -77,6 +77,21 @@ export interface MemoryNsgRule extends NsgRuleProperties {
   name: string;
 }
 
+/**
+ * A target service's network settings (a CognitiveServices account or a Search service), once
+ * written or seeded; a target without one is public and open, as Azure creates it.
+ */
+export interface MemoryTargetNetwork {
+  /** ARM id of the target. */
+  targetId: string;
+  publicNetworkAccess: "Enabled" | "Disabled";
+  /** CognitiveServices only (a Search service denies exactly when it has IP rules). */
+  defaultAction?: "Allow" | "Deny";
+  ipRules: string[];
+  /** CognitiveServices only. */
+  bypass?: "AzureServices" | "None";
+}
+
 /** The whole in-memory "Azure". Plain JSON: seed it, snapshot it, compare it. */
 export interface MemoryState {
   workspaces: MemoryWorkspace[];
@@ -84,6 +99,8 @@ export interface MemoryState {
   connections: MemoryConnection[];
   privateEndpoints: MemoryPrivateEndpoint[];
   nsgRules: MemoryNsgRule[];
+  /** Target services' network settings (absent: every target is public and open). */
+  targetNetworks?: MemoryTargetNetwork[];
 }
 
 export const emptyMemoryState = (): MemoryState => ({

@@ -14,6 +14,7 @@ import {
   type MemoryPrivateEndpoint,
   type MemoryRoleAssignment,
   type MemoryState,
+  type MemoryTargetNetwork,
   type MemoryWorkspace,
   privateEndpointArmId,
   workspaceArmId,
@@ -86,6 +87,7 @@ function tablesOf(state: MemoryState) {
     }),
     privateEndpoints: new Table<MemoryPrivateEndpoint, "id">({ id: privateEndpointKey }),
     nsgRules: new Table<MemoryNsgRule, "id">({ id: (rule) => nsgRuleKey(rule.nsgId, rule.name) }),
+    targetNetworks: new Table<MemoryTargetNetwork, "id">({ id: (network) => lower(network.targetId) }),
   };
   for (const name of Object.keys(tables) as Array<keyof typeof tables>)
     for (const row of state[name] ?? []) (tables[name] as Table<object, string>).add(row);
@@ -117,6 +119,9 @@ export class MemoryStore {
   get nsgRules() {
     return this.#tables.nsgRules;
   }
+  get targetNetworks() {
+    return this.#tables.targetNetworks;
+  }
 
   /** The state as plain arrays of the stored rows themselves (copy it before handing it out). */
   snapshot(): MemoryState {
@@ -126,6 +131,7 @@ export class MemoryStore {
       connections: [...this.connections.values()],
       privateEndpoints: [...this.privateEndpoints.values()],
       nsgRules: [...this.nsgRules.values()],
+      ...(this.targetNetworks.size > 0 ? { targetNetworks: [...this.targetNetworks.values()] } : {}),
     };
   }
 
@@ -154,6 +160,11 @@ export class MemoryStore {
 
   privateEndpoint(pe: ArmName): MemoryPrivateEndpoint | undefined {
     return this.privateEndpoints.find("id", privateEndpointKey(pe));
+  }
+
+  /** A target's network settings, when written or seeded. */
+  targetNetwork(targetId: string): MemoryTargetNetwork | undefined {
+    return this.targetNetworks.find("id", lower(targetId));
   }
 
   nsgRule(nsgId: string, name: string): MemoryNsgRule | undefined {
