@@ -10,6 +10,7 @@ import { privateDnsZoneGroup } from "./privateDnsZoneGroup.js";
 import { privateEndpoint } from "./privateEndpoint.js";
 import { privateEndpointApproval } from "./privateEndpointApproval.js";
 import { roleAssignment } from "./roleAssignment.js";
+import { serviceNetworkAccess } from "./serviceNetworkAccess.js";
 import { workspace } from "./workspace.js";
 
 /** One module per kind (its read, apply and normalisation), each the `<kind>` its module exports. */
@@ -22,5 +23,6 @@ export const AZURE_KINDS: { readonly [K in ResourceKind]: AzureKind<K> } = {
   privateEndpoint,
   privateEndpointApproval,
   roleAssignment,
+  serviceNetworkAccess,
   workspace,
 };

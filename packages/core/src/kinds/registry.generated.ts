@@ -9,6 +9,7 @@ import { privateDnsZoneGroup } from "./privateDnsZoneGroup.js";
 import { privateEndpoint } from "./privateEndpoint.js";
 import { privateEndpointApproval } from "./privateEndpointApproval.js";
 import { roleAssignment } from "./roleAssignment.js";
+import { serviceNetworkAccess } from "./serviceNetworkAccess.js";
 import type { ResourceKind } from "./types.generated.js";
 import { workspace } from "./workspace.js";
 
@@ -22,5 +23,6 @@ export const KINDS: { readonly [K in ResourceKind]: KindContract<K> } = Object.f
   privateEndpoint,
   privateEndpointApproval,
   roleAssignment,
+  serviceNetworkAccess,
   workspace,
 });

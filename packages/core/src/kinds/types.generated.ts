@@ -11,6 +11,7 @@ import type {
   PrivateEndpointApprovalProperties,
 } from "./privateEndpointApproval.js";
 import type { RoleAssignmentIdentity, RoleAssignmentProperties } from "./roleAssignment.js";
+import type { ServiceNetworkAccessIdentity, ServiceNetworkAccessProperties } from "./serviceNetworkAccess.js";
 import type { WorkspaceIdentity, WorkspaceProperties } from "./workspace.js";
 
 /** Every resource kind: the modules of `kinds/` that declare an identity (`<Kind>Identity`). */
@@ -23,6 +24,7 @@ export const RESOURCE_KINDS = [
   "privateEndpoint",
   "privateEndpointApproval",
   "roleAssignment",
+  "serviceNetworkAccess",
   "workspace",
 ] as const;
 
@@ -62,6 +64,10 @@ export interface KindTypes {
     identity: RoleAssignmentIdentity;
     properties: RoleAssignmentProperties;
   };
+  serviceNetworkAccess: {
+    identity: ServiceNetworkAccessIdentity;
+    properties: ServiceNetworkAccessProperties;
+  };
   workspace: {
     identity: WorkspaceIdentity;
     properties: WorkspaceProperties;
@@ -85,6 +91,8 @@ export type {
   PrivateEndpointProperties,
   RoleAssignmentIdentity,
   RoleAssignmentProperties,
+  ServiceNetworkAccessIdentity,
+  ServiceNetworkAccessProperties,
   WorkspaceIdentity,
   WorkspaceProperties,
 };
