@@ -34,6 +34,7 @@ describe("examples against the ARM emulator", () => {
     expect(examples.sort()).toEqual([
       "byo-private-public.yaml",
       "byo-public-public.yaml",
+      "managed-private-private-services.yaml",
       "managed-private-private.yaml",
       "managed-private-public.yaml",
       "managed-public-private.yaml",
@@ -90,6 +91,7 @@ describe("examples against the ARM emulator", () => {
 
   it.each([
     ["managed-private-private.yaml", "workspace.pf-ws.network: provisioned"],
+    ["managed-private-private-services.yaml", "workspace.pf-ws.network: provisioned"],
     ["two-workspace.yaml", "workspace.pf-deploy: created"],
   ])("%s applies, then plans empty", async (example, progressLine) => {
     const { emulator, target } = await emulatorWithCa();

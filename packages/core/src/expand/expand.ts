@@ -19,6 +19,7 @@ import { privateDnsZoneGroup } from "../kinds/privateDnsZoneGroup.js";
 import { privateEndpoint } from "../kinds/privateEndpoint.js";
 import { privateEndpointApproval } from "../kinds/privateEndpointApproval.js";
 import { roleAssignment } from "../kinds/roleAssignment.js";
+import { type ServicePrivatePath, serviceNetworkAccess } from "../kinds/serviceNetworkAccess.js";
 import { workspace } from "../kinds/workspace.js";
 import type {
   NsgRuleProperties,
@@ -34,6 +35,7 @@ import {
   fqdnRuleName,
   PRIVATE_DNS_ZONES,
   parseHost,
+  privateEndpointName,
   privateEndpointRuleName,
   serviceTagRuleName,
 } from "./names.js";
@@ -90,15 +92,37 @@ export function requiredNsgRules(location: string | undefined): Array<{ name: st
 const armIdOf = (subscriptionId: string, resourceGroup: string, provider: string, name: string) =>
   `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/${provider}/${name}`;
 
+/** Per service: each workspace's private path to it and the steps that make the path. */
+type PrivatePaths = Map<string, { paths: ServicePrivatePath[]; after: string[] }>;
+
 export function expand(topology: Topology): ResourceNode[] {
   const nodes: ResourceNode[] = [];
   const services = topology.services ?? {};
   // Workspaces sharing an NSG share its rules: the first workspace (by key) owns them.
   const nsgRulesSeen = new Set<string>();
+  const paths: PrivatePaths = new Map();
   for (const key of Object.keys(topology.workspaces).sort()) {
-    expandWorkspace(topology, key, topology.workspaces[key]!, services, nodes, nsgRulesSeen);
+    expandWorkspace(topology, key, topology.workspaces[key]!, services, nodes, nsgRulesSeen, paths);
+  }
+  // A service's own network settings, after every workspace's private path to it (the spec
+  // rules refuse a reaching workspace without one, PFN126).
+  for (const name of Object.keys(services).sort()) {
+    const service = services[name]!;
+    if (!service.networkAccess) continue;
+    const found = paths.get(name) ?? { paths: [], after: [] };
+    nodes.push(serviceNetworkAccess.node(name, service.id, service.networkAccess, found.paths, found.after));
   }
   return nodes;
+}
+
+function addPath(paths: PrivatePaths, service: string, path: ServicePrivatePath, after: string[]): void {
+  let found = paths.get(service);
+  if (!found) {
+    found = { paths: [], after: [] };
+    paths.set(service, found);
+  }
+  found.paths.push(path);
+  found.after.push(...after);
 }
 
 function expandWorkspace(
@@ -108,6 +132,7 @@ function expandWorkspace(
   services: Record<string, ServiceSpec>,
   nodes: ResourceNode[],
   nsgRulesSeen: Set<string>,
+  paths: PrivatePaths,
 ): void {
   const defaults = workspaceDefaults(ws);
   const ref = workspaceRef(topology, key, ws);
@@ -231,7 +256,12 @@ function expandWorkspace(
     // connections to approve, appear only with the first compute: nothing to approve yet.
     if (networkAddress) {
       for (const { name, service } of reached) {
-        nodes.push(privateEndpointApproval.node(ref, name, service, "managed", networkAddress));
+        const approval = privateEndpointApproval.node(ref, name, service, "managed", networkAddress);
+        nodes.push(approval);
+        if (service.networkAccess)
+          addPath(paths, name, { via: "managed", workspace: ref, ruleName: privateEndpointRuleName(name) }, [
+            approval.address,
+          ]);
       }
     }
   } else if (ws.vnet) {
@@ -246,13 +276,23 @@ function expandWorkspace(
       );
       nodes.push(pe);
       const zones = PRIVATE_DNS_ZONES[subresource] ?? [];
-      if (zones.length > 0) {
-        const zoneIds = zones.map((zone) =>
-          armIdOf(topology.subscriptionId, dnsResourceGroup, "Microsoft.Network/privateDnsZones", zone),
-        );
-        nodes.push(privateDnsZoneGroup.node(pe, zoneIds));
+      const zoneIds = zones.map((zone) =>
+        armIdOf(topology.subscriptionId, dnsResourceGroup, "Microsoft.Network/privateDnsZones", zone),
+      );
+      const zoneGroup = zoneIds.length > 0 ? privateDnsZoneGroup.node(pe, zoneIds) : undefined;
+      if (zoneGroup) nodes.push(zoneGroup);
+      const approval = privateEndpointApproval.node(ref, name, service, "byo", pe.address);
+      nodes.push(approval);
+      if (service.networkAccess) {
+        const path: ServicePrivatePath = {
+          via: "byo",
+          workspace: ref,
+          privateEndpointName: privateEndpointName(ref.name, name),
+          subnetId: vnet.subnetId,
+          privateDnsZoneIds: [...zoneIds].sort(),
+        };
+        addPath(paths, name, path, zoneGroup ? [approval.address, zoneGroup.address] : [approval.address]);
       }
-      nodes.push(privateEndpointApproval.node(ref, name, service, "byo", pe.address));
     }
     if (vnet.nsgId) {
       for (const { name, ...rule } of requiredNsgRules(topology.location)) {

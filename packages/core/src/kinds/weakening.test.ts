@@ -1,13 +1,14 @@
 /** One fixture per weakening change each kind declares: marked in the plan, gated ones refused without consent. */
 import { describe, expect, it } from "vitest";
-import { byoPrivate, managedPrivate, RG, SUB, seededProvider, topology } from "../../test/support.js";
+import { AOAI, byoPrivate, managedPrivate, RG, SUB, seededProvider, topology } from "../../test/support.js";
 import { apply } from "../apply/apply.js";
 import { plan } from "../plan/plan.js";
 import { parsePlan, serializePlan } from "../plan/serialize.js";
 import type { Plan } from "../plan/types.js";
 import { verifyPlan } from "../plan/verify.js";
-import type { WorkspaceSpec } from "../spec/schema.js";
+import type { Topology, WorkspaceSpec } from "../spec/schema.js";
 import { type MemoryProvider, type MemoryWorkspace, memoryWorkspace } from "../testing/index.js";
+import type { MemoryTargetNetwork } from "../testing/state.js";
 import { WEAKENINGS } from "./weakening.js";
 
 const existing = (overrides: Partial<MemoryWorkspace>, name = "pf-ws") =>
@@ -20,6 +21,10 @@ interface Fixture {
   workspace: MemoryWorkspace;
   spec: WorkspaceSpec;
   key?: string;
+  /** The spec's services beside the shared ones (support.ts), e.g. with `networkAccess`. */
+  services?: Topology["services"];
+  /** Target services' network settings as they exist. */
+  targetNetworks?: MemoryTargetNetwork[];
   /** A destroy plan (the spec applied first), restricted to these targets. */
   destroy?: { targets: string[]; prepare?: (provider: MemoryProvider) => void };
 }
@@ -136,22 +141,65 @@ const FIXTURES: Fixture[] = [
       endpoints: {},
     }),
   },
+  {
+    change: "servicePublicAccessOn",
+    gated: true,
+    address: "service.aoai.network-access",
+    workspace: existing(approvedOnly),
+    spec: managedPrivate({ reach: { services: ["aoai"] }, endpoints: {} }),
+    services: { aoai: { kind: "azureOpenAI", id: AOAI, networkAccess: { public: "enabled" } } },
+    targetNetworks: [
+      {
+        targetId: AOAI,
+        publicNetworkAccess: "Disabled",
+        defaultAction: "Allow",
+        ipRules: [],
+        bypass: "None",
+      },
+    ],
+  },
+  {
+    change: "serviceFirewallWidened",
+    gated: true,
+    address: "service.aoai.network-access",
+    workspace: existing(approvedOnly),
+    spec: managedPrivate({ reach: { services: ["aoai"] }, endpoints: {} }),
+    services: {
+      aoai: {
+        kind: "azureOpenAI",
+        id: AOAI,
+        networkAccess: { public: "selected", ipRules: ["203.0.113.9", "198.51.100.7"] },
+      },
+    },
+    targetNetworks: [
+      {
+        targetId: AOAI,
+        publicNetworkAccess: "Enabled",
+        defaultAction: "Deny",
+        ipRules: ["203.0.113.9"],
+        bypass: "None",
+      },
+    ],
+  },
 ];
 
 describe("weakening: each kind's declared changes", () => {
   it("has a fixture for every declared change", () => {
     const declared = Object.values(WEAKENINGS).flatMap((list) => list!.map((d) => d.change));
-    // No spec expands serviceNetworkAccess yet: its two changes are shown on synthetic steps in
-    // serviceNetworkAccess.test.ts until the spec field and expansion land (the next commit).
-    const unexpanded = ["serviceFirewallWidened", "servicePublicAccessOn"];
-    expect([...FIXTURES.map((f) => f.change), ...unexpanded].sort()).toEqual(declared.sort());
+    expect(FIXTURES.map((f) => f.change).sort()).toEqual(declared.sort());
   });
 
   for (const fixture of FIXTURES) {
     it(`${fixture.change}: marked on ${fixture.address}${fixture.gated ? ", refused without consent, applied with it" : ", not gated"}`, async () => {
       const key = fixture.key ?? "pf-ws";
       const spec = topology({ [key]: fixture.spec });
-      const provider = seededProvider({ state: { workspaces: [structuredClone(fixture.workspace)] } });
+      spec.services = { ...spec.services, ...fixture.services };
+      const provider = seededProvider({
+        state: {
+          workspaces: [structuredClone(fixture.workspace)],
+          ...(fixture.targetNetworks ? { targetNetworks: structuredClone(fixture.targetNetworks) } : {}),
+        },
+      });
       if (fixture.destroy) {
         expect((await apply(await plan(spec, provider), provider, { allowWeaken: true })).errors).toEqual([]);
         fixture.destroy.prepare?.(provider);

@@ -7,6 +7,7 @@ import type { Diagnostic } from "../diagnostics.js";
 import { pointer } from "../spec/pointer.js";
 import type { Topology } from "../spec/schema.js";
 import { checkArmIds } from "./arm-ids.js";
+import { serviceAccessRules } from "./service-access.js";
 import { accessRules } from "./workspace-rules/access.js";
 import { computePlacement } from "./workspace-rules/compute.js";
 import { diagnostic, type WorkspaceContext, type WorkspaceRule } from "./workspace-rules/context.js";
@@ -44,6 +45,7 @@ export function checkSpec(topology: Topology): Diagnostic[] {
     };
     for (const rule of WORKSPACE_RULES) diagnostics.push(...rule(context));
   }
+  diagnostics.push(...serviceAccessRules(topology));
   diagnostics.push(...checkArmIds(topology));
   return diagnostics;
 }

@@ -19,6 +19,36 @@ export const ServiceKind = Type.Union(
   },
 );
 
+export const NetworkAccess = Type.Object(
+  {
+    public: Type.Union([Type.Literal("disabled"), Type.Literal("selected"), Type.Literal("enabled")], {
+      description:
+        "disabled: public network access off, reached only through private endpoints; selected: public access only from `ipRules` (and, for Azure AI services, trusted Azure services); enabled: open to all networks again (a gated weakening).",
+    }),
+    ipRules: Type.Optional(
+      Type.Array(
+        Type.String({
+          pattern:
+            "^(?:(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(?:/(?:3[0-2]|[12]?[0-9]))?$",
+          description: "An IPv4 address or CIDR range.",
+        }),
+        { description: "With `public: selected`: the public addresses let through." },
+      ),
+    ),
+    trustedServices: Type.Optional(
+      Type.Boolean({
+        description:
+          "With `public: selected` on Azure OpenAI / AI services / Content Safety: trusted Azure services pass the firewall (`networkAcls.bypass: AzureServices`). Not offered by AI Search 2023-11-01.",
+      }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description:
+      "The service's own network settings. pfnet writes them only after every workspace's private path to the service is approved and Active (own VNet: private endpoint, DNS zone group, a private DNS zone linked to the VNet). Azure OpenAI, AI services, Content Safety and AI Search only.",
+  },
+);
+
 export const Service = Type.Object(
   {
     kind: ServiceKind,
@@ -37,6 +67,7 @@ export const Service = Type.Object(
           "Approve the private-endpoint connection on this service when it stays Pending. Default true.",
       }),
     ),
+    networkAccess: Type.Optional(NetworkAccess),
     approvalConnection: Type.Optional(
       ArmId(
         "ARM id of the private-endpoint connection on this service that is the workspace's, when pfnet cannot tell it from the connection's fields (a pending approval lists the candidates).",
@@ -51,3 +82,4 @@ export const Service = Type.Object(
 
 export type ServiceKind = Static<typeof ServiceKind>;
 export type ServiceSpec = Static<typeof Service>;
+export type NetworkAccessSpec = Static<typeof NetworkAccess>;

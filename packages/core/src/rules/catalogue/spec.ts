@@ -285,4 +285,27 @@ export const SPEC_RULES: readonly RuleDraft[] = [
     reference: `${TRAINING_VNET} (no public IP); ${SEED}, "Options in different network set up"`,
     hint: "Set `ingress: private` (then pfnet checks the computes), or remove `computes.noPublicIp`.",
   },
+  {
+    code: "PFN126",
+    severity: "error",
+    phase: "spec",
+    title: "A workspace reaches a private service without a private path",
+    summary:
+      "A service whose `networkAccess` turns public access off (or limits it to IP rules) is reached by a workspace of the spec that has no private path pfnet can check: an own-VNet workspace without `vnet`, a managed workspace with `provision: onFirstCompute`, or one that reaches the service only at its public host (`reach.hosts`).",
+    why: "The guide makes the Azure AI services private and reaches them through private endpoints. pfnet turns a service's public access off only after every workspace's private path to it is approved and Active (own VNet: private endpoint, DNS zone group, private DNS zone linked to the VNet); a workspace with no such path would lose the service the moment it goes private, and pfnet cannot check a path that appears only with a first compute.",
+    reference: `${SEED}, "Involved services" and "Secure prompt flow use your own virtual network" ("follow private Azure Cognitive Services to make them as private"); ${MANAGED_NETWORK} (private endpoints appear at provisioning)`,
+    hint: "Give the workspace a private path (own VNet: a `vnet` block; managed: `provision: now` and the service in `reach.services`), or keep the service public (`networkAccess.public: enabled` or no `networkAccess`).",
+  },
+  {
+    code: "PFN127",
+    severity: "error",
+    phase: "spec",
+    title: "Network access the service does not offer",
+    summary:
+      "`networkAccess` on a service other than an Azure AI services / Azure OpenAI / Content Safety account or an AI Search service; `ipRules` or `trustedServices` without `public: selected`; `trustedServices` on AI Search; `public: selected` on AI Search with no IP rule.",
+    why: "CognitiveServices 2024-10-01 offers `publicNetworkAccess` and `networkAcls` (default action, IP rules, `bypass: AzureServices`); AI Search 2023-11-01 offers `publicNetworkAccess` (`enabled|disabled`) and `networkRuleSet.ipRules`, applied only while public access is enabled, and no trusted-services bypass. An AI Search service with public access and an empty IP-rule list accepts every address, so `selected` without a rule would leave it open.",
+    reference:
+      "Azure REST specs `cognitiveservices.json` 2024-10-01 (`Accounts_Update`, `NetworkRuleSet`) and `search.json` 2023-11-01 (`Services_Update`, `NetworkRuleSet.ipRules`)",
+    hint: "Use `networkAccess` on Microsoft.CognitiveServices/accounts or Microsoft.Search/searchServices only; with `public: selected` name the addresses in `ipRules` (and, on AI services, `trustedServices: true` for trusted Azure services).",
+  },
 ];
