@@ -236,6 +236,23 @@ describe("conformance with the official specs", () => {
     };
     expect(searchNow.properties.publicNetworkAccess).toBe("disabled");
     expect(searchNow.properties.networkRuleSet).toEqual({ ipRules: [{ value: "203.0.113.7" }] });
+    // A private DNS zone linked to the customer VNet, and the zone's links as pfnet lists them
+    // before making a service private for an own-VNet workspace (privatedns.json 2024-06-01).
+    const zone = targetId(emu, "Microsoft.Network/privateDnsZones/privatelink.openai.azure.com");
+    await restLro(
+      emu,
+      "PUT",
+      `${zone}/virtualNetworkLinks/vnet-pf`,
+      {
+        location: "global",
+        properties: {
+          virtualNetwork: { id: targetId(emu, "Microsoft.Network/virtualNetworks/vnet-pf") },
+          registrationEnabled: false,
+        },
+      },
+      "2024-06-01",
+    );
+    await rest(emu, "GET", `${zone}/virtualNetworkLinks`, undefined, "2024-06-01");
     const scope = targetId(emu, "Microsoft.Storage/storageAccounts/stpfdeploy");
     const ra = (name: string) => `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`;
     const raBody = (type?: string) => ({
@@ -364,6 +381,8 @@ describe("conformance with the official specs", () => {
       "GET Microsoft.Authorization/roleAssignments",
       "GET Microsoft.Authorization/permissions",
       "PUT Microsoft.Network/privateEndpoints/{privateEndpointName}",
+      "PUT Microsoft.Network/privateDnsZones/{privateZoneName}/virtualNetworkLinks/{virtualNetworkLinkName}",
+      "GET Microsoft.Network/privateDnsZones/{privateZoneName}/virtualNetworkLinks",
       "PATCH Microsoft.CognitiveServices/accounts/{accountName}",
       "GET Microsoft.CognitiveServices/accounts/{accountName}",
       "PATCH Microsoft.Search/searchServices/{searchServiceName}",
@@ -596,6 +615,17 @@ describe("the checker is not vacuous: a deliberately wrong exchange on each prov
         "2024-10-01",
         200,
         { properties: { privateLinkServiceConnectionState: { status: 42 } } },
+        null,
+      ),
+    ],
+    [
+      "Private DNS 2024-06-01 (virtual network link)",
+      entry(
+        "PUT",
+        `${SUB}/providers/Microsoft.Network/privateDnsZones/privatelink.openai.azure.com/virtualNetworkLinks/l`,
+        "2024-06-01",
+        201,
+        { location: "global", properties: { virtualNetwork: { id: "/v" }, registrationEnabled: "yes" } },
         null,
       ),
     ],
