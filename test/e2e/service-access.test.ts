@@ -4,11 +4,13 @@
  * service (2023-11-01, synchronous PATCH, lowercase values) behind one IP rule. validate → plan →
  * apply → plan is empty; the request log shows each service's PATCH only after the workspace's
  * connection on it is Approved and its private-endpoint rule Active. Turning public access back
- * on is a weakening: refused without consent, nothing sent.
+ * on is a weakening: refused without consent, nothing sent. Own VNet: while a private DNS zone of
+ * the private endpoint is not linked to the VNet nothing is made private (PRIVATE_PATH_NOT_READY);
+ * once linked, each PATCH follows the reads of the zones' links (privatedns.json 2024-06-01).
  */
-import { apply, plan, planHasChanges, type Topology, validateTopology } from "@pfnet/core";
+import { apply, loadSpecFile, plan, planHasChanges, type Topology, validateTopology } from "@pfnet/core";
 import { describe, expect, it } from "vitest";
-import { providerFor, ROWS, rowSpec, startTestEmulator, TARGETS } from "./harness.js";
+import { providerFor, RG, ROWS, rowSpec, SUB, startTestEmulator, TARGETS } from "./harness.js";
 
 type Json = Record<string, unknown>;
 
@@ -123,6 +125,74 @@ describe("target services made private", () => {
       expect((em.state.resource(TARGETS.locked) as { properties: Json }).properties.publicNetworkAccess).toBe(
         "enabled",
       );
+    } finally {
+      await em.close();
+    }
+  });
+
+  it("own VNet: nothing is made private while a private DNS zone is not linked to the VNet; once linked, the PATCH follows the link reads and the next plan is empty", async () => {
+    const em = await startTestEmulator();
+    try {
+      const provider = providerFor(em);
+      const spec = await loadSpecFile(
+        new URL("../../examples/byo-private-public.yaml", import.meta.url).pathname,
+      ).then((loaded) => loaded.topology!);
+      spec.services!.aoai = { ...spec.services!.aoai!, networkAccess: { public: "disabled" } };
+      spec.services!.search = {
+        ...spec.services!.search!,
+        networkAccess: { public: "selected", ipRules: ["203.0.113.7"] },
+      };
+      expect(validateTopology(spec).diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+
+      // The seeded zones are linked to no VNet: both steps fail before writing anything.
+      const first = await apply(await plan(spec, provider), provider);
+      for (const service of ["aoai", "search"]) {
+        const step = first.steps.find((s) => s.address === `service.${service}.network-access`);
+        expect(step?.outcome, service).toBe("failed");
+        expect(step?.error?.code, service).toBe("PRIVATE_PATH_NOT_READY");
+        expect(step?.error?.message, service).toMatch(/is not linked to vnet-pf/);
+      }
+      expect(
+        em.requests.entries.filter((e) => e.method === "PATCH" && !e.path.includes("/workspaces/")),
+      ).toEqual([]);
+
+      // Link every zone to the VNet, as the VNet's owner would.
+      const vnet = `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.Network/virtualNetworks/vnet-pf`;
+      const zones = [
+        "privatelink.openai.azure.com",
+        "privatelink.cognitiveservices.azure.com",
+        "privatelink.search.windows.net",
+      ];
+      for (const zone of zones) {
+        const link = `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.Network/privateDnsZones/${zone}/virtualNetworkLinks/vnet-pf`;
+        await provider.clients.arm.lro("PUT", link, {
+          apiVersion: "2024-06-01",
+          body: {
+            location: "global",
+            properties: { virtualNetwork: { id: vnet }, registrationEnabled: false },
+          },
+          signal: new AbortController().signal,
+        });
+      }
+      const sent = em.requests.entries.length;
+      const second = await apply(await plan(spec, provider), provider);
+      expect(second.errors).toEqual([]);
+      expect((em.state.resource(TARGETS.aoai) as { properties: Json }).properties.publicNetworkAccess).toBe(
+        "Disabled",
+      );
+      expect((em.state.resource(TARGETS.search) as { properties: Json }).properties.networkRuleSet).toEqual({
+        ipRules: [{ value: "203.0.113.7" }],
+      });
+      const log = em.requests.entries.slice(sent);
+      const patch = log.findIndex((e) => e.method === "PATCH" && lower(e.path) === lower(TARGETS.aoai));
+      const linkReads = log
+        .slice(0, patch)
+        .filter((e) => e.method === "GET" && e.path.endsWith("/virtualNetworkLinks"))
+        .map((e) => e.path.split("/")[8]);
+      // Both zones of the account were read (and found linked) before its PATCH.
+      expect(linkReads).toEqual(expect.arrayContaining(zones.slice(0, 2)));
+      expect(patch).toBeGreaterThan(0);
+      expect(planHasChanges(await plan(spec, provider))).toBe(false);
     } finally {
       await em.close();
     }
