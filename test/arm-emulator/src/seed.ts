@@ -27,6 +27,8 @@ export interface SeedTarget {
   /** Cognitive Services kind, e.g. "OpenAI", "ContentSafety", "AIServices". */
   kind?: string;
   publicNetworkAccess?: "Enabled" | "Disabled";
+  /** SKU name: registry `Basic` | `Standard` | `Premium` (default Premium), key vault `standard` | `premium` (default standard). */
+  sku?: string;
   /** A workspace's managed network may approve its own PE connections here (Approved), else Pending. Default true. */
   autoApprove?: boolean;
   /** The caller may approve connections here; false → PUT approve answers 403 AuthorizationFailed. Default true. */
@@ -256,6 +258,7 @@ export function validateSeed(value: unknown, source = "seed"): SeedEnvironment {
   seed.targets?.forEach((t, i) => {
     if (typeof t?.name !== "string") fail(`targets[${i}].name`, "must be a string");
     if (!types.includes(t?.type)) fail(`targets[${i}].type`, `must be one of ${types.join(", ")}`);
+    if (t?.sku !== undefined && typeof t.sku !== "string") fail(`targets[${i}].sku`, "must be a string");
   });
   return seed as SeedEnvironment;
 }

@@ -25,6 +25,7 @@ describe("conformance with the official specs", () => {
       { type: "cosmos", name: "cosmos-pf" },
       { type: "sql", name: "sql-pf" },
       { type: "redis", name: "redis-pf" },
+      { type: "registry", name: "crbasic", sku: "Basic" },
     );
     emu = await startEmulator({ timeScale: 2, raceMode: "off", pageSize: 5, lroForms: "accepted", seed });
     const ws = wsPath(emu);
@@ -253,6 +254,32 @@ describe("conformance with the official specs", () => {
       "2024-06-01",
     );
     await rest(emu, "GET", `${zone}/virtualNetworkLinks`, undefined, "2024-06-01");
+    // A workspace's dependencies made private as pfnet does it: the storage account's and the key
+    // vault's synchronous PATCH, the registry's long-running one; a Basic registry refuses.
+    for (const [dependency, apiVersion, pna] of [
+      ["Microsoft.Storage/storageAccounts/stpfdeploy", "2025-08-01", "Disabled"],
+      ["Microsoft.KeyVault/vaults/kv-pf-deploy", "2023-07-01", "Disabled"],
+      ["Microsoft.ContainerRegistry/registries/crpfws", "2023-07-01", "Disabled"],
+    ] as const) {
+      const dependencyId = targetId(emu, dependency);
+      await rest(emu, "GET", dependencyId, undefined, apiVersion);
+      await restLro(emu, "PATCH", dependencyId, { properties: { publicNetworkAccess: pna } }, apiVersion);
+    }
+    const basic = await rest(
+      emu,
+      "PATCH",
+      targetId(emu, "Microsoft.ContainerRegistry/registries/crbasic"),
+      { properties: { publicNetworkAccess: "Disabled" } },
+      "2023-07-01",
+    );
+    expect(basic.status).toBe(400);
+    await restLro(
+      emu,
+      "PATCH",
+      targetId(emu, "Microsoft.ContainerRegistry/registries/crpfws"),
+      { properties: { publicNetworkAccess: "Enabled" } },
+      "2023-07-01",
+    );
     const scope = targetId(emu, "Microsoft.Storage/storageAccounts/stpfdeploy");
     const ra = (name: string) => `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`;
     const raBody = (type?: string) => ({
@@ -387,6 +414,12 @@ describe("conformance with the official specs", () => {
       "GET Microsoft.CognitiveServices/accounts/{accountName}",
       "PATCH Microsoft.Search/searchServices/{searchServiceName}",
       "GET Microsoft.Search/searchServices/{searchServiceName}",
+      "GET Microsoft.Storage/storageAccounts/{accountName}",
+      "PATCH Microsoft.Storage/storageAccounts/{accountName}",
+      "GET Microsoft.KeyVault/vaults/{vaultName}",
+      "PATCH Microsoft.KeyVault/vaults/{vaultName}",
+      "GET Microsoft.ContainerRegistry/registries/{registryName}",
+      "PATCH Microsoft.ContainerRegistry/registries/{registryName}",
       "GET Microsoft.KeyVault/vaults/{vaultName}/privateEndpointConnections",
       "GET Microsoft.KeyVault/vaults/{vaultName}/privateEndpointConnections/{privateEndpointConnectionName}",
       "PUT Microsoft.KeyVault/vaults/{vaultName}/privateEndpointConnections/{privateEndpointConnectionName}",
@@ -672,6 +705,39 @@ describe("the checker is not vacuous: a deliberately wrong exchange on each prov
         "2023-11-01",
         202,
         { properties: { privateLinkServiceConnectionState: { status: "Approved" } } },
+        null,
+      ),
+    ],
+    [
+      "Storage 2025-08-01 (PATCH request)",
+      entry(
+        "PATCH",
+        `${SUB}/providers/Microsoft.Storage/storageAccounts/st`,
+        "2025-08-01",
+        200,
+        { properties: { allowBlobPublicAccess: "no" } },
+        null,
+      ),
+    ],
+    [
+      "KeyVault 2023-07-01 (vault without tenantId)",
+      entry(
+        "PATCH",
+        `${SUB}/providers/Microsoft.KeyVault/vaults/kv`,
+        "2023-07-01",
+        200,
+        { properties: { publicNetworkAccess: "Disabled" } },
+        { properties: { sku: { family: "A", name: "standard" }, publicNetworkAccess: "Disabled" } },
+      ),
+    ],
+    [
+      "ContainerRegistry 2023-07-01 (PATCH publicNetworkAccess enum)",
+      entry(
+        "PATCH",
+        `${SUB}/providers/Microsoft.ContainerRegistry/registries/cr`,
+        "2023-07-01",
+        200,
+        { properties: { publicNetworkAccess: "Private" } },
         null,
       ),
     ],

@@ -24,11 +24,16 @@ import {
   STORAGE_VERSIONS,
 } from "./common.js";
 import { connectionJson, connectionSpec } from "./connection-specs.js";
+import { patchKeyVault, patchRegistry } from "./dependency-network.js";
 import { patchCognitiveAccount, patchSearchService } from "./target-network.js";
 
 export { connectionJson };
 
-const NO_ETAG = new Set(["microsoft.storage/storageaccounts", "microsoft.search/searchservices"]);
+const NO_ETAG = new Set([
+  "microsoft.storage/storageaccounts",
+  "microsoft.search/searchservices",
+  "microsoft.keyvault/vaults",
+]);
 
 export function resourceJson(r: ArmResource): JsonObject {
   return {
@@ -40,7 +45,7 @@ export function resourceJson(r: ArmResource): JsonObject {
     ...(r.sku !== undefined ? { sku: clone(r.sku) } : {}),
     ...(r.tags !== undefined ? { tags: clone(r.tags) } : {}),
     // storage.json 2025-08-01 `StorageAccount` and search.json 2023-11-01 `SearchService`
-    // (TrackedResource) declare no etag.
+    // (TrackedResource) and keyvault.json 2023-07-01 `Vault` declare no etag.
     ...(NO_ETAG.has(key(r.type)) ? {} : { etag: r.etag }),
     properties: {
       ...clone(r.properties),
@@ -60,13 +65,16 @@ function targetOf(ctx: Ctx, type: string): ArmResource {
 
 /**
  * PATCH of the network-related properties (publicNetworkAccess, networkAcls), synchronous; a
- * CognitiveServices account and a Search service answer as their specs declare (target-network.ts).
+ * CognitiveServices account and a Search service (target-network.ts), a key vault and a
+ * container registry (dependency-network.ts) answer as their specs declare.
  */
 function patchTarget(ctx: Ctx, type: string): Reply {
   const r = targetOf(ctx, type);
   if (key(type) === "microsoft.cognitiveservices/accounts")
     return patchCognitiveAccount(ctx, r, resourceJson);
   if (key(type) === "microsoft.search/searchservices") return patchSearchService(ctx, r, resourceJson);
+  if (key(type) === "microsoft.keyvault/vaults") return patchKeyVault(ctx, r, resourceJson);
+  if (key(type) === "microsoft.containerregistry/registries") return patchRegistry(ctx, r, resourceJson);
   const body = bodyObject(ctx);
   const props = isObject(body.properties) ? body.properties : {};
   const pna = props.publicNetworkAccess;

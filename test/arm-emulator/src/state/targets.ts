@@ -63,6 +63,17 @@ export function seedTarget(model: Model, t: SeedTarget, rg: string, location: st
           networkRuleSet: { ipRules: [] },
         }
       : {}),
+    // keyvault.json 2023-07-01 `VaultProperties` requires `tenantId` and `sku`.
+    ...(t.type === "keyVault"
+      ? {
+          tenantId: model.tenantId,
+          sku: { family: "A", name: t.sku ?? "standard" },
+          vaultUri: `https://${t.name}.vault.azure.net/`,
+        }
+      : {}),
+    ...(t.type === "registry"
+      ? { loginServer: `${t.name}.azurecr.io`, networkRuleBypassOptions: "AzureServices" }
+      : {}),
     ...(t.properties ?? {}),
   };
   model.putResource({
@@ -75,6 +86,8 @@ export function seedTarget(model: Model, t: SeedTarget, rg: string, location: st
     ...(t.type === "storage" ? { sku: { name: "Standard_LRS", tier: "Standard" } } : {}),
     ...(t.type === "search" ? { sku: { name: "standard" } } : {}),
     ...(t.type === "cognitive" ? { sku: { name: "S0" } } : {}),
+    // containerregistry.json 2023-07-01 `Registry` requires `sku`; Premium unless the seed says otherwise.
+    ...(t.type === "registry" ? { sku: { name: t.sku ?? "Premium", tier: t.sku ?? "Premium" } } : {}),
     properties,
     autoApprove: t.autoApprove ?? true,
     callerMayApprove: t.callerMayApprove ?? true,
