@@ -129,6 +129,8 @@ export {
 export {
   type ActualResource,
   type ComputePlacement,
+  type DependencyNetworkAccessIdentity,
+  type DependencyNetworkAccessProperties,
   type DiscoveredResource,
   type KindTypes,
   type ManagedNetworkIdentity,

@@ -2,6 +2,7 @@
 // Do not edit: add, rename or remove `<kind>.ts` here and run `pnpm gen:kinds` again.
 import type { ResourceKind } from "@pfnet/core";
 import type { AzureKind } from "../kind.js";
+import { dependencyNetworkAccess } from "./dependencyNetworkAccess.js";
 import { managedNetwork } from "./managedNetwork.js";
 import { nsgRule } from "./nsgRule.js";
 import { onlineEndpoint } from "./onlineEndpoint.js";
@@ -15,6 +16,7 @@ import { workspace } from "./workspace.js";
 
 /** One module per kind (its read, apply and normalisation), each the `<kind>` its module exports. */
 export const AZURE_KINDS: { readonly [K in ResourceKind]: AzureKind<K> } = {
+  dependencyNetworkAccess,
   managedNetwork,
   nsgRule,
   onlineEndpoint,

@@ -30,6 +30,7 @@ export function normaliseWorkspace(ws: Workspace): WorkspaceProperties {
     isolationMode: p.managedNetwork?.isolationMode ?? "Disabled",
   };
   if (p.managedNetwork?.firewallSku) out.firewallSku = p.managedNetwork.firewallSku;
+  if (p.imageBuildCompute) out.imageBuildCompute = p.imageBuildCompute;
   if (p.serverlessComputeSettings?.serverlessComputeCustomSubnet) {
     out.serverlessComputeSettings = {
       serverlessComputeCustomSubnet: p.serverlessComputeSettings.serverlessComputeCustomSubnet,
@@ -152,6 +153,7 @@ async function applyWorkspace(env: StepEnv, step: PlanStep): Promise<StepResult>
           ...(after.serverlessComputeSettings
             ? { serverlessComputeSettings: after.serverlessComputeSettings }
             : {}),
+          ...(after.imageBuildCompute ? { imageBuildCompute: after.imageBuildCompute } : {}),
           provisionNetworkNow: create.provisionNetworkNow,
         },
       };
@@ -174,6 +176,8 @@ async function applyWorkspace(env: StepEnv, step: PlanStep): Promise<StepResult>
     ) {
       patch.properties.serverlessComputeSettings = after.serverlessComputeSettings;
     }
+    if (after.imageBuildCompute !== undefined && actual.imageBuildCompute !== after.imageBuildCompute)
+      patch.properties.imageBuildCompute = after.imageBuildCompute;
     if (Object.keys(patch.properties).length === 0) return;
     const label = `updating workspace ${ref.name} (${Object.keys(patch.properties).join(", ")})`;
     await trackOperation(env, step, "workspaceUpdate", label, (onPoll) =>

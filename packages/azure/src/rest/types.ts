@@ -115,6 +115,8 @@ export interface WorkspaceProperties {
   publicNetworkAccess?: "Enabled" | "Disabled";
   managedNetwork?: ManagedNetworkSettings;
   serverlessComputeSettings?: ServerlessComputeSettings;
+  /** The compute cluster images are built on (needed with a private container registry). */
+  imageBuildCompute?: string;
   /** create-only */
   provisionNetworkNow?: boolean;
   /** The user-assigned identity the workspace uses (ARM id; `WorkspaceProperties.primaryUserAssignedIdentity`). */
@@ -151,6 +153,7 @@ export interface WorkspacePropertiesUpdateParameters {
   publicNetworkAccess?: "Enabled" | "Disabled";
   managedNetwork?: Pick<ManagedNetworkSettings, "isolationMode" | "firewallSku">;
   serverlessComputeSettings?: ServerlessComputeSettings;
+  imageBuildCompute?: string;
 }
 
 /** `#/definitions/WorkspaceUpdateParameters` */

@@ -11,6 +11,12 @@
  * typed arguments: address, identity, dependencies, lane).
  */
 
+import {
+  DEPENDENCIES,
+  dependencyIdsOf,
+  dependencyNetworkAccess,
+  type PrivatePath,
+} from "../kinds/dependencyNetworkAccess.js";
 import { managedNetwork } from "../kinds/managedNetwork.js";
 import { nsgRule } from "../kinds/nsgRule.js";
 import { onlineEndpoint } from "../kinds/onlineEndpoint.js";
@@ -147,6 +153,7 @@ function expandWorkspace(
       : "Disabled",
   };
   if (ws.firewallSku !== undefined) properties.firewallSku = ws.firewallSku;
+  if (ws.imageBuildCompute !== undefined) properties.imageBuildCompute = ws.imageBuildCompute;
   if (!managed && ws.serverless) {
     properties.serverlessComputeSettings = {
       serverlessComputeCustomSubnet: ws.serverless.subnetId,
@@ -178,6 +185,24 @@ function expandWorkspace(
     const subresource = service ? subresourceOf(service) : undefined;
     if (service && subresource) reached.push({ name, service, subresource });
   }
+
+  // The dependencies the spec makes private (or public again), each after what gives the
+  // workspace its private path to it (kinds/dependencyNetworkAccess.ts).
+  const dependencyIds = dependencyIdsOf(ws);
+  const privatePath: PrivatePath = !managed
+    ? "privateEndpoint"
+    : ws.egress === "private"
+      ? "requiredRule"
+      : "createdWithProvisioning";
+  const addDependencies = (after: (id: string) => readonly string[]): string[] =>
+    DEPENDENCIES.flatMap((dependency) => {
+      const id = dependencyIds[dependency];
+      if (id === undefined) return [];
+      const access = ws.dependencies?.private === false ? "Enabled" : "Disabled";
+      const node = dependencyNetworkAccess.node(ref, dependency, id, privatePath, access, after(id));
+      nodes.push(node);
+      return [node.address];
+    });
 
   let networkAddress: string | undefined;
   let networkNode: ResourceNode | undefined;
@@ -219,12 +244,16 @@ function expandWorkspace(
         },
       });
     }
+    // AllowInternetOutbound: public access turns off right before provisioning, which waits for it.
+    const before = privatePath === "createdWithProvisioning" ? addDependencies(() => []) : [];
     if (defaults.provision !== "onFirstCompute") {
-      const network = managedNetwork.node(ref, hasFqdnRules, ruleAddresses);
+      const network = managedNetwork.node(ref, hasFqdnRules, [...ruleAddresses, ...before]);
       networkAddress = network.address;
       networkNode = network;
       nodes.push(network);
     }
+    // AllowOnlyApprovedOutbound: the Required private endpoints exist once provisioning ends.
+    if (privatePath === "requiredRule") addDependencies(() => (networkAddress ? [networkAddress] : []));
   }
 
   const userAssignedIdentity = ws.identity?.userAssigned;
@@ -267,6 +296,8 @@ function expandWorkspace(
   } else if (ws.vnet) {
     const vnet = ws.vnet;
     const dnsResourceGroup = vnet.privateDnsZoneResourceGroup ?? topology.resourceGroup;
+    // The private endpoints and DNS zone groups to each target, by lower-case id.
+    const pathsTo = new Map<string, string[]>();
     for (const { name, service, subresource } of reached) {
       const pe = privateEndpoint.node(
         ref,
@@ -283,6 +314,13 @@ function expandWorkspace(
       if (zoneGroup) nodes.push(zoneGroup);
       const approval = privateEndpointApproval.node(ref, name, service, "byo", pe.address);
       nodes.push(approval);
+      const dependencyPath = service.id.toLowerCase();
+      pathsTo.set(dependencyPath, [
+        ...(pathsTo.get(dependencyPath) ?? []),
+        pe.address,
+        approval.address,
+        ...(zoneGroup ? [zoneGroup.address] : []),
+      ]);
       if (service.networkAccess) {
         const path: ServicePrivatePath = {
           via: "byo",
@@ -294,6 +332,8 @@ function expandWorkspace(
         addPath(paths, name, path, zoneGroup ? [approval.address, zoneGroup.address] : [approval.address]);
       }
     }
+    // Own VNet: after pfnet's private endpoints to the dependency, their DNS and approval.
+    addDependencies((id) => pathsTo.get(id.toLowerCase()) ?? []);
     if (vnet.nsgId) {
       for (const { name, ...rule } of requiredNsgRules(topology.location)) {
         const shared = `${vnet.nsgId.toLowerCase()}|${name}`;

@@ -54,6 +54,7 @@ export const address = {
   privateEndpoint: (key: string, service: string) => under(key, ".pe.", service),
   dnsZoneGroup: (key: string, service: string) => under(key, ".pe.", service, ".dns"),
   nsgRule: (key: string, ruleName: string) => under(key, ".nsg.", ruleName),
+  dependency: (key: string, dependency: string) => under(key, ".dependency.", dependency),
   /** The lane shared by every write to one workspace (parallel rule writes lose rules). */
   lane: workspaceAddress,
 } as const;

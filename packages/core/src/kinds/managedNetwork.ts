@@ -81,6 +81,21 @@ export const managedNetwork: KindContract<"managedNetwork", typeof networkNode> 
         inactive.push(`${rule.node.identity.ruleName}: ${ruleState}`);
     }
     if (inactive.length > 0) reasons.push(`outbound rules are not Active (${inactive.join(", ")})`);
+    // Under AllowInternetOutbound Azure adds a dependency's private endpoint when its public
+    // access turns off: provisioning follows at once.
+    const madePrivate = context
+      .diffedOf(key, "dependencyNetworkAccess")
+      .filter(
+        (dependency) =>
+          dependency.verdict.action !== "noop" &&
+          dependency.node.identity.privatePath === "createdWithProvisioning" &&
+          dependency.node.properties.publicNetworkAccess === "Disabled",
+      )
+      .map((dependency) => dependency.node.identity.dependency);
+    if (madePrivate.length > 0)
+      reasons.push(
+        `dependencies turn private (${madePrivate.join(", ")}): Azure adds their private endpoints`,
+      );
     if (reasons.length === 0) return noop("the managed network (Active, every rule Active)");
     return {
       action: "provision",

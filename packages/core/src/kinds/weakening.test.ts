@@ -7,7 +7,12 @@ import { parsePlan, serializePlan } from "../plan/serialize.js";
 import type { Plan } from "../plan/types.js";
 import { verifyPlan } from "../plan/verify.js";
 import type { Topology, WorkspaceSpec } from "../spec/schema.js";
-import { type MemoryProvider, type MemoryWorkspace, memoryWorkspace } from "../testing/index.js";
+import {
+  type MemoryDependency,
+  type MemoryProvider,
+  type MemoryWorkspace,
+  memoryWorkspace,
+} from "../testing/index.js";
 import type { MemoryTargetNetwork } from "../testing/state.js";
 import { WEAKENINGS } from "./weakening.js";
 
@@ -25,6 +30,7 @@ interface Fixture {
   services?: Topology["services"];
   /** Target services' network settings as they exist. */
   targetNetworks?: MemoryTargetNetwork[];
+  dependencies?: MemoryDependency[];
   /** A destroy plan (the spec applied first), restricted to these targets. */
   destroy?: { targets: string[]; prepare?: (provider: MemoryProvider) => void };
 }
@@ -115,6 +121,18 @@ const FIXTURES: Fixture[] = [
     destroy: { targets: ["workspace.pf-byo.pe.aoai.dns"] },
   },
   {
+    change: "dependencyPublic",
+    gated: true,
+    address: "workspace.pf-ws.dependency.storageAccount",
+    workspace: existing(approvedOnly),
+    dependencies: [{ id: existing(approvedOnly).storageAccount, publicNetworkAccess: "Disabled" }],
+    spec: managedPrivate({
+      reach: { services: ["aoai"] },
+      endpoints: {},
+      dependencies: { private: false, storageAccount: existing(approvedOnly).storageAccount },
+    }),
+  },
+  {
     change: "newOutboundDestination",
     gated: false,
     address: "workspace.pf-ws.rule.fqdn-wildcard-example-com",
@@ -198,6 +216,7 @@ describe("weakening: each kind's declared changes", () => {
         state: {
           workspaces: [structuredClone(fixture.workspace)],
           ...(fixture.targetNetworks ? { targetNetworks: structuredClone(fixture.targetNetworks) } : {}),
+          ...(fixture.dependencies ? { dependencies: structuredClone(fixture.dependencies) } : {}),
         },
       });
       if (fixture.destroy) {

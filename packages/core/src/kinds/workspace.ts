@@ -30,6 +30,8 @@ export interface WorkspaceProperties {
   isolationMode: "Disabled" | "AllowInternetOutbound" | "AllowOnlyApprovedOutbound";
   /** Only present when the spec names one. */
   firewallSku?: "Basic" | "Standard";
+  /** The compute cluster images are built on (`imageBuildCompute`); only present when the spec names one. */
+  imageBuildCompute?: string;
   /** Present for own-VNet workspaces with serverless authoring in a custom subnet. */
   serverlessComputeSettings?: { serverlessComputeCustomSubnet: string; serverlessComputeNoPublicIP: boolean };
 }

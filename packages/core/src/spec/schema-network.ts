@@ -1,4 +1,4 @@
-/** The spec's network vocabulary: ingress, egress, outbound reach, endpoints, own VNet, serverless, computes. */
+/** The spec's network vocabulary: ingress, egress, outbound reach, endpoints, own VNet, serverless, computes, private dependencies. */
 import { type Static, Type } from "@sinclair/typebox";
 import { ArmId } from "./schema-common.js";
 
@@ -124,6 +124,32 @@ export const Computes = Type.Object(
       "Where the workspace's compute instances and clusters may sit and whether they may have public IP addresses. pfnet creates no computes: plan reads them and reports the ones that differ (PFN220, PFN221).",
   },
 );
+
+export const Dependencies = Type.Object(
+  {
+    private: Type.Boolean({
+      description:
+        "true: pfnet turns public network access off on each dependency named here (or in the `create` block), in the order that leaves the shortest time without a path; false: on again (a weakening: needs --allow-weaken).",
+    }),
+    storageAccount: Type.Optional(
+      ArmId("The workspace's storage account; default the `create` block's. Checked against the workspace."),
+    ),
+    keyVault: Type.Optional(
+      ArmId("The workspace's key vault; default the `create` block's. Checked against the workspace."),
+    ),
+    containerRegistry: Type.Optional(
+      ArmId(
+        "The workspace's container registry (Premium, and `imageBuildCompute` set, to be private); default the `create` block's. Checked against the workspace.",
+      ),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description:
+      "The workspace's storage account, key vault and container registry: made private (publicNetworkAccess Disabled) when `private` is true. pfnet changes only the ones named here or in the `create` block.",
+  },
+);
+export type DependenciesSpec = Static<typeof Dependencies>;
 
 export type ServiceTagRuleSpec = Static<typeof ServiceTagRule>;
 export type ReachSpec = Static<typeof Reach>;

@@ -10,6 +10,7 @@ import { type Static, Type } from "@sinclair/typebox";
 import { ArmId } from "./schema-common.js";
 import {
   Computes,
+  Dependencies,
   Egress,
   Endpoint,
   Ingress,
@@ -22,6 +23,7 @@ import { Service, ServiceKind } from "./schema-service.js";
 
 export type {
   ComputesSpec,
+  DependenciesSpec,
   EndpointSpec,
   OwnNetworkSpec,
   ReachSpec,
@@ -31,6 +33,7 @@ export type {
 export type { ServiceSpec } from "./schema-service.js";
 export {
   Computes,
+  Dependencies,
   Egress,
   Endpoint,
   Ingress,
@@ -133,6 +136,14 @@ export const Workspace = Type.Object(
       Type.Union([Type.Literal("keep"), Type.Literal("delete")], {
         default: "keep",
         description: "What to do with user-defined outbound rules that exist but are not in the spec.",
+      }),
+    ),
+    dependencies: Type.Optional(Dependencies),
+    imageBuildCompute: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          "Compute cluster the workspace builds Docker images on (`imageBuildCompute`); needed when its container registry is private. pfnet writes it to the workspace.",
       }),
     ),
     vnet: Type.Optional(OwnNetwork),

@@ -3,6 +3,7 @@ export { MemoryProvider, type MemoryProviderOptions, type MemoryWrite } from "./
 export {
   emptyMemoryState,
   type MemoryConnection,
+  type MemoryDependency,
   type MemoryNsgRule,
   type MemoryPrivateEndpoint,
   type MemoryRoleAssignment,

@@ -24,6 +24,7 @@ export interface MemoryWorkspace {
   publicNetworkAccess: "Enabled" | "Disabled";
   isolationMode: "Disabled" | "AllowInternetOutbound" | "AllowOnlyApprovedOutbound";
   firewallSku?: "Basic" | "Standard";
+  imageBuildCompute?: string;
   serverlessComputeSettings?: { serverlessComputeCustomSubnet: string; serverlessComputeNoPublicIP: boolean };
   principalId: string;
   /** User-assigned identities attached (ARM id → principal id); the primary one first. */
@@ -92,6 +93,15 @@ export interface MemoryTargetNetwork {
   bypass?: "AzureServices" | "None";
 }
 
+/** A workspace's storage account, key vault or registry, as far as pfnet changes it. */
+export interface MemoryDependency {
+  /** ARM id. */
+  id: string;
+  publicNetworkAccess: "Enabled" | "Disabled";
+  /** SKU name (a registry below `Premium` cannot be private). */
+  sku?: string;
+}
+
 /** The whole in-memory "Azure". Plain JSON: seed it, snapshot it, compare it. */
 export interface MemoryState {
   workspaces: MemoryWorkspace[];
@@ -101,6 +111,8 @@ export interface MemoryState {
   nsgRules: MemoryNsgRule[];
   /** Target services' network settings (absent: every target is public and open). */
   targetNetworks?: MemoryTargetNetwork[];
+  /** Dependencies seeded or changed; one no row names reads as public (a registry: Premium). */
+  dependencies?: MemoryDependency[];
 }
 
 export const emptyMemoryState = (): MemoryState => ({

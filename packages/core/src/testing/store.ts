@@ -10,6 +10,7 @@ import type { WorkspaceRef } from "../model.js";
 import { hashJson } from "../plan/canonical.js";
 import {
   type MemoryConnection,
+  type MemoryDependency,
   type MemoryNsgRule,
   type MemoryPrivateEndpoint,
   type MemoryRoleAssignment,
@@ -88,6 +89,7 @@ function tablesOf(state: MemoryState) {
     privateEndpoints: new Table<MemoryPrivateEndpoint, "id">({ id: privateEndpointKey }),
     nsgRules: new Table<MemoryNsgRule, "id">({ id: (rule) => nsgRuleKey(rule.nsgId, rule.name) }),
     targetNetworks: new Table<MemoryTargetNetwork, "id">({ id: (network) => lower(network.targetId) }),
+    dependencies: new Table<MemoryDependency, "id">({ id: (dependency) => lower(dependency.id) }),
   };
   for (const name of Object.keys(tables) as Array<keyof typeof tables>)
     for (const row of state[name] ?? []) (tables[name] as Table<object, string>).add(row);
@@ -122,6 +124,9 @@ export class MemoryStore {
   get targetNetworks() {
     return this.#tables.targetNetworks;
   }
+  get dependencies() {
+    return this.#tables.dependencies;
+  }
 
   /** The state as plain arrays of the stored rows themselves (copy it before handing it out). */
   snapshot(): MemoryState {
@@ -132,6 +137,7 @@ export class MemoryStore {
       privateEndpoints: [...this.privateEndpoints.values()],
       nsgRules: [...this.nsgRules.values()],
       ...(this.targetNetworks.size > 0 ? { targetNetworks: [...this.targetNetworks.values()] } : {}),
+      ...(this.dependencies.size > 0 ? { dependencies: [...this.dependencies.values()] } : {}),
     };
   }
 
@@ -174,6 +180,22 @@ export class MemoryStore {
   /** Every NSG rule stored under this id (one, unless a seeded state repeats it). */
   nsgRulesNamed(nsgId: string, name: string): MemoryNsgRule[] {
     return this.nsgRules.all("id", nsgRuleKey(nsgId, name));
+  }
+
+  dependency(id: string): MemoryDependency | undefined {
+    return this.dependencies.find("id", lower(id));
+  }
+
+  /** A dependency's access changed (a new row object, so its etag is computed again); `null` removes its row. */
+  setDependency(id: string, change: Pick<MemoryDependency, "publicNetworkAccess"> | null): void {
+    const current = this.dependency(id);
+    if (change === null) {
+      if (current) this.dependencies.remove(current);
+      return;
+    }
+    const next: MemoryDependency = { ...(current ?? { id }), ...change };
+    if (current) this.dependencies.replace(current, next);
+    else this.dependencies.add(next);
   }
 
   /** The assignments `principalId` holds at exactly `scope`. */

@@ -23,6 +23,7 @@ export const workspace: MemoryKindHandler<"workspace"> = {
       isolationMode: ws.isolationMode,
     };
     if (ws.firewallSku !== undefined) properties.firewallSku = ws.firewallSku;
+    if (ws.imageBuildCompute !== undefined) properties.imageBuildCompute = ws.imageBuildCompute;
     if (ws.serverlessComputeSettings !== undefined)
       properties.serverlessComputeSettings = { ...ws.serverlessComputeSettings };
     const attached = Object.keys(ws.userAssignedIdentities ?? {});
@@ -112,6 +113,7 @@ export const workspace: MemoryKindHandler<"workspace"> = {
     }
     if (after.publicNetworkAccess !== undefined) ws.publicNetworkAccess = after.publicNetworkAccess;
     if (after.firewallSku !== undefined) ws.firewallSku = after.firewallSku;
+    if (after.imageBuildCompute !== undefined) ws.imageBuildCompute = after.imageBuildCompute;
     if (after.serverlessComputeSettings !== undefined)
       ws.serverlessComputeSettings = { ...after.serverlessComputeSettings };
     return SUCCEEDED;
