@@ -4,11 +4,12 @@
  */
 import { isServiceOwnedRule } from "../diff/diff.js";
 import { workspaceKeyOf } from "../expand/names.js";
+import { DEPENDENCIES } from "../kinds/dependencyNetworkAccess.js";
 import type { ComputePlacement } from "../kinds/workspace.js";
 import type { ResourceNode, RoleAssignmentSeen, WorkspaceRef } from "../model.js";
 import type { NetworkLinks, OutboundDependency, Provider, ProviderContext, ReadResult } from "../provider.js";
 import { aksSubnets, deploysToKubernetes, networkOf } from "../rules/compute-placement.js";
-import type { StateView } from "../rules/index.js";
+import type { StateView, WorkspaceStateView } from "../rules/index.js";
 import { classifyStorageAccess, type Posture } from "../rules/posture.js";
 import type { Topology } from "../spec/schema.js";
 import type { Plan } from "./types.js";
@@ -62,6 +63,18 @@ export function stateView(nodes: readonly ResourceNode[], read: ReadResult, acce
       },
     ]);
   }
+  // What was read of the dependencies the spec makes private, by workspace key.
+  const dependencyReads = new Map<string, NonNullable<WorkspaceStateView["dependencyReads"]>>();
+  for (const node of nodes) {
+    if (node.kind !== "dependencyNetworkAccess") continue;
+    const { workspace, dependency } = (node as ResourceNode<"dependencyNetworkAccess">).identity;
+    const actual = read.resources[node.address];
+    if (!actual) continue;
+    const reads = dependencyReads.get(workspace.key) ?? {};
+    const sku = actual.exists ? actual.facts?.sku : undefined;
+    reads[dependency] = { exists: actual.exists, ...(typeof sku === "string" ? { sku } : {}) };
+    dependencyReads.set(workspace.key, reads);
+  }
   for (const node of nodes) {
     if (node.kind !== "workspace") continue;
     const key = (node as ResourceNode<"workspace">).identity.workspace.key;
@@ -76,6 +89,7 @@ export function stateView(nodes: readonly ResourceNode[], read: ReadResult, acce
     const unlistedRules = unlisted.get(key)?.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const computePlacement = placementOf(facts.computePlacement);
     const { storage, outboundDependencies, networkLinks } = access.get(key) ?? {};
+    const reads = dependencyReads.get(key);
     workspaces[key] = {
       exists: true,
       ...(typeof actual.properties.isolationMode === "string"
@@ -94,6 +108,19 @@ export function stateView(nodes: readonly ResourceNode[], read: ReadResult, acce
       ...(outboundDependencies ? { outboundDependencies } : {}),
       ...(computePlacement ? { computePlacement } : {}),
       ...(networkLinks ? { networkLinks } : {}),
+      ...(reads
+        ? {
+            dependencyReads: reads,
+            dependencies: Object.fromEntries(
+              DEPENDENCIES.flatMap((dependency) =>
+                typeof facts[dependency] === "string" && facts[dependency] !== ""
+                  ? [[dependency, facts[dependency] as string]]
+                  : [],
+              ),
+            ),
+          }
+        : {}),
+      ...(typeof facts.networkStatus === "string" ? { networkStatus: facts.networkStatus } : {}),
       ...(storage
         ? {
             storageAccess: {

@@ -11,6 +11,7 @@ import { serviceAccessRules } from "./service-access.js";
 import { accessRules } from "./workspace-rules/access.js";
 import { computePlacement } from "./workspace-rules/compute.js";
 import { diagnostic, type WorkspaceContext, type WorkspaceRule } from "./workspace-rules/context.js";
+import { dependencyRules } from "./workspace-rules/dependencies.js";
 import { creationAndExposure } from "./workspace-rules/exposure.js";
 import { names } from "./workspace-rules/names.js";
 import { inferenceTargets, networkModel } from "./workspace-rules/network.js";
@@ -58,4 +59,5 @@ const WORKSPACE_RULES: readonly WorkspaceRule[] = [
   creationAndExposure,
   accessRules,
   computePlacement,
+  dependencyRules,
 ];

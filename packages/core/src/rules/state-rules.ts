@@ -4,12 +4,14 @@
  */
 import type { Diagnostic } from "../diagnostics.js";
 import { requiredNsgRules } from "../expand/index.js";
+import type { Dependency } from "../kinds/dependencyNetworkAccess.js";
 import type { ComputePlacement } from "../kinds/workspace.js";
 import { ISOLATION_ORDER, type IsolationMode } from "../kinds/workspace.js";
 import type { NetworkLinks } from "../provider.js";
 import { pointer } from "../spec/pointer.js";
 import type { Topology, WorkspaceSpec } from "../spec/schema.js";
 import { computePlacementRules } from "./compute-placement.js";
+import { dependencyStateRules } from "./dependency-state-rules.js";
 import {
   classifyStorageAccess,
   DIRECT_ASSIGNMENT_CODE,
@@ -46,6 +48,12 @@ export interface WorkspaceStateView {
   computePlacement?: ComputePlacement[];
   /** Own VNet deploying to an AKS cluster in another VNet: how other VNets reach its VNet (PFN222). */
   networkLinks?: NetworkLinks;
+  /** The storage account, key vault and registry the workspace reports (ARM ids; absent: none). */
+  dependencies?: Partial<Record<Dependency, string>>;
+  /** What was read of the dependencies the spec makes private (`dependencyNetworkAccess` nodes). */
+  dependencyReads?: Partial<Record<Dependency, { exists: boolean; sku?: string }>>;
+  /** The managed network's status (`Inactive` | `Active`). */
+  networkStatus?: string;
 }
 
 export interface CheckStateOptions {
@@ -194,6 +202,7 @@ export function checkState(
     diagnostics.push(...identityFindings(workspace, key, label, actual));
     diagnostics.push(...uncoveredDependencies(topology, key, label, actual));
     diagnostics.push(...computePlacementRules(key, workspace, label, actual, posture));
+    diagnostics.push(...dependencyStateRules(key, label, workspace, actual));
   }
   return diagnostics;
 }

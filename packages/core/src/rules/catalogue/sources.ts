@@ -13,3 +13,7 @@ export const COMPUTE_SPEC =
   "Azure REST spec `machineLearningServices.json` (api-version 2022-10-01: `Compute_List`; `ComputeInstanceProperties` and `AmlComputeProperties` `subnet`, `enableNodePublicIp`; `AksNetworkingConfiguration.subnetId`)";
 export const PEERING =
   "[Virtual network peering](https://learn.microsoft.com/azure/virtual-network/virtual-network-peering-overview); Azure REST spec `virtualNetwork.json` (api-version 2025-05-01: `VirtualNetworkPeerings_List`, `peeringState`)";
+export const VNET_DOC =
+  "[Secure an Azure Machine Learning workspace with virtual networks](https://learn.microsoft.com/azure/machine-learning/how-to-secure-workspace-vnet)";
+export const ACR_PRIVATE_LINK =
+  "[Connect privately to an Azure container registry using Azure Private Link](https://learn.microsoft.com/azure/container-registry/container-registry-private-link)";

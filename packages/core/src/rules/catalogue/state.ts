@@ -1,6 +1,7 @@
 /** Codes of the plan-time rules against what exists in Azure, `checkState` (`PFN200`–`PFN299`). */
 import type { RuleDraft } from "../catalogue.js";
 import {
+  ACR_PRIVATE_LINK,
   AKS_INFERENCING,
   COMPUTE_SPEC,
   FACTS,
@@ -9,6 +10,7 @@ import {
   REST_SPEC,
   SEED,
   TRAINING_VNET,
+  VNET_DOC,
 } from "./sources.js";
 
 export const STATE_RULES: readonly RuleDraft[] = [
@@ -163,5 +165,48 @@ export const STATE_RULES: readonly RuleDraft[] = [
     why: "The prompt flow guide grants the workspace identity Storage File Data Privileged Contributor on the workspace storage; when the workspace's identity is user-assigned, that grant must go to the user-assigned identity, and the managed-network docs add the Azure AI Enterprise Network Connection Approver role for it. A grant to an identity the workspace does not use leaves prompt flow without access.",
     reference: `${SEED}; ${MANAGED_NETWORK}; ${REST_SPEC} (\`primaryUserAssignedIdentity\`: "the user assigned identity resource id that represents the workspace identity"); ${FACTS} c.5`,
     hint: "Set `identity: { userAssigned: <the workspace's primaryUserAssignedIdentity> }` on the workspace.",
+  },
+  {
+    code: "PFN212",
+    severity: "error",
+    phase: "state",
+    title: "Dependency is not the workspace's",
+    summary:
+      "A dependency the spec makes private (`dependencies`) does not exist, or is not the storage account, key vault or container registry the workspace reports.",
+    why: "pfnet turns public access off only on the workspace's own dependencies: another resource would be locked down for whoever else uses it, and the workspace's own would stay public.",
+    reference: `${FACTS} a.1 (\`storageAccount\`, \`keyVault\`, \`containerRegistry\` of the workspace)`,
+    hint: "Use the ids the workspace reports: `az ml workspace show -n <workspace> -g <group> --query '[storage_account,key_vault,container_registry]'`.",
+  },
+  {
+    code: "PFN213",
+    severity: "error",
+    phase: "state",
+    title: "Container registry below Premium",
+    summary: "`dependencies.private: true` names a container registry whose SKU is not Premium.",
+    why: "Private endpoints and disabling public network access are features of the Premium tier of Azure Container Registry; a Basic or Standard registry refuses them, so the workspace's Required private endpoint to it cannot exist.",
+    reference: `${ACR_PRIVATE_LINK}; ${VNET_DOC} ("Enable Azure Container Registry")`,
+    hint: "Upgrade the registry: `az acr update -n <registry> --sku Premium`, then plan again; or leave it public (drop `dependencies.containerRegistry`).",
+  },
+  {
+    code: "PFN214",
+    severity: "warning",
+    phase: "state",
+    title: "Image build compute the workspace does not have",
+    summary:
+      "`imageBuildCompute` names no compute of the workspace while its container registry is made private.",
+    why: "With a private registry Azure Machine Learning builds images on the compute cluster `imageBuildCompute` names; while that compute does not exist, image builds fail with ImageBuildComputeNotValid.",
+    reference: `${VNET_DOC} ("Enable Azure Container Registry"); ${REST_SPEC} (\`imageBuildCompute\`)`,
+    hint: "Create the compute cluster (`az ml compute create --type AmlCompute -n <name>`) before building images, or name an existing one.",
+  },
+  {
+    code: "PFN215",
+    severity: "error",
+    phase: "state",
+    title: "Private dependencies without a provisioned managed network",
+    summary:
+      "`dependencies.private: true` in a managed-network workspace whose network is not Active, with `provision: onFirstCompute`.",
+    why: "The managed private endpoints to the storage account, key vault and registry are created when the managed network is provisioned. With `provision: onFirstCompute` pfnet does not provision it, so turning public access off now would leave the workspace without any path to them until a first compute exists.",
+    reference: `${FACTS} c.3, c.4; ${SEED}, "Important" (deferred creation of the managed virtual network)`,
+    hint: "Use `provision: now` (the default) so pfnet provisions first, or make the dependencies private after the network is Active.",
   },
 ];
