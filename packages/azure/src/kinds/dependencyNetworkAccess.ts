@@ -11,9 +11,11 @@ import type {
   StepResult,
 } from "@pfnet/core";
 import { PfnetError } from "@pfnet/core";
-import type { AzureKind } from "../kind.js";
+import type { AzureKind, RequiredActions } from "../kind.js";
 import { absentFingerprint, contentHash } from "../normalize.js";
 import type { ReadSession } from "../read.js";
+import { on, writeActions } from "../required-actions.js";
+import { resourceType } from "../rest/connections.js";
 import { getNetworkAccess, normalisedAccess, patchPublicNetworkAccess } from "../rest/network-access.js";
 import { retrying, type StepEnv } from "../steps.js";
 
@@ -58,8 +60,15 @@ async function applyDependency(env: StepEnv, step: PlanStep): Promise<StepResult
   return { outcome: "succeeded" };
 }
 
+/** An update writes the dependency itself (`<type>/write`, a PATCH of its public access). */
+async function dependencyActions(_session: ReadSession, step: PlanStep): Promise<RequiredActions[]> {
+  const { id } = step.identity as unknown as DependencyNetworkAccessIdentity;
+  return on(id, writeActions(step, resourceType(id)));
+}
+
 export const dependencyNetworkAccess: AzureKind<"dependencyNetworkAccess"> = {
   kind: "dependencyNetworkAccess",
   read: readDependency,
   apply: applyDependency,
+  requiredActions: dependencyActions,
 };
