@@ -11,12 +11,6 @@
  * typed arguments: address, identity, dependencies, lane).
  */
 
-import {
-  DEPENDENCIES,
-  dependencyIdsOf,
-  dependencyNetworkAccess,
-  type PrivatePath,
-} from "../kinds/dependencyNetworkAccess.js";
 import { managedNetwork } from "../kinds/managedNetwork.js";
 import { nsgRule } from "../kinds/nsgRule.js";
 import { onlineEndpoint } from "../kinds/onlineEndpoint.js";
@@ -36,6 +30,7 @@ import type {
   WorkspaceRef,
 } from "../model.js";
 import type { ServiceSpec, Topology, WorkspaceSpec } from "../spec/schema.js";
+import { addPathTo, dependencyExpansion } from "./dependencies.js";
 import {
   DEFAULT_SUBRESOURCE,
   fqdnRuleName,
@@ -187,22 +182,8 @@ function expandWorkspace(
   }
 
   // The dependencies the spec makes private (or public again), each after what gives the
-  // workspace its private path to it (kinds/dependencyNetworkAccess.ts).
-  const dependencyIds = dependencyIdsOf(ws);
-  const privatePath: PrivatePath = !managed
-    ? "privateEndpoint"
-    : ws.egress === "private"
-      ? "requiredRule"
-      : "createdWithProvisioning";
-  const addDependencies = (after: (id: string) => readonly string[]): string[] =>
-    DEPENDENCIES.flatMap((dependency) => {
-      const id = dependencyIds[dependency];
-      if (id === undefined) return [];
-      const access = ws.dependencies?.private === false ? "Enabled" : "Disabled";
-      const node = dependencyNetworkAccess.node(ref, dependency, id, privatePath, access, after(id));
-      nodes.push(node);
-      return [node.address];
-    });
+  // workspace its private path to it.
+  const dependencies = dependencyExpansion(ref, ws, nodes);
 
   let networkAddress: string | undefined;
   let networkNode: ResourceNode | undefined;
@@ -245,7 +226,7 @@ function expandWorkspace(
       });
     }
     // AllowInternetOutbound: public access turns off right before provisioning, which waits for it.
-    const before = privatePath === "createdWithProvisioning" ? addDependencies(() => []) : [];
+    const before = dependencies.privatePath === "createdWithProvisioning" ? dependencies.add(() => []) : [];
     if (defaults.provision !== "onFirstCompute") {
       const network = managedNetwork.node(ref, hasFqdnRules, [...ruleAddresses, ...before]);
       networkAddress = network.address;
@@ -253,7 +234,8 @@ function expandWorkspace(
       nodes.push(network);
     }
     // AllowOnlyApprovedOutbound: the Required private endpoints exist once provisioning ends.
-    if (privatePath === "requiredRule") addDependencies(() => (networkAddress ? [networkAddress] : []));
+    if (dependencies.privatePath === "requiredRule")
+      dependencies.add(() => (networkAddress ? [networkAddress] : []));
   }
 
   const userAssignedIdentity = ws.identity?.userAssigned;
@@ -314,9 +296,7 @@ function expandWorkspace(
       if (zoneGroup) nodes.push(zoneGroup);
       const approval = privateEndpointApproval.node(ref, name, service, "byo", pe.address);
       nodes.push(approval);
-      const dependencyPath = service.id.toLowerCase();
-      pathsTo.set(dependencyPath, [
-        ...(pathsTo.get(dependencyPath) ?? []),
+      addPathTo(pathsTo, service.id, [
         pe.address,
         approval.address,
         ...(zoneGroup ? [zoneGroup.address] : []),
@@ -333,7 +313,7 @@ function expandWorkspace(
       }
     }
     // Own VNet: after pfnet's private endpoints to the dependency, their DNS and approval.
-    addDependencies((id) => pathsTo.get(id.toLowerCase()) ?? []);
+    dependencies.add((id) => pathsTo.get(id.toLowerCase()) ?? []);
     if (vnet.nsgId) {
       for (const { name, ...rule } of requiredNsgRules(topology.location)) {
         const shared = `${vnet.nsgId.toLowerCase()}|${name}`;
