@@ -18,6 +18,7 @@ export const SCENARIOS = [
   "managed-private-public",
   "managed-public-private",
   "managed-private-private",
+  "managed-private-private-services",
   "byo-public-public",
   "byo-private-public",
   "two-workspace",
