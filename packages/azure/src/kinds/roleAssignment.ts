@@ -70,7 +70,9 @@ async function findStorageAssignment(
   if (!response) return {};
   const workspace = response.body;
   const principalId = principalOf(workspace, identity);
-  const scope = identity.scope ?? workspace.properties?.storageAccount;
+  // A project's grant is on its hub's storage account (`storageOf`).
+  const owner = identity.storageOf ? (await session.workspace(identity.storageOf))?.body : workspace;
+  const scope = identity.scope ?? owner?.properties?.storageAccount;
   if (!principalId || !scope)
     return { workspace, ...(principalId ? { principalId } : {}), ...(scope ? { scope } : {}) };
   const assignments = await session.assignmentsOfPrincipalAt(scope, principalId);
@@ -195,23 +197,33 @@ async function applyRoleAssignment(env: StepEnv, step: PlanStep): Promise<StepRe
       },
     );
   }
-  const workspaceStorage = ws.body.properties?.storageAccount;
+  // A project's grant is on its hub's storage account (`storageOf`).
+  const ownerRef = identity.storageOf ?? ref;
+  const owner = identity.storageOf
+    ? await retrying(env, step, () => env.clients.ml.getWorkspace(ownerRef, env.signal))
+    : ws;
+  const workspaceStorage = owner?.body.properties?.storageAccount;
   let scope = identity.scope ?? workspaceStorage;
   if (!scope)
-    throw new PfnetError("PROVIDER_ERROR", `Workspace ${ref.name} reports no storage account.`, {
+    throw new PfnetError("PROVIDER_ERROR", `Workspace ${ownerRef.name} reports no storage account.`, {
       address: step.address,
     });
   // The scope expansion derives: the workspace's own storage account (the create block names it
-  // for a new workspace, which then reports it); an approver grant's is the reached service.
+  // for a new workspace, which then reports it), a project's hub's; an approver grant's is the
+  // reached service.
   const approver = identity.purpose === "connectionApprover";
   if (
     !approver &&
     (!parseStorageId(scope) || (workspaceStorage !== undefined && !sameId(scope, workspaceStorage)))
   )
-    throw refuseRoleAssignment(step, `scope ${scope} is not the storage account of workspace ${ref.name}`, {
-      scope,
-      workspaceStorageAccount: workspaceStorage ?? null,
-    });
+    throw refuseRoleAssignment(
+      step,
+      `scope ${scope} is not the storage account of workspace ${ownerRef.name}`,
+      {
+        scope,
+        workspaceStorageAccount: workspaceStorage ?? null,
+      },
+    );
   // The storage account itself (arm-storage): confirms the scope and gives its canonical id.
   const storage = approver ? undefined : parseStorageId(scope);
   if (storage) {

@@ -50,6 +50,8 @@ export function workspaceFacts(ws: Workspace): WorkspaceFacts {
   if (p.storageAccount) facts.storageAccount = p.storageAccount;
   if (p.keyVault) facts.keyVault = p.keyVault;
   if (p.containerRegistry) facts.containerRegistry = p.containerRegistry;
+  if (ws.kind) facts.kind = ws.kind;
+  if (p.hubResourceId) facts.hubResourceId = p.hubResourceId;
   facts.networkStatus = p.managedNetwork?.status?.status ?? "Inactive";
   return facts;
 }
@@ -100,7 +102,8 @@ async function readWorkspace(session: ReadSession, node: ResourceNode<"workspace
   // Plan-time rules only (never with `resourcesOnly`): computes and endpoints matter when the
   // isolation mode changes; where computes sit matters with an own VNet (isolation Disabled) or
   // private ingress (PFN220–PFN223). One compute list serves both.
-  const modeChanges = desired.isolationMode !== properties.isolationMode;
+  const modeChanges =
+    desired.isolationMode !== undefined && desired.isolationMode !== properties.isolationMode;
   const placement = desired.isolationMode === "Disabled" || desired.publicNetworkAccess === "Disabled";
   if (!session.resourcesOnly && (modeChanges || placement)) {
     const [computes, endpoints] = await Promise.all([
@@ -121,6 +124,20 @@ async function readWorkspace(session: ReadSession, node: ResourceNode<"workspace
 
 const WORKSPACE_KIND: Record<string, string> = { default: "Default", hub: "Hub", project: "Project" };
 
+/**
+ * A project's create body: `kind: Project` and its hub's id (`hubResourceId`, 2025-12-01); no
+ * network settings, storage account or key vault — the project inherits its hub's (assumed from
+ * the Foundry docs: the REST spec describes neither).
+ */
+function projectBody(create: NonNullable<WorkspaceIdentity["create"]>): Workspace {
+  return {
+    location: create.location,
+    kind: "Project",
+    identity: { type: "SystemAssigned" },
+    properties: { hubResourceId: create.hubResourceId! },
+  };
+}
+
 async function applyWorkspace(env: StepEnv, step: PlanStep): Promise<StepResult> {
   const identity = step.identity as unknown as WorkspaceIdentity;
   const ref = identity.workspace;
@@ -136,27 +153,30 @@ async function applyWorkspace(env: StepEnv, step: PlanStep): Promise<StepResult>
     if (!current) {
       if (!identity.create) throw workspaceNotFound(ref, step.address);
       const create = identity.create;
-      const body: Workspace = {
-        location: create.location,
-        kind: WORKSPACE_KIND[create.kind] ?? "Default",
-        identity: { type: "SystemAssigned" },
-        properties: {
-          storageAccount: create.storageAccount,
-          keyVault: create.keyVault,
-          ...(create.containerRegistry ? { containerRegistry: create.containerRegistry } : {}),
-          ...(create.applicationInsights ? { applicationInsights: create.applicationInsights } : {}),
-          publicNetworkAccess: after.publicNetworkAccess,
-          managedNetwork: {
-            isolationMode: after.isolationMode,
-            ...(after.firewallSku ? { firewallSku: after.firewallSku } : {}),
-          },
-          ...(after.serverlessComputeSettings
-            ? { serverlessComputeSettings: after.serverlessComputeSettings }
-            : {}),
-          ...(after.imageBuildCompute ? { imageBuildCompute: after.imageBuildCompute } : {}),
-          provisionNetworkNow: create.provisionNetworkNow,
-        },
-      };
+      const body: Workspace =
+        create.hubResourceId !== undefined
+          ? projectBody(create)
+          : {
+              location: create.location,
+              kind: WORKSPACE_KIND[create.kind] ?? "Default",
+              identity: { type: "SystemAssigned" },
+              properties: {
+                storageAccount: create.storageAccount,
+                keyVault: create.keyVault,
+                ...(create.containerRegistry ? { containerRegistry: create.containerRegistry } : {}),
+                ...(create.applicationInsights ? { applicationInsights: create.applicationInsights } : {}),
+                publicNetworkAccess: after.publicNetworkAccess,
+                managedNetwork: {
+                  isolationMode: after.isolationMode,
+                  ...(after.firewallSku ? { firewallSku: after.firewallSku } : {}),
+                },
+                ...(after.serverlessComputeSettings
+                  ? { serverlessComputeSettings: after.serverlessComputeSettings }
+                  : {}),
+                ...(after.imageBuildCompute ? { imageBuildCompute: after.imageBuildCompute } : {}),
+                provisionNetworkNow: create.provisionNetworkNow,
+              },
+            };
       await trackOperation(env, step, "workspaceCreate", `creating workspace ${ref.name}`, (onPoll) =>
         env.clients.ml.createWorkspace(ref, body, env.signal, onPoll),
       );
@@ -164,9 +184,10 @@ async function applyWorkspace(env: StepEnv, step: PlanStep): Promise<StepResult>
     }
     const actual = normaliseWorkspace(current.body);
     const patch: WorkspaceUpdateParameters = { properties: {} };
-    if (actual.publicNetworkAccess !== after.publicNetworkAccess)
+    // A project's node desires none of these (it inherits its hub's network).
+    if (after.publicNetworkAccess !== undefined && actual.publicNetworkAccess !== after.publicNetworkAccess)
       patch.properties.publicNetworkAccess = after.publicNetworkAccess;
-    const modeDiffers = actual.isolationMode !== after.isolationMode;
+    const modeDiffers = after.isolationMode !== undefined && actual.isolationMode !== after.isolationMode;
     const skuDiffers = after.firewallSku !== undefined && actual.firewallSku !== after.firewallSku;
     if (modeDiffers || skuDiffers) patch.properties.managedNetwork = managedNetworkPatch(after, actual);
     if (

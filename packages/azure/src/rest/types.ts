@@ -123,6 +123,8 @@ export interface WorkspaceProperties {
   primaryUserAssignedIdentity?: string;
   /** read-only: the workspace's own (inbound) private-endpoint connections. */
   privateEndpointConnections?: PrivateEndpointConnection[];
+  /** A project's hub (kind `Project`); set at creation. */
+  hubResourceId?: string;
 }
 
 /** `common-types/.../v3/managedidentity.json#/definitions/ManagedServiceIdentity` (subset) */

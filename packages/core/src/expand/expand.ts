@@ -4,17 +4,16 @@
  * inference none, unlistedRules keep). The dependencies encode the order Azure needs:
  * workspace settings (public access off) before the rules, rules before provisioning,
  * provisioning before endpoints and approvals; own VNet: private endpoint before its DNS zone
- * group and its approval.
+ * group and its approval. A project (expand/hubs.ts) adds its reach to its hub's managed network
+ * (`managed.ts`, at the hub's addresses) and comes after its hub.
  *
  * Expansion decides which nodes a topology needs and their desired values; each kind's contract
  * builds its node (`<kind>.node` of `kinds/<kind>.ts`, imported from the module for its
  * typed arguments: address, identity, dependencies, lane).
  */
 
-import { managedNetwork } from "../kinds/managedNetwork.js";
 import { nsgRule } from "../kinds/nsgRule.js";
 import { onlineEndpoint } from "../kinds/onlineEndpoint.js";
-import { outboundRule } from "../kinds/outboundRule.js";
 import { privateDnsZoneGroup } from "../kinds/privateDnsZoneGroup.js";
 import { privateEndpoint } from "../kinds/privateEndpoint.js";
 import { privateEndpointApproval } from "../kinds/privateEndpointApproval.js";
@@ -31,15 +30,11 @@ import type {
 } from "../model.js";
 import type { ServiceSpec, Topology, WorkspaceSpec } from "../spec/schema.js";
 import { addPathTo, dependencyExpansion } from "./dependencies.js";
-import {
-  DEFAULT_SUBRESOURCE,
-  fqdnRuleName,
-  PRIVATE_DNS_ZONES,
-  parseHost,
-  privateEndpointName,
-  privateEndpointRuleName,
-  serviceTagRuleName,
-} from "./names.js";
+import { type HubLink, hubOf, isProject, projectsByHub } from "./hubs.js";
+import { hasRules, managedApprovals, managedRules, type Reached, reachedServices } from "./managed.js";
+import { address, PRIVATE_DNS_ZONES, privateEndpointName, privateEndpointRuleName } from "./names.js";
+
+export { subresourceOf } from "./managed.js";
 
 /** Workspace-level defaults of the spec, resolved. */
 export function workspaceDefaults(ws: WorkspaceSpec) {
@@ -59,11 +54,6 @@ export function workspaceRef(topology: Topology, key: string, ws: WorkspaceSpec)
     name: ws.name ?? key,
     key,
   };
-}
-
-/** Subresource (groupId) of a service's private endpoint; undefined when unknown (a rule reports it). */
-export function subresourceOf(service: ServiceSpec): string | undefined {
-  return service.subresource ?? DEFAULT_SUBRESOURCE[service.kind];
 }
 
 /** Outbound NSG rules an own-VNet workspace needs (azure-facts c.10), with stable priorities. */
@@ -102,8 +92,19 @@ export function expand(topology: Topology): ResourceNode[] {
   // Workspaces sharing an NSG share its rules: the first workspace (by key) owns them.
   const nsgRulesSeen = new Set<string>();
   const paths: PrivatePaths = new Map();
-  for (const key of Object.keys(topology.workspaces).sort()) {
-    expandWorkspace(topology, key, topology.workspaces[key]!, services, nodes, nsgRulesSeen, paths);
+  const projects = projectsByHub(topology);
+  // A hub named by ARM id is expanded for its projects' contributions, by its address key.
+  const external = [...projects.keys()].filter((key) => !Object.hasOwn(topology.workspaces, key));
+  for (const key of [...Object.keys(topology.workspaces), ...external].sort()) {
+    const ws = topology.workspaces[key];
+    const contributions = (projects.get(key) ?? []).map((project) => topology.workspaces[project.key]!);
+    if (ws === undefined) {
+      expandExternalHub(projects.get(key)![0]!.hub.ref, contributions, services, nodes, paths);
+    } else if (isProject(ws)) {
+      expandProject(topology, key, ws, nodes);
+    } else {
+      expandWorkspace(topology, key, ws, contributions, services, nodes, nsgRulesSeen, paths);
+    }
   }
   // A service's own network settings, after every workspace's private path to it (the spec
   // rules refuse a reaching workspace without one, PFN126).
@@ -126,10 +127,81 @@ function addPath(paths: PrivatePaths, service: string, path: ServicePrivatePath,
   found.after.push(...after);
 }
 
+/** A managed private path to a service whose network access the spec sets (its approval last). */
+const managedPath =
+  (paths: PrivatePaths, ref: WorkspaceRef) =>
+  ({ name, service }: Reached, approvalAddress: string) => {
+    if (service.networkAccess)
+      addPath(paths, name, { via: "managed", workspace: ref, ruleName: privateEndpointRuleName(name) }, [
+        approvalAddress,
+      ]);
+  };
+
+/**
+ * Whether a hub's managed network gets a provisioning node: a hub of the spec unless
+ * `provision: onFirstCompute`; a hub named by ARM id when its projects put rules on it.
+ */
+function hubProvisions(topology: Topology, hub: HubLink): boolean {
+  if (hub.spec !== undefined) return workspaceDefaults(hub.spec).provision !== "onFirstCompute";
+  const projects = projectsByHub(topology).get(hub.key) ?? [];
+  const reaches = projects.map((project) => topology.workspaces[project.key]!.reach);
+  return hasRules(reaches, topology.services ?? {});
+}
+
+/**
+ * A hub named by ARM id: read, never written (nothing desired of it); its projects' rules and
+ * approvals, and the provisioning they need, on its managed network.
+ */
+function expandExternalHub(
+  ref: WorkspaceRef,
+  projects: readonly WorkspaceSpec[],
+  services: Record<string, ServiceSpec>,
+  nodes: ResourceNode[],
+  paths: PrivatePaths,
+): void {
+  nodes.push(workspace.node(ref, {}));
+  const reaches = projects.map((project) => project.reach);
+  const reached = reachedServices(reaches, services);
+  const network = managedRules(ref, reaches, reached, hasRules(reaches, services), nodes);
+  managedApprovals(ref, reached, network?.address, nodes, managedPath(paths, ref));
+}
+
+/**
+ * A project: no network of its own (its reach is its hub's rules, expanded with the hub), so no
+ * network settings desired; created after its hub with `kind: Project` and the hub's id; its
+ * storage role on the hub's storage account; its endpoints after the hub's provisioning.
+ */
+function expandProject(topology: Topology, key: string, ws: WorkspaceSpec, nodes: ResourceNode[]): void {
+  const hub = hubOf(topology, key);
+  if (hub === undefined) return; // the spec rules refuse it (PFN140, PFN142)
+  const ref = workspaceRef(topology, key, ws);
+  const create: WorkspaceIdentity["create"] = ws.create && {
+    location: topology.location ?? "",
+    kind: "project",
+    hubResourceId: hub.id,
+    provisionNetworkNow: false,
+  };
+  nodes.push(workspace.node(ref, {}, create, [address.workspace(hub.key)]));
+  if (workspaceDefaults(ws).storageRole) {
+    const scope = hub.spec?.create?.storageAccount;
+    const userAssignedIdentity = ws.identity?.userAssigned;
+    nodes.push(
+      roleAssignment.node(ref, {
+        purpose: "storage",
+        ...(scope === undefined ? {} : { scope }),
+        ...(userAssignedIdentity === undefined ? {} : { userAssignedIdentity }),
+        storageOf: hub.ref,
+      }),
+    );
+  }
+  expandEndpoints(ref, ws, hubProvisions(topology, hub) ? address.network(hub.key) : undefined, nodes);
+}
+
 function expandWorkspace(
   topology: Topology,
   key: string,
   ws: WorkspaceSpec,
+  projects: readonly WorkspaceSpec[],
   services: Record<string, ServiceSpec>,
   nodes: ResourceNode[],
   nsgRulesSeen: Set<string>,
@@ -160,8 +232,8 @@ function expandWorkspace(
     create = {
       location: topology.location ?? "",
       kind: defaults.kind,
-      storageAccount: ws.create.storageAccount,
-      keyVault: ws.create.keyVault,
+      ...(ws.create.storageAccount === undefined ? {} : { storageAccount: ws.create.storageAccount }),
+      ...(ws.create.keyVault === undefined ? {} : { keyVault: ws.create.keyVault }),
       ...(ws.create.containerRegistry === undefined
         ? {}
         : { containerRegistry: ws.create.containerRegistry }),
@@ -173,13 +245,9 @@ function expandWorkspace(
   }
   nodes.push(workspace.node(ref, properties, create));
 
-  // Reached services, declared and with a known subresource (rules report the others).
-  const reached: Array<{ name: string; service: ServiceSpec; subresource: string }> = [];
-  for (const name of [...new Set(ws.reach?.services ?? [])]) {
-    const service = services[name];
-    const subresource = service ? subresourceOf(service) : undefined;
-    if (service && subresource) reached.push({ name, service, subresource });
-  }
+  // A hub's managed network carries its projects' rules too (expand/hubs.ts).
+  const reaches = managed ? [ws.reach, ...projects.map((project) => project.reach)] : [ws.reach];
+  const reached = reachedServices(reaches, services);
 
   // The dependencies the spec makes private (or public again), each after what gives the
   // workspace its private path to it.
@@ -188,51 +256,10 @@ function expandWorkspace(
   let networkAddress: string | undefined;
   let networkNode: ResourceNode | undefined;
   if (managed) {
-    const ruleAddresses: string[] = [];
-    const seen = new Set<string>();
-    const addRule = (ruleName: string, rule: OutboundRuleProperties) => {
-      if (seen.has(ruleName)) return; // duplicate names are reported by the rules
-      seen.add(ruleName);
-      const node = outboundRule.node(ref, ruleName, rule);
-      ruleAddresses.push(node.address);
-      nodes.push(node);
-    };
-    for (const { name, service, subresource } of reached) {
-      addRule(privateEndpointRuleName(name), {
-        type: "PrivateEndpoint",
-        category: "UserDefined",
-        destination: { serviceResourceId: service.id, subresourceTarget: subresource, sparkEnabled: false },
-      });
-    }
-    let hasFqdnRules = false;
-    for (const host of ws.reach?.hosts ?? []) {
-      hasFqdnRules = true;
-      addRule(fqdnRuleName(host), {
-        type: "FQDN",
-        category: "UserDefined",
-        destination: parseHost(host).fqdn,
-      });
-    }
-    for (const tag of ws.reach?.serviceTags ?? []) {
-      addRule(serviceTagRuleName(tag.serviceTag, tag.name), {
-        type: "ServiceTag",
-        category: "UserDefined",
-        destination: {
-          serviceTag: tag.serviceTag,
-          protocol: tag.protocol ?? "TCP",
-          portRanges: tag.ports ?? "443",
-          action: "Allow",
-        },
-      });
-    }
     // AllowInternetOutbound: public access turns off right before provisioning, which waits for it.
     const before = dependencies.privatePath === "createdWithProvisioning" ? dependencies.add(() => []) : [];
-    if (defaults.provision !== "onFirstCompute") {
-      const network = managedNetwork.node(ref, hasFqdnRules, [...ruleAddresses, ...before]);
-      networkAddress = network.address;
-      networkNode = network;
-      nodes.push(network);
-    }
+    networkNode = managedRules(ref, reaches, reached, defaults.provision !== "onFirstCompute", nodes, before);
+    networkAddress = networkNode?.address;
     // AllowOnlyApprovedOutbound: the Required private endpoints exist once provisioning ends.
     if (dependencies.privatePath === "requiredRule")
       dependencies.add(() => (networkAddress ? [networkAddress] : []));
@@ -263,18 +290,7 @@ function expandWorkspace(
   }
 
   if (managed) {
-    // Without provisioning (onFirstCompute) the managed private endpoints, and so the
-    // connections to approve, appear only with the first compute: nothing to approve yet.
-    if (networkAddress) {
-      for (const { name, service } of reached) {
-        const approval = privateEndpointApproval.node(ref, name, service, "managed", networkAddress);
-        nodes.push(approval);
-        if (service.networkAccess)
-          addPath(paths, name, { via: "managed", workspace: ref, ruleName: privateEndpointRuleName(name) }, [
-            approval.address,
-          ]);
-      }
-    }
+    managedApprovals(ref, reached, networkAddress, nodes, managedPath(paths, ref));
   } else if (ws.vnet) {
     const vnet = ws.vnet;
     const dnsResourceGroup = vnet.privateDnsZoneResourceGroup ?? topology.resourceGroup;
@@ -324,6 +340,15 @@ function expandWorkspace(
     }
   }
 
+  expandEndpoints(ref, ws, networkAddress, nodes);
+}
+
+function expandEndpoints(
+  ref: WorkspaceRef,
+  ws: WorkspaceSpec,
+  networkAddress: string | undefined,
+  nodes: ResourceNode[],
+): void {
   for (const endpointName of Object.keys(ws.endpoints ?? {}).sort()) {
     const endpoint = ws.endpoints![endpointName]!;
     const publicNetworkAccess = endpoint.ingress === "private" ? "Disabled" : "Enabled";

@@ -25,6 +25,11 @@ export interface RoleAssignmentIdentity {
   purpose?: "connectionApprover";
   /** Spec name of the reached service (`connectionApprover`). */
   service?: string;
+  /**
+   * A project's storage role: the hub whose storage account it is on (a project uses its hub's);
+   * the scope, when absent, is that hub's storage account.
+   */
+  storageOf?: WorkspaceRef;
 }
 export interface RoleAssignmentProperties {
   /** Full role definition id; compared by trailing GUID. */
@@ -93,7 +98,7 @@ export const approverRoleAddress = (key: string, service: string) =>
 
 /** What expansion grants: the storage role, or the approver role on one reached service. */
 export type RoleGrant =
-  | { purpose: "storage"; scope?: string; userAssignedIdentity?: string }
+  | { purpose: "storage"; scope?: string; userAssignedIdentity?: string; storageOf?: WorkspaceRef }
   | { purpose: "connectionApprover"; service: string; targetId: string; userAssignedIdentity: string };
 
 /**
@@ -106,7 +111,12 @@ function roleAssignmentNode(ref: WorkspaceRef, grant: RoleGrant): ResourceNode<"
     grant.userAssignedIdentity === undefined ? {} : { userAssignedIdentity: grant.userAssignedIdentity };
   const identity: RoleAssignmentIdentity =
     grant.purpose === "storage"
-      ? { workspace: ref, ...(grant.scope === undefined ? {} : { scope: grant.scope }), ...who }
+      ? {
+          workspace: ref,
+          ...(grant.scope === undefined ? {} : { scope: grant.scope }),
+          ...who,
+          ...(grant.storageOf === undefined ? {} : { storageOf: grant.storageOf }),
+        }
       : {
           workspace: ref,
           scope: grant.targetId,

@@ -17,17 +17,21 @@ export interface WorkspaceIdentity {
   create?: {
     location: string;
     kind: "default" | "hub" | "project";
-    storageAccount: string;
-    keyVault: string;
+    /** Absent for a project (it uses its hub's). */
+    storageAccount?: string;
+    keyVault?: string;
+    /** A project's hub (ARM id), sent as `hubResourceId`. */
+    hubResourceId?: string;
     containerRegistry?: string;
     applicationInsights?: string;
     /** Send provisionNetworkNow in the create call (managed network and `provision: now`). */
     provisionNetworkNow: boolean;
   };
 }
+/** A project's node has none of them: it inherits its network from its hub (expand/hubs.ts). */
 export interface WorkspaceProperties {
-  publicNetworkAccess: "Enabled" | "Disabled";
-  isolationMode: "Disabled" | "AllowInternetOutbound" | "AllowOnlyApprovedOutbound";
+  publicNetworkAccess?: "Enabled" | "Disabled";
+  isolationMode?: "Disabled" | "AllowInternetOutbound" | "AllowOnlyApprovedOutbound";
   /** Only present when the spec names one. */
   firewallSku?: "Basic" | "Standard";
   /** The compute cluster images are built on (`imageBuildCompute`); only present when the spec names one. */
@@ -55,6 +59,8 @@ export interface WorkspaceFacts {
   onlineEndpoints?: string[];
   /** Workspace kind as Azure reports it (`Default`, `Hub`, `Project`); plan-time rule PFN204. */
   kind?: string;
+  /** A project's hub (`hubResourceId`); plan-time rule PFN225. */
+  hubResourceId?: string;
   /** Public IP of the managed network's Azure Firewall (`managedNetwork.firewallPublicIpAddress`), once it exists. */
   firewallPublicIpAddress?: string;
   /** The workspace's own (inbound) private-endpoint connections. */
@@ -72,7 +78,7 @@ export interface ComputePlacement {
   publicIp?: boolean;
 }
 
-export type IsolationMode = WorkspaceProperties["isolationMode"];
+export type IsolationMode = NonNullable<WorkspaceProperties["isolationMode"]>;
 
 /** Isolation modes in the only order Azure allows: each may move right, never left. */
 export const ISOLATION_ORDER: readonly IsolationMode[] = [
@@ -104,11 +110,12 @@ export const workspaceWeakenings: readonly WeakeningDeclaration[] = [
   },
 ];
 
-/** A workspace's node: the first write of its lane, depending on nothing. */
+/** A workspace's node: the first write of its lane, after nothing but (a project's) its hub. */
 function workspaceNode(
   ref: WorkspaceRef,
   properties: WorkspaceProperties,
   create?: WorkspaceIdentity["create"],
+  after: string[] = [],
 ): ResourceNode<"workspace"> {
   const identity: WorkspaceIdentity = { workspace: ref };
   if (create) identity.create = create;
@@ -117,7 +124,7 @@ function workspaceNode(
     kind: "workspace",
     identity,
     properties,
-    dependsOn: [],
+    dependsOn: after,
     lane: address.lane(ref.key),
   };
 }
@@ -144,7 +151,7 @@ export const workspace: KindContract<"workspace", typeof workspaceNode> = {
       if (path !== "/isolationMode") return true;
       // Loosening is forbidden (the state rules report it); never plan it.
       const from = ISOLATION_ORDER.indexOf(actual.properties.isolationMode as IsolationMode);
-      const to = ISOLATION_ORDER.indexOf(node.properties.isolationMode);
+      const to = ISOLATION_ORDER.indexOf(node.properties.isolationMode as IsolationMode);
       return from < 0 || to > from;
     });
     if (paths.length === 0) return noop("the workspace");

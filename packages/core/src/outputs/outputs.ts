@@ -9,6 +9,7 @@ import { createEmitter } from "../emitter.js";
 import { PfnetError } from "../errors.js";
 import type { EventListener } from "../events.js";
 import { expand, subresourceOf, workspaceRef } from "../expand/expand.js";
+import { hubOf, withInheritedNetwork } from "../expand/hubs.js";
 import { address, PRIVATE_DNS_ZONES, privateEndpointName, privateEndpointRuleName } from "../expand/names.js";
 import type { ActualResource } from "../model.js";
 import { resolveSpec } from "../plan/spec-input.js";
@@ -138,8 +139,10 @@ export async function readOutputs(
   const services = topology.services ?? {};
   const workspaces: WorkspaceOutputs[] = [];
   for (const key of Object.keys(topology.workspaces).sort()) {
-    const ws = topology.workspaces[key]!;
+    // A project: its hub's network; its rules and approvals are at the hub's addresses.
+    const ws = withInheritedNetwork(topology, key, topology.workspaces[key]!);
     const ref = workspaceRef(topology, key, ws);
+    const networkKey = hubOf(topology, key)?.key ?? key;
     const managed = ws.network === "managed";
     const found = actual(address.workspace(key));
     const exists = found?.exists === true;
@@ -150,11 +153,11 @@ export async function readOutputs(
       const declared = services[service];
       const subresource = declared ? subresourceOf(declared) : undefined;
       if (!declared || !subresource) continue; // the spec rules report these
-      const connection = connectionOf(actual(address.approval(key, service)));
+      const connection = connectionOf(actual(address.approval(networkKey, service)));
       const common = { service, targetId: declared.id, subresource, ...(connection ? { connection } : {}) };
       if (managed) {
         const name = privateEndpointRuleName(service);
-        const rule = actual(address.rule(key, name));
+        const rule = actual(address.rule(networkKey, name));
         const status = rule?.exists ? str(rule.facts?.status) : undefined;
         privateEndpoints.push({
           ...common,
@@ -194,6 +197,9 @@ export async function readOutputs(
     const isolationMode = str(properties.isolationMode);
     const networkStatus = managed ? str(facts.networkStatus) : undefined;
     const firewallPublicIpAddress = str(facts.firewallPublicIpAddress);
+    const ingress =
+      ws.ingress ??
+      (properties.publicNetworkAccess === "Disabled" ? ("private" as const) : ("public" as const));
     workspaces.push({
       key,
       name: ref.name,
@@ -208,8 +214,8 @@ export async function readOutputs(
       outsideHosts: managed ? [...(ws.reach?.hosts ?? [])] : [],
       privateEndpoints,
       inbound: {
-        ingress: ws.ingress,
-        privateEndpointRequired: ws.ingress === "private",
+        ingress,
+        privateEndpointRequired: ingress === "private",
         groupId: "amlworkspace",
         privateDnsZones: [...(PRIVATE_DNS_ZONES.amlworkspace ?? [])],
         connections: connectionsOf(facts.privateEndpointConnections),

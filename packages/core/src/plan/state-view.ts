@@ -104,6 +104,7 @@ export function stateView(nodes: readonly ResourceNode[], read: ReadResult, acce
       ...(strings(facts.userAssignedIdentities)
         ? { userAssignedIdentities: strings(facts.userAssignedIdentities) }
         : {}),
+      ...(typeof facts.hubResourceId === "string" ? { hubResourceId: facts.hubResourceId } : {}),
       ...(unlistedRules ? { unlistedRules } : {}),
       ...(outboundDependencies ? { outboundDependencies } : {}),
       ...(computePlacement ? { computePlacement } : {}),

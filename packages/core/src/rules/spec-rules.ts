@@ -4,6 +4,7 @@
  * workspace and the offending value. The workspace rules live by concern in `workspace-rules/`.
  */
 import type { Diagnostic } from "../diagnostics.js";
+import { withInheritedNetwork } from "../expand/hubs.js";
 import { pointer } from "../spec/pointer.js";
 import type { Topology } from "../spec/schema.js";
 import { checkArmIds } from "./arm-ids.js";
@@ -13,6 +14,7 @@ import { computePlacement } from "./workspace-rules/compute.js";
 import { diagnostic, type WorkspaceContext, type WorkspaceRule } from "./workspace-rules/context.js";
 import { dependencyRules } from "./workspace-rules/dependencies.js";
 import { creationAndExposure } from "./workspace-rules/exposure.js";
+import { hubsAndProjects } from "./workspace-rules/hubs.js";
 import { names } from "./workspace-rules/names.js";
 import { inferenceTargets, networkModel } from "./workspace-rules/network.js";
 import { outboundRules } from "./workspace-rules/outbound.js";
@@ -44,7 +46,10 @@ export function checkSpec(topology: Topology): Diagnostic[] {
       inWorkspace: `workspace "${key}"`,
       at: (...segments) => path + pointer(...segments),
     };
-    for (const rule of WORKSPACE_RULES) diagnostics.push(...rule(context));
+    diagnostics.push(...hubsAndProjects(context));
+    // A project is judged with its hub's network settings (hubsAndProjects refuses its own).
+    const judged = { ...context, workspace: withInheritedNetwork(topology, key, workspace) };
+    for (const rule of WORKSPACE_RULES) diagnostics.push(...rule(judged));
   }
   diagnostics.push(...serviceAccessRules(topology));
   diagnostics.push(...checkArmIds(topology));

@@ -3,6 +3,7 @@
  * from its workspace reads; a workspace missing from the view is not judged.
  */
 import type { Diagnostic } from "../diagnostics.js";
+import { isProject } from "../expand/hubs.js";
 import { requiredNsgRules } from "../expand/index.js";
 import type { Dependency } from "../kinds/dependencyNetworkAccess.js";
 import type { ComputePlacement } from "../kinds/workspace.js";
@@ -12,6 +13,7 @@ import { pointer } from "../spec/pointer.js";
 import type { Topology, WorkspaceSpec } from "../spec/schema.js";
 import { computePlacementRules } from "./compute-placement.js";
 import { dependencyStateRules } from "./dependency-state-rules.js";
+import { checkHubs } from "./hub-rules.js";
 import {
   classifyStorageAccess,
   DIRECT_ASSIGNMENT_CODE,
@@ -34,6 +36,8 @@ export interface WorkspaceStateView {
   onlineEndpoints?: string[];
   /** Workspace kind as Azure reports it (`Default`, `Hub`, `Project`; compared case-insensitively). */
   kind?: string;
+  /** A project's hub as Azure reports it (`hubResourceId`); PFN225. */
+  hubResourceId?: string;
   /** User-defined outbound rules that exist in Azure but are not in the spec (service-owned rules excluded). */
   unlistedRules?: UnlistedRuleView[];
   /** Role assignments listed at the workspace storage account (posture); absent when not read. */
@@ -123,40 +127,8 @@ export function checkState(
       }
       continue;
     }
-    const current = normaliseMode(actual.isolationMode);
-    const desired = desiredIsolationMode(workspace);
-    if (current !== undefined && ISOLATION_ORDER.indexOf(desired) < ISOLATION_ORDER.indexOf(current)) {
-      diagnostics.push(
-        diagnostic(
-          "PFN201",
-          workspace.network === "byo"
-            ? pointer("workspaces", key, "network")
-            : pointer("workspaces", key, "egress"),
-          `${label} has isolation mode ${current}; the spec (${SPEC_WORDING[desired]}) asks for ${desired}, but isolation modes only tighten (Disabled → AllowInternetOutbound → AllowOnlyApprovedOutbound).`,
-          current === "AllowOnlyApprovedOutbound"
-            ? "Keep `egress: private` (add the outside hosts you need to `reach.hosts`), or use a new workspace."
-            : "Keep the managed network (`network: managed`), or use a new workspace for an own VNet.",
-        ),
-      );
-    }
-    if ((current ?? "Disabled") === "Disabled" && desired !== "Disabled") {
-      const computes = actual.computes ?? [];
-      const endpoints = actual.onlineEndpoints ?? [];
-      if (computes.length > 0 || endpoints.length > 0) {
-        const parts = [
-          computes.length > 0 ? `computes ${computes.map((n) => `"${n}"`).join(", ")}` : undefined,
-          endpoints.length > 0 ? `online endpoints ${endpoints.map((n) => `"${n}"`).join(", ")}` : undefined,
-        ].filter((part): part is string => part !== undefined);
-        diagnostics.push(
-          diagnostic(
-            "PFN202",
-            pointer("workspaces", key, "network"),
-            `${label} would switch on the managed network (${desired}), but it still has ${parts.join(" and ")}.`,
-            `Delete ${parts.join(" and ")} first (pfnet never deletes them), or use a new workspace with a \`create\` block.`,
-          ),
-        );
-      }
-    }
+    // A project has no isolation mode of its own: its hub's is judged (hub-rules.ts).
+    if (!isProject(workspace)) diagnostics.push(...isolationChanges(key, workspace, label, actual));
     const wantedKind = workspace.kind ?? "default";
     if (actual.kind !== undefined && actual.kind.toLowerCase() !== wantedKind) {
       diagnostics.push(
@@ -203,6 +175,52 @@ export function checkState(
     diagnostics.push(...uncoveredDependencies(topology, key, label, actual));
     diagnostics.push(...computePlacementRules(key, workspace, label, actual, posture));
     diagnostics.push(...dependencyStateRules(key, label, workspace, actual));
+  }
+  diagnostics.push(...checkHubs(topology, state));
+  return diagnostics;
+}
+
+/** PFN201 (isolation modes only tighten) and PFN202 (no managed isolation over computes or endpoints). */
+function isolationChanges(
+  key: string,
+  workspace: WorkspaceSpec,
+  label: string,
+  actual: WorkspaceStateView,
+): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const current = normaliseMode(actual.isolationMode);
+  const desired = desiredIsolationMode(workspace);
+  if (current !== undefined && ISOLATION_ORDER.indexOf(desired) < ISOLATION_ORDER.indexOf(current)) {
+    diagnostics.push(
+      diagnostic(
+        "PFN201",
+        workspace.network === "byo"
+          ? pointer("workspaces", key, "network")
+          : pointer("workspaces", key, "egress"),
+        `${label} has isolation mode ${current}; the spec (${SPEC_WORDING[desired]}) asks for ${desired}, but isolation modes only tighten (Disabled → AllowInternetOutbound → AllowOnlyApprovedOutbound).`,
+        current === "AllowOnlyApprovedOutbound"
+          ? "Keep `egress: private` (add the outside hosts you need to `reach.hosts`), or use a new workspace."
+          : "Keep the managed network (`network: managed`), or use a new workspace for an own VNet.",
+      ),
+    );
+  }
+  if ((current ?? "Disabled") === "Disabled" && desired !== "Disabled") {
+    const computes = actual.computes ?? [];
+    const endpoints = actual.onlineEndpoints ?? [];
+    if (computes.length > 0 || endpoints.length > 0) {
+      const parts = [
+        computes.length > 0 ? `computes ${computes.map((n) => `"${n}"`).join(", ")}` : undefined,
+        endpoints.length > 0 ? `online endpoints ${endpoints.map((n) => `"${n}"`).join(", ")}` : undefined,
+      ].filter((part): part is string => part !== undefined);
+      diagnostics.push(
+        diagnostic(
+          "PFN202",
+          pointer("workspaces", key, "network"),
+          `${label} would switch on the managed network (${desired}), but it still has ${parts.join(" and ")}.`,
+          `Delete ${parts.join(" and ")} first (pfnet never deletes them), or use a new workspace with a \`create\` block.`,
+        ),
+      );
+    }
   }
   return diagnostics;
 }

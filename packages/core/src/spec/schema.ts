@@ -60,12 +60,20 @@ export const WorkspaceIdentity = Type.Object(
 
 export const CreateBlock = Type.Object(
   {
-    storageAccount: ArmId("Storage account the new workspace uses."),
-    keyVault: ArmId("Key vault the new workspace uses."),
-    containerRegistry: Type.Optional(ArmId("Container registry.")),
-    applicationInsights: Type.Optional(ArmId("Application Insights component.")),
+    storageAccount: Type.Optional(
+      ArmId("Storage account the new workspace uses. Required, except for a project (it uses its hub's)."),
+    ),
+    keyVault: Type.Optional(
+      ArmId("Key vault the new workspace uses. Required, except for a project (it uses its hub's)."),
+    ),
+    containerRegistry: Type.Optional(ArmId("Container registry (not for a project).")),
+    applicationInsights: Type.Optional(ArmId("Application Insights component (not for a project).")),
   },
-  { additionalProperties: false, description: "Create the workspace when it does not exist yet." },
+  {
+    additionalProperties: false,
+    description:
+      "Create the workspace when it does not exist yet. A project's block is empty (`create: {}`): it uses its hub's resources.",
+  },
 );
 
 export const Workspace = Type.Object(
@@ -75,14 +83,29 @@ export const Workspace = Type.Object(
     kind: Type.Optional(
       Type.Union([Type.Literal("default"), Type.Literal("hub"), Type.Literal("project")], {
         default: "default",
-        description: "hub/project are AI Studio (Foundry) workspaces.",
+        description:
+          "hub/project are AI Studio (Foundry) workspaces. A project names its `hub` and inherits its network.",
       }),
     ),
-    network: Type.Union([Type.Literal("managed"), Type.Literal("byo")], {
-      description: "managed: workspace managed virtual network; byo: your own virtual network.",
-    }),
-    ingress: Ingress,
-    egress: Egress,
+    hub: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          "Projects only: the project's hub — the spec key of a `kind: hub` workspace of this spec, or the ARM id of a hub pfnet does not manage. The project inherits the hub's network and declares none of its own (PFN140, PFN141).",
+      }),
+    ),
+    network: Type.Optional(
+      Type.Union([Type.Literal("managed"), Type.Literal("byo")], {
+        description:
+          "managed: workspace managed virtual network; byo: your own virtual network. Required, except for a project.",
+      }),
+    ),
+    ingress: Type.Optional(
+      Type.Union(Ingress.anyOf, { description: `${Ingress.description} Required, except for a project.` }),
+    ),
+    egress: Type.Optional(
+      Type.Union(Egress.anyOf, { description: `${Egress.description} Required, except for a project.` }),
+    ),
     ipRules: Type.Optional(
       Type.Array(Type.String({ minLength: 1 }), {
         description:

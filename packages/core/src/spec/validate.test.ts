@@ -25,7 +25,8 @@ describe("defineTopology", () => {
         version: 1,
         subscriptionId: "11111111-2222-3333-4444-555555555555",
         resourceGroup: "rg-promptflow",
-        // @ts-expect-error there is no field `egres`
+        // An unknown key is caught at run time (PFN001): with `const T extends Topology` TypeScript
+        // checks no excess keys, and `egress` itself is optional (a project has none).
         workspaces: { "pf-ws": { network: "managed", ingress: "private", egres: "private" } },
       });
     // At run time it is the identity: validation is validateTopology's job.

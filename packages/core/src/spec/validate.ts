@@ -13,6 +13,7 @@ import { ruleInfo } from "../rules/catalogue.js";
 import { checkSpec } from "../rules/spec-rules.js";
 import { closest } from "./did-you-mean.js";
 import { compareSegments, splitPointer } from "./pointer.js";
+import { missingUnlessProject } from "./required-fields.js";
 import { Topology } from "./schema.js";
 import { type UnknownKey, UnusualValue, withoutUnknownKeys } from "./unknown-keys.js";
 
@@ -76,6 +77,11 @@ export function checkSchema(input: unknown): Diagnostic[] {
     if (seen.has(key)) continue;
     seen.add(key);
     diagnostics.push(diagnostic);
+  }
+  // Required except for a project: PFN004 as the schema's own.
+  for (const diagnostic of missingUnlessProject(input)) {
+    const key = `${diagnostic.code}\u0000${diagnostic.path}`;
+    if (!seen.has(key)) diagnostics.push(diagnostic);
   }
   return diagnostics;
 }

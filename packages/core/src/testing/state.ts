@@ -32,6 +32,8 @@ export interface MemoryWorkspace {
   storageAccount: string;
   keyVault: string;
   containerRegistry?: string;
+  /** A project's hub (ARM id), as Azure reports it. */
+  hubResourceId?: string;
   networkStatus: "Inactive" | "Active";
   /** An Azure Firewall exists (created with the first FQDN rule at provisioning). */
   firewall: boolean;

@@ -17,3 +17,5 @@ export const VNET_DOC =
   "[Secure an Azure Machine Learning workspace with virtual networks](https://learn.microsoft.com/azure/machine-learning/how-to-secure-workspace-vnet)";
 export const ACR_PRIVATE_LINK =
   "[Connect privately to an Azure container registry using Azure Private Link](https://learn.microsoft.com/azure/container-registry/container-registry-private-link)";
+export const HUBS =
+  "[What is an Azure AI Foundry hub?](https://learn.microsoft.com/azure/ai-foundry/concepts/ai-resources) (projects created from a hub inherit its security settings and shared resources) and [How to configure a managed network for Azure AI Foundry hubs](https://learn.microsoft.com/azure/ai-foundry/how-to/configure-managed-network) (the managed network is created for the hub)";

@@ -21,8 +21,15 @@ function principalOf(ws: MemoryWorkspace, identity: RoleAssignmentIdentity): str
   return attached?.[1] ?? hashJson(["userAssigned", lower(uai)]).slice(0, 32);
 }
 
-const scopeOf = (ws: MemoryWorkspace | undefined, identity: RoleAssignmentIdentity) =>
-  String(identity.scope ?? ws?.storageAccount ?? "");
+/** The grant's scope: the node's, else the workspace's storage account (a project's: its hub's). */
+function scopeOf(
+  ws: MemoryWorkspace | undefined,
+  identity: RoleAssignmentIdentity,
+  store: MemoryStore,
+): string {
+  const owner = identity.storageOf === undefined ? ws : store.workspace(identity.storageOf);
+  return String(identity.scope ?? owner?.storageAccount ?? "");
+}
 
 export const roleAssignment: MemoryKindHandler<"roleAssignment"> = {
   workspaceLane: false,
@@ -34,7 +41,7 @@ export const roleAssignment: MemoryKindHandler<"roleAssignment"> = {
     if (!ws) return ABSENT;
     const principalId = principalOf(ws, identity);
     const assignment = store
-      .rolesAt(scopeOf(ws, identity), principalId)
+      .rolesAt(scopeOf(ws, identity, store), principalId)
       .find((candidate) => guidOf(candidate.roleDefinitionId) === roleOfPurpose(identity.purpose));
     if (!assignment) return ABSENT;
     return {
@@ -47,7 +54,7 @@ export const roleAssignment: MemoryKindHandler<"roleAssignment"> = {
 
   apply(step, identity, { store }) {
     const ws = store.requireWorkspace(identity.workspace, step.address);
-    const scope = scopeOf(ws, identity);
+    const scope = scopeOf(ws, identity, store);
     const principalId = principalOf(ws, identity);
     const role = guidOf(
       String(
@@ -71,7 +78,7 @@ export const roleAssignment: MemoryKindHandler<"roleAssignment"> = {
 
   set(identity, properties, store) {
     const ws = store.workspace(identity.workspace);
-    const scope = scopeOf(ws, identity);
+    const scope = scopeOf(ws, identity, store);
     const principalId = ws ? principalOf(ws, identity) : "";
     for (const held of store.rolesAt(scope, principalId))
       if (guidOf(held.roleDefinitionId) === roleOfPurpose(identity.purpose))

@@ -5,9 +5,20 @@
  */
 import { PfnetError } from "../../errors.js";
 import { type MemoryWorkspace, memoryWorkspace, workspaceArmId } from "../state.js";
-import { lower } from "../store.js";
+import { lower, type MemoryStore } from "../store.js";
 import { ABSENT, fail, type MemoryKindHandler, SUCCEEDED } from "./handler.js";
 import { provision } from "./managedNetwork.js";
+
+/** The workspace an ARM id names, if the store has it. */
+function workspaceById(store: MemoryStore, id: string): MemoryWorkspace | undefined {
+  const match =
+    /\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.MachineLearningServices\/workspaces\/([^/]+)$/i.exec(
+      id,
+    );
+  return match
+    ? store.workspace({ subscriptionId: match[1]!, resourceGroup: match[2]!, name: match[3]! })
+    : undefined;
+}
 
 const ISOLATION_ORDER = ["Disabled", "AllowInternetOutbound", "AllowOnlyApprovedOutbound"];
 
@@ -42,6 +53,7 @@ export const workspace: MemoryKindHandler<"workspace"> = {
       ),
       onlineEndpoints: Object.keys(ws.onlineEndpoints).sort(),
       kind: ws.kind,
+      ...(ws.hubResourceId === undefined ? {} : { hubResourceId: ws.hubResourceId }),
       ...(ws.firewall && ws.firewallPublicIpAddress !== undefined
         ? { firewallPublicIpAddress: ws.firewallPublicIpAddress }
         : {}),
@@ -71,14 +83,18 @@ export const workspace: MemoryKindHandler<"workspace"> = {
           `${step.address}: workspace ${ref.name} does not exist and the step has no create block.`,
           { address: step.address },
         );
+      // A project uses its hub's storage account and key vault (it names neither).
+      const hub =
+        typeof create.hubResourceId === "string" ? workspaceById(store, create.hubResourceId) : undefined;
       const created = memoryWorkspace({
         subscriptionId: ref.subscriptionId,
         resourceGroup: ref.resourceGroup,
         name: ref.name,
         kind: String(create.kind ?? "default").replace(/^./, (c) => c.toUpperCase()),
         location: String(create.location ?? ""),
-        storageAccount: String(create.storageAccount),
-        keyVault: String(create.keyVault),
+        storageAccount: String(create.storageAccount ?? hub?.storageAccount),
+        keyVault: String(create.keyVault ?? hub?.keyVault),
+        ...(typeof create.hubResourceId === "string" ? { hubResourceId: create.hubResourceId } : {}),
         ...(typeof create.containerRegistry === "string"
           ? { containerRegistry: create.containerRegistry }
           : {}),
