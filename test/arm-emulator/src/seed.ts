@@ -54,6 +54,10 @@ export interface SeedOnlineEndpoint {
 export interface SeedWorkspace {
   name: string;
   resourceGroup?: string;
+  /** `Hub`, `Project` (AI Foundry), or absent (a default workspace reports no kind). */
+  kind?: string;
+  /** A project's hub: a workspace name (same resource group) or ARM id (`properties.hubResourceId`). */
+  hubResourceId?: string;
   location?: string;
   publicNetworkAccess?: "Enabled" | "Disabled";
   isolationMode?: IsolationMode;
@@ -152,6 +156,26 @@ export function defaultSeed(): SeedEnvironment {
         containerRegistry: "crpfws",
         applicationInsights: "appi-pf-ws",
       },
+      // An AI Foundry hub and its project (rg-foundry): the project uses the hub's storage account.
+      {
+        name: "pf-hub",
+        resourceGroup: "rg-foundry",
+        kind: "Hub",
+        publicNetworkAccess: "Enabled",
+        isolationMode: "Disabled",
+        storageAccount: "stpfhub",
+        keyVault: "kv-pf-hub",
+      },
+      {
+        name: "pf-project",
+        resourceGroup: "rg-foundry",
+        kind: "Project",
+        hubResourceId: "pf-hub",
+        publicNetworkAccess: "Enabled",
+        isolationMode: "Disabled",
+        storageAccount: "stpfhub",
+        keyVault: "kv-pf-hub",
+      },
       {
         name: "pf-byo",
         publicNetworkAccess: "Disabled",
@@ -189,6 +213,8 @@ export function defaultSeed(): SeedEnvironment {
       { type: "keyVault", name: "kv-pf-byo", publicNetworkAccess: "Disabled" },
       { type: "registry", name: "crpfbyo", publicNetworkAccess: "Disabled" },
       { type: "storage", name: "stpfdeploy" },
+      { type: "storage", name: "stpfhub", resourceGroup: "rg-foundry" },
+      { type: "keyVault", name: "kv-pf-hub", resourceGroup: "rg-foundry" },
       { type: "keyVault", name: "kv-pf-deploy" },
       { type: "cognitive", name: "aoai-pf", kind: "OpenAI" },
       { type: "cognitive", name: "cs-pf", kind: "ContentSafety" },

@@ -375,6 +375,43 @@ describe("conformance with the official specs", () => {
       remoteSubnetNames: ["snet-aks"],
     });
     await rest(emu, "GET", `${vnet}/virtualNetworkPeerings`, undefined, "2025-05-01");
+    // Hubs and projects: the seeded pair's reads, a project created under the hub (kind Project,
+    // hubResourceId, nothing else of the network), and the refusals: another kind as the hub, a
+    // rule written to a project.
+    const foundry = (name: string) => wsPath(emu, name).replace("/rg-promptflow/", "/rg-foundry/");
+    await rest(emu, "GET", foundry("pf-hub"));
+    const project = (await rest(emu, "GET", foundry("pf-project"))).body as {
+      kind?: string;
+      properties: { hubResourceId?: string; storageAccount?: string };
+    };
+    expect([project.kind, project.properties.hubResourceId]).toEqual([
+      "Project",
+      emu.state.workspace("pf-hub")!.id,
+    ]);
+    const hubId = emu.state.workspace("pf-hub")!.id;
+    await restLro(emu, "PUT", foundry("pf-project-2"), {
+      location: "eastus",
+      kind: "Project",
+      identity: { type: "SystemAssigned" },
+      properties: { hubResourceId: hubId },
+    });
+    // It takes its hub's storage account (and reports its hub).
+    expect(emu.state.workspace("pf-project-2")?.properties).toMatchObject({
+      hubResourceId: hubId,
+      storageAccount: project.properties.storageAccount,
+    });
+    const notAHub = await rest(emu, "PUT", foundry("pf-project-3"), {
+      location: "eastus",
+      kind: "Project",
+      identity: { type: "SystemAssigned" },
+      properties: { hubResourceId: emu.state.workspace("pf-ws")!.id },
+    });
+    expect(notAHub.status).toBe(400);
+    const ruleOnProject = await rest(emu, "PUT", `${foundry("pf-project")}/outboundRules/fqdn-x`, {
+      properties: { type: "FQDN", category: "UserDefined", destination: "x.example.com" },
+    });
+    expect((ruleOnProject.body as { error: { code: string } }).error.code).toBe("ProjectHasNoManagedNetwork");
+    await restLro(emu, "DELETE", foundry("pf-project-2"));
   });
   afterAll(async () => emu?.close());
 
@@ -521,6 +558,17 @@ describe("the checker is not vacuous: a deliberately wrong exchange on each prov
     [
       "ML 2025-12-01 (undeclared field)",
       entry("GET", WS, "2025-12-01", 200, null, { id: WS, name: "pf-ws", etag: '"1"', properties: {} }),
+    ],
+    [
+      "ML 2025-12-01 (project create: hubResourceId not a string)",
+      entry(
+        "PUT",
+        WS,
+        "2025-12-01",
+        200,
+        { location: "eastus", kind: "Project", properties: { hubResourceId: { id: "/x" } } },
+        null,
+      ),
     ],
     [
       "ML 2025-12-01 (rule subtype)",

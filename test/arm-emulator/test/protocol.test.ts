@@ -275,7 +275,7 @@ describe("request log", () => {
     expect(admin.headers["content-type"]).toContain("ndjson");
     expect(typeof admin.body === "string" ? admin.body.trim().split("\n") : []).toEqual(lines);
     const state = await raw(emu, "GET", "/_emulator/state", { auth: false });
-    expect((state.body as { workspaces: unknown[] }).workspaces).toHaveLength(2);
+    expect((state.body as { workspaces: unknown[] }).workspaces).toHaveLength(4);
     await raw(emu, "POST", "/_emulator/advance", { body: { minutes: 1 }, auth: false });
     expect(
       (emu.state.workspace("pf-ws") as { properties: { provisioningState: string } }).properties
@@ -318,7 +318,7 @@ describe("seed", () => {
   test("the default environment has the documented names", async () => {
     emu = await startEmulator({ lroForms: "accepted" });
     expect(emu.subscriptionId).toBe("11111111-2222-3333-4444-555555555555");
-    expect(emu.state.workspaceNames().sort()).toEqual(["pf-byo", "pf-ws"]);
+    expect(emu.state.workspaceNames().sort()).toEqual(["pf-byo", "pf-hub", "pf-project", "pf-ws"]);
     for (const name of [
       "stpfws",
       "kv-pf-ws",
@@ -329,6 +329,8 @@ describe("seed", () => {
       "crpfbyo",
       "stpfdeploy",
       "kv-pf-deploy",
+      "stpfhub",
+      "kv-pf-hub",
       "aoai-pf",
       "cs-pf",
       "srch-pf",

@@ -18,6 +18,19 @@ export function wsFromCtx(ctx: Ctx): WorkspaceState {
   return workspaceAt(ctx.model, sub, rg, name);
 }
 
+/**
+ * A project has no managed network of its own: its hub's carries its rules (assumed from the
+ * Foundry docs, "a managed virtual network is created for the hub"; the REST spec says nothing).
+ */
+export function refuseProjectNetwork(ws: WorkspaceState, what: string): void {
+  if (ws.kind?.toLowerCase() !== "project") return;
+  throw new ArmError(
+    400,
+    "ProjectHasNoManagedNetwork",
+    `Workspace '${ws.name}' is a project: ${what} belongs on its hub's managed network (${String(ws.properties.hubResourceId ?? "")}).`,
+  );
+}
+
 /** Azure time `minutes` from now, in clock milliseconds. */
 export function after(ctx: Ctx, minutes: number): number {
   return ctx.clock.now() + ctx.clock.ms(minutes);

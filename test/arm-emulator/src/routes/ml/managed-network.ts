@@ -13,7 +13,7 @@ import type { WorkspaceState } from "../../state/ml/workspaces.js";
 import type { Model } from "../../state/model.js";
 import { ArmError, isObject, type JsonObject, key, str } from "../../util.js";
 import { ML_MANAGED_NETWORK_VERSIONS, re } from "../common.js";
-import { after, mlOperation, WS, wsFromCtx } from "./common.js";
+import { after, mlOperation, refuseProjectNetwork, WS, wsFromCtx } from "./common.js";
 import { applyRuleMap } from "./outbound-rules.js";
 
 const ISOLATION_MODES: IsolationMode[] = ["Disabled", "AllowInternetOutbound", "AllowOnlyApprovedOutbound"];
@@ -138,6 +138,7 @@ export function startProvisioningOp(ctx: Ctx, ws: WorkspaceState, includeSpark: 
 
 function provisionManagedNetwork(ctx: Ctx): Reply {
   const ws = wsFromCtx(ctx);
+  refuseProjectNetwork(ws, "provisioning");
   if (ws.managedNetwork.isolationMode === "Disabled") {
     throw new ArmError(
       400,

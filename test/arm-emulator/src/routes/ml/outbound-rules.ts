@@ -16,7 +16,7 @@ import {
 import { touchWorkspace, type WorkspaceState } from "../../state/ml/workspaces.js";
 import { ArmError, clone, isObject, type JsonObject, key } from "../../util.js";
 import { bodyObject, ML_MANAGED_NETWORK_VERSIONS, re } from "../common.js";
-import { EMPTY_RESULT, mlOperation, WS, wsFromCtx } from "./common.js";
+import { EMPTY_RESULT, mlOperation, refuseProjectNetwork, WS, wsFromCtx } from "./common.js";
 
 export function ruleBody(rule: RuleState): JsonObject {
   return {
@@ -209,6 +209,7 @@ function writeRuleMap(
 function putRule(ctx: Ctx): Reply {
   const { model } = ctx;
   const ws = wsFromCtx(ctx);
+  refuseProjectNetwork(ws, "an outbound rule");
   const name = ctx.m[3]!;
   const body = bodyObject(ctx);
   const existing = findRule(model, ws, name);

@@ -148,6 +148,13 @@ function putWorkspace(ctx: Ctx): Reply {
   const location = str(body.location);
   if (!location)
     throw new ArmError(400, "LocationRequired", "The location property is required for this definition.");
+  // A project (kind Project) names its hub and takes the hub's resources (assumed, README).
+  const hub = str(body.kind)?.toLowerCase() === "project" ? projectHub(model, props, mnBody) : undefined;
+  if (hub) {
+    for (const inherited of ["storageAccount", "keyVault", "containerRegistry", "applicationInsights"]) {
+      if (hub.properties[inherited] !== undefined) props[inherited] = clone(hub.properties[inherited]);
+    }
+  }
   for (const required of ["storageAccount", "keyVault"] as const) {
     const id = str(props[required]);
     if (!id)
@@ -203,6 +210,36 @@ function putWorkspace(ctx: Ctx): Reply {
   return workspaceLro(ctx, ws, after(ctx, clock.delays.workspaceCreate), () => {
     if (provisionNow && ws.managedNetwork.isolationMode !== "Disabled") startProvisioningOp(ctx, ws, false);
   });
+}
+
+/**
+ * The hub of a project's create body: `hubResourceId` must name an existing workspace of kind
+ * Hub, and the body carries no managed network (the project has none of its own). Assumed: the
+ * 2025-12-01 spec declares `hubResourceId` and a free-form `kind` and says nothing more.
+ */
+function projectHub(model: Ctx["model"], props: JsonObject, mnBody: JsonObject | undefined): WorkspaceState {
+  const hubId = str(props.hubResourceId);
+  if (!hubId)
+    throw new ArmError(
+      400,
+      "InvalidRequestContent",
+      "properties.hubResourceId is required to create a project.",
+    );
+  const hub = model.workspaces.get(key(hubId));
+  const kind = hub?.kind?.toLowerCase();
+  if (!hub || kind !== "hub")
+    throw new ArmError(
+      400,
+      "LinkedResourceNotFound",
+      `properties.hubResourceId: '${hubId}' is not a workspace of kind Hub.`,
+    );
+  if (mnBody)
+    throw new ArmError(
+      400,
+      "ProjectHasNoManagedNetwork",
+      "properties.managedNetwork: a project uses its hub's managed network and cannot have its own.",
+    );
+  return hub;
 }
 
 export function storedProps(props: JsonObject): JsonObject {

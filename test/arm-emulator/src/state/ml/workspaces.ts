@@ -229,7 +229,11 @@ export function seedWorkspace(model: Model, seedWs: SeedWorkspace, rg: string, l
     publicNetworkAccess: seedWs.publicNetworkAccess ?? "Enabled",
     isolationMode: seedWs.isolationMode ?? "Disabled",
     byoVnet: seedWs.byoVnet ?? false,
+    ...(seedWs.kind !== undefined ? { kind: seedWs.kind } : {}),
     properties: {
+      ...(seedWs.hubResourceId
+        ? { hubResourceId: model.resolveId(seedWs.hubResourceId, rg, WORKSPACE_TYPE) }
+        : {}),
       storageAccount: model.resolveId(seedWs.storageAccount, rg, "Microsoft.Storage/storageAccounts"),
       keyVault: model.resolveId(seedWs.keyVault, rg, "Microsoft.KeyVault/vaults"),
       ...(seedWs.containerRegistry
