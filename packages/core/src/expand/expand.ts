@@ -159,7 +159,7 @@ function expandExternalHub(
   nodes: ResourceNode[],
   paths: PrivatePaths,
 ): void {
-  nodes.push(workspace.node(ref, {}));
+  nodes.push(workspace.node(ref, {}, undefined, [], true));
   const reaches = projects.map((project) => project.reach);
   const reached = reachedServices(reaches, services);
   const network = managedRules(ref, reaches, reached, hasRules(reaches, services), nodes);

@@ -4,6 +4,7 @@ import { apply } from "../apply/apply.js";
 import { plan } from "../plan/plan.js";
 import { parsePlan, serializePlan } from "../plan/serialize.js";
 import type { Topology, WorkspaceSpec } from "../spec/schema.js";
+import { workspaceKeysOf } from "../state/session.js";
 import { MemoryProvider, memoryWorkspace } from "../testing/index.js";
 import { expand } from "./expand.js";
 import { workspaceIdOf } from "./hubs.js";
@@ -87,6 +88,7 @@ describe("expand: a hub and its project", () => {
     expect(hubNode.properties).toEqual({});
     expect(hubNode.identity).toEqual({
       workspace: { subscriptionId: SUB, resourceGroup: "rg-shared", name: "shared-hub", key: "shared-hub" },
+      external: true,
     });
     expect(external.map((n) => n.address)).toEqual(
       expect.arrayContaining([
@@ -97,6 +99,49 @@ describe("expand: a hub and its project", () => {
       ]),
     );
     expect(external.some((n) => n.address === "workspace.shared-hub.storage-role")).toBe(false);
+  });
+});
+
+describe("ownership: what a project put on its hub", () => {
+  const sharedHub = () =>
+    new MemoryProvider({
+      state: {
+        workspaces: [
+          memoryWorkspace({
+            subscriptionId: SUB,
+            resourceGroup: "rg-shared",
+            name: "shared-hub",
+            kind: "Hub",
+            isolationMode: "AllowOnlyApprovedOutbound",
+          }),
+          memoryWorkspace({
+            subscriptionId: SUB,
+            resourceGroup: RG,
+            name: "pf-project",
+            kind: "Project",
+            hubResourceId: SHARED_ID,
+          }),
+        ],
+      },
+    });
+  const projectOnly = () => topology({ "pf-project": project({ hub: SHARED_ID, endpoints: {} }) });
+
+  it("a project's apply locks its hub (the rules are the hub's); its destroy removes nothing on a hub pfnet does not manage", async () => {
+    const provider = sharedHub();
+    const planned = await plan(projectOnly(), provider);
+    const keys = workspaceKeysOf(planned);
+    expect(keys.get("workspace.shared-hub.rule.fqdn-serpapi-com")).toBe(`${SUB}/rg-shared/shared-hub`);
+    expect((await apply(planned, provider)).errors).toEqual([]);
+    const hubRules = () =>
+      Object.keys(provider.state().workspaces.find((w) => w.name === "shared-hub")!.rules).sort();
+    expect(hubRules()).toEqual(["fqdn-api-bing-microsoft-com", "fqdn-serpapi-com", "pe-aoai", "pe-search"]);
+
+    const destroying = await plan(projectOnly(), provider, { mode: "destroy" });
+    expect(destroying.steps.filter((step) => step.action === "delete").map((step) => step.address)).toEqual([
+      "workspace.pf-project.storage-role",
+    ]);
+    expect((await apply(parsePlan(serializePlan(destroying)), provider)).errors).toEqual([]);
+    expect(hubRules()).toEqual(["fqdn-api-bing-microsoft-com", "fqdn-serpapi-com", "pe-aoai", "pe-search"]);
   });
 });
 

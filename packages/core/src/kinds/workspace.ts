@@ -13,6 +13,11 @@ import type { WeakeningDeclaration } from "./weakening.js";
 
 export interface WorkspaceIdentity {
   workspace: WorkspaceRef;
+  /**
+   * A hub a project names by ARM id (expand/hubs.ts): read, nothing desired of it; its projects'
+   * rules are written on it, and `pfnet destroy` removes nothing there (plan/destroy.ts).
+   */
+  external?: true;
   /** Present only when the spec has a `create` block: used if the workspace does not exist. */
   create?: {
     location: string;
@@ -116,9 +121,11 @@ function workspaceNode(
   properties: WorkspaceProperties,
   create?: WorkspaceIdentity["create"],
   after: string[] = [],
+  external = false,
 ): ResourceNode<"workspace"> {
   const identity: WorkspaceIdentity = { workspace: ref };
   if (create) identity.create = create;
+  if (external) identity.external = true;
   return {
     address: address.workspace(ref.key),
     kind: "workspace",

@@ -4,7 +4,8 @@
  * the required NSG rules — and nothing else. Settings stay as they are (public access, isolation
  * mode, firewall SKU, serverless settings): pfnet keeps no record of earlier values, and an
  * isolation mode only tightens. Workspaces, online endpoints and the connections on the services
- * are never deleted. Unlisted rules are left alone as in any plan.
+ * are never deleted. Unlisted rules are left alone as in any plan, and so is everything on a hub
+ * a project names by ARM id (the hub is not the spec's; its rules may be others').
  *
  * Each workspace is a `noop` step of its own (desired `after: null`: destroy wants nothing of
  * it), so the plan carries what the workspace is now: the weakening marks of the removals judge
@@ -41,7 +42,17 @@ export interface DestroyNode {
 
 /** The nodes destroy acts on: each workspace (kept) and each removal, in expansion order. */
 export function destroyNodes(nodes: readonly ResourceNode[]): DestroyNode[] {
-  const removed = nodes.filter((node) => DESTROYED_KINDS.has(node.kind));
+  // A hub a project names by ARM id is not this spec's: its rules may be the hub's own or other
+  // projects' under the same names, so destroy removes nothing there.
+  const external = new Set(
+    nodes
+      .filter((node) => node.kind === "workspace" && (node as ResourceNode<"workspace">).identity.external)
+      .map((node) => (node as ResourceNode<"workspace">).identity.workspace.key),
+  );
+  const removed = nodes.filter(
+    (node) =>
+      DESTROYED_KINDS.has(node.kind) && !external.has(workspaceKeyOf(node.identity, node.address) ?? ""),
+  );
   const removedAddresses = new Set(removed.map((node) => node.address));
   const workspaces = new Set(nodes.filter((node) => node.kind === "workspace").map((node) => node.address));
   const reversed = new Map<string, string[]>();
