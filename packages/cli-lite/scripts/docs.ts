@@ -22,7 +22,11 @@ export const SCENARIOS = [
   "byo-public-public",
   "byo-private-public",
   "two-workspace",
-].map((name) => ({ page: `docs/scenarios/${name}.md`, example: `examples/${name}.yaml` }));
+  "hub-project",
+].map((name) => ({
+  page: `docs/scenarios/${name === "hub-project" ? "hubs-and-projects" : name}.md`,
+  example: `examples/${name}.yaml`,
+}));
 
 /** The README's `pfnet validate` example: an own-VNet example asked for what only a managed VNet does. */
 export const README_MISTAKE = {

@@ -34,6 +34,7 @@ describe("examples against the ARM emulator", () => {
     expect(examples.sort()).toEqual([
       "byo-private-public.yaml",
       "byo-public-public.yaml",
+      "hub-project.yaml",
       "managed-private-private-services.yaml",
       "managed-private-private.yaml",
       "managed-private-public.yaml",

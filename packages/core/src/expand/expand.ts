@@ -22,7 +22,6 @@ import { type ServicePrivatePath, serviceNetworkAccess } from "../kinds/serviceN
 import { workspace } from "../kinds/workspace.js";
 import type {
   NsgRuleProperties,
-  OutboundRuleProperties,
   ResourceNode,
   WorkspaceIdentity,
   WorkspaceProperties,
@@ -30,7 +29,7 @@ import type {
 } from "../model.js";
 import type { ServiceSpec, Topology, WorkspaceSpec } from "../spec/schema.js";
 import { addPathTo, dependencyExpansion } from "./dependencies.js";
-import { type HubLink, hubOf, isProject, projectsByHub } from "./hubs.js";
+import { hubOf, hubProvisions, isProject, projectsByHub } from "./hubs.js";
 import { hasRules, managedApprovals, managedRules, type Reached, reachedServices } from "./managed.js";
 import { address, PRIVATE_DNS_ZONES, privateEndpointName, privateEndpointRuleName } from "./names.js";
 
@@ -136,17 +135,6 @@ const managedPath =
         approvalAddress,
       ]);
   };
-
-/**
- * Whether a hub's managed network gets a provisioning node: a hub of the spec unless
- * `provision: onFirstCompute`; a hub named by ARM id when its projects put rules on it.
- */
-function hubProvisions(topology: Topology, hub: HubLink): boolean {
-  if (hub.spec !== undefined) return workspaceDefaults(hub.spec).provision !== "onFirstCompute";
-  const projects = projectsByHub(topology).get(hub.key) ?? [];
-  const reaches = projects.map((project) => topology.workspaces[project.key]!.reach);
-  return hasRules(reaches, topology.services ?? {});
-}
 
 /**
  * A hub named by ARM id: read, never written (nothing desired of it); its projects' rules and

@@ -9,6 +9,7 @@
  */
 import type { WorkspaceRef } from "../model.js";
 import type { Topology, WorkspaceSpec } from "../spec/schema.js";
+import { hasRules } from "./managed.js";
 
 /** A project's hub, resolved. */
 export interface HubLink {
@@ -119,4 +120,15 @@ export function projectsByHub(topology: Topology): Map<string, Array<{ key: stri
     byHub.set(hub.key, [...(byHub.get(hub.key) ?? []), { key, hub }]);
   }
   return byHub;
+}
+
+/**
+ * Whether a hub's managed network gets a provisioning node: a hub of the spec unless
+ * `provision: onFirstCompute`; a hub named by ARM id when its projects put rules on it.
+ */
+export function hubProvisions(topology: Topology, hub: HubLink): boolean {
+  if (hub.spec !== undefined) return (hub.spec.provision ?? "now") !== "onFirstCompute";
+  const projects = projectsByHub(topology).get(hub.key) ?? [];
+  const reaches = projects.map((project) => topology.workspaces[project.key]!.reach);
+  return hasRules(reaches, topology.services ?? {});
 }

@@ -43,6 +43,9 @@ export function describeWorkspace(
   if (ref.resourceGroup !== topologyGroup) spec.resourceGroup = ref.resourceGroup;
   const kind = str(facts.kind)?.toLowerCase();
   if (kind === "hub" || kind === "project") spec.kind = kind;
+  // A project names its hub and has no network of its own: its rules are its hub's.
+  const hubId = kind === "project" ? str(facts.hubResourceId) : undefined;
+  if (hubId !== undefined) return withEndpointsAndRole({ ...spec, hub: hubId }, true, found, resources);
   spec.network = managed ? "managed" : "byo";
   spec.ingress = properties.publicNetworkAccess === "Disabled" ? "private" : "public";
   // Own VNet: outbound is the NSG's and the firewall's business, not pfnet's (public in the guide's table).
@@ -198,6 +201,17 @@ export function describeWorkspace(
     };
   }
 
+  return withEndpointsAndRole(spec, managed, found, resources);
+}
+
+/** The online endpoints and the storage role of a described workspace. */
+function withEndpointsAndRole(
+  spec: Partial<WorkspaceSpec>,
+  managed: boolean,
+  found: Found,
+  resources: Record<string, ActualResource>,
+): WorkspaceSpec {
+  const key = found.ref.key;
   const endpoints: NonNullable<WorkspaceSpec["endpoints"]> = {};
   for (const name of found.onlineEndpoints) {
     const endpoint = resources[address.endpoint(key, name)];
