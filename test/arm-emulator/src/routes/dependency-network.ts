@@ -13,21 +13,15 @@
  *   Premium tier; the status and code are assumed).
  */
 import type { Ctx, Reply } from "../http.js";
-import { acceptedAsync, lroForm } from "../http.js";
 import type { ArmResource } from "../state/model.js";
 import { ArmError, clone, isObject, type JsonObject, str } from "../util.js";
 import { bodyObject } from "./common.js";
+import { badContent, landNetworkSettings, propertiesOf } from "./network-settings.js";
 
 /** Azure minutes an accepted registry update takes (assumed; no source gives a figure). */
 const REGISTRY_UPDATE_MINUTES = 0.5;
 
-const bad = (message: string) => new ArmError(400, "InvalidRequestContent", message);
-
-function propertiesOf(ctx: Ctx): JsonObject {
-  const body = bodyObject(ctx);
-  if (body.properties !== undefined && !isObject(body.properties)) throw bad("properties must be an object.");
-  return (body.properties as JsonObject | undefined) ?? {};
-}
+const bad = badContent;
 
 /** The key vault PATCH: synchronous; `publicNetworkAccess` enabled/disabled in either case. */
 export function patchKeyVault(ctx: Ctx, r: ArmResource, json: (r: ArmResource) => JsonObject): Reply {
@@ -63,30 +57,17 @@ export function patchRegistry(ctx: Ctx, r: ArmResource, json: (r: ArmResource) =
       `Registry '${r.name}' has the ${sku ?? "unknown"} SKU: disabling public network access needs the Premium SKU.`,
     );
   }
-  const body = bodyObject(ctx);
-  const settle = () => {
-    if (pna !== undefined) r.properties.publicNetworkAccess = pna;
-    if (bypass !== undefined) r.properties.networkRuleBypassOptions = bypass;
-    if (body.tags !== undefined) r.tags = clone(body.tags);
-    r.properties.provisioningState = "Succeeded";
-    r.etag = ctx.model.newEtag();
-  };
-  if (lroForm(ctx, ["sync", "accepted"]) === "accepted") {
-    r.properties.provisioningState = "Updating";
-    const op = ctx.model.createOperation({
+  return landNetworkSettings(ctx, r, {
+    json,
+    apply: () => {
+      if (pna !== undefined) r.properties.publicNetworkAccess = pna;
+      if (bypass !== undefined) r.properties.networkRuleBypassOptions = bypass;
+    },
+    accepted: {
       namespace: "Microsoft.ContainerRegistry",
-      location: r.location,
-      apiVersion: ctx.apiVersion,
-      doneAt: ctx.clock.now() + ctx.clock.ms(REGISTRY_UPDATE_MINUTES),
-      failAtEnd: ctx.failLro,
-      result: () => ({ status: 200, body: json(r) }),
-      onDone: settle,
-      onFail: () => {
-        r.properties.provisioningState = "Failed";
-      },
-    });
-    return acceptedAsync(ctx, op, 201, json(r));
-  }
-  settle();
-  return { status: 200, body: json(r) };
+      minutes: REGISTRY_UPDATE_MINUTES,
+      state: "Updating",
+      status: 201,
+    },
+  });
 }

@@ -9,15 +9,15 @@
  * taken as given only where the emulator keeps it (tags); the rest of the resource is unchanged.
  */
 import type { Ctx, Reply } from "../http.js";
-import { acceptedAsync, lroForm } from "../http.js";
 import type { ArmResource } from "../state/model.js";
-import { ArmError, clone, isObject, type JsonObject } from "../util.js";
+import { clone, isObject, type JsonObject } from "../util.js";
 import { bodyObject } from "./common.js";
+import { badContent, landNetworkSettings, propertiesOf } from "./network-settings.js";
 
 /** Azure minutes an accepted account update takes (assumed; no source gives a figure). */
 const ACCOUNT_UPDATE_MINUTES = 0.5;
 
-const bad = (message: string) => new ArmError(400, "InvalidRequestContent", message);
+const bad = badContent;
 
 function oneOf(value: unknown, allowed: readonly string[], field: string): string | undefined {
   if (value === undefined) return undefined;
@@ -34,12 +34,6 @@ function ipRules(value: unknown, field: string): JsonObject[] {
       throw bad(`${field}[${i}].value must be an IPv4 address or CIDR range.`);
     return { value: rule.value };
   });
-}
-
-function propertiesOf(ctx: Ctx): JsonObject {
-  const body = bodyObject(ctx);
-  if (body.properties !== undefined && !isObject(body.properties)) throw bad("properties must be an object.");
-  return (body.properties as JsonObject | undefined) ?? {};
 }
 
 /**
@@ -67,33 +61,21 @@ export function patchCognitiveAccount(ctx: Ctx, r: ArmResource, json: (r: ArmRes
       acls.virtualNetworkRules = clone(given.virtualNetworkRules);
     }
   }
-  const body = bodyObject(ctx);
-  const settle = () => {
-    if (pna !== undefined) r.properties.publicNetworkAccess = pna;
-    if (acls !== undefined) r.properties.networkAcls = acls;
-    if (body.tags !== undefined) r.tags = clone(body.tags);
-    r.properties.provisioningState = "Succeeded";
-    r.etag = ctx.model.newEtag();
-  };
-  if (lroForm(ctx, ["sync", "accepted"]) === "accepted") {
-    r.properties.provisioningState = "Accepted";
-    const op = ctx.model.createOperation({
+  // examples/UpdateAccount.json: the 202 carries the account, Location and Azure-AsyncOperation.
+  return landNetworkSettings(ctx, r, {
+    json,
+    apply: () => {
+      if (pna !== undefined) r.properties.publicNetworkAccess = pna;
+      if (acls !== undefined) r.properties.networkAcls = acls;
+    },
+    accepted: {
       namespace: "Microsoft.CognitiveServices",
-      location: r.location,
-      apiVersion: ctx.apiVersion,
-      doneAt: ctx.clock.now() + ctx.clock.ms(ACCOUNT_UPDATE_MINUTES),
-      failAtEnd: ctx.failLro,
-      result: () => ({ status: 200, body: json(r) }),
-      onDone: settle,
-      onFail: () => {
-        r.properties.provisioningState = "Failed";
-      },
-    });
-    // examples/UpdateAccount.json: the 202 carries the account, Location and Azure-AsyncOperation.
-    return acceptedAsync(ctx, op, 202, json(r), true);
-  }
-  settle();
-  return { status: 200, body: json(r) };
+      minutes: ACCOUNT_UPDATE_MINUTES,
+      state: "Accepted",
+      status: 202,
+      withLocation: true,
+    },
+  });
 }
 
 /** The Search service PATCH: synchronous; `networkRuleSet` replaced as a whole when given (assumed). */
