@@ -15,6 +15,7 @@ import { PfnetError } from "@pfnet/core";
 import type { AzureKind } from "../kind.js";
 import { contentHash, sameId } from "../normalize.js";
 import type { ReadSession } from "../read.js";
+import { resourceType } from "../rest/connections.js";
 import { newSession, retrying, type StepEnv } from "../steps.js";
 import { privateDnsZoneGroup } from "./privateDnsZoneGroup.js";
 import { privateEndpoint } from "./privateEndpoint.js";
@@ -32,8 +33,7 @@ const API_VERSIONS: Record<string, string> = {
 /** privatedns.json 2024-06-01 (`VirtualNetworkLinks_List`). */
 const PRIVATE_DNS_API_VERSION = "2024-06-01";
 
-const typeOf = (targetId: string) =>
-  (/\/providers\/([^/]+\/[^/]+)\//i.exec(targetId)?.[1] ?? "").toLowerCase();
+const typeOf = (targetId: string) => resourceType(targetId).toLowerCase();
 const isSearch = (targetId: string) => typeOf(targetId) === "microsoft.search/searchservices";
 
 function apiVersionOf(targetId: string, address: string): string {
