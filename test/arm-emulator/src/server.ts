@@ -31,7 +31,7 @@ export interface EmulatorOptions {
   randomSeed?: number;
   /** Override Azure durations (in Azure minutes). */
   delays?: Partial<Delays>;
-  /** Page size of the lists the emulator pages (outbound rules, role assignments). Default 10. */
+  /** Page size of the lists the emulator pages (outbound rules, provider-level role-assignment lists). Default 10. */
   pageSize?: number;
   /**
    * Whether workspace GETs carry the rule map `managedNetwork.outboundRules`: "present" (default,

@@ -233,7 +233,7 @@ describe("role assignments", () => {
     expect((await rest(emu, "POST", `${ws}/computes/ci-1/start`, undefined, "2025-12-01")).status).toBe(202);
   });
 
-  test("list for a scope pages with nextLink (filter kept); atScope() gives what is at or above; the state API adds assignments behind the caller's back", async () => {
+  test("a subscription's list pages with nextLink (filter kept), a resource's comes whole; atScope() gives what is at or above; the state API adds assignments behind the caller's back", async () => {
     emu = await startEmulator({ pageSize: 2 });
     const sub = `/subscriptions/${emu.subscriptionId}`;
     const storage = targetId(emu, "Microsoft.Storage/storageAccounts/stpfws");
@@ -258,6 +258,8 @@ describe("role assignments", () => {
         role: OWNER,
         principalId: "p-below",
       }),
+      emu.state.addRoleAssignment({ scope: sub, role: READER, principalId: "p-sub-2" }),
+      emu.state.addRoleAssignment({ scope: sub, role: READER, principalId: "p-sub-3" }),
     ];
     expect(added[1]).toMatchObject({
       properties: {
@@ -273,15 +275,38 @@ describe("role assignments", () => {
       undefined,
       API,
     );
-    const page = first.body as { value: Assignment[]; nextLink?: string };
-    expect(page.value).toHaveLength(2);
-    expect(new URL(page.nextLink!).searchParams.get("$filter")).toBe("atScope()");
+    // A resource's list is not paged: `$skipToken` is "only supported on provider level calls".
+    const whole = first.body as { value: Assignment[]; nextLink?: string };
+    expect(whole.value.map((a) => a.properties.principalId).sort()).toEqual([
+      "p-direct-1",
+      "p-direct-2",
+      "p-rg",
+      "p-sub",
+      "p-sub-2",
+      "p-sub-3",
+    ]);
+    expect(whole.nextLink).toBeUndefined();
+    const subscriptionPage = (
+      await rest(
+        emu,
+        "GET",
+        `${sub}/providers/Microsoft.Authorization/roleAssignments?$filter=${encodeURIComponent("atScope()")}`,
+        undefined,
+        API,
+      )
+    ).body as { value: Assignment[]; nextLink?: string };
+    expect(subscriptionPage.value).toHaveLength(2);
+    expect(new URL(subscriptionPage.nextLink!).searchParams.get("$filter")).toBe("atScope()");
     // The SDK follows nextLink to the end: everything at or above the account, nothing below it.
     const client = new AuthorizationManagementClient(fakeCredential, emu.subscriptionId, sdkOptions(emu));
     const all: string[] = [];
     for await (const ra of client.roleAssignments.listForScope(storage.slice(1), { filter: "atScope()" }))
       all.push(ra.principalId!);
-    expect(all.sort()).toEqual(["p-direct-1", "p-direct-2", "p-rg", "p-sub"]);
+    expect(all.sort()).toEqual(["p-direct-1", "p-direct-2", "p-rg", "p-sub", "p-sub-2", "p-sub-3"]);
+    const atSubscription: string[] = [];
+    for await (const ra of client.roleAssignments.listForScope(sub.slice(1), { filter: "atScope()" }))
+      atSubscription.push(ra.principalId!);
+    expect(atSubscription.sort()).toEqual(["p-sub", "p-sub-2", "p-sub-3"]);
     const unfiltered: string[] = [];
     for await (const ra of client.roleAssignments.listForScope(storage.slice(1)))
       unfiltered.push(ra.principalId!);

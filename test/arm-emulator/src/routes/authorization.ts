@@ -168,9 +168,12 @@ function deleteAssignment(ctx: Ctx): Reply {
  * assignments at or above the scope; `principalId eq '{id}'` → at, above or below the scope for
  * that principal; `assignedTo('{id}')` treated like `principalId eq` (the emulator has no
  * groups); clauses joined by `and`. No filter → at, above and below (assumed, as the REST docs
- * describe it; the spec says only "all role assignments that apply to a scope"). Paged by the
- * emulator's `pageSize` with `nextLink` (`RoleAssignmentListResult`, `x-ms-pageable`); the
- * nextLink carries the filter and a `$skipToken` offset (its format is assumed).
+ * describe it; the spec says only "all role assignments that apply to a scope"). A provider-level
+ * call (the subscription's list, or the root's) is paged by the emulator's `pageSize` with
+ * `nextLink` (`RoleAssignmentListResult`, `x-ms-pageable`), the nextLink carrying the filter and a
+ * `$skipToken` offset (its format is assumed); a resource group's or resource's list comes in one
+ * response, since the spec's `$skipToken` is "only supported on provider level calls" (assumed to
+ * mean Azure pages nothing else).
  */
 function listAssignments(ctx: Ctx): Reply {
   const scope = normalizeScope(ctx.m[0]!);
@@ -192,7 +195,8 @@ function listAssignments(ctx: Ctx): Reply {
     .filter((a) => scopeCovers(a.scope, scope) || (!atScope && scopeCovers(scope, a.scope)))
     .filter((a) => principal === undefined || key(a.principalId) === key(principal));
   const skip = Number.parseInt(ctx.query.get("$skipToken") ?? "0", 10) || 0;
-  const size = ctx.settings.pageSize;
+  const providerLevel = scope === "" || /^\/subscriptions\/[^/]+$/i.test(scope);
+  const size = providerLevel ? ctx.settings.pageSize : Math.max(all.length, 1);
   const body: JsonObject = { value: all.slice(skip, skip + size).map(roleAssignmentJson) };
   if (skip + size < all.length) {
     const query = new URLSearchParams({ "api-version": ctx.apiVersion });
