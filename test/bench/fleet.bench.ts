@@ -104,13 +104,20 @@ export async function run(): Promise<void> {
     const settledFrom = em.requests.length;
     const settled = await plan(spec, provider);
     const settledLog = em.requests.entries.slice(settledFrom);
-    // The storage account every fleet workspace shares: its one atScope() list holds an
-    // assignment per workspace, so it comes in pages (the emulator's pageSize).
-    const rolePages = settledLog.filter((r) =>
-      /\/providers\/Microsoft\.Authorization\/roleAssignments$/i.test(r.path),
-    );
+    // What each request is for: per workspace its GET and (private ingress) its compute list
+    // for the placement rules; the storage account every fleet workspace shares, whose one
+    // atScope() list holds an assignment per workspace; one connection list per target service.
+    const count = (pattern: RegExp) => settledLog.filter((r) => pattern.test(r.path)).length;
+    const parts = {
+      workspaceGets: count(/\/workspaces\/[^/]+$/i),
+      computeLists: count(/\/computes$/i),
+      endpointLists: count(/\/onlineEndpoints$/i),
+      roleAssignmentLists: count(/\/providers\/Microsoft\.Authorization\/roleAssignments$/i),
+      connectionLists: count(/\/privateEndpointConnections$/i),
+    };
+    const other = settledLog.length - Object.values(parts).reduce((a, b) => a + b, 0);
     console.log(
-      `  settled plan: ${settledLog.length} requests for ${WORKSPACES} workspaces and ${TARGETS} target services (goal <= ${2 * WORKSPACES + TARGETS}), ${settled.steps.filter((s) => s.action !== "noop").length} changes; of them ${rolePages.length} pages of the shared storage account's role-assignment list`,
+      `  settled plan: ${settledLog.length} requests for ${WORKSPACES} workspaces and ${TARGETS} target services (goal <= ${2 * WORKSPACES + TARGETS}), ${settled.steps.filter((s) => s.action !== "noop").length} changes: ${(settledLog.length / WORKSPACES).toFixed(2)} per workspace; ${JSON.stringify({ ...parts, other })}`,
     );
   } finally {
     await em.close();

@@ -53,6 +53,11 @@ export class ReadSession {
     return this.retry.signal;
   }
 
+  /** Whether `cache` already holds (or is loading) `key`: a read some other step made anyway. */
+  hasCached(cache: string, key: string): boolean {
+    return this.caches.get(cache)?.has(key) ?? false;
+  }
+
   /**
    * The value of `load` for `key` in the cache `cache`, loaded once per session with the read
    * retry policy. A failed read is not cached (the next session tries again).

@@ -65,11 +65,8 @@ function secretsInTheAnswer() {
         },
         { "x-ms-request-id": "req-1", Location: `https://st.blob.core.windows.net/x?sig=${SAS_SIG}` },
       )
-      // The read also lists the workspace's online endpoints (to report those the spec does not list).
-      .get(`${WS_PATH}/onlineEndpoints`)
-      .query(true)
-      .reply(200, { value: [] })
-      // And, private ingress, where its computes sit (the placement rules).
+      // The read also lists, private ingress, where its computes sit (the placement rules); no
+      // online-endpoint list: the node names none.
       .get(`${WS_PATH}/computes`)
       .query(true)
       .reply(200, { value: [] })
@@ -103,12 +100,11 @@ describe("trace", () => {
       .trim()
       .split("\n")
       .map((line) => JSON.parse(line) as TraceRecord);
-    // The workspace GET, then the compute list (part of the workspace read) and the
-    // online-endpoint list (discovery).
+    // The workspace GET, then the compute list (part of the workspace read); discovery lists no
+    // online endpoints of a workspace whose spec names none.
     expect(records.map((r) => r.url.split("?")[0])).toEqual([
       `${HOST}${WS_PATH}`,
       `${HOST}${WS_PATH}/computes`,
-      `${HOST}${WS_PATH}/onlineEndpoints`,
     ]);
     const [record] = records;
     expect(record).toMatchObject({ method: "GET", status: 200 });
@@ -134,7 +130,7 @@ describe("trace", () => {
       trace: (r) => records.push(r),
     });
     await provider.read([workspaceNode], context());
-    expect(records).toHaveLength(3);
+    expect(records).toHaveLength(2);
     expect(JSON.stringify(records)).not.toContain(STORAGE_KEY);
   });
 

@@ -15,7 +15,7 @@ import type {
 import { address, PfnetError } from "@pfnet/core";
 import type { AzureKind, RequiredActions } from "../kind.js";
 import { absentFingerprint, contentHash } from "../normalize.js";
-import { type ReadSession, workspaceNotFound } from "../read.js";
+import { type ReadSession, workspaceKey, workspaceNotFound } from "../read.js";
 import { ML_WORKSPACES, on, workspaceScope, writeActions } from "../required-actions.js";
 import { retrying, type StepEnv } from "../steps.js";
 import { awaitSdkOperation } from "../waits.js";
@@ -40,7 +40,9 @@ async function readEndpoint(
 
 /**
  * Online endpoints of the spec's existing workspaces that no node names: pfnet leaves them alone
- * and the plan says so (one endpoint list per workspace, shared with the reads that need it).
+ * and the plan says so. Only where the endpoint list is read anyway — the spec names endpoints of
+ * the workspace, or its isolation mode changes (PFN202) — so a settled plan of a workspace whose
+ * spec names none costs no list (issue 9's request budget); docs/cli.md says so.
  */
 async function discoverEndpoints(
   session: ReadSession,
@@ -48,16 +50,21 @@ async function discoverEndpoints(
 ): Promise<DiscoveredResource[]> {
   const workspaces = new Map<string, WorkspaceRef>();
   const named = new Set<string>();
+  const withNamed = new Set<string>();
   for (const node of nodes) {
     if (node.kind === "workspace") {
       const ref = (node.identity as { workspace: WorkspaceRef }).workspace;
       workspaces.set(ref.key, ref);
     }
-    if (node.kind === "onlineEndpoint") named.add(node.address);
+    if (node.kind === "onlineEndpoint") {
+      named.add(node.address);
+      withNamed.add((node.identity as OnlineEndpointIdentity).workspace.key);
+    }
   }
   const discovered: DiscoveredResource[] = [];
   for (const ref of workspaces.values()) {
-    if (!(await session.workspace(ref))) continue;
+    const listed = withNamed.has(ref.key) || session.hasCached("endpoints", workspaceKey(ref));
+    if (!listed || !(await session.workspace(ref))) continue;
     for (const [endpointName, endpoint] of await session.onlineEndpoints(ref)) {
       const at = address.endpoint(ref.key, endpointName);
       if (named.has(at)) continue;
