@@ -20,6 +20,7 @@ import { Pacer, pacingPolicy, type ResolvedPacing, resolvePacing } from "./pacin
 import { ArmRest } from "./rest/arm.js";
 import { PrivateEndpointConnections } from "./rest/connections.js";
 import { MachineLearningRest } from "./rest/ml.js";
+import { requestSignalPolicy } from "./signals.js";
 import { type TraceSink, tracePolicy } from "./trace.js";
 import { USER_AGENT_PREFIX } from "./version.js";
 
@@ -86,6 +87,8 @@ export class AzureClients {
       // resets) would multiply pfnet's budget (a 500 once went out 28 times for a budget of 6).
       retryOptions: { maxRetries: 0 },
       additionalPolicies: [
+        // First: a signal of its own per request before the pacer or the HTTP client listen to it.
+        { policy: requestSignalPolicy(), position: "perCall" as const },
         { policy: pacingPolicy(this.pacer), position: "perCall" as const },
         // After the retry phase: one log line (and trace record) per attempt.
         { policy: tracePolicy(trace), position: "perRetry" as const },

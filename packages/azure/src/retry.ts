@@ -14,6 +14,7 @@ import pRetry from "p-retry";
 import { AzureRequestError, toAzureError } from "./errors.js";
 import type { ResolvedRetry, ResolvedWaits, RetryOptions } from "./options.js";
 import { scaleFactor, wallMs } from "./options.js";
+import { followSignal } from "./signals.js";
 
 export type RetryClass = keyof RetryOptions;
 
@@ -141,7 +142,7 @@ export function currentStepRetry(): RetryContext | undefined {
  * releases the step's concurrency slot while it sleeps (waits do not hold slots).
  */
 export async function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  const wait = () => delay(ms, undefined, { signal });
+  const wait = () => delay(ms, undefined, { signal: followSignal(signal) });
   const idle = stepContext.getStore()?.idle;
   try {
     await (idle && ms > 0 ? idle(wait) : wait());

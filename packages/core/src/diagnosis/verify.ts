@@ -9,7 +9,7 @@ import { createEmitter } from "../emitter.js";
 import { PfnetError, type SerializedError, serializeError } from "../errors.js";
 import type { EventListener } from "../events.js";
 import { workspaceRef } from "../expand/expand.js";
-import { Limiter } from "../graph/walk.js";
+import { Limiter } from "../graph/limiter.js";
 import type { WorkspaceRef } from "../model.js";
 import { resolveSpec } from "../plan/spec-input.js";
 import type { Provider, ProviderContext } from "../provider.js";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Limiter, type WalkNode, walk } from "./walk.js";
+import { Limiter } from "./limiter.js";
+import { type WalkNode, walk } from "./walk.js";
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -265,5 +266,41 @@ describe("Limiter", () => {
     controller.abort();
     await expect(waiting).rejects.toMatchObject({ code: "ABORTED" });
     expect(() => new Limiter(0)).toThrow(/positive integer/);
+  });
+
+  it("listens to a shared signal once for all its waiters, and stops listening once they are served", async () => {
+    const limiter = new Limiter(1);
+    expect(limiter.tryAcquire()).toBe(true);
+    const controller = new AbortController();
+    const listening = new Set<unknown>();
+    const add = controller.signal.addEventListener.bind(controller.signal);
+    const remove = controller.signal.removeEventListener.bind(controller.signal);
+    controller.signal.addEventListener = ((type: string, listener: unknown, options?: unknown) => {
+      listening.add(listener);
+      add(type, listener as EventListener, options as AddEventListenerOptions);
+    }) as typeof controller.signal.addEventListener;
+    controller.signal.removeEventListener = ((type: string, listener: unknown) => {
+      listening.delete(listener);
+      remove(type, listener as EventListener);
+    }) as typeof controller.signal.removeEventListener;
+
+    const served: number[] = [];
+    const waiting = Array.from({ length: 30 }, (_, i) =>
+      limiter.acquire({ signal: controller.signal }).then(() => served.push(i)),
+    );
+    expect(listening.size).toBe(1);
+    for (let i = 0; i < 30; i++) {
+      limiter.release();
+      await waiting[i];
+    }
+    expect(served).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    expect(listening.size).toBe(0);
+
+    // Waiters still queued when the shared signal fires are all refused; none is left queued.
+    const more = Array.from({ length: 12 }, () => limiter.acquire({ signal: controller.signal }));
+    controller.abort();
+    for (const one of more) await expect(one).rejects.toMatchObject({ code: "ABORTED" });
+    limiter.release();
+    expect(limiter.active).toBe(0);
   });
 });

@@ -7,70 +7,8 @@
  * topological position, so runs are deterministic for deterministic visit durations.
  */
 import { setMaxListeners } from "node:events";
-import { PfnetError } from "../errors.js";
 import { Graph, MinHeap } from "./graph.js";
-
-/** A counting semaphore: at most `limit` holders at once. */
-export class Limiter {
-  #active = 0;
-  readonly #waiters: Array<() => void> = [];
-
-  constructor(readonly limit: number) {
-    if (!Number.isInteger(limit) || limit < 1) {
-      throw new PfnetError("INVALID_ARGUMENT", `Concurrency must be a positive integer, got ${limit}.`);
-    }
-  }
-
-  get active(): number {
-    return this.#active;
-  }
-
-  tryAcquire(): boolean {
-    if (this.#active >= this.limit) return false;
-    this.#active++;
-    return true;
-  }
-
-  /** Wait for a slot; rejects with `ABORTED` when the signal fires first. */
-  acquire({ signal }: { signal?: AbortSignal } = {}): Promise<void> {
-    if (this.tryAcquire()) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(new PfnetError("ABORTED", "Aborted while waiting for a slot."));
-        return;
-      }
-      const waiter = () => {
-        signal?.removeEventListener("abort", onAbort);
-        this.#active++;
-        resolve();
-      };
-      const onAbort = () => {
-        const index = this.#waiters.indexOf(waiter);
-        if (index >= 0) this.#waiters.splice(index, 1);
-        reject(new PfnetError("ABORTED", "Aborted while waiting for a slot."));
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
-      this.#waiters.push(waiter);
-    });
-  }
-
-  release(): void {
-    if (this.#active === 0) throw new Error("Limiter released more often than acquired");
-    this.#active--;
-    const next = this.#waiters.shift();
-    if (next) next();
-  }
-
-  /** Run `task` holding a slot (waiting for one first); the slot is released however it ends. */
-  async run<T>(task: () => Promise<T>, options: { signal?: AbortSignal } = {}): Promise<T> {
-    await this.acquire(options);
-    try {
-      return await task();
-    } finally {
-      this.release();
-    }
-  }
-}
+import { Limiter } from "./limiter.js";
 
 export interface WalkNode {
   id: string;
