@@ -7,7 +7,9 @@
  *    they were given (goal 0);
  * 3. peak requests per Azure second and per Azure minute of each operation type against the
  *    token buckets (never above burst + refill x window);
- * 4. the settled plan's requests: goal <= 2 per workspace + 1 per target service.
+ * 4. the settled plan's requests: goal <= 2 per workspace + 1 per target service, and the one
+ *    role-assignment list of the storage account the fleet shares (the storage role and the
+ *    posture report read it; a fleet with a storage account each pays one per workspace).
  * 1 and 2 are the steps' (apply with `verify: false`); the diagnosis apply ends with (`verify`,
  * up to 10 workspaces at once) is timed and counted on its own line.
  */
@@ -117,7 +119,7 @@ export async function run(): Promise<void> {
     };
     const other = settledLog.length - Object.values(parts).reduce((a, b) => a + b, 0);
     console.log(
-      `  settled plan: ${settledLog.length} requests for ${WORKSPACES} workspaces and ${TARGETS} target services (goal <= ${2 * WORKSPACES + TARGETS}), ${settled.steps.filter((s) => s.action !== "noop").length} changes: ${(settledLog.length / WORKSPACES).toFixed(2)} per workspace; ${JSON.stringify({ ...parts, other })}`,
+      `  settled plan: ${settledLog.length} requests for ${WORKSPACES} workspaces and ${TARGETS} target services (goal <= 2 per workspace + 1 per target service + 1 per storage account = ${2 * WORKSPACES + TARGETS + 1}), ${settled.steps.filter((s) => s.action !== "noop").length} changes: ${(settledLog.length / WORKSPACES).toFixed(2)} per workspace; ${JSON.stringify({ ...parts, other })}`,
     );
   } finally {
     await em.close();
