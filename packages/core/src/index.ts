@@ -273,6 +273,7 @@ export {
   processAlive,
   type StateBackend,
   type StateCallOptions,
+  serviceStateKey,
   stateKeySegments,
   workspaceStateKey,
 } from "./state/index.js";

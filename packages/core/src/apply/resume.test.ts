@@ -7,13 +7,14 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { managedPrivate, seededProvider, topology } from "../../test/support.js";
+import { AOAI, byoPrivate, managedPrivate, seededProvider, topology } from "../../test/support.js";
 import type { PfnetEvent } from "../events.js";
 import { plan } from "../plan/plan.js";
 import type { PlanStep } from "../plan/types.js";
 import { planHasChanges } from "../plan/types.js";
 import type { Provider, ProviderContext, StepResult, UnfinishedOperation } from "../provider.js";
 import { LocalStateBackend } from "../state/local.js";
+import { serviceStateKey } from "../state/records.js";
 import type { MemoryProvider } from "../testing/index.js";
 import { apply } from "./apply.js";
 
@@ -170,5 +171,60 @@ describe("apply with a state backend", () => {
       },
     );
     expect(again.applied).toEqual([]);
+  });
+
+  it("a target service's network access is locked and journaled under its own key: the same plan re-applied after a crash does not redo it", async () => {
+    const root = await tempRoot();
+    const state = backendAt(root);
+    const memory = seededProvider();
+    // pf-ws reaches Azure OpenAI, whose public access goes off; pf-byo (search only) hangs.
+    const withService = topology({
+      "pf-ws": managedPrivate({ reach: { services: ["aoai"] }, endpoints: {} }),
+      "pf-byo": byoPrivate({ reach: { services: ["search"] } }),
+    });
+    withService.services!.aoai!.networkAccess = { public: "disabled" };
+    const serviceAddress = "service.aoai.network-access";
+    const serviceKey = serviceStateKey(AOAI)!;
+    const planned = await plan(withService, memory);
+    expect(planned.steps.find((step) => step.address === serviceAddress)?.action).toBe("update");
+
+    const applied: string[] = [];
+    const hanging: Provider = {
+      name: "memory",
+      read: (...args) => memory.read(...args),
+      async apply(step, context) {
+        applied.push(step.address);
+        if (step.address.startsWith("workspace.pf-byo.")) await new Promise(() => undefined);
+        return memory.apply(step, context);
+      },
+    };
+    void apply(planned, hanging, { state, lockHolder: first });
+    // The service's own lock is held, and its outcome reaches its own journal.
+    for (let tries = 0; tries < 500; tries++) {
+      const journal = await state.readJournal(serviceKey);
+      if (journal.some((r) => r.type === "outcome" && r.address === serviceAddress)) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect((await state.listLocks()).map((lock) => lock.key)).toContain(serviceKey);
+    expect(applied).toContain(serviceAddress);
+
+    // The "process" died. The same plan again: the service's access is already off, and the journal
+    // says this plan did it: neither PLAN_STALE nor a second write.
+    const again: string[] = [];
+    const result = await apply(
+      planned,
+      {
+        name: "memory",
+        read: (...args) => memory.read(...args),
+        apply: (step, context) => {
+          again.push(step.address);
+          return memory.apply(step, context);
+        },
+      },
+      { state, lockHolder: second },
+    );
+    expect(result.errors).toEqual([]);
+    expect(again).not.toContain(serviceAddress);
+    expect(again.some((address) => address.startsWith("workspace.pf-byo."))).toBe(true);
   });
 });

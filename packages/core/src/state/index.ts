@@ -9,6 +9,7 @@ export {
   lockedError,
   lockNotFound,
   parseJournal,
+  serviceStateKey,
   stateKeySegments,
   workspaceStateKey,
 } from "./records.js";

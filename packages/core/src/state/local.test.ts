@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { isPfnetError } from "../errors.js";
 import { LocalStateBackend } from "./local.js";
+import { serviceStateKey } from "./records.js";
 import type { JournalRecord } from "./types.js";
 
 const KEY = "11111111-2222-3333-4444-555555555555/rg-promptflow/pf-ws";
@@ -33,6 +34,24 @@ describe("LocalStateBackend locks", () => {
     await held.release();
     const next = await alive.acquireLock(KEY, holder(200));
     expect(next.info.holder.pid).toBe(200);
+  });
+
+  it("locks a target service under its own key, which names it and never meets a workspace's", async () => {
+    const aoai =
+      "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-promptflow/providers/Microsoft.CognitiveServices/accounts/pf-ws";
+    const key = serviceStateKey(aoai)!;
+    expect(key).toBe(
+      "11111111-2222-3333-4444-555555555555/rg-promptflow/microsoft.cognitiveservices~accounts~pf-ws",
+    );
+    expect(key).not.toBe(KEY);
+    expect(serviceStateKey("/subscriptions/x/resourceGroups/y")).toBeUndefined();
+    const alive = new LocalStateBackend(await dir(), { host: "build-1", isProcessAlive: () => true });
+    await alive.acquireLock(key, holder(100));
+    await alive.acquireLock(KEY, holder(100)); // the workspace of the same name: another lock
+    const error = await lockError(alive.acquireLock(key, holder(200)));
+    expect(error.message).toMatch(
+      /^Target service pf-ws \(microsoft\.cognitiveservices\/accounts\) is locked/,
+    );
   });
 
   it("takes over a lock whose process died on this host, never one from another host", async () => {

@@ -11,6 +11,29 @@ export function workspaceStateKey(
   return `${ref.subscriptionId}/${ref.resourceGroup}/${ref.name}`.toLowerCase();
 }
 
+/**
+ * The state key of a target service a step changes (its network access): its subscription and
+ * resource group, then its type and name joined by `~` (never in a workspace name, so the two
+ * kinds of key cannot meet), lower case. Undefined for an id that is not a resource group's
+ * resource.
+ */
+export function serviceStateKey(targetId: string): string | undefined {
+  const match =
+    /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/([^/]+)\/([^/]+)\/([^/]+)$/i.exec(
+      targetId,
+    );
+  if (!match) return undefined;
+  const [, subscription, group, namespace, type, name] = match;
+  return `${subscription}/${group}/${namespace}~${type}~${name}`.toLowerCase();
+}
+
+/** What a key locks, for messages: `workspace <key>` or `target service <name> (<type>)`. */
+export function describeStateKey(key: string): string {
+  const name = key.split("/")[2] ?? key;
+  const parts = name.split("~");
+  return parts.length === 3 ? `target service ${parts[2]} (${parts[0]}/${parts[1]})` : `workspace ${key}`;
+}
+
 /** The three path segments of a key, checked: a key never reaches outside its folder. */
 export function stateKeySegments(key: string): [string, string, string] {
   const parts = key.split("/");
@@ -75,13 +98,15 @@ export function lockedError(
   const state = stateArgument === "" || stateArgument === ".pfnet" ? "" : ` --state ${stateArgument}`;
   return new PfnetError(
     "LOCKED",
-    `Workspace ${lock.key} is locked by another pfnet apply (${describeHolder(lock.holder)}) since ${lock.since}${ago(lock.since)}. Nothing was changed.`,
+    `${capitalised(describeStateKey(lock.key))} is locked by another pfnet apply (${describeHolder(lock.holder)}) since ${lock.since}${ago(lock.since)}. Nothing was changed.`,
     {
       hint: `Wait for that apply to finish${expiry ? `, or ${expiry}` : ""}. If it is gone and will not come back, break the lock: pfnet force-unlock ${lock.id}${state}`,
       details: { lock, state: location },
     },
   );
 }
+
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 export function lockNotFound(lockId: string, location: string, locks: readonly LockInfo[]): PfnetError {
   return new PfnetError("LOCK_NOT_FOUND", `No lock with id ${lockId} in ${location}. Nothing was changed.`, {

@@ -18,7 +18,7 @@ import type { WorkspaceRef } from "../model.js";
 import { hashJson } from "../plan/canonical.js";
 import type { Plan, PlanStep } from "../plan/types.js";
 import type { StepJournal, UnfinishedOperation } from "../provider.js";
-import { currentHolder, workspaceStateKey } from "./records.js";
+import { currentHolder, serviceStateKey, workspaceStateKey } from "./records.js";
 import type { HeldLock, JournalRecord, LockHolder, StateBackend } from "./types.js";
 
 export interface StateSessionOptions {
@@ -32,7 +32,7 @@ export function planHashOf(plan: Plan): string {
   return hashJson(plan);
 }
 
-/** Map every step to its workspace's state key (own-VNet steps via their address's workspace). */
+/** Map every step to its state key: its workspace's (own-VNet steps via their address's workspace), or a target service's own. */
 export function workspaceKeysOf(plan: Plan): Map<string, string> {
   const byWorkspaceKey = new Map<string, string>();
   for (const step of plan.steps) {
@@ -47,7 +47,15 @@ export function workspaceKeysOf(plan: Plan): Map<string, string> {
       continue;
     }
     const specKey = /^workspace\.([^.]+)/.exec(step.address)?.[1];
-    const key = specKey === undefined ? undefined : byWorkspaceKey.get(specKey);
+    // A target service's network access belongs to no workspace: locked and journaled under the
+    // service's own key, so a second apply cannot change it at once and a re-run knows it done.
+    const targetId = (step.identity as { targetId?: unknown }).targetId;
+    const key =
+      specKey !== undefined
+        ? byWorkspaceKey.get(specKey)
+        : typeof targetId === "string"
+          ? serviceStateKey(targetId)
+          : undefined;
     if (key !== undefined) keys.set(step.address, key);
   }
   return keys;
