@@ -15,6 +15,7 @@ import {
   privateEndpointRuleName,
   serviceTagRuleName,
 } from "./names.js";
+import { sharedValue } from "./shared.js";
 
 /** Subresource (groupId) of a service's private endpoint; undefined when unknown (a rule reports it). */
 export function subresourceOf(service: ServiceSpec): string | undefined {
@@ -76,28 +77,39 @@ export function managedRules(
     nodes.push(node);
   };
   for (const { name, service, subresource } of reached) {
-    addRule(privateEndpointRuleName(name), {
-      type: "PrivateEndpoint",
-      category: "UserDefined",
-      destination: { serviceResourceId: service.id, subresourceTarget: subresource, sparkEnabled: false },
-    });
+    addRule(
+      privateEndpointRuleName(name),
+      sharedValue(JSON.stringify(["PrivateEndpoint", service.id, subresource]), () => ({
+        type: "PrivateEndpoint",
+        category: "UserDefined",
+        destination: { serviceResourceId: service.id, subresourceTarget: subresource, sparkEnabled: false },
+      })),
+    );
   }
   let hasFqdnRules = false;
   for (const host of reaches.flatMap((reach) => reach?.hosts ?? [])) {
     hasFqdnRules = true;
-    addRule(fqdnRuleName(host), { type: "FQDN", category: "UserDefined", destination: parseHost(host).fqdn });
+    const fqdn = parseHost(host).fqdn;
+    addRule(
+      fqdnRuleName(host),
+      sharedValue(JSON.stringify(["FQDN", fqdn]), () => ({
+        type: "FQDN",
+        category: "UserDefined",
+        destination: fqdn,
+      })),
+    );
   }
   for (const tag of reaches.flatMap((reach) => reach?.serviceTags ?? [])) {
-    addRule(serviceTagRuleName(tag.serviceTag, tag.name), {
-      type: "ServiceTag",
-      category: "UserDefined",
-      destination: {
-        serviceTag: tag.serviceTag,
-        protocol: tag.protocol ?? "TCP",
-        portRanges: tag.ports ?? "443",
-        action: "Allow",
-      },
-    });
+    const protocol = tag.protocol ?? "TCP";
+    const portRanges = tag.ports ?? "443";
+    addRule(
+      serviceTagRuleName(tag.serviceTag, tag.name),
+      sharedValue(JSON.stringify(["ServiceTag", tag.serviceTag, protocol, portRanges]), () => ({
+        type: "ServiceTag",
+        category: "UserDefined",
+        destination: { serviceTag: tag.serviceTag, protocol, portRanges, action: "Allow" },
+      })),
+    );
   }
   if (!provision) return undefined;
   const network = managedNetwork.node(ref, hasFqdnRules, [...ruleAddresses, ...after]);

@@ -26,6 +26,9 @@ export interface PrivateEndpointApprovalProperties {
   status: "Approved";
 }
 
+/** Every approval desires the same: one frozen value (a fleet has 50,000 approvals). */
+const APPROVED: PrivateEndpointApprovalProperties = Object.freeze({ status: "Approved" });
+
 /**
  * Approval of the private-endpoint connection on a reached service, after the step that makes
  * the connection appear (`after`: provisioning of the managed network, or the own-VNet private
@@ -49,7 +52,7 @@ function approvalNode(
       via,
       ...(service.approvalConnection ? { approvalConnection: service.approvalConnection } : {}),
     },
-    properties: { status: "Approved" },
+    properties: APPROVED,
     dependsOn: dependsOnOnly(after),
   };
 }

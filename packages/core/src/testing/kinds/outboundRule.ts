@@ -5,6 +5,7 @@
  * from a read as discovered.
  */
 import { address as addressOf } from "../../expand/names.js";
+import { sharedValue } from "../../expand/shared.js";
 import type { ActualResource, DiscoveredResource, WorkspaceRef } from "../../model.js";
 import { type MemoryRule, type MemoryWorkspace, workspaceArmId } from "../state.js";
 import { lower, type MemoryStore } from "../store.js";
@@ -13,6 +14,24 @@ import { ABSENT, fail, type MemoryKindHandler, SUCCEEDED } from "./handler.js";
 /** Destinations are a string or a flat object: a shallow copy isolates readers from the state. */
 const copyDestination = (destination: unknown) =>
   destination !== null && typeof destination === "object" ? { ...(destination as object) } : destination;
+
+/** What JSON writes apart from every other value (not NaN or Infinity, which it writes as null). */
+const isScalar = (value: unknown) =>
+  typeof value === "string" || typeof value === "boolean" || Number.isFinite(value);
+
+/**
+ * What a read reports of a rule: equal rules share one frozen object (a fleet reads 200,000
+ * rules with a few dozen distinct contents), which isolates readers from the state as a copy
+ * does. A destination that is not a string or a flat object of scalars is copied, not shared.
+ */
+function ruleProperties(rule: MemoryRule): Record<string, unknown> {
+  const { type, category, destination } = rule;
+  const make = () => ({ type, category, destination: copyDestination(destination) });
+  const flat =
+    isScalar(destination) ||
+    (destination !== null && typeof destination === "object" && Object.values(destination).every(isScalar));
+  return flat ? sharedValue(JSON.stringify(["rule", type, category, destination]), make) : make();
+}
 
 /** One frozen facts object per status, shared by every read (a fleet reads 200,000 rules). */
 const FACTS = new Map<string, Readonly<{ status: string }>>();
@@ -26,11 +45,7 @@ const factsOf = (status: string) => {
 };
 
 function ruleResource(rule: MemoryRule, store: MemoryStore): Extract<ActualResource, { exists: true }> {
-  const properties = {
-    type: rule.type,
-    category: rule.category,
-    destination: copyDestination(rule.destination),
-  };
+  const properties = ruleProperties(rule);
   return {
     exists: true,
     properties,
