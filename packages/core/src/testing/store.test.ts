@@ -105,6 +105,25 @@ describe("MemoryStore", () => {
     expect(copy).toStrictEqual(state);
   });
 
+  it("tells one owner's connections apart by target, whatever the case of the id", () => {
+    const store = new MemoryStore(emptyMemoryState(), ["/t/b"]);
+    const ws = "/subscriptions/s/resourcegroups/rg/providers/x/workspaces/ws";
+    store.ensureConnection("/T/A", `${ws}/outboundrules/pe-a`);
+    store.ensureConnection("/t/b", `${ws}/outboundrules/pe-b`);
+    store.ensureConnection("/t/a", `${ws}/outboundrules/pe-a`);
+    // Another rule to the same target is another connection of the same owner.
+    store.ensureConnection("/t/a", `${ws}/outboundrules/pe-a-123456`);
+    expect(store.snapshot().connections.map((c) => [c.targetId, c.source.slice(ws.length)])).toEqual([
+      ["/T/A", "/outboundrules/pe-a"],
+      ["/t/b", "/outboundrules/pe-b"],
+      ["/t/a", "/outboundrules/pe-a-123456"],
+    ]);
+    expect(store.connection("/t/A", ws)?.source).toBe(`${ws}/outboundrules/pe-a`);
+    expect(store.connection("/T/B", ws)?.status).toBe("Pending");
+    expect(store.connection("/t/c", ws)).toBeUndefined();
+    expect(store.connection("/t/a", `${ws}-other`)).toBeUndefined();
+  });
+
   it("leaves connections to pendingApprovalTargets Pending", () => {
     const store = new MemoryStore(emptyMemoryState(), ["/Locked"]);
     store.ensureConnection("/locked", "/pe");

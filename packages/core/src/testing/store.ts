@@ -1,8 +1,8 @@
 /**
  * The in-memory provider's one store: the `MemoryState` held in tables (table.ts) indexed the
  * way the kind handlers look things up — workspaces by id, role assignments by holder (scope and
- * principal) and by scope, connections by owner (target and workspace or private endpoint) and by
- * source, private endpoints and NSG rules by id — plus the etags of what it holds. Handlers change
+ * principal) and by scope, connections by owner (workspace or private endpoint; then the target
+ * among its connections) and by source, private endpoints and NSG rules by id — plus the etags of what it holds. Handlers change
  * rows only through the tables, so the indexes are always current and no step scans the state.
  */
 import { PfnetError } from "../errors.js";
@@ -32,11 +32,18 @@ const nsgRuleKey = (nsgId: string, name: string) => `${lower(nsgId)}|${name}`;
 const holderKey = (scope: string, principalId: string) => `${lower(scope)}|${principalId}`;
 /** A scope as `listRoleAssignments` compares it: lower case, no trailing slash. */
 const scopeKey = (scope: string) => lower(scope).replace(/\/+$/, "");
-/** Index key of a connection: target plus its owner (the workspace for managed rules, else the private endpoint). */
-const connectionKey = (targetId: string, source: string) => {
+/**
+ * Index key of a connection: its owner (the workspace for managed rules, else the private
+ * endpoint), a part of its source; the target is matched among the owner's few connections. A
+ * key of target plus owner was a new 270-character string per connection (14 MB at 5,000
+ * workspaces x 10 services).
+ */
+const ownerOf = (source: string) => {
   const cut = source.indexOf("/outboundrules/");
-  return `${lower(targetId)}|${cut < 0 ? source : source.slice(0, cut)}`;
+  return cut < 0 ? source : source.slice(0, cut);
 };
+/** ARM ids compare without case; the same string (a fleet's usually are) needs no lowering. */
+const sameId = (a: string, b: string) => a === b || (a.length === b.length && lower(a) === lower(b));
 
 /**
  * Content hash of a stored resource (objects are built in a fixed key order, so JSON is stable).
@@ -83,7 +90,7 @@ function tablesOf(state: MemoryState) {
       scope: (assignment) => scopeKey(assignment.scope),
     }),
     connections: new Table<MemoryConnection, "owner" | "source">({
-      owner: (connection) => connectionKey(connection.targetId, connection.source),
+      owner: (connection) => ownerOf(connection.source),
       source: (connection) => connection.source,
     }),
     privateEndpoints: new Table<MemoryPrivateEndpoint, "id">({ id: privateEndpointKey }),
@@ -218,7 +225,7 @@ export class MemoryStore {
 
   /** The connection on `targetId` owned by the workspace or private endpoint behind `source`. */
   connection(targetId: string, source: string): MemoryConnection | undefined {
-    return this.connections.find("owner", connectionKey(targetId, source));
+    return this.connections.find("owner", ownerOf(source), (c) => sameId(c.targetId, targetId));
   }
 
   /** Connections stay Pending on these targets and the caller may not approve them. */
@@ -228,8 +235,8 @@ export class MemoryStore {
 
   /** Azure creates the private-endpoint connection on the target when a private endpoint appears. */
   ensureConnection(targetId: string, source: string): void {
-    if (this.connections.all("owner", connectionKey(targetId, source)).some((c) => c.source === source))
-      return;
+    const owned = this.connections.all("owner", ownerOf(source));
+    if (owned.some((c) => c.source === source && sameId(c.targetId, targetId))) return;
     const name = hashJson([targetId, source]).slice(0, 12);
     this.connections.add({
       targetId,

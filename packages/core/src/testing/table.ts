@@ -35,9 +35,10 @@ export class Table<T extends object, I extends string> {
     for (const slot of this.#slots) yield slot.row;
   }
 
-  /** The oldest row with `key` in `index`. */
-  find(index: I, key: string): T | undefined {
-    return this.#indexes.get(index)!.get(key)?.[0]?.row;
+  /** The oldest row with `key` in `index` (and, when given, for which `where` holds). */
+  find(index: I, key: string, where?: (row: T) => boolean): T | undefined {
+    const slots = this.#indexes.get(index)!.get(key);
+    return where ? slots?.find((slot) => where(slot.row))?.row : slots?.[0]?.row;
   }
 
   /** Every row with `key` in `index`, oldest first. */
