@@ -3,7 +3,6 @@
  * 2025-12-01), its result lists flattened into findings. Reads only (a POST action that changes
  * nothing); retried as a read, and a workspace that does not exist is `WORKSPACE_NOT_FOUND`.
  */
-
 import {
   type DiagnosisCategory,
   type DiagnosisFinding,
@@ -14,7 +13,6 @@ import {
 import type { AzureClients } from "./clients.js";
 import type { DiagnoseResponseResult, ExternalFQDNResponse } from "./rest/types.js";
 import { type RetryContext, withRetry } from "./retry.js";
-import { followSignal } from "./signals.js";
 
 /** Which result list holds which category. */
 const CATEGORIES: ReadonlyArray<[keyof NonNullable<DiagnoseResponseResult["value"]>, DiagnosisCategory]> = [
@@ -47,10 +45,8 @@ export async function diagnoseWorkspace(
   ref: WorkspaceRef,
   retry: RetryContext,
 ): Promise<DiagnosisFinding[]> {
-  // Ten workspaces are diagnosed at once on the run's signal: listen on one of this one's own.
-  const own: RetryContext = { ...retry, signal: followSignal(retry.signal) };
   try {
-    return findingsOf(await withRetry(() => clients.ml.diagnoseWorkspace(ref, own.signal), own));
+    return findingsOf(await withRetry(() => clients.ml.diagnoseWorkspace(ref, retry.signal), retry));
   } catch (error) {
     if ((error as { status?: number }).status === 404)
       throw new PfnetError(

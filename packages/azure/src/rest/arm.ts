@@ -19,6 +19,7 @@ import type { ResolvedWaits } from "../options.js";
 import { wallMs } from "../options.js";
 import { asPoll } from "../pacing.js";
 import { sleep } from "../retry.js";
+import { followSignal } from "../signals.js";
 import { LRO_POLL_SECONDS } from "../waits.js";
 
 export type HttpMethod = "GET" | "PUT" | "PATCH" | "POST" | "DELETE";
@@ -199,7 +200,8 @@ export class ArmRest {
       intervalInMs: 0,
       ...(options.resourceLocationConfig ? { resourceLocationConfig: options.resourceLocationConfig } : {}),
     });
-    const result = await poller.pollUntilDone({ abortSignal: options.signal });
+    // Many operations (ten diagnoses at once) wait on one run signal: the poller listens on its own.
+    const result = await poller.pollUntilDone({ abortSignal: followSignal(options.signal) });
     return result as T | undefined;
   }
 }
